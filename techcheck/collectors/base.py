@@ -1,0 +1,92 @@
+"""The collector interface: one collector per artifact family and platform.
+
+A collector yields typed artifacts and reports bad input as notes. Raising `Skip` marks the
+check skipped with a reason; any other exception marks it failed and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from techcheck.artifacts import Artifact
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+
+Status = Literal["ok", "skipped", "failed"]
+
+
+class Skip(Exception):
+    """This check cannot run on this target; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the scan could not read or understand. Shown in the report, never silent."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Context:
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, path: str, message: str) -> None:
+        self.notes.append(Note(path, message))
+
+
+class Collector(ABC):
+    name: ClassVar[str]  # check name, e.g. "linux.cron"
+    title: ClassVar[str]  # plain words, e.g. "Scheduled jobs (cron)"
+    platforms: ClassVar[tuple[str, ...]]  # "linux", "windows", "macos"
+    live_only: ClassVar[bool] = False
+    live_only_reason: ClassVar[str] = "only a live scan can see this; a disk copy does not have it"
+
+    @abstractmethod
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        """Yield artifacts found on the target; report unreadable or broken input with ctx.note."""
+
+
+def all_collectors() -> list[type[Collector]]:
+    """Every collector class in the techcheck.collectors package, sorted by check name."""
+    import techcheck.collectors as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    found: dict[str, type[Collector]] = {}
+    stack: list[type[Collector]] = list(Collector.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if getattr(cls, "name", None) and not getattr(cls, "__abstractmethods__", None):
+            found[cls.name] = cls
+    return [found[n] for n in sorted(found)]
+
+
+def collectors_for(os_name: str) -> list[type[Collector]]:
+    return [c for c in all_collectors() if os_name in c.platforms]
+
+
+def read_text_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> str | None:
+    """Text of a file, or None with a note saying why it could not be read."""
+    try:
+        return target.read_text(path, limit)
+    except TargetError as exc:
+        ctx.note(target.display_path(path), f"could not read: {exc}")
+        return None
+
+
+def list_dir_noted(target: Target, ctx: Context, path: str) -> list[str]:
+    """Paths of entries in a folder that exists; a note when it exists but cannot be listed."""
+    if not target.is_dir(path):
+        return []
+    try:
+        return [e.path for e in target.list_dir(path)]
+    except TargetError as exc:
+        ctx.note(target.display_path(path), f"could not list: {exc}")
+        return []

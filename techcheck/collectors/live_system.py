@@ -1,0 +1,72 @@
+"""Running programs, network listeners and connections, and signed-in sessions (live scans only).
+
+Shared by every platform: the facts come from the target's processes(), sockets() and sessions(),
+which psutil fills on a live system and which a disk image does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context
+from techcheck.target.base import ProcessInfo, Target
+
+ALL = ("linux", "windows", "macos")
+LOOPBACK = ("127.", "::1", "localhost")
+
+
+class Processes(Collector):
+    name = "system.processes"
+    title = "Programs running now"
+    platforms = ALL
+    live_only = True
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for p in target.processes():
+            yield make("process", Location(path=p.exe, pid=p.pid), pid=p.pid, name=p.name, exe=p.exe,
+                       cmdline=" ".join(p.cmdline), user=p.user, ppid=p.ppid, parent_name=p.parent_name)
+
+
+class Network(Collector):
+    name = "system.network"
+    title = "Programs using the network"
+    platforms = ALL
+    live_only = True
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        sockets = target.sockets()
+        try:
+            procs: dict[int, ProcessInfo] = {p.pid: p for p in target.processes()}
+        except Exception:  # noqa: BLE001 - sockets are still worth listing without names
+            procs = {}
+        for s in sockets:
+            proc = procs.get(s.pid) if s.pid is not None else None
+            name, exe = (proc.name, proc.exe) if proc else ("", "")
+            loc = Location(path=exe, pid=s.pid)
+            listening = s.state == "LISTEN" or (s.protocol.startswith("udp") and not s.remote_address)
+            if listening:
+                yield make("listener", loc, protocol=s.protocol, address=s.local_address, port=s.local_port,
+                           pid=s.pid, process_name=name, exe=exe,
+                           exposed=not s.local_address.startswith(LOOPBACK))
+            elif s.remote_address and s.state == "ESTABLISHED":
+                yield make("connection", loc, protocol=s.protocol, local_address=s.local_address,
+                           local_port=s.local_port, remote_address=s.remote_address,
+                           remote_port=s.remote_port, state=s.state, pid=s.pid, process_name=name, exe=exe)
+
+
+class Sessions(Collector):
+    name = "system.sessions"
+    title = "People signed in right now"
+    platforms = ALL
+    live_only = True
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for s in target.sessions():
+            started = (dt.datetime.fromtimestamp(s.started, tz=dt.timezone.utc).isoformat(timespec="seconds")
+                       if s.started else None)
+            # A display like ":0" or an empty host means someone at the computer itself.
+            remote = bool(s.host) and not s.host.startswith(":") and s.host not in ("localhost",)
+            yield make("session", Location(), user=s.user, terminal=s.terminal, host=s.host,
+                       remote=remote, started=started)

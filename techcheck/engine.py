@@ -1,0 +1,98 @@
+"""The rule engine: matches artifacts against rules through an index.
+
+Each condition is filed under one exact value it requires (kind, field, value) when it has one,
+so matching an artifact costs a few dictionary look-ups plus the few conditions that have no exact
+value (globs, paths, regexes). Cost grows with artifacts, not with rules x artifacts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from techcheck.artifacts import Artifact
+from techcheck.ruleset import Condition, Rule
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    artifacts: tuple[Artifact, ...]
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
+
+
+SEVERITY_ORDER = {"alert": 0, "review": 1, "info": 2}
+
+_Entry = tuple[Rule, Condition]
+
+
+def _index_value(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+@dataclass
+class Matcher:
+    exact: dict[tuple[str, str, Any], list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    domains: dict[tuple[str, str, str], list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    scan: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    exact_fields: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    domain_fields: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def build(cls, rules: Iterable[Rule]) -> Matcher:
+        m = cls()
+        for rule in rules:
+            for cond in rule.conditions:
+                m._add(rule, cond)
+        return m
+
+    def _add(self, rule: Rule, cond: Condition) -> None:
+        # Prefer an exact test on a text or number field (booleans say too little to index).
+        for name, test in cond.tests:
+            if test.op == "equals" and not any(isinstance(v, bool) for v in test.values):
+                for v in test.values:
+                    self.exact[(cond.kind, name, _index_value(v))].append((rule, cond))
+                self.exact_fields[cond.kind].add(name)
+                return
+        for name, test in cond.tests:
+            if test.op == "domain":
+                for v in test.values:
+                    self.domains[(cond.kind, name, v)].append((rule, cond))
+                self.domain_fields[cond.kind].add(name)
+                return
+        self.scan[cond.kind].append((rule, cond))
+
+    def candidates(self, art: Artifact) -> list[_Entry]:
+        found: list[_Entry] = []
+        for name in self.exact_fields.get(art.kind, ()):
+            value = art.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None:
+                    found.extend(self.exact.get((art.kind, name, _index_value(v)), ()))
+        for name in self.domain_fields.get(art.kind, ()):
+            value = art.get(name)
+            if isinstance(value, str) and value:
+                labels = value.lower().rstrip(".").split(".")
+                for i in range(len(labels)):
+                    found.extend(self.domains.get((art.kind, name, ".".join(labels[i:])), ()))
+        found.extend(self.scan.get(art.kind, ()))
+        return found
+
+    def match(self, artifacts: Iterable[Artifact]) -> list[Finding]:
+        hits: dict[str, tuple[Rule, dict[int, Artifact]]] = {}
+        for art in artifacts:
+            for rule, cond in self.candidates(art):
+                if cond.matches(art):
+                    entry = hits.setdefault(rule.id, (rule, {}))
+                    entry[1].setdefault(id(art), art)
+        findings = [
+            Finding(rule, tuple(sorted(arts.values(), key=Artifact.sort_key)))
+            for rule, arts in hits.values()
+        ]
+        findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule.category, f.rule.id))
+        return findings

@@ -1,0 +1,1 @@
+"""Reports. Output is produced only here and by the CLI."""

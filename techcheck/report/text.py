@@ -1,0 +1,156 @@
+"""The terminal report: plain text that fits 80 columns and reads well without colour.
+
+Order: the safety note, what was checked, findings by severity, every check's status, notes about
+what could not be read, the limits of the check, and the support resources last.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from techcheck.report.safe import safe_text
+from techcheck.texts import t
+
+WIDTH = 80
+MAX_EVIDENCE = 8
+MAX_NOTES = 30
+Style = Callable[[str, str], str]
+
+# Which fields best describe an artifact of each kind, in order.
+SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
+    "process": ("name", "exe", "cmdline", "user", "pid"),
+    "app": ("name", "package", "bundle_id", "version", "install_path", "user"),
+    "service": ("name", "display_name", "command", "start_type", "user"),
+    "autostart": ("mechanism", "name", "command", "user", "enabled"),
+    "listener": ("process_name", "protocol", "address", "port", "exe"),
+    "connection": ("process_name", "remote_address", "remote_port", "state"),
+    "session": ("user", "terminal", "host", "started"),
+    "browser_extension": ("name", "extension_id", "browser", "profile", "user", "install_source"),
+    "account": ("account_type", "name", "email", "admin", "browser", "profile", "user"),
+    "permission": ("service", "app", "site", "status", "last_used", "user"),
+    "setting": ("name", "enabled", "value", "detail", "user"),
+    "certificate": ("subject", "issuer", "sha256", "store"),
+    "profile": ("name", "identifier", "organization", "payload_types", "signed"),
+    "file": ("path", "description", "size", "sha256"),
+    "ssh_key": ("user", "key_type", "comment", "fingerprint", "options"),
+    "web_visit": ("url", "title", "visit_type", "time", "browser", "user"),
+    "hosts_entry": ("hostname", "address"),
+}
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    lines: list[str] = []
+    for i, para in enumerate(text.split("\n\n")):
+        if i:
+            lines.append("")
+        lines.extend(textwrap.wrap(
+            para, WIDTH, initial_indent=first if (first is not None and i == 0) else indent,
+            subsequent_indent=indent, break_long_words=True, break_on_hyphens=False,
+        ) or [indent.rstrip()])
+    return lines
+
+
+def _field_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(safe_text(v, 200) for v in value)
+    return safe_text(value, 300)
+
+
+def evidence_lines(item: dict[str, Any]) -> list[str]:
+    fields = item["fields"]
+    order = SUMMARY_FIELDS.get(item["kind"], ())
+    names = [n for n in order if n in fields] or sorted(fields)[:5]
+    parts = [f"{n}={_field_value(fields[n])}" for n in names]
+    loc = item.get("location", {})
+    where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
+    lines = _wrap(f"{item['kind']}: " + "; ".join(parts), indent="        ", first="      - ")
+    if where:
+        lines += _wrap(f"found at: {safe_text(where, 500)}", indent="        ", first="        ")
+    return lines
+
+
+def render_text(model: dict[str, Any], style: Style = _plain) -> str:
+    lang = model["language"]
+    out: list[str] = []
+    rule = "=" * WIDTH
+
+    def heading(text: str, kind: str = "heading") -> None:
+        out.extend(["", style(text, kind), style("-" * min(len(text), WIDTH), kind)])
+
+    out.append(style(t("report_title", lang), "title"))
+    out.append(rule)
+    out.append(style(model["safety_note"]["title"], "heading"))
+    out.extend(_wrap(model["safety_note"]["body"]))
+    out.append(rule)
+
+    target = model["target"]
+    heading(t("scanned", lang))
+    mode = t(f"mode_{target['mode']}", lang)
+    desc = f"{mode} ({target['os']}"
+    if target["mode"] == "image":
+        desc += f", folder {safe_text(target['root'])}"
+    desc += f"), {t('rule_count', lang, n=model['rules']['count'])}."
+    out.extend(_wrap(desc))
+    out.extend(_wrap(t("findings_summary", lang, **model["summary"])))
+
+    if not model["findings"]:
+        out.append("")
+        out.extend(_wrap(t("no_findings", lang)))
+    for severity in ("alert", "review", "info"):
+        group = [f for f in model["findings"] if f["severity"] == severity]
+        if not group:
+            continue
+        heading(f"{t('severity_' + severity, lang)} ({len(group)})", severity)
+        out.extend(_wrap(t(f"severity_{severity}_help", lang)))
+        for f in group:
+            out.append("")
+            out.extend(_wrap(style(f["title"], severity), first="  * ", indent="    "))
+            for key in ("what", "why"):
+                out.extend(_wrap(f[key], indent="    ", first=f"    {t(key, lang)}: "))
+            if f["actions"]:
+                out.append(f"    {t('actions', lang)}:")
+                for action in f["actions"]:
+                    out.extend(_wrap(action, indent="        ", first="      - "))
+            if f["normal"]:
+                out.extend(_wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
+            out.append(f"    {t('evidence', lang)} [{f['rule_id']}]:")
+            for item in f["evidence"][:MAX_EVIDENCE]:
+                out.extend(evidence_lines(item))
+            extra = len(f["evidence"]) - MAX_EVIDENCE
+            if extra > 0:
+                out.append(f"      ({t('more_items', lang, n=extra)})")
+
+    heading(t("checks_title", lang))
+    for c in model["checks"]:
+        status = t(f"status_{c['status']}", lang)
+        line = f"[{status}] {c['title']}"
+        if c["reason"]:
+            line += f": {safe_text(c['reason'], 300)}"
+        out.extend(_wrap(style(line, c["status"]), indent="      ", first="  "))
+    notes = [(c["title"], n) for c in model["checks"] for n in c["notes"]]
+    if notes:
+        heading(t("notes_title", lang))
+        for title, n in notes[:MAX_NOTES]:
+            out.extend(_wrap(f"{safe_text(n['path'], 300)}: {safe_text(n['message'], 300)} ({title})",
+                             indent="    ", first="  - "))
+        if len(notes) > MAX_NOTES:
+            out.append(f"  ({t('more_items', lang, n=len(notes) - MAX_NOTES)})")
+    out.append("")
+    out.extend(_wrap(model["limits"]))
+
+    out.append("")
+    out.append(rule)
+    out.append(style(model["support"]["title"], "heading"))
+    out.extend(_wrap(model["support"]["body"]))
+    for res in model["support"]["resources"]:
+        out.extend(_wrap(res, indent="    ", first="  - "))
+    out.append(rule)
+    return "\n".join(out) + "\n"

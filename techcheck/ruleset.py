@@ -1,0 +1,488 @@
+"""Rule files: the YAML format, its schema check, and loading of rule folders.
+
+A rule file holds one rule (a mapping) or a list of rules. Every problem names the file, the line
+and the field, and suggests the nearest valid name. All problems are collected before raising.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from techcheck.artifacts import KINDS, Artifact, Location, check_fields, make
+from techcheck.errors import RuleError, RuleProblem
+from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
+
+SEVERITIES = ("alert", "review", "info")
+CATEGORIES = (
+    "stalkerware", "monitoring", "keylogger", "remote_access", "rat", "persistence",
+    "location", "account", "privacy", "network", "system", "indicator",
+)
+PLATFORMS = ("linux", "windows", "macos", "any")
+LANGUAGES = ("en", "es")
+TEXT_KEYS = ("title", "what", "why", "actions", "normal")
+RULE_KEYS = ("id", "severity", "category", "platforms", "text", "match", "samples", "references", "tags")
+OPS = ("equals", "glob", "path", "regex", "contains", "domain", "exists", "not")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,127}$")
+
+
+def shipped_rules_dir() -> Path:
+    """The rules that come with techcheck: inside the installed package, or rules/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "shipped_rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+# --- field conditions -------------------------------------------------------------------------
+
+def _path_regex(pattern: str) -> re.Pattern[str]:
+    """Path glob: '*' stays inside one folder, '**' crosses folders; '\\' and '/' are the same."""
+    pattern = pattern.replace("\\", "/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("^" + "".join(out) + "$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class FieldTest:
+    """One test on one field: op and its values (any value may match)."""
+
+    op: str
+    values: tuple[Any, ...]
+    compiled: tuple[Any, ...] = ()
+    inner: tuple[FieldTest, ...] = ()  # for op "not": all inner tests must hold for "not" to fail
+
+    def test_value(self, value: Any) -> bool:
+        if self.op == "exists":
+            return (value not in (None, "", [])) == bool(self.values[0])
+        if self.op == "not":
+            return not all(t.test_value(value) for t in self.inner)
+        if value is None:
+            return False
+        if isinstance(value, list):
+            return any(self._test_scalar(v) for v in value)
+        return self._test_scalar(value)
+
+    def _test_scalar(self, value: Any) -> bool:
+        if self.op == "equals":
+            if isinstance(value, str):
+                low = value.lower()
+                return any(isinstance(v, str) and v.lower() == low for v in self.values)
+            return any(v == value and type(v) is type(value) for v in self.values)
+        text = str(value)
+        if self.op == "contains":
+            low = text.lower()
+            return any(str(v).lower() in low for v in self.values)
+        if self.op == "glob":
+            low = text.lower()
+            return any(fnmatch.fnmatchcase(low, str(v).lower()) for v in self.values)
+        if self.op in ("path", "regex"):
+            candidate = text.replace("\\", "/") if self.op == "path" else text
+            return any(rx.search(candidate) for rx in self.compiled)
+        if self.op == "domain":
+            low = text.lower().rstrip(".")
+            return any(low == v or low.endswith("." + v) for v in self.values)
+        return False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Matches artifacts of one kind whose fields pass every test."""
+
+    kind: str
+    tests: tuple[tuple[str, FieldTest], ...]
+
+    def matches(self, artifact: Artifact) -> bool:
+        if artifact.kind != self.kind:
+            return False
+        return all(test.test_value(artifact.get(name)) for name, test in self.tests)
+
+
+@dataclass(frozen=True)
+class RuleText:
+    title: str
+    what: str
+    why: str
+    actions: tuple[str, ...]
+    normal: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    category: str
+    platforms: tuple[str, ...]
+    texts: dict[str, RuleText]
+    conditions: tuple[Condition, ...]
+    positive_samples: tuple[Artifact, ...]
+    negative_samples: tuple[Artifact, ...]
+    references: tuple[str, ...]
+    tags: tuple[str, ...]
+    source_file: str
+    line: int | None = None
+
+    def text(self, lang: str = "en") -> RuleText:
+        return self.texts.get(lang) or self.texts["en"]
+
+    def applies_to(self, os_name: str) -> bool:
+        return "any" in self.platforms or os_name in self.platforms or os_name == "unknown"
+
+    def matches(self, artifact: Artifact) -> bool:
+        return any(c.matches(artifact) for c in self.conditions)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def by_id(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+class _Checker:
+    """Collects problems for one file while converting its YAML into Rule objects."""
+
+    def __init__(self, file: str, loaded: LoadedYaml) -> None:
+        self.file = file
+        self.loaded = loaded
+        self.problems: list[RuleProblem] = []
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> None:
+        field_name = _path_text(path)
+        self.problems.append(RuleProblem(self.file, self.loaded.line(path), field_name, message))
+
+    def unknown_key(self, path: tuple[str | int, ...], key: str, valid: Iterable[str]) -> None:
+        hint = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+        suffix = f" (did you mean {hint[0]!r}?)" if hint else f" (valid: {', '.join(valid)})"
+        self.problem((*path, key), f"unknown field {key!r}{suffix}")
+
+    def rule(self, data: Any, path: tuple[str | int, ...]) -> Rule | None:
+        if not isinstance(data, dict):
+            self.problem(path, "a rule must be a mapping of fields")
+            return None
+        before = len(self.problems)
+        for key in data:
+            if key not in RULE_KEYS:
+                self.unknown_key(path, str(key), RULE_KEYS)
+        for key in ("id", "severity", "category", "platforms", "text", "match"):
+            if key not in data:
+                self.problem(path, f"missing required field {key!r}")
+        rule_id = data.get("id")
+        if rule_id is not None and (not isinstance(rule_id, str) or not ID_PATTERN.match(rule_id)):
+            self.problem((*path, "id"), "id must be lower-case letters, digits, '.', '_' or '-'")
+        severity = data.get("severity")
+        if severity is not None and severity not in SEVERITIES:
+            self._bad_choice((*path, "severity"), severity, SEVERITIES)
+        category = data.get("category")
+        if category is not None and category not in CATEGORIES:
+            self._bad_choice((*path, "category"), category, CATEGORIES)
+        platforms = self._str_list(data.get("platforms"), (*path, "platforms"))
+        for i, p in enumerate(platforms):
+            if p not in PLATFORMS:
+                self._bad_choice((*path, "platforms", i), p, PLATFORMS)
+        texts = self._texts(data.get("text"), (*path, "text"), severity)
+        conditions = self._conditions(data.get("match"), (*path, "match"))
+        positives, negatives = self._samples(data.get("samples"), (*path, "samples"))
+        references = self._str_list(data.get("references", []), (*path, "references"))
+        tags = self._str_list(data.get("tags", []), (*path, "tags"))
+        if len(self.problems) > before:
+            return None
+        rule = Rule(
+            id=str(rule_id), severity=str(severity), category=str(category), platforms=tuple(platforms),
+            texts=texts, conditions=tuple(conditions), positive_samples=tuple(positives),
+            negative_samples=tuple(negatives), references=tuple(references), tags=tuple(tags),
+            source_file=self.file, line=self.loaded.line(path),
+        )
+        return rule
+
+    def _bad_choice(self, path: tuple[str | int, ...], value: Any, choices: Iterable[str]) -> None:
+        hint = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+        suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
+        self.problem(path, f"{value!r} is not one of: {', '.join(choices)}{suffix}")
+
+    def _str_list(self, value: Any, path: tuple[str | int, ...]) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(path, "must be a list of text values")
+            return []
+        return value
+
+    def _texts(self, value: Any, path: tuple[str | int, ...], severity: Any) -> dict[str, RuleText]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, "must map a language (en, es) to the rule's texts")
+            return {}
+        texts = {}
+        for lang, block in value.items():
+            lpath = (*path, str(lang))
+            if lang not in LANGUAGES:
+                self.unknown_key(path, str(lang), LANGUAGES)
+                continue
+            if not isinstance(block, dict):
+                self.problem(lpath, "must be a mapping with title, what, why, actions, normal")
+                continue
+            for key in block:
+                if key not in TEXT_KEYS:
+                    self.unknown_key(lpath, str(key), TEXT_KEYS)
+            required = TEXT_KEYS if severity != "alert" else TEXT_KEYS[:4]
+            for key in required:
+                if not block.get(key):
+                    self.problem(lpath, f"missing required text {key!r}")
+            for key in ("title", "what", "why", "normal"):
+                if key in block and not isinstance(block[key], str):
+                    self.problem((*lpath, key), "must be text")
+            actions = block.get("actions", [])
+            actions_list = [actions] if isinstance(actions, str) else actions
+            if not isinstance(actions_list, list) or not all(isinstance(a, str) for a in actions_list):
+                self.problem((*lpath, "actions"), "must be a list of text values")
+                actions_list = []
+            texts[lang] = RuleText(
+                title=str(block.get("title", "")).strip(), what=_clean(block.get("what")),
+                why=_clean(block.get("why")), actions=tuple(_clean(a) for a in actions_list),
+                normal=_clean(block.get("normal")),
+            )
+        if "en" not in value:
+            self.problem(path, "missing required language 'en'")
+        return texts
+
+    def _conditions(self, value: Any, path: tuple[str | int, ...]) -> list[Condition]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.problem(path, "must be a non-empty list of conditions, each with a 'kind'")
+            return []
+        out = []
+        for i, cond in enumerate(value):
+            c = self._condition(cond, (*path, i))
+            if c is not None:
+                out.append(c)
+        return out
+
+    def _condition(self, cond: Any, path: tuple[str | int, ...]) -> Condition | None:
+        if not isinstance(cond, dict):
+            self.problem(path, "a condition must be a mapping with 'kind' and field tests")
+            return None
+        kind = cond.get("kind")
+        if kind not in KINDS:
+            if kind is None:
+                self.problem(path, "missing required field 'kind'")
+            else:
+                self._bad_choice((*path, "kind"), kind, KINDS)
+            return None
+        spec = KINDS[kind]
+        tests = []
+        for name, raw in cond.items():
+            if name == "kind":
+                continue
+            if name not in spec.fields:
+                self.unknown_key(path, str(name), spec.fields)
+                continue
+            t = self._field_test(raw, (*path, name))
+            if t is not None:
+                tests.append((str(name), t))
+        if not tests:
+            self.problem(path, "a condition needs at least one field test besides 'kind'")
+            return None
+        return Condition(kind, tuple(tests))
+
+    def _field_test(self, raw: Any, path: tuple[str | int, ...]) -> FieldTest | None:
+        if not isinstance(raw, dict):
+            values = raw if isinstance(raw, list) else [raw]
+            if not values or not all(isinstance(v, str | int | bool) for v in values):
+                self.problem(path, "must be a value, a list of values, or a test such as {glob: ...}")
+                return None
+            return FieldTest("equals", tuple(values))
+        if len(raw) != 1:
+            self.problem(path, f"a field test has exactly one of: {', '.join(OPS)}")
+            return None
+        op, arg = next(iter(raw.items()))
+        if op not in OPS:
+            self.unknown_key(path, str(op), OPS)
+            return None
+        if op == "not":
+            inner = self._field_test(arg, (*path, "not"))
+            return FieldTest("not", (), (), (inner,)) if inner else None
+        if op == "exists":
+            if not isinstance(arg, bool):
+                self.problem((*path, op), "exists takes true or false")
+                return None
+            return FieldTest("exists", (arg,))
+        values = arg if isinstance(arg, list) else [arg]
+        if not values or not all(isinstance(v, str | int | bool) for v in values):
+            self.problem((*path, op), "must be a value or a list of values")
+            return None
+        compiled: list[re.Pattern[str]] = []
+        if op == "regex":
+            for v in values:
+                try:
+                    compiled.append(re.compile(str(v), re.IGNORECASE))
+                except re.error as exc:
+                    self.problem((*path, op), f"bad regular expression {v!r}: {exc}")
+                    return None
+        elif op == "path":
+            compiled = [_path_regex(str(v)) for v in values]
+        elif op == "domain":
+            values = [str(v).lower().strip(".") for v in values]
+        return FieldTest(op, tuple(values), tuple(compiled))
+
+    def _samples(self, value: Any, path: tuple[str | int, ...]) -> tuple[list[Artifact], list[Artifact]]:
+        if value is None:
+            return [], []
+        if not isinstance(value, dict):
+            self.problem(path, "must be a mapping with 'positive' and 'negative' lists")
+            return [], []
+        for key in value:
+            if key not in ("positive", "negative"):
+                self.unknown_key(path, str(key), ("positive", "negative"))
+        result: dict[str, list[Artifact]] = {"positive": [], "negative": []}
+        for which in ("positive", "negative"):
+            items = value.get(which, [])
+            if not isinstance(items, list):
+                self.problem((*path, which), "must be a list of sample artifacts")
+                continue
+            for i, item in enumerate(items):
+                art = self._sample(item, (*path, which, i))
+                if art is not None:
+                    result[which].append(art)
+        return result["positive"], result["negative"]
+
+    def _sample(self, item: Any, path: tuple[str | int, ...]) -> Artifact | None:
+        if not isinstance(item, dict) or "kind" not in item:
+            self.problem(path, "a sample is a mapping with 'kind' and its fields")
+            return None
+        fields = {k: v for k, v in item.items() if k not in ("kind", "location")}
+        kind = item["kind"]
+        if kind not in KINDS:
+            self._bad_choice((*path, "kind"), kind, KINDS)
+            return None
+        bad = check_fields(kind, fields)
+        if bad:
+            for msg in bad:
+                name = msg.split("'")[1] if "'" in msg else ""
+                if name and name not in KINDS[kind].fields:
+                    self.unknown_key(path, name, KINDS[kind].fields)
+                else:
+                    self.problem((*path, name) if name else path, msg)
+            return None
+        loc = item.get("location") or {}
+        location = Location(path=str(loc.get("path", "")), registry_key=str(loc.get("registry_key", "")))
+        return make(kind, location, **fields)
+
+
+def _clean(value: Any) -> str:
+    """Fold YAML block text into single spaces so wrapping is the report's job."""
+    if not isinstance(value, str):
+        return ""
+    paragraphs = [" ".join(p.split()) for p in value.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+def rule_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            yield from sorted(q for q in path.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        else:
+            yield path
+
+
+def parse_rule_file(file: str, text: str) -> tuple[list[Rule], list[RuleProblem]]:
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem as exc:
+        return [], [RuleProblem(file, exc.line, "", f"not valid YAML: {exc.message}")]
+    checker = _Checker(file, loaded)
+    data = loaded.data
+    rules: list[Rule] = []
+    if data is None:
+        checker.problem((), "the file is empty")
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            r = checker.rule(item, (i,))
+            if r:
+                rules.append(r)
+    else:
+        r = checker.rule(data, ())
+        if r:
+            rules.append(r)
+    return rules, checker.problems
+
+
+def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
+    """Load and check every rule file below the given folders/files. Raises RuleError with all problems."""
+    problems: list[RuleProblem] = []
+    ruleset = RuleSet()
+    seen: dict[str, Rule] = {}
+    for path in rule_files(paths):
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
+            continue
+        rules, file_problems = parse_rule_file(name, text)
+        problems.extend(file_problems)
+        ruleset.sources.append(name)
+        for rule in rules:
+            if rule.id in seen:
+                other = seen[rule.id]
+                problems.append(RuleProblem(name, rule.line, "id",
+                                            f"duplicate rule id {rule.id!r} (also in {other.source_file}:{other.line})"))
+                continue
+            seen[rule.id] = rule
+            ruleset.rules.append(rule)
+    if problems:
+        raise RuleError(problems)
+    return ruleset
+
+
+def sample_problems(ruleset: RuleSet) -> list[str]:
+    """Each rule's own samples: positives must match it, negatives must not."""
+    out = []
+    for rule in ruleset.rules:
+        for art in rule.positive_samples:
+            if not rule.matches(art):
+                out.append(f"{rule.source_file}:{rule.line}: {rule.id}: positive sample does not match: {art.fields}")
+        for art in rule.negative_samples:
+            if rule.matches(art):
+                out.append(f"{rule.source_file}:{rule.line}: {rule.id}: negative sample matches: {art.fields}")
+    return out

@@ -1,0 +1,85 @@
+"""Runs a scan: target -> collectors -> artifacts -> rule engine -> findings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from techcheck import __version__
+from techcheck.artifacts import Artifact
+from techcheck.collectors.base import Collector, Context, Note, Skip, Status, collectors_for
+from techcheck.engine import Finding, Matcher
+from techcheck.errors import NotAvailable
+from techcheck.ruleset import RuleSet
+from techcheck.target.base import Target
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: str
+    status: Status
+    reason: str = ""
+    artifact_count: int = 0
+    notes: list[Note] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class ScanResult:
+    target: Target
+    findings: list[Finding]
+    checks: list[CheckResult]
+    artifacts: list[Artifact]
+    rule_count: int
+    rule_sources: list[str]
+    started: float
+    finished: float
+    tool_version: str = __version__
+
+
+ProgressHook = Callable[[str, int, int], None]
+
+
+def run_check(collector: type[Collector], target: Target) -> tuple[CheckResult, list[Artifact]]:
+    """Run one collector; its failure is recorded and never stops the scan."""
+    ctx = Context()
+    start = time.monotonic()
+    result = CheckResult(collector.name, collector.title, "ok")
+    artifacts: list[Artifact] = []
+    if collector.live_only and target.mode == "image":
+        result.status, result.reason = "skipped", collector.live_only_reason
+        return result, artifacts
+    try:
+        artifacts = list(collector().collect(target, ctx))
+    except (Skip, NotAvailable) as exc:
+        result.status, result.reason = "skipped", str(exc)
+    except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan
+        result.status, result.reason = "failed", f"{type(exc).__name__}: {exc}"
+    result.notes = ctx.notes
+    result.artifact_count = len(artifacts)
+    result.seconds = round(time.monotonic() - start, 3)
+    return result, artifacts
+
+
+def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = None) -> ScanResult:
+    started = time.time()
+    collectors = collectors_for(target.os)
+    checks: list[CheckResult] = []
+    artifacts: list[Artifact] = []
+    for i, collector in enumerate(collectors):
+        if progress:
+            progress(collector.title, i, len(collectors))
+        result, found = run_check(collector, target)
+        checks.append(result)
+        artifacts.extend(found)
+    if progress:
+        progress("Comparing with the rules", len(collectors), len(collectors))
+    rules = [r for r in ruleset.rules if r.applies_to(target.os)]
+    findings: list[Finding] = Matcher.build(rules).match(artifacts)
+    return ScanResult(
+        target=target, findings=findings, checks=checks, artifacts=artifacts,
+        rule_count=len(rules), rule_sources=list(ruleset.sources),
+        started=started, finished=time.time(),
+    )

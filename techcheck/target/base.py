@@ -1,0 +1,230 @@
+"""The Target interface: the only way collectors touch the scanned system.
+
+Paths are always written POSIX-style and absolute, relative to the scanned system's root:
+"/etc/crontab", "/Users/ana/Library/LaunchAgents", "/Windows/System32/config/SOFTWARE".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from techcheck.errors import NotAvailable, TargetError
+
+if TYPE_CHECKING:
+    from techcheck.target.registry import Registry
+
+OsName = Literal["linux", "windows", "macos", "unknown"]
+Mode = Literal["live", "image", "fake"]
+
+# Reading more than this from one file is refused with a note: scanned systems contain huge files.
+DEFAULT_READ_LIMIT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileStat:
+    path: str
+    is_file: bool
+    is_dir: bool
+    is_symlink: bool
+    size: int
+    mode: int
+    uid: int | None
+    mtime: float
+
+
+@dataclass(frozen=True)
+class DirEntry:
+    name: str
+    path: str
+    is_file: bool
+    is_dir: bool
+    is_symlink: bool
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    pid: int
+    name: str
+    exe: str
+    cmdline: tuple[str, ...]
+    user: str
+    ppid: int | None
+    parent_name: str = ""
+
+
+@dataclass(frozen=True)
+class SocketInfo:
+    protocol: str  # "tcp" | "udp" | "tcp6" | "udp6"
+    local_address: str
+    local_port: int
+    remote_address: str
+    remote_port: int
+    state: str  # "LISTEN", "ESTABLISHED", "NONE" (udp) ...
+    pid: int | None
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    user: str
+    terminal: str
+    host: str
+    started: float | None
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why a file could not be read; collectors turn it into a note in the report."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Target(ABC):
+    """A scanned system. Subclasses: LiveTarget, ImageTarget, FakeTarget."""
+
+    mode: Mode
+    os: OsName
+    root: str | None
+    read_limit: int = field(default=DEFAULT_READ_LIMIT, kw_only=True)
+
+    # --- files -----------------------------------------------------------------------------
+    @abstractmethod
+    def stat(self, path: str) -> FileStat | None:
+        """Stat without following a final symlink; None when the path does not exist."""
+
+    @abstractmethod
+    def list_dir(self, path: str) -> list[DirEntry]:
+        """Entries of a directory, sorted by name. Raises TargetError when it cannot be listed."""
+
+    @abstractmethod
+    def _read(self, path: str, limit: int) -> bytes:
+        """Read at most limit+1 bytes of a regular file (following symlinks inside the target)."""
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        """Whole content of a file. Raises TargetError when missing, unreadable or over the limit."""
+        limit = self.read_limit if limit is None else limit
+        data = self._read(path, limit)
+        if len(data) > limit:
+            raise TargetError(f"file is larger than {limit // (1024 * 1024)} MiB; not read")
+        return data
+
+    def read_text(self, path: str, limit: int | None = None) -> str:
+        """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; undecodable bytes replaced."""
+        return decode_text(self.read_bytes(path, limit))
+
+    def exists(self, path: str) -> bool:
+        return self.stat(path) is not None
+
+    def is_file(self, path: str) -> bool:
+        st = self.stat_follow(path)
+        return st is not None and st.is_file
+
+    def is_dir(self, path: str) -> bool:
+        st = self.stat_follow(path)
+        return st is not None and st.is_dir
+
+    def stat_follow(self, path: str) -> FileStat | None:
+        """Stat following symlinks (inside the target). Default: same as stat."""
+        return self.stat(path)
+
+    def display_path(self, path: str) -> str:
+        """How a path is shown to people: C:\\... for Windows, as-is elsewhere."""
+        if self.os == "windows":
+            return "C:" + path.replace("/", "\\")
+        return path
+
+    def glob(self, pattern: str) -> list[str]:
+        """Expand a POSIX-style pattern one path component at a time (no '**').
+
+        Matching is case-insensitive on Windows and macOS targets, as those systems do.
+        Unreadable directories are passed over; collectors report what they could not read
+        through the files they then fail to find.
+        """
+        parts = [p for p in pattern.split("/") if p]
+        found = ["/"]
+        fold = self.os in ("windows", "macos")
+        for part in parts:
+            next_found: list[str] = []
+            has_magic = any(c in part for c in "*?[")
+            for base in found:
+                if not has_magic:
+                    candidate = posixpath.join(base, part)
+                    if self.exists(candidate):
+                        next_found.append(candidate)
+                    continue
+                try:
+                    entries = self.list_dir(base)
+                except TargetError:
+                    continue
+                pat = part.lower() if fold else part
+                for entry in entries:
+                    name = entry.name.lower() if fold else entry.name
+                    if fnmatch.fnmatchcase(name, pat):
+                        next_found.append(posixpath.join(base, entry.name))
+            found = next_found
+        return sorted(found)
+
+    def walk(self, path: str, max_depth: int = 8, max_entries: int = 200_000) -> Iterator[DirEntry]:
+        """Walk a tree without following directory symlinks (so symlink loops end)."""
+        stack: list[tuple[str, int]] = [(path, 0)]
+        seen = 0
+        while stack:
+            current, depth = stack.pop()
+            try:
+                entries = self.list_dir(current)
+            except TargetError:
+                continue
+            for entry in entries:
+                seen += 1
+                if seen > max_entries:
+                    return
+                yield entry
+                if entry.is_dir and not entry.is_symlink and depth + 1 < max_depth:
+                    stack.append((entry.path, depth + 1))
+
+    def sqlite(self, path: str, limit: int = 512 * 1024 * 1024) -> sqlite3.Connection:
+        """Open a SQLite database read-only, as an in-memory copy of its bytes.
+
+        The scanned file is never opened by SQLite itself, so no journal or lock file is ever
+        created in the scanned system, and a database locked by a running program still reads.
+        """
+        data = self.read_bytes(path, limit)
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.deserialize(data)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise TargetError(f"not a readable SQLite database: {exc}") from exc
+        return conn
+
+    # --- live-only facts -------------------------------------------------------------------
+    def processes(self) -> list[ProcessInfo]:
+        raise NotAvailable("a disk image has no running programs")
+
+    def sockets(self) -> list[SocketInfo]:
+        raise NotAvailable("a disk image has no network connections")
+
+    def sessions(self) -> list[SessionInfo]:
+        raise NotAvailable("a disk image has no signed-in sessions")
+
+    def registry(self) -> Registry:
+        raise NotAvailable("this system has no Windows registry")
+
+    def hostname(self) -> str:
+        return ""
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")

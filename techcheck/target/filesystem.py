@@ -1,0 +1,152 @@
+"""Targets backed by a real filesystem: a disk image directory, or the live system's own root."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat as statmod
+from dataclasses import dataclass, field
+
+from techcheck.errors import TargetError
+from techcheck.target.base import DirEntry, FileStat, Target
+
+MAX_SYMLINK_HOPS = 40
+
+
+@dataclass
+class FilesystemTarget(Target):
+    """Reads files below `root`.
+
+    For an image, symlinks are resolved *inside* the image: an absolute link such as
+    /etc/localtime -> /usr/share/zoneinfo/UTC points into the image, never to the scanning
+    computer's own files. Windows and macOS images are matched case-insensitively.
+    """
+
+    case_insensitive: bool = field(default=False, kw_only=True)
+    _dir_cache: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    # --- path resolution -------------------------------------------------------------------
+    def _host(self, path: str) -> str:
+        assert self.root is not None
+        rel = path.lstrip("/")
+        return os.path.join(self.root, rel) if rel else self.root
+
+    def _real_name(self, parent_host: str, name: str) -> str | None:
+        """The on-disk spelling of `name` in a directory, found case-insensitively."""
+        names = self._dir_cache.get(parent_host)
+        if names is None:
+            try:
+                listing = os.listdir(parent_host)
+            except OSError:
+                listing = []
+            names = {}
+            for entry in sorted(listing):
+                names.setdefault(entry.casefold(), entry)
+            self._dir_cache[parent_host] = names
+        return names.get(name.casefold())
+
+    def _resolve(self, path: str, follow_last: bool) -> str:
+        """Map a target path to a host path, resolving symlinks inside the root."""
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        resolved: list[str] = []
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                if resolved:
+                    resolved.pop()
+                continue
+            parent_host = self._host("/" + "/".join(resolved))
+            candidate = os.path.join(parent_host, part)
+            if self.case_insensitive and not os.path.lexists(candidate):
+                real = self._real_name(parent_host, part)
+                if real is not None:
+                    part = real
+                    candidate = os.path.join(parent_host, part)
+            is_last = not parts
+            if os.path.islink(candidate) and (follow_last or not is_last):
+                hops += 1
+                if hops > MAX_SYMLINK_HOPS:
+                    raise TargetError("too many symbolic links (a link loop)")
+                try:
+                    link = os.readlink(candidate)
+                except OSError as exc:
+                    raise TargetError(f"cannot read link: {exc.strerror}") from exc
+                link_parts = [p for p in link.replace("\\", "/").split("/") if p]
+                if link.startswith("/"):
+                    resolved = []
+                parts = link_parts + parts
+                continue
+            resolved.append(part)
+        return self._host("/" + "/".join(resolved))
+
+    # --- Target API ------------------------------------------------------------------------
+    def stat(self, path: str) -> FileStat | None:
+        return self._stat(path, follow=False)
+
+    def stat_follow(self, path: str) -> FileStat | None:
+        return self._stat(path, follow=True)
+
+    def _stat(self, path: str, follow: bool) -> FileStat | None:
+        try:
+            host = self._resolve(path, follow_last=follow)
+            st = os.lstat(host)
+        except (OSError, TargetError, ValueError):
+            return None
+        return FileStat(
+            path=path,
+            is_file=statmod.S_ISREG(st.st_mode),
+            is_dir=statmod.S_ISDIR(st.st_mode),
+            is_symlink=statmod.S_ISLNK(st.st_mode),
+            size=st.st_size,
+            mode=st.st_mode,
+            uid=st.st_uid,
+            mtime=st.st_mtime,
+        )
+
+    def list_dir(self, path: str) -> list[DirEntry]:
+        try:
+            host = self._resolve(path, follow_last=True)
+            with os.scandir(host) as it:
+                raw = list(it)
+        except OSError as exc:
+            raise TargetError(f"cannot list folder: {exc.strerror or exc}") from exc
+        except ValueError as exc:  # embedded NUL and the like
+            raise TargetError(f"cannot list folder: {exc}") from exc
+        entries = []
+        for e in sorted(raw, key=lambda d: d.name):
+            try:
+                is_link = e.is_symlink()
+                is_dir = e.is_dir(follow_symlinks=False)
+                is_file = e.is_file(follow_symlinks=False)
+            except OSError:
+                is_link = is_dir = is_file = False
+            if is_link:
+                # Where a link points is judged inside the target (never on the host).
+                target_stat = self._stat(posixpath.join(path, e.name), follow=True)
+                if target_stat is not None:
+                    is_dir, is_file = target_stat.is_dir, target_stat.is_file
+            entries.append(DirEntry(e.name, posixpath.join(path, e.name), is_file, is_dir, is_link))
+        return entries
+
+    def _read(self, path: str, limit: int) -> bytes:
+        host = self._resolve(path, follow_last=True)
+        try:
+            st = os.stat(host)
+            if not statmod.S_ISREG(st.st_mode):
+                raise TargetError("not a regular file")
+            # O_NONBLOCK so a FIFO planted in an image can never hang the scan.
+            fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            try:
+                with os.fdopen(fd, "rb") as fh:
+                    return fh.read(limit + 1)
+            except BaseException:
+                raise
+        except FileNotFoundError as exc:
+            raise TargetError("file not found") from exc
+        except PermissionError as exc:
+            raise TargetError("permission denied: techcheck may not read this file") from exc
+        except IsADirectoryError as exc:
+            raise TargetError("is a folder, not a file") from exc
+        except OSError as exc:
+            raise TargetError(f"cannot read: {exc.strerror or exc}") from exc

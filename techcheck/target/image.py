@@ -1,0 +1,61 @@
+"""A disk image target: a directory laid out like the scanned system's filesystem."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from techcheck.errors import TargetError
+from techcheck.target.base import OsName
+from techcheck.target.filesystem import FilesystemTarget
+
+
+def detect_os(root: str) -> OsName:
+    """Tell the operating system of an image from its layout (case-insensitively for Windows)."""
+    try:
+        names = {n.casefold() for n in os.listdir(root)}
+    except OSError as exc:
+        raise TargetError(f"cannot read the image folder {root!r}: {exc.strerror or exc}") from exc
+    if "windows" in names:
+        win = os.path.join(root, next(n for n in os.listdir(root) if n.casefold() == "windows"))
+        try:
+            sub = {n.casefold() for n in os.listdir(win)}
+        except OSError:
+            sub = set()
+        if "system32" in sub or "explorer.exe" in sub or "users" in names:
+            return "windows"
+    if "system" in names and ("library" in names or "applications" in names):
+        return "macos"
+    if "etc" in names and ("usr" in names or "home" in names or "var" in names):
+        return "linux"
+    if "users" in names and "library" in names:
+        return "macos"
+    if "etc" in names:
+        return "linux"
+    return "unknown"
+
+
+@dataclass
+class ImageTarget(FilesystemTarget):
+    """Processes, sockets and sessions are not available: those checks are reported as skipped."""
+
+    def hostname(self) -> str:
+        if self.os == "linux":
+            try:
+                return self.read_text("/etc/hostname", limit=4096).strip()
+            except TargetError:
+                return ""
+        return ""
+
+
+def open_image(root: str, os_name: OsName | None = None) -> ImageTarget:
+    root = os.path.abspath(root)
+    if not os.path.isdir(root):
+        raise TargetError(f"{root!r} is not a folder. Give the folder where the disk copy is mounted.")
+    detected = os_name or detect_os(root)
+    return ImageTarget(
+        mode="image",
+        os=detected,
+        root=root,
+        case_insensitive=detected in ("windows", "macos"),
+    )

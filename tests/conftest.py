@@ -1,0 +1,48 @@
+"""Shared test helpers. Real artifact files live in ../shared/realdata; tests copy, never edit them."""
+
+from __future__ import annotations
+
+import lzma
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+def realdata(rel: str) -> Path:
+    path = REALDATA / rel
+    if not path.exists():
+        raise FileNotFoundError(f"real artifact file missing: {path} (../shared/realdata must sit beside the repo)")
+    return path
+
+
+@pytest.fixture
+def copy_realdata(tmp_path: Path):
+    """Copy a realdata file (decompressing .xz) to a destination inside tmp_path and return its path."""
+
+    def copy(rel: str, dest: str | Path) -> Path:
+        src = realdata(rel)
+        out = tmp_path / dest
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix == ".xz":
+            out.write_bytes(lzma.decompress(src.read_bytes()))
+        else:
+            shutil.copyfile(src, out)
+        return out
+
+    return copy
+
+
+def write(root: Path, rel: str, content: str | bytes, mode: int | None = None) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    if mode is not None:
+        path.chmod(mode)
+    return path
