@@ -465,8 +465,8 @@ def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
         for rule in rules:
             if rule.id in seen:
                 other = seen[rule.id]
-                problems.append(RuleProblem(name, rule.line, "id",
-                                            f"duplicate rule id {rule.id!r} (also in {other.source_file}:{other.line})"))
+                where = f"{other.source_file}:{other.line}"
+                problems.append(RuleProblem(name, rule.line, "id", f"duplicate rule id {rule.id!r} (also in {where})"))
                 continue
             seen[rule.id] = rule
             ruleset.rules.append(rule)

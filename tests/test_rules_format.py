@@ -122,8 +122,8 @@ def test_sample_with_unknown_field_is_a_rule_error() -> None:
     ("domain", "mspy.com", "notmspy.com", False),
 ])
 def test_field_ops(op: str, value: str, field_value: str, expected: bool) -> None:
-    text = GOOD.replace("kind: app\n    package: demo-vnc", f"kind: autostart\n    command: {{{op}: '{value}'}}").replace(
-        "samples:", "xsamples:").split("xsamples:")[0]
+    cond = f"kind: autostart\n    command: {{{op}: '{value}'}}"
+    text = GOOD.replace("kind: app\n    package: demo-vnc", cond).split("samples:")[0]
     rules, probs = parse_rule_file("r.yaml", text)
     assert probs == []
     art = make("autostart", command=field_value)
