@@ -243,7 +243,9 @@ def _pppc_grants(payload: dict[str, Any]) -> list[PrivacyGrant]:
                 continue
             auth = plist_str(e.get("Authorization"))
             if auth:
-                allowed = auth.lower().startswith("allow")
+                # "AllowStandardUserToSetSystemService" only lets a standard user answer the
+                # prompt; it grants nothing by itself.
+                allowed = auth.lower() == "allow"
                 status = auth
             else:
                 allowed = bool(plist_bool(e.get("Allowed")))

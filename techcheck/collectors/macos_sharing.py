@@ -7,7 +7,8 @@ Where the on/off state lives on disk:
   system override file /private/var/db/com.apple.xpc.launchd/disabled.plist
   (labels com.apple.screensharing, com.openssh.sshd, com.apple.AEServer).
 - Remote Management (Apple Remote Desktop) writes the word "enabled" into
-  /Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd when it is turned on;
+  /Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd when it is turned on
+  (/private/etc/RemoteManagement.launchd before OS X 10.11);
   its options are in /Library/Preferences/com.apple.RemoteManagement.plist.
 - The Apple Account: ~/Library/Preferences/MobileMeAccounts.plist lists each signed-in account
   (AccountID = the Apple ID, DisplayName) and its services, FIND_MY_MAC among them.
@@ -28,6 +29,7 @@ from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
 ARD_LAUNCHD = "/Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd"
+ARD_LAUNCHD_OLD = "/private/etc/RemoteManagement.launchd"  # before OS X 10.11
 ARD_PREFS = "/Library/Preferences/com.apple.RemoteManagement.plist"
 MOBILEME = "Library/Preferences/MobileMeAccounts.plist"
 
@@ -123,11 +125,16 @@ class MacSharing(Collector):
     def _remote_management(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         enabled = False
         details: list[str] = []
-        if target.exists(ARD_LAUNCHD):
+        where = ARD_LAUNCHD
+        for trigger in (ARD_LAUNCHD, ARD_LAUNCHD_OLD):
+            if not target.exists(trigger):
+                continue
+            where = trigger
             try:
-                enabled = target.read_text(ARD_LAUNCHD, 4096).strip().lower() == "enabled"
+                enabled = target.read_text(trigger, 4096).strip().lower() == "enabled"
             except TargetError as exc:
-                ctx.note(target.display_path(ARD_LAUNCHD), f"could not read: {exc}")
+                ctx.note(target.display_path(trigger), f"could not read: {exc}")
+            break
         if target.exists(ARD_PREFS):
             prefs = read_plist_noted(target, ctx, ARD_PREFS)
             if isinstance(prefs, dict):
@@ -135,5 +142,5 @@ class MacSharing(Collector):
                     details.append("all local users may connect")
                 if plist_bool(prefs.get("VNCLegacyConnectionsEnabled")):
                     details.append("VNC viewers may connect with a password")
-        yield make("setting", Location(path=ARD_LAUNCHD), name="remote_management", enabled=enabled,
+        yield make("setting", Location(path=where), name="remote_management", enabled=enabled,
                    value="on" if enabled else "off", detail="; ".join(details) or None)

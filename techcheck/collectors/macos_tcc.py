@@ -184,13 +184,15 @@ class MacTcc(Collector):
                        app_hidden=g.client.lower() in hidden)
 
     def _location(self, target: Target, ctx: Context, hidden: set[str]) -> Iterable[Artifact]:
+        # locationd keeps the switch in a by-host file (named after the hardware UUID, plus a
+        # "notbackedup" twin); the first one that has it is reported.
         for prefs in target.glob(LOCATION_PREFS_GLOB):
             plist = read_plist_noted(target, ctx, prefs)
-            if isinstance(plist, dict) and "LocationServicesEnabled" in plist:
-                on = plist_bool(plist["LocationServicesEnabled"])
-                if on is not None:
-                    yield make("setting", Location(path=prefs), name="location_services", enabled=on,
-                               value="on" if on else "off")
+            on = plist_bool(plist.get("LocationServicesEnabled")) if isinstance(plist, dict) else None
+            if on is not None:
+                yield make("setting", Location(path=prefs), name="location_services", enabled=on,
+                           value="on" if on else "off")
+                break
         if not target.exists(LOCATION_CLIENTS):
             return
         plist = read_plist_noted(target, ctx, LOCATION_CLIENTS)
