@@ -123,7 +123,8 @@ def test_corrupt_and_foreign_databases_are_noted_and_the_rest_is_read(tmp_path: 
 def test_location_clients_and_switch(tmp_path: Path) -> None:
     root = mac_skeleton(tmp_path / "img")
     write_plist(root, "private/var/db/locationd/clients.plist", {
-        "com.apple.Maps": {"Authorized": True, "BundleId": "com.apple.Maps", "BundlePath": "/System/Applications/Maps.app"},
+        "com.apple.Maps": {"Authorized": True, "BundleId": "com.apple.Maps",
+                           "BundlePath": "/System/Applications/Maps.app"},
         "i/usr/local/bin/tracker": {"Authorized": True, "Executable": "/usr/local/bin/tracker"},
         "com.example.weather": {"Authorized": False, "BundleId": "com.example.weather"},
         "junk": "not a dict",
