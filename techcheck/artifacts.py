@@ -87,6 +87,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "trigger": _f("str", "when it runs: logon, boot, schedule, ..."),
         "run_as": _f("str", "account it runs as"),
         "description": _f("str", "description from the entry"),
+        "file": _f("str", "file that defines the entry (plist, unit, desktop file), when there is one"),
     }),
     KindSpec("listener", "a program waiting for network connections (live scans only)", {
         "protocol": _f("str", "tcp, udp, tcp6, udp6"),
@@ -147,6 +148,8 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "status": _f("str", "allow, deny, prompt, ..."),
         "last_used": _f("time", "last used (ISO 8601)"),
         "source": _f("str", "tcc, consent_store, browser, profile, ..."),
+        "modified": _f("time", "when the permission was last changed (ISO 8601)"),
+        "app_hidden": _f("bool", "the app holding it hides from the Dock / programs list"),
         "user": _USER,
     }),
     KindSpec("setting", "a system setting: remote desktop, SSH, screen sharing, location, proxy, DNS ...", {

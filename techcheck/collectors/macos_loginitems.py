@@ -1,0 +1,294 @@
+"""Login items: apps a user's account opens at sign-in.
+
+Two stores, by macOS version:
+- up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
+  each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
+- from macOS 13, the Background Task Management store
+  /private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v<N>.btm: an NSKeyedArchiver
+  property list whose "store" object keeps, per user UUID, a list of ItemRecord objects (name,
+  identifier, url, executablePath, type bit flags, disposition bit flags, team id, developer name).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.common import user_homes
+from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+
+LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
+BTM_DIR = "/private/var/db/com.apple.backgroundtaskmanagement"
+
+
+@dataclass(frozen=True)
+class LoginItem:
+    name: str
+    path: str
+    hidden: bool
+
+
+# --- classic Alias records -------------------------------------------------------------------
+# Header: creator code (4), record size (2), version (2). The fixed part is 150 bytes in
+# version 2 and 58 bytes in version 3; tagged fields follow: tag (2), length (2), data padded to
+# an even length, ended by tag -1. Tag 18 = path from the volume's root, 19 = volume mount point,
+# 14 = file name (UTF-16 with a length prefix), 2 = full HFS path with ':' separators.
+_ALIAS_FIXED = {2: 150, 3: 58}
+
+
+def alias_fields(data: bytes) -> dict[int, bytes]:
+    """Tagged fields of a classic Alias record; empty when it is not one."""
+    if len(data) < 8:
+        return {}
+    _size, version = struct.unpack(">HH", data[4:8])
+    offset = _ALIAS_FIXED.get(version)
+    if offset is None:
+        return {}
+    fields: dict[int, bytes] = {}
+    while offset + 4 <= len(data):
+        tag, length = struct.unpack(">hH", data[offset:offset + 4])
+        if tag == -1:
+            break
+        fields.setdefault(tag, data[offset + 4:offset + 4 + length])
+        offset += 4 + length + (length & 1)
+    return fields
+
+
+def alias_path(data: bytes) -> str:
+    """The POSIX path an Alias record points to, or '' when it cannot be found."""
+    fields = alias_fields(data)
+    if 18 in fields:
+        rel = fields[18].decode("utf-8", errors="replace")
+        mount = fields.get(19, b"/").decode("utf-8", errors="replace") or "/"
+        return posixpath.join(mount, rel) if not rel.startswith("/") else rel
+    if 2 in fields:  # "Macintosh HD:Applications:X.app" -> /Applications/X.app
+        hfs = fields[2].decode("mac_roman", errors="replace")
+        return "/" + "/".join(hfs.split(":")[1:]) if ":" in hfs else ""
+    return ""
+
+
+_FILE_URL = re.compile(rb"file://[\x21-\x7e]+")
+
+
+def bookmark_path(data: bytes) -> str:
+    """A file:// address written in a bookmark or binding blob, decoded to a path."""
+    m = _FILE_URL.search(data)
+    if not m:
+        return ""
+    return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+
+
+def parse_legacy_loginitems(data: bytes) -> list[LoginItem]:
+    """Items in a com.apple.loginitems.plist (XML or binary)."""
+    plist = load_plist(data)
+    if not isinstance(plist, dict):
+        raise PlistError("the login items file must be a dictionary")
+    session = plist.get("SessionItems")
+    items = session.get("CustomListItems") if isinstance(session, dict) else None
+    out: list[LoginItem] = []
+    for raw in items if isinstance(items, list) else []:
+        if not isinstance(raw, dict):
+            continue
+        path = ""
+        if isinstance(raw.get("Alias"), bytes):
+            path = alias_path(raw["Alias"])
+        props = raw.get("CustomItemProperties")
+        props = props if isinstance(props, dict) else {}
+        binding = props.get("com.apple.LSSharedFileList.Binding")
+        if not path and isinstance(binding, bytes):
+            path = bookmark_path(binding)
+        name = plist_str(raw.get("Name")) or posixpath.basename(path)
+        hidden = bool(plist_bool(props.get("com.apple.LSSharedFileList.ItemIsHidden")))
+        out.append(LoginItem(name, path, hidden))
+    return out
+
+
+# --- NSKeyedArchiver and the Background Task Management store -----------------------------------
+
+class ArchiveError(ValueError):
+    """An NSKeyedArchiver property list could not be decoded."""
+
+
+def unarchive(plist: Any, max_depth: int = 64) -> Any:
+    """Turn an NSKeyedArchiver plist into plain Python values.
+
+    Objects become dicts with a "$class" name; NSArray/NSSet become lists, NSDictionary a dict,
+    NSURL its address, NSUUID its text. Cycles and very deep nesting are cut (value None).
+    """
+    import plistlib
+
+    if not isinstance(plist, dict) or plist.get("$archiver") != "NSKeyedArchiver":
+        raise ArchiveError("not an NSKeyedArchiver archive")
+    objects = plist.get("$objects")
+    top = plist.get("$top")
+    if not isinstance(objects, list) or not isinstance(top, dict):
+        raise ArchiveError("archive has no $objects or $top")
+
+    def class_name(obj: dict[str, Any]) -> str:
+        ref = obj.get("$class")
+        if isinstance(ref, plistlib.UID) and ref.data < len(objects):
+            cls = objects[ref.data]
+            if isinstance(cls, dict):
+                return str(cls.get("$classname", ""))
+        return ""
+
+    def resolve(value: Any, depth: int, seen: frozenset[int]) -> Any:
+        if isinstance(value, plistlib.UID):
+            idx = value.data
+            if idx >= len(objects) or idx in seen or depth > max_depth:
+                return None
+            return decode(objects[idx], depth + 1, seen | {idx})
+        if isinstance(value, list):
+            return [resolve(v, depth + 1, seen) for v in value]
+        return value
+
+    def decode(obj: Any, depth: int, seen: frozenset[int]) -> Any:
+        if obj == "$null":
+            return None
+        if not isinstance(obj, dict):
+            return obj
+        name = class_name(obj)
+        if "NS.keys" in obj and "NS.objects" in obj:
+            keys = resolve(obj["NS.keys"], depth, seen) or []
+            vals = resolve(obj["NS.objects"], depth, seen) or []
+            return {str(k): v for k, v in zip(keys, vals, strict=False)}
+        if "NS.objects" in obj:
+            return resolve(obj["NS.objects"], depth, seen)
+        if name in ("NSURL",) or "NS.relative" in obj:
+            rel = resolve(obj.get("NS.relative"), depth, seen)
+            base = resolve(obj.get("NS.base"), depth, seen)
+            return f"{base or ''}{rel or ''}"
+        if "NS.uuidbytes" in obj and isinstance(obj["NS.uuidbytes"], bytes):
+            b = obj["NS.uuidbytes"].hex().upper()
+            return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}"
+        if "NS.string" in obj:
+            return resolve(obj["NS.string"], depth, seen)
+        out = {k: resolve(v, depth, seen) for k, v in obj.items() if k != "$class"}
+        out["$class"] = name
+        return out
+
+    return {k: resolve(v, 0, frozenset()) for k, v in top.items()}
+
+
+@dataclass(frozen=True)
+class BtmItem:
+    user_uuid: str
+    name: str
+    identifier: str
+    url: str
+    executable: str
+    type_flags: int
+    disposition: int
+    team_id: str
+    developer: str
+
+    @property
+    def mechanism(self) -> str:
+        if self.type_flags & 0x10:
+            return "launch_daemon"
+        if self.type_flags & 0x8:
+            return "launch_agent"
+        return "login_item"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.disposition & 0x1)
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.disposition & 0x4)
+
+
+def _first(obj: dict[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if obj.get(k) not in (None, ""):
+            return obj[k]
+    return None
+
+
+def parse_btm(data: bytes) -> list[BtmItem]:
+    """Items in a BackgroundItems-v*.btm file. Raises PlistError/ArchiveError when undecodable."""
+    tree = unarchive(load_plist(data))
+    store = tree.get("store")
+    if not isinstance(store, dict):
+        raise ArchiveError("no 'store' object in the archive")
+    by_user = _first(store, "itemsByUserIdentifier", "itemsByUserID")
+    if not isinstance(by_user, dict):
+        raise ArchiveError("no items-by-user table in the store")
+    items: list[BtmItem] = []
+    for uuid, records in by_user.items():
+        for rec in records if isinstance(records, list) else []:
+            if not isinstance(rec, dict):
+                continue
+            url = _first(rec, "url", "URL")
+            exe = _first(rec, "executablePath", "exePath")
+            kind = rec.get("type")
+            disp = rec.get("disposition")
+            items.append(BtmItem(
+                user_uuid=str(uuid),
+                name=str(_first(rec, "name") or ""),
+                identifier=str(_first(rec, "identifier") or ""),
+                url=str(url or ""),
+                executable=str(exe or ""),
+                type_flags=kind if isinstance(kind, int) else 0,
+                disposition=disp if isinstance(disp, int) else 0,
+                team_id=str(_first(rec, "teamIdentifier") or ""),
+                developer=str(_first(rec, "developerName") or ""),
+            ))
+    return items
+
+
+def _btm_version(path: str) -> int:
+    m = re.search(r"-v(\d+)\.btm$", path, re.IGNORECASE)
+    return int(m.group(1)) if m else -1
+
+
+class MacLoginItems(Collector):
+    name = "macos.login_items"
+    title = "Apps that open when you sign in (login items, background items)"
+    platforms = ("macos",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for home in user_homes(target):
+            path = f"{home.home}/{LEGACY_PLIST}"
+            if not target.is_file(path):
+                continue
+            try:
+                items = parse_legacy_loginitems(target.read_bytes(path, 4 * 1024 * 1024))
+            except (TargetError, PlistError) as exc:
+                ctx.note(target.display_path(path), f"could not read login items: {exc}")
+                continue
+            for item in items:
+                yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                           exe=item.path or None, command=item.path or None, user=home.user, scope="user",
+                           enabled=True, hidden=item.hidden, trigger="logon", file=path)
+        yield from self._btm(target, ctx)
+
+    def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
+        if not stores:
+            return
+        path = max(stores, key=_btm_version)  # the newest format is the one in use
+        try:
+            items = parse_btm(target.read_bytes(path, 32 * 1024 * 1024))
+        except (TargetError, PlistError, ArchiveError) as exc:
+            ctx.note(target.display_path(path),
+                     f"could not decode the background items store ({exc}); login items from it are not listed")
+            return
+        for item in items:
+            exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
+            detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)
+            yield make("autostart", Location(path=path), mechanism=item.mechanism,
+                       name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
+                       scope="user" if item.mechanism == "login_item" else "system",
+                       enabled=item.enabled, hidden=item.hidden, trigger="logon",
+                       description=detail or None, file=path)

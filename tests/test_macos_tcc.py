@@ -1,0 +1,151 @@
+"""TCC privacy databases (old and new layouts) and location permissions."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from techcheck.collectors.macos_tcc import MacTcc, read_tcc_grants, service_name
+from techcheck.ruleset import load_rules, shipped_rules_dir
+from techcheck.scan import run_scan
+from techcheck.target.image import open_image
+from tests.conftest import realdata, write
+from tests.macos_tree import collect, mac_skeleton, make_tcc_db, only, put_real, write_plist
+
+SYSTEM_DB = "Library/Application Support/com.apple.TCC/TCC.db"
+USER_DB = "Users/ana/Library/Application Support/com.apple.TCC/TCC.db"
+
+
+def test_service_names() -> None:
+    assert service_name("kTCCServiceListenEvent") == "input_monitoring"
+    assert service_name("kTCCServiceScreenCapture") == "screen_recording"
+    assert service_name("kTCCServiceSystemPolicyAllFiles") == "full_disk_access"
+    assert service_name("kTCCServiceAccessibility") == "accessibility"
+    assert service_name("kTCCServiceLiverpool") == "liverpool"
+    assert service_name("kTCCServiceFooBarBaz") == "foo_bar_baz"
+
+
+def test_real_catalina_tcc_db_old_schema(tmp_path: Path) -> None:
+    copy = tmp_path / "TCC.db"
+    shutil.copyfile(realdata("macos/TCC.db"), copy)
+    conn = sqlite3.connect(copy)
+    try:
+        grants = read_tcc_grants(conn)
+    finally:
+        conn.close()
+    assert len(grants) == 21
+    assert all(g.allowed and g.status == "allow" and g.client_type == 0 for g in grants)
+    chrome = sorted((g.service, g.modified) for g in grants if g.client == "com.google.Chrome")
+    # last_modified 1591801053 / 1591801052 (checked with `date -u -d @...`)
+    assert chrome == [("camera", "2020-06-10T14:57:33Z"), ("microphone", "2020-06-10T14:57:32Z")]
+    downloads = sorted(g.client for g in grants if g.service == "downloads_folder")
+    assert downloads == ["com.adobe.Install", "com.adobe.illustrator", "com.agilebits.onepassword7",
+                         "com.spotify.client"]
+    assert sum(g.service == "icloud_drive" for g in grants) == 13
+    assert {g.raw_service for g in grants if g.service == "liverpool"} == {"kTCCServiceLiverpool"}
+
+
+def test_new_schema_auth_values(tmp_path: Path) -> None:
+    db = make_tcc_db(tmp_path / "TCC.db", [
+        ("kTCCServiceScreenCapture", "us.zoom.xos", 0, 2, 2, 1700000000),
+        ("kTCCServiceListenEvent", "com.example.keys", 0, 0, 2, 1700000001),
+        ("kTCCServicePhotos", "com.example.photos", 0, 3, 4, 1700000002),
+        ("kTCCServiceAccessibility", "/usr/local/bin/tool", 1, 2, 4, 1700000003),
+    ])
+    conn = sqlite3.connect(db)
+    try:
+        grants = {g.client: g for g in read_tcc_grants(conn)}
+    finally:
+        conn.close()
+    assert (grants["us.zoom.xos"].service, grants["us.zoom.xos"].allowed, grants["us.zoom.xos"].status) == (
+        "screen_recording", True, "allow")
+    assert (grants["com.example.keys"].allowed, grants["com.example.keys"].status) == (False, "deny")
+    assert (grants["com.example.photos"].allowed, grants["com.example.photos"].status) == (True, "limited")
+    assert grants["/usr/local/bin/tool"].client_type == 1 and grants["/usr/local/bin/tool"].reason == 4
+    assert grants["us.zoom.xos"].modified == "2023-11-14T22:13:20Z"
+
+
+def hidden_keylogger_image(root: Path) -> Path:
+    mac_skeleton(root)
+    write_plist(root, "Applications/Keys.app/Contents/Info.plist",
+                {"CFBundleIdentifier": "com.example.keys", "CFBundleName": "Keys", "LSUIElement": True})
+    make_tcc_db(root / SYSTEM_DB, [
+        ("kTCCServiceListenEvent", "com.example.keys", 0, 2, 2, 1700000000),
+        ("kTCCServiceScreenCapture", "us.zoom.xos", 0, 2, 2, 1700000000),
+    ])
+    put_real(root, "macos/TCC.db", USER_DB)
+    return root
+
+
+def test_image_system_and_user_databases_and_hidden_flag(tmp_path: Path) -> None:
+    root = hidden_keylogger_image(tmp_path / "img")
+    arts, ctx = collect(MacTcc, root)
+    assert ctx.notes == []
+    assert len(arts) == 23
+    keys = only(arts, lambda a: a.get("app") == "com.example.keys")
+    assert keys.fields == {"service": "input_monitoring", "app": "com.example.keys", "allowed": True,
+                           "status": "allow", "source": "tcc", "modified": "2023-11-14T22:13:20Z",
+                           "app_hidden": True}
+    assert keys.location.path == "/" + SYSTEM_DB
+    cam = only(arts, lambda a: a.get("app") == "com.google.Chrome" and a.get("service") == "camera")
+    assert cam.get("user") == "ana" and cam.get("app_hidden") is False
+
+
+def test_rules_on_a_hidden_app_with_input_monitoring(tmp_path: Path) -> None:
+    root = hidden_keylogger_image(tmp_path / "img")
+    result = run_scan(open_image(str(root)), load_rules([shipped_rules_dir()]))
+    got = {(f.rule.id, a.get("app")) for f in result.findings for a in f.artifacts}
+    assert ("macos.privacy.hidden-app-watching", "com.example.keys") in got
+    assert ("macos.privacy.input-or-screen", "us.zoom.xos") in got
+    assert ("macos.privacy.input-or-screen", "com.example.keys") not in got  # the hidden-app rule covers it
+    assert all(f.rule.severity != "alert" for f in result.findings)
+
+
+def test_corrupt_and_foreign_databases_are_noted_and_the_rest_is_read(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    write(root, SYSTEM_DB, b"SQLite format 3\x00" + b"\x00" * 80 + b"garbage")
+    other = root / USER_DB
+    other.parent.mkdir(parents=True)
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE something (a)")
+    conn.commit()
+    conn.close()
+    make_tcc_db(root / "Users/bo/Library/Application Support/com.apple.TCC/TCC.db",
+                [("kTCCServiceCamera", "com.apple.FaceTime", 0, 2, 2, 1700000000)])
+    arts, ctx = collect(MacTcc, root)
+    assert [(a.get("user"), a.get("service")) for a in arts] == [("bo", "camera")]
+    msgs = {n.path: n.message for n in ctx.notes}
+    assert "could not open the privacy database" in msgs["/" + SYSTEM_DB]
+    assert "no 'access' table" in msgs["/" + USER_DB]
+
+
+def test_location_clients_and_switch(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    write_plist(root, "private/var/db/locationd/clients.plist", {
+        "com.apple.Maps": {"Authorized": True, "BundleId": "com.apple.Maps",
+                           "BundlePath": "/System/Applications/Maps.app"},
+        "i/usr/local/bin/tracker": {"Authorized": True, "Executable": "/usr/local/bin/tracker"},
+        "com.example.weather": {"Authorized": False, "BundleId": "com.example.weather"},
+        "junk": "not a dict",
+    }, binary=True)
+    write_plist(root, "private/var/db/locationd/Library/Preferences/ByHost/"
+                      "com.apple.locationd.564D1F2A-0000-4000-8000-00000000ABCD.plist",
+                {"LocationServicesEnabled": 1}, binary=True)
+    write_plist(root, "private/var/db/locationd/Library/Preferences/ByHost/"
+                      "com.apple.locationd.notbackedup.564D1F2A-0000-4000-8000-00000000ABCD.plist",
+                {"LocationServicesEnabled": 1})
+    arts, ctx = collect(MacTcc, root)
+    assert ctx.notes == []
+    setting = only(arts, lambda a: a.kind == "setting")
+    assert (setting.get("name"), setting.get("enabled"), setting.get("value")) == ("location_services", True, "on")
+    perms = sorted((a.get("app"), a.get("allowed"), a.get("source")) for a in arts if a.kind == "permission")
+    assert perms == [("/usr/local/bin/tracker", True, "locationd"), ("com.apple.Maps", True, "locationd"),
+                     ("com.example.weather", False, "locationd")]
+
+
+def test_broken_location_clients_is_noted(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    write(root, "private/var/db/locationd/clients.plist", "<plist><dict>")
+    arts, ctx = collect(MacTcc, root)
+    assert arts == [] and ctx.notes[0].path == "/private/var/db/locationd/clients.plist"
