@@ -125,6 +125,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "enabled": _f("bool", "switched on"),
         "install_source": _f("str", "store, sideloaded, policy, component, ..."),
         "permissions": _f("list", "permissions it asked for"),
+        "all_sites": _f("bool", "can read and change every web site you visit"),
         "user": _USER,
     }),
     KindSpec("account", "an account: a computer login, or a cloud/browser account signed in", {
@@ -135,6 +136,8 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "admin": _f("bool", "is an administrator"),
         "can_login": _f("bool", "can sign in"),
         "created": _f("time", "when created (ISO 8601)"),
+        "recently_created": _f("bool", "created in the 30 days before the scan (when the date is known)"),
+        "system_account": _f("bool", "a built-in or service account no person signs in with"),
         "browser": _f("str", "browser, for browser accounts"),
         "profile": _f("str", "browser profile, for browser accounts"),
         "user": _USER,

@@ -47,6 +47,8 @@ def test_scan_image_json_contract(tmp_path: Path) -> None:
 
 def test_text_report_order_and_no_clean_verdict(tmp_path: Path) -> None:
     root = linux_image(tmp_path / "img")
+    # No account that can sign in, so no rule matches and the "nothing found" wording shows.
+    write(root, "etc/passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\n")
     res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "en"])
     assert res.exit_code == 0
     out = res.stdout

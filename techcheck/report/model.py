@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from techcheck.artifacts import Artifact
 from techcheck.engine import Finding
+from techcheck.report.permissions import describe_permissions
 from techcheck.scan import ScanResult
 from techcheck.texts import t
 
@@ -18,6 +20,15 @@ SEVERITIES = ("alert", "review", "info")
 
 def iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def evidence_dict(art: Artifact, lang: str) -> dict[str, Any]:
+    out = art.to_dict()
+    if art.kind == "browser_extension":
+        can = describe_permissions(art.get("permissions") or [], bool(art.get("all_sites")), lang)
+        if can:
+            out["can"] = can  # what its permissions let it see or do, in plain words
+    return out
 
 
 def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
@@ -33,7 +44,7 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "actions": list(text.actions),
         "normal": text.normal,
         "references": list(f.rule.references),
-        "evidence": [a.to_dict() for a in f.artifacts],
+        "evidence": [evidence_dict(a, lang) for a in f.artifacts],
     }
 
 

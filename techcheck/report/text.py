@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from techcheck.report.permissions import LABEL
 from techcheck.report.safe import safe_text
 from techcheck.texts import t
 
@@ -64,7 +65,7 @@ def _field_value(value: Any) -> str:
     return safe_text(value, 300)
 
 
-def evidence_lines(item: dict[str, Any]) -> list[str]:
+def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     fields = item["fields"]
     order = SUMMARY_FIELDS.get(item["kind"], ())
     names = [n for n in order if n in fields] or sorted(fields)[:5]
@@ -72,6 +73,9 @@ def evidence_lines(item: dict[str, Any]) -> list[str]:
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
     lines = _wrap(f"{item['kind']}: " + "; ".join(parts), indent="        ", first="      - ")
+    if item.get("can"):
+        lines += _wrap(f"{LABEL.get(lang, LABEL['en'])}: " + "; ".join(item["can"]), indent="        ",
+                       first="        ")
     if where:
         lines += _wrap(f"found at: {safe_text(where, 500)}", indent="        ", first="        ")
     return lines
@@ -123,7 +127,7 @@ def render_text(model: dict[str, Any], style: Style = _plain) -> str:
                 out.extend(_wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
             out.append(f"    {t('evidence', lang)} [{f['rule_id']}]:")
             for item in f["evidence"][:MAX_EVIDENCE]:
-                out.extend(evidence_lines(item))
+                out.extend(evidence_lines(item, lang))
             extra = len(f["evidence"]) - MAX_EVIDENCE
             if extra > 0:
                 out.append(f"      ({t('more_items', lang, n=extra)})")

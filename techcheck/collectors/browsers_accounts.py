@@ -1,0 +1,91 @@
+"""Accounts signed in to web browsers (Chrome-family and Firefox), and users whose profiles use
+several different accounts.
+
+A browser signed in to someone else's account can send them this computer's history, saved
+passwords and open tabs. The check lists each signed-in account once per profile, and adds one
+"browser_sync_mixed" record when one user's profiles are signed in to two or more accounts.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.browser_profiles import BrowserProfile, find_profiles, read_json_noted
+from techcheck.collectors.browsers_firefox import parse_prefs_js
+from techcheck.collectors.common import user_homes
+from techcheck.target.base import Target
+
+
+@dataclass(frozen=True)
+class SignedInAccount:
+    email: str
+    name: str
+
+
+def chromium_accounts(prefs: Mapping[str, Any]) -> list[SignedInAccount]:
+    """Accounts signed in to a Chrome-family profile (Preferences account_info, or the older
+    google.services.username)."""
+    found: dict[str, SignedInAccount] = {}
+    info = prefs.get("account_info")
+    for entry in info if isinstance(info, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("email"), str) and entry["email"]:
+            name = entry.get("full_name")
+            account = SignedInAccount(entry["email"], name if isinstance(name, str) else "")
+            found.setdefault(account.email.lower(), account)
+    services = prefs.get("google", {}).get("services", {}) if isinstance(prefs.get("google"), dict) else {}
+    username = services.get("username") if isinstance(services, dict) else None
+    if isinstance(username, str) and username and username.lower() not in found:
+        found[username.lower()] = SignedInAccount(username, "")
+    return list(found.values())
+
+
+def firefox_account(signed_in: Mapping[str, Any] | None, prefs: Mapping[str, Any]) -> SignedInAccount | None:
+    """The Firefox account of a profile: signedInUser.json, else the sync user name in prefs.js."""
+    data = signed_in.get("accountData") if signed_in else None
+    if isinstance(data, dict) and isinstance(data.get("email"), str) and data["email"]:
+        name = data.get("displayName")
+        return SignedInAccount(data["email"], name if isinstance(name, str) else "")
+    username = prefs.get("services.sync.username")
+    if isinstance(username, str) and username:
+        return SignedInAccount(username, "")
+    return None
+
+
+class BrowserAccounts(Collector):
+    name = "browsers.accounts"
+    title = "Accounts signed in to web browsers"
+    platforms = ("windows", "macos", "linux")
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        per_user: dict[str, dict[str, set[str]]] = {}  # user -> email -> browsers
+        for profile in find_profiles(target, ctx, user_homes(target)):
+            for account, where in self._accounts(target, ctx, profile):
+                per_user.setdefault(profile.user, {}).setdefault(account.email.lower(), set()).add(profile.browser)
+                yield make("account", Location(path=target.display_path(where)), account_type="browser_sync",
+                           email=account.email, name=account.name or None, browser=profile.browser,
+                           profile=profile.name, user=profile.user)
+        for user, emails in sorted(per_user.items()):
+            if len(emails) >= 2:
+                browsers = sorted({b for found_in in emails.values() for b in found_in})
+                yield make("account", Location(), account_type="browser_sync_mixed",
+                           name=", ".join(sorted(emails)), browser=", ".join(browsers), user=user)
+
+    @staticmethod
+    def _accounts(target: Target, ctx: Context, profile: BrowserProfile) -> list[tuple[SignedInAccount, str]]:
+        if profile.family == "chromium":
+            path = posixpath.join(profile.path, "Preferences")
+            prefs = read_json_noted(target, ctx, path) if target.is_file(path) else None
+            return [(a, path) for a in chromium_accounts(prefs if isinstance(prefs, dict) else {})]
+        signed_path = posixpath.join(profile.path, "signedInUser.json")
+        signed = read_json_noted(target, ctx, signed_path) if target.is_file(signed_path) else None
+        prefs_path = posixpath.join(profile.path, "prefs.js")
+        prefs_text = read_text_noted(target, ctx, prefs_path) if target.is_file(prefs_path) else None
+        account = firefox_account(signed if isinstance(signed, dict) else None, parse_prefs_js(prefs_text or ""))
+        if account is None:
+            return []
+        return [(account, signed_path if isinstance(signed, dict) and target.is_file(signed_path) else prefs_path)]
