@@ -230,7 +230,10 @@ def _root_cert(payload: dict[str, Any]) -> RootCert:
     if not isinstance(raw, bytes) or not raw:
         raise DerError("no certificate data")
     der = _cert_der(raw)
-    subject = cert_common_name(der) or plist_str(payload.get("PayloadCertificateFileName")) or ""
+    parts = _cert_parts(parse_der(der)[0])
+    if parts is None:
+        raise DerError("not an X.509 certificate")
+    subject = _name_cn(parts[2]) or plist_str(payload.get("PayloadCertificateFileName")) or ""
     return RootCert(subject, hashlib.sha1(der).hexdigest(), hashlib.sha256(der).hexdigest())
 
 
