@@ -139,3 +139,40 @@ def test_undecodable_btm_and_broken_login_items_give_notes(tmp_path: Path) -> No
     assert "could not read login items" in msgs["/Users/ana/Library/Preferences/com.apple.loginitems.plist"]
     btm_note = msgs["/private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v9.btm"]
     assert "could not decode the background items store" in btm_note and "not listed" in btm_note
+
+
+def sfl2_archive() -> bytes:
+    """SessionLoginItems.sfl2 shape: root dict -> items [ {Name, Bookmark, ...} ]."""
+    objs: list[Any] = [
+        "$null",
+        {"$class": UID(3), "NS.keys": [UID(2)], "NS.objects": [UID(4)]},  # 1 root dictionary
+        "items",  # 2
+        {"$classname": "NSDictionary", "$classes": ["NSDictionary", "NSObject"]},  # 3
+        {"$class": UID(5), "NS.objects": [UID(6)]},  # 4 items array
+        {"$classname": "NSArray", "$classes": ["NSArray", "NSObject"]},  # 5
+        {"$class": UID(3), "NS.keys": [UID(7), UID(8)], "NS.objects": [UID(9), UID(10)]},  # 6 one item
+        "Name", "Bookmark", "Dropbox", b"book\x00\x00\x00\x00",  # 7-10
+    ]
+    return archive({"root": UID(1)}, objs)
+
+
+def test_sfl2_login_items_and_older_btm_note(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    sfl = "Users/ana/Library/Application Support/com.apple.sharedfilelist/"
+    write(root, sfl + "com.apple.LSSharedFileList.SessionLoginItems.sfl2", sfl2_archive())
+    older = "Users/ana/Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+    write(root, older, archive({"root": UID(0)}, ["$null"]))
+    arts, ctx = collect(MacLoginItems, root)
+    item = only(arts, lambda a: True)
+    assert (item.get("name"), item.get("user"), item.get("mechanism"), item.get("exe")) == (
+        "Dropbox", "ana", "login_item", None)
+    assert [n.path for n in ctx.notes] == ["/" + older] and "not decoded" in ctx.notes[0].message
+
+
+def test_btm_wrapped_in_a_list_and_system_user() -> None:
+    raw = plistlib.loads(btm_archive())
+    objs = raw["$objects"]
+    objs[4] = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
+    wrapped = plistlib.dumps([{"version": 4}, raw], fmt=plistlib.FMT_BINARY)
+    items = parse_btm(wrapped)
+    assert [i.user_uuid for i in items] == ["FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"] * 2

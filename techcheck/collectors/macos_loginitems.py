@@ -3,6 +3,8 @@
 Two stores, by macOS version:
 - up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
   each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
+- macOS 10.13 to 12, ~/Library/Application Support/com.apple.sharedfilelist/...SessionLoginItems.sfl2,
+  an NSKeyedArchiver archive whose root holds `items` (each with a Name and a bookmark);
 - from macOS 13, the Background Task Management store
   /private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v<N>.btm: an NSKeyedArchiver
   property list whose "store" object keeps, per user UUID, a list of ItemRecord objects (name,
@@ -28,6 +30,11 @@ from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
 BTM_DIR = "/private/var/db/com.apple.backgroundtaskmanagement"
+# macOS 10.13 to 12 kept login items per user in these two keyed archives.
+SFL2 = "Library/Application Support/com.apple.sharedfilelist/com.apple.LSSharedFileList.SessionLoginItems.sfl2"
+AGENT_BTM = "Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+# The BTM store keys items by user UUID; this one stands for the system (user id 0).
+SYSTEM_USER_UUID = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,10 @@ def _first(obj: dict[str, Any], *keys: str) -> Any:
 
 def parse_btm(data: bytes) -> list[BtmItem]:
     """Items in a BackgroundItems-v*.btm file. Raises PlistError/ArchiveError when undecodable."""
-    tree = unarchive(load_plist(data))
+    plist = load_plist(data)
+    if isinstance(plist, list):  # some versions wrap the archive with a version record in a list
+        plist = next((p for p in plist if isinstance(p, dict) and p.get("$archiver")), None)
+    tree = unarchive(plist)
     store = tree.get("store")
     if not isinstance(store, dict):
         raise ArchiveError("no 'store' object in the archive")
@@ -247,6 +257,16 @@ def parse_btm(data: bytes) -> list[BtmItem]:
     return items
 
 
+def parse_sfl2_names(data: bytes) -> list[str]:
+    """Names of the login items in a SessionLoginItems.sfl2 archive (root: {items: [{Name, ...}]})."""
+    tree = unarchive(load_plist(data))
+    root = tree.get("root")
+    items = root.get("items") if isinstance(root, dict) else None
+    if not isinstance(items, list):
+        raise ArchiveError("no 'items' list in the archive")
+    return [str(i.get("Name")) for i in items if isinstance(i, dict) and i.get("Name")]
+
+
 def _btm_version(path: str) -> int:
     m = re.search(r"-v(\d+)\.btm$", path, re.IGNORECASE)
     return int(m.group(1)) if m else -1
@@ -259,19 +279,40 @@ class MacLoginItems(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for home in user_homes(target):
-            path = f"{home.home}/{LEGACY_PLIST}"
-            if not target.is_file(path):
-                continue
-            try:
-                items = parse_legacy_loginitems(target.read_bytes(path, 4 * 1024 * 1024))
-            except (TargetError, PlistError) as exc:
-                ctx.note(target.display_path(path), f"could not read login items: {exc}")
-                continue
-            for item in items:
-                yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
-                           exe=item.path or None, command=item.path or None, user=home.user, scope="user",
-                           enabled=True, hidden=item.hidden, trigger="logon", file=path)
+            yield from self._legacy(target, ctx, home.home, home.user)
+            yield from self._sfl2(target, ctx, home.home, home.user)
         yield from self._btm(target, ctx)
+
+    def _legacy(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        path = f"{home}/{LEGACY_PLIST}"
+        if not target.is_file(path):
+            return
+        try:
+            items = parse_legacy_loginitems(target.read_bytes(path, 4 * 1024 * 1024))
+        except (TargetError, PlistError) as exc:
+            ctx.note(target.display_path(path), f"could not read login items: {exc}")
+            return
+        for item in items:
+            yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                       exe=item.path or None, command=item.path or None, user=user, scope="user",
+                       enabled=True, hidden=item.hidden, trigger="logon", file=path)
+
+    def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        path = f"{home}/{SFL2}"
+        if target.is_file(path):
+            try:
+                names = parse_sfl2_names(target.read_bytes(path, 8 * 1024 * 1024))
+            except (TargetError, PlistError, ArchiveError) as exc:
+                ctx.note(target.display_path(path), f"could not read login items: {exc}")
+                names = []
+            for name in names:
+                # The program's path is inside a bookmark record that techcheck does not decode.
+                yield make("autostart", Location(path=path), mechanism="login_item", name=name, user=user,
+                           scope="user", enabled=True, trigger="logon", file=path)
+        older = f"{home}/{AGENT_BTM}"
+        if target.is_file(older):
+            ctx.note(target.display_path(older), "this older background items list (macOS 10.13 to 12) is not "
+                                                 "decoded; check Login Items in System Preferences")
 
     def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
@@ -287,8 +328,9 @@ class MacLoginItems(Collector):
         for item in items:
             exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
             detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)
+            system = item.user_uuid.upper() == SYSTEM_USER_UUID or item.mechanism == "launch_daemon"
             yield make("autostart", Location(path=path), mechanism=item.mechanism,
                        name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
-                       scope="user" if item.mechanism == "login_item" else "system",
+                       scope="system" if system else "user",
                        enabled=item.enabled, hidden=item.hidden, trigger="logon",
                        description=detail or None, file=path)
