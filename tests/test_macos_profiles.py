@@ -161,9 +161,10 @@ def test_image_profile_store_and_downloaded_files(tmp_path: Path) -> None:
     stored = profiles["com.example.profile"]
     assert stored.fields == {"identifier": "com.example.profile", "name": "Example", "organization": "Example Org",
                              "payload_types": ["com.apple.security.root"], "signed": False,
-                             "removal_disallowed": True}
+                             "removal_disallowed": True, "installed": True}
     dns = profiles["com.paulmillr.apple-dns"]
-    assert (dns.get("signed"), dns.get("signer"), dns.get("user")) == (True, "encrypted-dns.brunch.io", "ana")
+    assert (dns.get("signed"), dns.get("signer"), dns.get("user"), dns.get("installed")) == (
+        True, "encrypted-dns.brunch.io", "ana", False)
     cert = only(arts, lambda a: a.kind == "certificate")
     assert (cert.get("subject"), cert.get("sha256"), cert.get("store")) == (
         "E8", hashlib.sha256(e8).hexdigest(), "profile: Example")

@@ -313,12 +313,12 @@ def find_profile_dicts(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
             yield from find_profile_dicts(v, depth + 1)
 
 
-def profile_artifacts(profile: Profile, path: str, user: str) -> Iterator[Artifact]:
+def profile_artifacts(profile: Profile, path: str, user: str, installed: bool) -> Iterator[Artifact]:
     loc = Location(path=path)
     yield make("profile", loc, identifier=profile.identifier or None, name=profile.name or None,
                organization=profile.organization or None, payload_types=list(profile.payload_types),
                signed=profile.signed, signer=profile.signer or None,
-               removal_disallowed=profile.removal_disallowed, user=user or None)
+               removal_disallowed=profile.removal_disallowed, installed=installed, user=user or None)
     label = profile.name or profile.identifier
     for cert in profile.root_certs:
         yield make("certificate", loc, subject=cert.subject or None, sha1=cert.sha1, sha256=cert.sha256,
@@ -343,6 +343,7 @@ class MacProfiles(Collector):
                 ctx.note(target.display_path(path), f"could not read: {exc}")
                 continue
             user = user_of_home(path)
+            installed = path.lower().startswith(PROFILE_STORE.lower() + "/")
             if path.lower().endswith(".mobileconfig"):
                 found = self._profile_file(target, ctx, path, data)
             else:
@@ -351,7 +352,7 @@ class MacProfiles(Collector):
                 for problem in profile.problems:
                     ctx.note(target.display_path(path), f"could not decode part of profile "
                                                         f"{profile.identifier}: {problem}")
-                yield from profile_artifacts(profile, path, user)
+                yield from profile_artifacts(profile, path, user, installed)
 
     def _files(self, target: Target, ctx: Context) -> list[str]:
         files = [p for p in list_dir_noted(target, ctx, PROFILE_STORE) if p.lower().endswith((".plist", ".binary"))]
