@@ -141,3 +141,24 @@ def test_parsers_never_crash(noise: bytes, cut: int) -> None:
             with contextlib.suppress(PlistError, ArchiveError, DerError):
                 parser(data)  # any other exception fails the test
         assert isinstance(alias_path(data), str)
+
+
+def test_live_target_configuration_reads_the_same_files(tmp_path: Path) -> None:
+    """On a Mac, `techcheck scan` uses LiveTarget(os="macos", root="/", case_insensitive=False).
+    There is no Mac here, so the same target class and settings are pointed at the realdata tree:
+    every macOS collector must find exactly what the image scan finds."""
+    from techcheck.collectors.base import collectors_for
+    from techcheck.scan import run_check
+    from techcheck.target.live import LiveTarget
+
+    root = realdata_mac(tmp_path / "img")
+    live = LiveTarget(mode="live", os="macos", root=str(root), case_insensitive=False)
+    image = open_image(str(root))
+    for collector in collectors_for("macos"):
+        if collector.name not in MAC_CHECKS:
+            continue
+        live_result, live_arts = run_check(collector, live)
+        image_result, image_arts = run_check(collector, image)
+        assert live_result.status == image_result.status == "ok", collector.name
+        assert sorted(a.sort_key() for a in live_arts) == sorted(a.sort_key() for a in image_arts), collector.name
+        assert live_arts, collector.name

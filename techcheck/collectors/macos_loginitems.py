@@ -332,5 +332,6 @@ class MacLoginItems(Collector):
             yield make("autostart", Location(path=path), mechanism=item.mechanism,
                        name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
                        scope="system" if system else "user",
-                       enabled=item.enabled, hidden=item.hidden, trigger="logon",
+                       enabled=item.enabled, hidden=item.hidden,
+                       trigger="logon" if item.mechanism == "login_item" else None,
                        description=detail or None, file=path)
