@@ -16,7 +16,15 @@ from techcheck.cli import cli
 from techcheck.collectors.macos_apps import parse_info_plist
 from techcheck.collectors.macos_common import PlistError
 from techcheck.collectors.macos_launchd import parse_launch_job
-from techcheck.collectors.macos_loginitems import ArchiveError, alias_path, parse_btm, parse_legacy_loginitems
+from techcheck.collectors.macos_loginitems import (
+    ArchiveError,
+    alias_path,
+    bookmark_path,
+    parse_agent_btm,
+    parse_btm,
+    parse_legacy_loginitems,
+    parse_sfl2,
+)
 from techcheck.collectors.macos_profiles import DerError, parse_profile
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from techcheck.scan import ScanResult, run_scan
@@ -137,10 +145,12 @@ REAL_PLIST = plistlib.dumps({"Label": "x", "ProgramArguments": ["/bin/x"], "RunA
 @given(st.binary(max_size=300), st.integers(min_value=0, max_value=len(REAL_PLIST)))
 def test_parsers_never_crash(noise: bytes, cut: int) -> None:
     for data in (noise, REAL_PLIST[:cut] + noise, b"\x30\x82" + noise, b"bplist00" + noise):
-        for parser in (parse_launch_job, parse_info_plist, parse_legacy_loginitems, parse_btm, parse_profile):
+        for parser in (parse_launch_job, parse_info_plist, parse_legacy_loginitems, parse_btm, parse_profile,
+                       parse_sfl2, parse_agent_btm):
             with contextlib.suppress(PlistError, ArchiveError, DerError):
                 parser(data)  # any other exception fails the test
         assert isinstance(alias_path(data), str)
+        assert isinstance(bookmark_path(b"book" + data), str)
 
 
 def test_live_target_configuration_reads_the_same_files(tmp_path: Path) -> None:

@@ -4,7 +4,10 @@ Two stores, by macOS version:
 - up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
   each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
 - macOS 10.13 to 12, ~/Library/Application Support/com.apple.sharedfilelist/...SessionLoginItems.sfl2,
-  an NSKeyedArchiver archive whose root holds `items` (each with a Name and a bookmark);
+  an NSKeyedArchiver archive whose root holds `items` (each with a Name and a bookmark), and
+  ~/Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm, an
+  archive whose items each hold a bookmark (the successor of the Alias record: a table of tagged
+  records, one of which lists the path's folder names);
 - from macOS 13, the Background Task Management store
   /private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v<N>.btm: an NSKeyedArchiver
   property list whose "store" object keeps, per user UUID, a list of ItemRecord objects (name,
@@ -16,7 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -85,9 +88,67 @@ def alias_path(data: bytes) -> str:
 
 _FILE_URL = re.compile(rb"file://[\x21-\x7e]+")
 
+# --- bookmark records ("book"), which replaced Alias records ------------------------------------------
+# Header: "book", total size (LE), version, offset of the data area (LE, usually 48). The data area
+# starts with the offset of the first table of contents (TOC); a TOC is: size, magic 0xFFFFFFFE,
+# id, offset of the next TOC, entry count, then entries of (key, offset, reserved). Offsets count
+# from the data area. A record is: length, type, payload. Key 0x1004 holds the path as an array
+# (type 0x0601: offsets of records) of strings (type 0x0101, UTF-8), one per folder.
+_BOOK_PATH_KEY = 0x1004
+_BOOK_ARRAY = 0x0601
+_BOOK_STRING = 0x0101
+
+
+def _u32(data: bytes, pos: int) -> int:
+    if pos < 0 or pos + 4 > len(data):
+        raise ValueError("bookmark offset out of range")
+    return int(struct.unpack_from("<I", data, pos)[0])
+
+
+def _book_record(data: bytes, base: int, offset: int) -> tuple[int, bytes]:
+    length, rtype = _u32(data, base + offset), _u32(data, base + offset + 4)
+    start = base + offset + 8
+    if start + length > len(data):
+        raise ValueError("bookmark record runs past the end")
+    return rtype, data[start:start + length]
+
+
+def bookmark_components(data: bytes) -> list[str]:
+    """The path components stored in a bookmark record; empty when there are none or it is not one."""
+    if not data.startswith(b"book"):
+        return []
+    try:
+        base = _u32(data, 12)
+        toc = _u32(data, base)
+        seen: set[int] = set()
+        while toc and toc not in seen and len(seen) < 32:
+            seen.add(toc)
+            pos = base + toc
+            count, next_toc = _u32(data, pos + 16), _u32(data, pos + 12)
+            for i in range(min(count, 4096)):
+                key, offset = _u32(data, pos + 20 + 12 * i), _u32(data, pos + 24 + 12 * i)
+                if key != _BOOK_PATH_KEY:
+                    continue
+                rtype, payload = _book_record(data, base, offset)
+                if rtype != _BOOK_ARRAY:
+                    return []
+                parts = []
+                for j in range(len(payload) // 4):
+                    stype, text = _book_record(data, base, _u32(payload, 4 * j))
+                    if stype == _BOOK_STRING:
+                        parts.append(text.decode("utf-8", errors="replace"))
+                return parts
+            toc = next_toc
+    except (ValueError, struct.error):
+        return []
+    return []
+
 
 def bookmark_path(data: bytes) -> str:
-    """A file:// address written in a bookmark or binding blob, decoded to a path."""
+    """The path a bookmark points to: its path components, else a file:// address written in it."""
+    parts = bookmark_components(data)
+    if parts:
+        return "/" + "/".join(parts)
     m = _FILE_URL.search(data)
     if not m:
         return ""
@@ -179,6 +240,8 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
             return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}"
         if "NS.string" in obj:
             return resolve(obj["NS.string"], depth, seen)
+        if "NS.data" in obj:
+            return resolve(obj["NS.data"], depth, seen)
         out = {k: resolve(v, depth, seen) for k, v in obj.items() if k != "$class"}
         out["$class"] = name
         return out
@@ -241,6 +304,9 @@ def parse_btm(data: bytes) -> list[BtmItem]:
                 continue
             url = _first(rec, "url", "URL")
             exe = _first(rec, "executablePath", "exePath")
+            mark = rec.get("bookmark")
+            if not exe and isinstance(mark, bytes):
+                exe = bookmark_path(mark)
             kind = rec.get("type")
             disp = rec.get("disposition")
             items.append(BtmItem(
@@ -257,14 +323,51 @@ def parse_btm(data: bytes) -> list[BtmItem]:
     return items
 
 
-def parse_sfl2_names(data: bytes) -> list[str]:
-    """Names of the login items in a SessionLoginItems.sfl2 archive (root: {items: [{Name, ...}]})."""
+def parse_sfl2(data: bytes) -> list[LoginItem]:
+    """Login items in a SessionLoginItems.sfl2 archive (root: {items: [{Name, Bookmark, ...}]})."""
     tree = unarchive(load_plist(data))
     root = tree.get("root")
     items = root.get("items") if isinstance(root, dict) else None
     if not isinstance(items, list):
         raise ArchiveError("no 'items' list in the archive")
-    return [str(i.get("Name")) for i in items if isinstance(i, dict) and i.get("Name")]
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        mark = item.get("Bookmark")
+        path = bookmark_path(mark) if isinstance(mark, bytes) else ""
+        name = str(item.get("Name") or posixpath.basename(path))
+        if name:
+            out.append(LoginItem(name, path, False))
+    return out
+
+
+def _bookmarks(value: Any, depth: int = 0) -> Iterator[bytes]:
+    """Every bookmark blob under a "bookmark" key, at any depth of a decoded archive."""
+    if depth > 32:
+        return
+    if isinstance(value, dict):
+        for key, v in value.items():
+            if key.lower() == "bookmark":
+                blob = v.get("data") if isinstance(v, dict) else v
+                if isinstance(blob, bytes):
+                    yield blob
+                    continue
+            yield from _bookmarks(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bookmarks(v, depth + 1)
+
+
+def parse_agent_btm(data: bytes) -> list[LoginItem]:
+    """Login items in the per-user backgrounditems.btm of macOS 10.13 to 12 (bookmarks in an archive)."""
+    tree = unarchive(load_plist(data))
+    out = []
+    for blob in _bookmarks(tree):
+        path = bookmark_path(blob)
+        if path:
+            out.append(LoginItem(posixpath.basename(path), path, False))
+    return out
 
 
 def _btm_version(path: str) -> int:
@@ -298,21 +401,19 @@ class MacLoginItems(Collector):
                        enabled=True, hidden=item.hidden, trigger="logon", file=path)
 
     def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
-        path = f"{home}/{SFL2}"
-        if target.is_file(path):
+        for rel, parser in ((SFL2, parse_sfl2), (AGENT_BTM, parse_agent_btm)):
+            path = f"{home}/{rel}"
+            if not target.is_file(path):
+                continue
             try:
-                names = parse_sfl2_names(target.read_bytes(path, 8 * 1024 * 1024))
+                items = parser(target.read_bytes(path, 8 * 1024 * 1024))
             except (TargetError, PlistError, ArchiveError) as exc:
                 ctx.note(target.display_path(path), f"could not read login items: {exc}")
-                names = []
-            for name in names:
-                # The program's path is inside a bookmark record that techcheck does not decode.
-                yield make("autostart", Location(path=path), mechanism="login_item", name=name, user=user,
-                           scope="user", enabled=True, trigger="logon", file=path)
-        older = f"{home}/{AGENT_BTM}"
-        if target.is_file(older):
-            ctx.note(target.display_path(older), "this older background items list (macOS 10.13 to 12) is not "
-                                                 "decoded; check Login Items in System Preferences")
+                continue
+            for item in items:
+                yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                           exe=item.path or None, command=item.path or None, user=user, scope="user",
+                           enabled=True, trigger="logon", file=path)
 
     def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
