@@ -152,7 +152,10 @@ def bookmark_path(data: bytes) -> str:
     m = _FILE_URL.search(data)
     if not m:
         return ""
-    return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+    try:
+        return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+    except ValueError:  # a malformed address, such as "file://[" (found by the property test)
+        return ""
 
 
 def parse_legacy_loginitems(data: bytes) -> list[LoginItem]:
