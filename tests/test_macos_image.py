@@ -141,7 +141,7 @@ REAL_PLIST = plistlib.dumps({"Label": "x", "ProgramArguments": ["/bin/x"], "RunA
                             fmt=plistlib.FMT_BINARY)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.binary(max_size=300), st.integers(min_value=0, max_value=len(REAL_PLIST)))
 def test_parsers_never_crash(noise: bytes, cut: int) -> None:
     for data in (noise, REAL_PLIST[:cut] + noise, b"\x30\x82" + noise, b"bplist00" + noise):
