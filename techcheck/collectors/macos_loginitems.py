@@ -1,6 +1,6 @@
 """Login items: apps a user's account opens at sign-in.
 
-Two stores, by macOS version:
+Three stores, by macOS version:
 - up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
   each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
 - macOS 10.13 to 12, ~/Library/Application Support/com.apple.sharedfilelist/...SessionLoginItems.sfl2,
@@ -16,6 +16,7 @@ Two stores, by macOS version:
 
 from __future__ import annotations
 
+import plistlib
 import posixpath
 import re
 import struct
@@ -195,8 +196,6 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
     Objects become dicts with a "$class" name; NSArray/NSSet become lists, NSDictionary a dict,
     NSURL its address, NSUUID its text. Cycles and very deep nesting are cut (value None).
     """
-    import plistlib
-
     if not isinstance(plist, dict) or plist.get("$archiver") != "NSKeyedArchiver":
         raise ArchiveError("not an NSKeyedArchiver archive")
     objects = plist.get("$objects")
@@ -234,7 +233,7 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
             return {str(k): v for k, v in zip(keys, vals, strict=False)}
         if "NS.objects" in obj:
             return resolve(obj["NS.objects"], depth, seen)
-        if name in ("NSURL",) or "NS.relative" in obj:
+        if name == "NSURL" or "NS.relative" in obj:
             rel = resolve(obj.get("NS.relative"), depth, seen)
             base = resolve(obj.get("NS.base"), depth, seen)
             return f"{base or ''}{rel or ''}"
