@@ -139,7 +139,7 @@ def test_undecodable_btm_and_broken_login_items_give_notes(tmp_path: Path) -> No
     arts, ctx = collect(MacLoginItems, root)
     assert arts == []
     msgs = {n.path: n.message for n in ctx.notes}
-    assert "could not read login items" in msgs["/Users/ana/Library/Preferences/com.apple.loginitems.plist"]
+    assert "could not decode login items" in msgs["/Users/ana/Library/Preferences/com.apple.loginitems.plist"]
     btm_note = msgs["/private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v9.btm"]
     assert "could not decode the background items store" in btm_note and "not listed" in btm_note
 

@@ -28,8 +28,7 @@ from urllib.parse import unquote, urlsplit
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
-from techcheck.errors import TargetError
+from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
 from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
@@ -392,12 +391,7 @@ class MacLoginItems(Collector):
         path = f"{home}/{LEGACY_PLIST}"
         if not target.is_file(path):
             return
-        try:
-            items = parse_legacy_loginitems(target.read_bytes(path, 4 * 1024 * 1024))
-        except (TargetError, PlistError) as exc:
-            ctx.note(target.display_path(path), f"could not read login items: {exc}")
-            return
-        for item in items:
+        for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
             yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                        exe=item.path or None, command=item.path or None, user=user, scope="user",
                        enabled=True, hidden=item.hidden, trigger="logon", file=path)
@@ -407,12 +401,7 @@ class MacLoginItems(Collector):
             path = f"{home}/{rel}"
             if not target.is_file(path):
                 continue
-            try:
-                items = parser(target.read_bytes(path, 8 * 1024 * 1024))
-            except (TargetError, PlistError, ArchiveError) as exc:
-                ctx.note(target.display_path(path), f"could not read login items: {exc}")
-                continue
-            for item in items:
+            for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
                            enabled=True, trigger="logon", file=path)
@@ -422,13 +411,9 @@ class MacLoginItems(Collector):
         if not stores:
             return
         path = max(stores, key=_btm_version)  # the newest format is the one in use
-        try:
-            items = parse_btm(target.read_bytes(path, 32 * 1024 * 1024))
-        except (TargetError, PlistError, ArchiveError) as exc:
-            ctx.note(target.display_path(path),
-                     f"could not decode the background items store ({exc}); login items from it are not listed")
-            return
-        for item in items:
+        items = parse_noted(target, ctx, path, parse_btm, "the background items store, so login items from it "
+                            "are not listed", (PlistError, ArchiveError), limit=32 * 1024 * 1024)
+        for item in items or []:
             exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
             detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)
             system = item.user_uuid.upper() == SYSTEM_USER_UUID or item.mechanism == "launch_daemon"
