@@ -179,6 +179,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "signed": _f("bool", "signed"),
         "signer": _f("str", "who signed it"),
         "removal_disallowed": _f("bool", "cannot be removed by the user"),
+        "installed": _f("bool", "installed on the system (false: a profile file saved on disk, not yet installed)"),
         "user": _USER,
     }),
     KindSpec("file", "a file known to be left by monitoring or remote-access software", {

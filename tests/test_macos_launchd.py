@@ -128,3 +128,10 @@ def test_load_plist_rejects_non_dict_job(tmp_path: Path) -> None:
     write_plist(root, "Library/LaunchAgents/list.plist", [1, 2])
     arts, ctx = collect(MacLaunchd, root)
     assert arts == [] and "dictionary" in only(ctx.notes, lambda n: True).message
+
+
+def test_entity_expansion_is_refused() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+            b"<plist><dict><key>Label</key><string>&b;</string></dict></plist>")
+    with pytest.raises(PlistError, match="entity"):
+        parse_launch_job(bomb)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plistlib
+import struct
 from pathlib import Path
 from plistlib import UID
 from typing import Any
@@ -14,6 +15,8 @@ from techcheck.collectors.macos_loginitems import (
     MacLoginItems,
     alias_fields,
     alias_path,
+    bookmark_components,
+    bookmark_path,
     parse_btm,
     parse_legacy_loginitems,
     unarchive,
@@ -136,6 +139,103 @@ def test_undecodable_btm_and_broken_login_items_give_notes(tmp_path: Path) -> No
     arts, ctx = collect(MacLoginItems, root)
     assert arts == []
     msgs = {n.path: n.message for n in ctx.notes}
-    assert "could not read login items" in msgs["/Users/ana/Library/Preferences/com.apple.loginitems.plist"]
+    assert "could not decode login items" in msgs["/Users/ana/Library/Preferences/com.apple.loginitems.plist"]
     btm_note = msgs["/private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v9.btm"]
     assert "could not decode the background items store" in btm_note and "not listed" in btm_note
+
+
+def make_bookmark(parts: list[str]) -> bytes:
+    """A bookmark laid out as documented (mac_alias bookmark format, Michael Lynn's "BookmarkData
+    exposed"): 48-byte header, data area with the TOC offset, string records, the path array, the TOC."""
+    body = bytearray(b"\0\0\0\0")  # data area: offset of the first TOC, filled in below
+    offsets = []
+    for part in parts:
+        raw = part.encode()
+        offsets.append(len(body))
+        body += struct.pack("<II", len(raw), 0x0101) + raw + b"\0" * (-len(raw) % 4)
+    array_at = len(body)
+    body += struct.pack("<II", 4 * len(offsets), 0x0601) + struct.pack(f"<{len(offsets)}I", *offsets)
+    toc_at = len(body)
+    body += struct.pack("<IIIII", 32, 0xFFFFFFFE, 1, 0, 1) + struct.pack("<III", 0x1004, array_at, 0)
+    body[0:4] = struct.pack("<I", toc_at)
+    header = b"book" + struct.pack("<I", 48 + len(body)) + b"\x00\x00\x04\x10" + struct.pack("<I", 48) + b"\0" * 32
+    return header + bytes(body)
+
+
+def test_bookmark_components() -> None:
+    mark = make_bookmark(["Applications", "Dropbox.app"])
+    assert bookmark_components(mark) == ["Applications", "Dropbox.app"]
+    assert bookmark_path(mark) == "/Applications/Dropbox.app"
+    assert bookmark_components(mark[:70]) == []  # truncated: nothing, no crash
+    assert bookmark_components(b"book" + b"\xff" * 60) == []
+    assert bookmark_path(b"junk file:///Users/Shared/x%20y junk") == "/Users/Shared/x y"
+
+
+def sfl2_archive() -> bytes:
+    """SessionLoginItems.sfl2 shape: root dict -> items [ {Name, Bookmark, ...} ]."""
+    objs: list[Any] = [
+        "$null",
+        {"$class": UID(3), "NS.keys": [UID(2)], "NS.objects": [UID(4)]},  # 1 root dictionary
+        "items",  # 2
+        {"$classname": "NSDictionary", "$classes": ["NSDictionary", "NSObject"]},  # 3
+        {"$class": UID(5), "NS.objects": [UID(6)]},  # 4 items array
+        {"$classname": "NSArray", "$classes": ["NSArray", "NSObject"]},  # 5
+        {"$class": UID(3), "NS.keys": [UID(7), UID(8)], "NS.objects": [UID(9), UID(10)]},  # 6 one item
+        "Name", "Bookmark", "Dropbox", make_bookmark(["Applications", "Dropbox.app"]),  # 7-10
+    ]
+    return archive({"root": UID(1)}, objs)
+
+
+def agent_btm_archive() -> bytes:
+    """backgrounditems.btm shape (macOS 10.13-12): backgroundItems -> allContainers ->
+    internalItems -> bookmark -> data."""
+    objs: list[Any] = [
+        "$null",
+        {"$class": UID(2), "backgroundItems": UID(3), "version": 2},  # 1
+        {"$classname": "BackgroundItems"},  # 2
+        {"$class": UID(2), "allContainers": UID(4)},  # 3
+        {"$class": UID(5), "NS.objects": [UID(6)]},  # 4
+        {"$classname": "NSArray"},  # 5
+        {"$class": UID(7), "internalItems": UID(8)},  # 6 container
+        {"$classname": "Container"},  # 7
+        {"$class": UID(5), "NS.objects": [UID(9)]},  # 8
+        {"$class": UID(10), "bookmark": UID(11), "name": UID(13)},  # 9 item
+        {"$classname": "BackgroundItem"},  # 10
+        {"$class": UID(12), "data": make_bookmark(["Users", "Shared", ".cache", "agent.app"])},  # 11
+        {"$classname": "Bookmark"},  # 12
+        "agent",  # 13
+    ]
+    return archive({"root": UID(1)}, objs)
+
+
+def test_sfl2_and_older_btm_login_items(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    sfl = "Users/ana/Library/Application Support/com.apple.sharedfilelist/"
+    write(root, sfl + "com.apple.LSSharedFileList.SessionLoginItems.sfl2", sfl2_archive())
+    older = "Users/ana/Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+    write(root, older, agent_btm_archive())
+    arts, ctx = collect(MacLoginItems, root)
+    assert ctx.notes == []
+    item = only(arts, lambda a: a.get("name") == "Dropbox")
+    assert (item.get("user"), item.get("mechanism"), item.get("exe")) == (
+        "ana", "login_item", "/Applications/Dropbox.app")
+    agent = only(arts, lambda a: a.get("name") == "agent.app")
+    assert agent.get("exe") == "/Users/Shared/.cache/agent.app" and agent.location.path == "/" + older
+
+
+def test_broken_sfl2_is_noted(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    path = "Users/ana/Library/Application Support/com.apple.sharedfilelist/" \
+           "com.apple.LSSharedFileList.SessionLoginItems.sfl2"
+    write(root, path, archive({"root": UID(0)}, ["$null"]))
+    arts, ctx = collect(MacLoginItems, root)
+    assert arts == [] and ctx.notes[0].path == "/" + path and "no 'items'" in ctx.notes[0].message
+
+
+def test_btm_wrapped_in_a_list_and_system_user() -> None:
+    raw = plistlib.loads(btm_archive())
+    objs = raw["$objects"]
+    objs[4] = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
+    wrapped = plistlib.dumps([{"version": 4}, raw], fmt=plistlib.FMT_BINARY)
+    items = parse_btm(wrapped)
+    assert [i.user_uuid for i in items] == ["FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"] * 2

@@ -6,8 +6,9 @@ No collector lives here; the parsers are pure functions on bytes so tests can fe
 from __future__ import annotations
 
 import plistlib
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 from xml.parsers.expat import ExpatError
 
 from techcheck.collectors.base import Context
@@ -45,18 +46,27 @@ def load_plist(data: bytes) -> Any:
         raise PlistError(f"broken XML property list: {exc or type(exc).__name__}") from exc
 
 
-def read_plist_noted(target: Target, ctx: Context, path: str, limit: int = 8 * 1024 * 1024) -> Any | None:
-    """A decoded property list, or None with a note saying why it could not be read or decoded."""
+T = TypeVar("T")
+
+
+def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes], T], what: str,
+                errors: tuple[type[Exception], ...] = (PlistError,), limit: int = 8 * 1024 * 1024) -> T | None:
+    """Read a file and parse its bytes; None with a note saying what could not be read or decoded."""
     try:
         data = target.read_bytes(path, limit)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
+        ctx.note(target.display_path(path), f"could not read {what}: {exc}")
         return None
     try:
-        return load_plist(data)
-    except PlistError as exc:
-        ctx.note(target.display_path(path), f"could not decode: {exc}")
+        return parse(data)
+    except errors as exc:
+        ctx.note(target.display_path(path), f"could not decode {what}: {exc}")
         return None
+
+
+def read_plist_noted(target: Target, ctx: Context, path: str, limit: int = 8 * 1024 * 1024) -> Any | None:
+    """A decoded property list, or None with a note saying why it could not be read or decoded."""
+    return parse_noted(target, ctx, path, load_plist, "this property list", limit=limit)
 
 
 def plist_bool(value: Any) -> bool | None:

@@ -16,8 +16,7 @@ from typing import Any
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
-from techcheck.errors import TargetError
+from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
 from techcheck.target.base import Target
 
 OVERRIDES_DIR = "/private/var/db/com.apple.xpc.launchd"
@@ -107,12 +106,9 @@ def read_overrides(target: Target, ctx: Context) -> Overrides:
         name = posixpath.basename(path)
         if not (name.startswith("disabled") and name.endswith(".plist")):
             continue
-        try:
-            parsed = parse_disabled_overrides(target.read_bytes(path, 4 * 1024 * 1024))
-        except (TargetError, PlistError) as exc:
-            ctx.note(target.display_path(path), f"could not read launchd on/off switches: {exc}")
-            continue
-        (system if name == "disabled.plist" else user).update(parsed)
+        parsed = parse_noted(target, ctx, path, parse_disabled_overrides, "launchd's on/off switches")
+        if parsed is not None:
+            (system if name == "disabled.plist" else user).update(parsed)
     return Overrides(system, user)
 
 
@@ -166,19 +162,9 @@ class MacLaunchd(Collector):
             for path in list_dir_noted(target, ctx, folder.path):
                 if not path.lower().endswith(".plist") or not target.is_file(path):
                     continue
-                job = _read_job(target, ctx, path)
+                job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
                 if job is not None:
                     yield job_artifact(job, path, folder, overrides)
-
-
-def _read_job(target: Target, ctx: Context, path: str) -> LaunchJob | None:
-    try:
-        return parse_launch_job(target.read_bytes(path, 4 * 1024 * 1024))
-    except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
-    except PlistError as exc:
-        ctx.note(target.display_path(path), f"could not decode this launch job: {exc}")
-    return None
 
 
 def overrides_state(overrides: Mapping[str, Any], label: str) -> bool | None:

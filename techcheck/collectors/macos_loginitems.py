@@ -1,8 +1,13 @@
 """Login items: apps a user's account opens at sign-in.
 
-Two stores, by macOS version:
+Three stores, by macOS version:
 - up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
   each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
+- macOS 10.13 to 12, ~/Library/Application Support/com.apple.sharedfilelist/...SessionLoginItems.sfl2,
+  an NSKeyedArchiver archive whose root holds `items` (each with a Name and a bookmark), and
+  ~/Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm, an
+  archive whose items each hold a bookmark (the successor of the Alias record: a table of tagged
+  records, one of which lists the path's folder names);
 - from macOS 13, the Background Task Management store
   /private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v<N>.btm: an NSKeyedArchiver
   property list whose "store" object keeps, per user UUID, a list of ItemRecord objects (name,
@@ -11,10 +16,11 @@ Two stores, by macOS version:
 
 from __future__ import annotations
 
+import plistlib
 import posixpath
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,12 +28,16 @@ from urllib.parse import unquote, urlsplit
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
-from techcheck.errors import TargetError
+from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
 from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
 BTM_DIR = "/private/var/db/com.apple.backgroundtaskmanagement"
+# macOS 10.13 to 12 kept login items per user in these two keyed archives.
+SFL2 = "Library/Application Support/com.apple.sharedfilelist/com.apple.LSSharedFileList.SessionLoginItems.sfl2"
+AGENT_BTM = "Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+# The BTM store keys items by user UUID; this one stands for the system (user id 0).
+SYSTEM_USER_UUID = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
 
 
 @dataclass(frozen=True)
@@ -78,13 +88,74 @@ def alias_path(data: bytes) -> str:
 
 _FILE_URL = re.compile(rb"file://[\x21-\x7e]+")
 
+# --- bookmark records ("book"), which replaced Alias records ------------------------------------------
+# Header: "book", total size (LE), version, offset of the data area (LE, usually 48). The data area
+# starts with the offset of the first table of contents (TOC); a TOC is: size, magic 0xFFFFFFFE,
+# id, offset of the next TOC, entry count, then entries of (key, offset, reserved). Offsets count
+# from the data area. A record is: length, type, payload. Key 0x1004 holds the path as an array
+# (type 0x0601: offsets of records) of strings (type 0x0101, UTF-8), one per folder.
+_BOOK_PATH_KEY = 0x1004
+_BOOK_ARRAY = 0x0601
+_BOOK_STRING = 0x0101
+
+
+def _u32(data: bytes, pos: int) -> int:
+    if pos < 0 or pos + 4 > len(data):
+        raise ValueError("bookmark offset out of range")
+    return int(struct.unpack_from("<I", data, pos)[0])
+
+
+def _book_record(data: bytes, base: int, offset: int) -> tuple[int, bytes]:
+    length, rtype = _u32(data, base + offset), _u32(data, base + offset + 4)
+    start = base + offset + 8
+    if start + length > len(data):
+        raise ValueError("bookmark record runs past the end")
+    return rtype, data[start:start + length]
+
+
+def bookmark_components(data: bytes) -> list[str]:
+    """The path components stored in a bookmark record; empty when there are none or it is not one."""
+    if not data.startswith(b"book"):
+        return []
+    try:
+        base = _u32(data, 12)
+        toc = _u32(data, base)
+        seen: set[int] = set()
+        while toc and toc not in seen and len(seen) < 32:
+            seen.add(toc)
+            pos = base + toc
+            count, next_toc = _u32(data, pos + 16), _u32(data, pos + 12)
+            for i in range(min(count, 4096)):
+                key, offset = _u32(data, pos + 20 + 12 * i), _u32(data, pos + 24 + 12 * i)
+                if key != _BOOK_PATH_KEY:
+                    continue
+                rtype, payload = _book_record(data, base, offset)
+                if rtype != _BOOK_ARRAY:
+                    return []
+                parts = []
+                for j in range(len(payload) // 4):
+                    stype, text = _book_record(data, base, _u32(payload, 4 * j))
+                    if stype == _BOOK_STRING:
+                        parts.append(text.decode("utf-8", errors="replace"))
+                return parts
+            toc = next_toc
+    except (ValueError, struct.error):
+        return []
+    return []
+
 
 def bookmark_path(data: bytes) -> str:
-    """A file:// address written in a bookmark or binding blob, decoded to a path."""
+    """The path a bookmark points to: its path components, else a file:// address written in it."""
+    parts = bookmark_components(data)
+    if parts:
+        return "/" + "/".join(parts)
     m = _FILE_URL.search(data)
     if not m:
         return ""
-    return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+    try:
+        return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+    except ValueError:  # a malformed address, such as "file://[" (found by the property test)
+        return ""
 
 
 def parse_legacy_loginitems(data: bytes) -> list[LoginItem]:
@@ -124,8 +195,6 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
     Objects become dicts with a "$class" name; NSArray/NSSet become lists, NSDictionary a dict,
     NSURL its address, NSUUID its text. Cycles and very deep nesting are cut (value None).
     """
-    import plistlib
-
     if not isinstance(plist, dict) or plist.get("$archiver") != "NSKeyedArchiver":
         raise ArchiveError("not an NSKeyedArchiver archive")
     objects = plist.get("$objects")
@@ -163,7 +232,7 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
             return {str(k): v for k, v in zip(keys, vals, strict=False)}
         if "NS.objects" in obj:
             return resolve(obj["NS.objects"], depth, seen)
-        if name in ("NSURL",) or "NS.relative" in obj:
+        if name == "NSURL" or "NS.relative" in obj:
             rel = resolve(obj.get("NS.relative"), depth, seen)
             base = resolve(obj.get("NS.base"), depth, seen)
             return f"{base or ''}{rel or ''}"
@@ -172,6 +241,8 @@ def unarchive(plist: Any, max_depth: int = 64) -> Any:
             return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}"
         if "NS.string" in obj:
             return resolve(obj["NS.string"], depth, seen)
+        if "NS.data" in obj:
+            return resolve(obj["NS.data"], depth, seen)
         out = {k: resolve(v, depth, seen) for k, v in obj.items() if k != "$class"}
         out["$class"] = name
         return out
@@ -217,7 +288,10 @@ def _first(obj: dict[str, Any], *keys: str) -> Any:
 
 def parse_btm(data: bytes) -> list[BtmItem]:
     """Items in a BackgroundItems-v*.btm file. Raises PlistError/ArchiveError when undecodable."""
-    tree = unarchive(load_plist(data))
+    plist = load_plist(data)
+    if isinstance(plist, list):  # some versions wrap the archive with a version record in a list
+        plist = next((p for p in plist if isinstance(p, dict) and p.get("$archiver")), None)
+    tree = unarchive(plist)
     store = tree.get("store")
     if not isinstance(store, dict):
         raise ArchiveError("no 'store' object in the archive")
@@ -231,6 +305,9 @@ def parse_btm(data: bytes) -> list[BtmItem]:
                 continue
             url = _first(rec, "url", "URL")
             exe = _first(rec, "executablePath", "exePath")
+            mark = rec.get("bookmark")
+            if not exe and isinstance(mark, bytes):
+                exe = bookmark_path(mark)
             kind = rec.get("type")
             disp = rec.get("disposition")
             items.append(BtmItem(
@@ -247,6 +324,53 @@ def parse_btm(data: bytes) -> list[BtmItem]:
     return items
 
 
+def parse_sfl2(data: bytes) -> list[LoginItem]:
+    """Login items in a SessionLoginItems.sfl2 archive (root: {items: [{Name, Bookmark, ...}]})."""
+    tree = unarchive(load_plist(data))
+    root = tree.get("root")
+    items = root.get("items") if isinstance(root, dict) else None
+    if not isinstance(items, list):
+        raise ArchiveError("no 'items' list in the archive")
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        mark = item.get("Bookmark")
+        path = bookmark_path(mark) if isinstance(mark, bytes) else ""
+        name = str(item.get("Name") or posixpath.basename(path))
+        if name:
+            out.append(LoginItem(name, path, False))
+    return out
+
+
+def _bookmarks(value: Any, depth: int = 0) -> Iterator[bytes]:
+    """Every bookmark blob under a "bookmark" key, at any depth of a decoded archive."""
+    if depth > 32:
+        return
+    if isinstance(value, dict):
+        for key, v in value.items():
+            if key.lower() == "bookmark":
+                blob = v.get("data") if isinstance(v, dict) else v
+                if isinstance(blob, bytes):
+                    yield blob
+                    continue
+            yield from _bookmarks(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bookmarks(v, depth + 1)
+
+
+def parse_agent_btm(data: bytes) -> list[LoginItem]:
+    """Login items in the per-user backgrounditems.btm of macOS 10.13 to 12 (bookmarks in an archive)."""
+    tree = unarchive(load_plist(data))
+    out = []
+    for blob in _bookmarks(tree):
+        path = bookmark_path(blob)
+        if path:
+            out.append(LoginItem(posixpath.basename(path), path, False))
+    return out
+
+
 def _btm_version(path: str) -> int:
     m = re.search(r"-v(\d+)\.btm$", path, re.IGNORECASE)
     return int(m.group(1)) if m else -1
@@ -259,36 +383,43 @@ class MacLoginItems(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for home in user_homes(target):
-            path = f"{home.home}/{LEGACY_PLIST}"
+            yield from self._legacy(target, ctx, home.home, home.user)
+            yield from self._sfl2(target, ctx, home.home, home.user)
+        yield from self._btm(target, ctx)
+
+    def _legacy(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        path = f"{home}/{LEGACY_PLIST}"
+        if not target.is_file(path):
+            return
+        for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
+            yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                       exe=item.path or None, command=item.path or None, user=user, scope="user",
+                       enabled=True, hidden=item.hidden, trigger="logon", file=path)
+
+    def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        for rel, parser in ((SFL2, parse_sfl2), (AGENT_BTM, parse_agent_btm)):
+            path = f"{home}/{rel}"
             if not target.is_file(path):
                 continue
-            try:
-                items = parse_legacy_loginitems(target.read_bytes(path, 4 * 1024 * 1024))
-            except (TargetError, PlistError) as exc:
-                ctx.note(target.display_path(path), f"could not read login items: {exc}")
-                continue
-            for item in items:
+            for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
-                           exe=item.path or None, command=item.path or None, user=home.user, scope="user",
-                           enabled=True, hidden=item.hidden, trigger="logon", file=path)
-        yield from self._btm(target, ctx)
+                           exe=item.path or None, command=item.path or None, user=user, scope="user",
+                           enabled=True, trigger="logon", file=path)
 
     def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
         if not stores:
             return
         path = max(stores, key=_btm_version)  # the newest format is the one in use
-        try:
-            items = parse_btm(target.read_bytes(path, 32 * 1024 * 1024))
-        except (TargetError, PlistError, ArchiveError) as exc:
-            ctx.note(target.display_path(path),
-                     f"could not decode the background items store ({exc}); login items from it are not listed")
-            return
-        for item in items:
+        items = parse_noted(target, ctx, path, parse_btm, "the background items store, so login items from it "
+                            "are not listed", (PlistError, ArchiveError), limit=32 * 1024 * 1024)
+        for item in items or []:
             exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
             detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)
+            system = item.user_uuid.upper() == SYSTEM_USER_UUID or item.mechanism == "launch_daemon"
             yield make("autostart", Location(path=path), mechanism=item.mechanism,
                        name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
-                       scope="user" if item.mechanism == "login_item" else "system",
-                       enabled=item.enabled, hidden=item.hidden, trigger="logon",
+                       scope="system" if system else "user",
+                       enabled=item.enabled, hidden=item.hidden,
+                       trigger="logon" if item.mechanism == "login_item" else None,
                        description=detail or None, file=path)

@@ -230,7 +230,10 @@ def _root_cert(payload: dict[str, Any]) -> RootCert:
     if not isinstance(raw, bytes) or not raw:
         raise DerError("no certificate data")
     der = _cert_der(raw)
-    subject = cert_common_name(der) or plist_str(payload.get("PayloadCertificateFileName")) or ""
+    parts = _cert_parts(parse_der(der)[0])
+    if parts is None:
+        raise DerError("not an X.509 certificate")
+    subject = _name_cn(parts[2]) or plist_str(payload.get("PayloadCertificateFileName")) or ""
     return RootCert(subject, hashlib.sha1(der).hexdigest(), hashlib.sha256(der).hexdigest())
 
 
@@ -310,12 +313,12 @@ def find_profile_dicts(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
             yield from find_profile_dicts(v, depth + 1)
 
 
-def profile_artifacts(profile: Profile, path: str, user: str) -> Iterator[Artifact]:
+def profile_artifacts(profile: Profile, path: str, user: str, installed: bool) -> Iterator[Artifact]:
     loc = Location(path=path)
     yield make("profile", loc, identifier=profile.identifier or None, name=profile.name or None,
                organization=profile.organization or None, payload_types=list(profile.payload_types),
                signed=profile.signed, signer=profile.signer or None,
-               removal_disallowed=profile.removal_disallowed, user=user or None)
+               removal_disallowed=profile.removal_disallowed, installed=installed, user=user or None)
     label = profile.name or profile.identifier
     for cert in profile.root_certs:
         yield make("certificate", loc, subject=cert.subject or None, sha1=cert.sha1, sha256=cert.sha256,
@@ -340,6 +343,7 @@ class MacProfiles(Collector):
                 ctx.note(target.display_path(path), f"could not read: {exc}")
                 continue
             user = user_of_home(path)
+            installed = path.lower().startswith(PROFILE_STORE.lower() + "/")
             if path.lower().endswith(".mobileconfig"):
                 found = self._profile_file(target, ctx, path, data)
             else:
@@ -348,7 +352,7 @@ class MacProfiles(Collector):
                 for problem in profile.problems:
                     ctx.note(target.display_path(path), f"could not decode part of profile "
                                                         f"{profile.identifier}: {problem}")
-                yield from profile_artifacts(profile, path, user)
+                yield from profile_artifacts(profile, path, user, installed)
 
     def _files(self, target: Target, ctx: Context) -> list[str]:
         files = [p for p in list_dir_noted(target, ctx, PROFILE_STORE) if p.lower().endswith((".plist", ".binary"))]

