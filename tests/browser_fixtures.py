@@ -10,6 +10,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from techcheck.artifacts import Artifact
+from techcheck.collectors.base import Collector, Context
+from techcheck.target.image import open_image
+
 CHROME_HISTORY_SCHEMA = """
 CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);
 CREATE TABLE urls(id INTEGER PRIMARY KEY AUTOINCREMENT, url LONGVARCHAR, title LONGVARCHAR,
@@ -145,3 +149,20 @@ def write_json(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def linux_image(root: Path, *users: str) -> Path:
+    """A Linux disk-image folder with these people in /etc/passwd (ids from 1000) and their homes."""
+    lines = [f"{u}:x:{1000 + i}:{1000 + i}::/home/{u}:/bin/bash\n" for i, u in enumerate(users)]
+    (root / "etc").mkdir(parents=True, exist_ok=True)
+    (root / "etc/passwd").write_text("".join(lines), encoding="utf-8")
+    (root / "usr").mkdir(exist_ok=True)
+    for user in users:
+        (root / "home" / user).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def run_collector(collector: Collector, root: Path) -> tuple[list[Artifact], Context]:
+    """Run one collector on a disk-image folder: its artifacts and its notes."""
+    ctx = Context()
+    return list(collector.collect(open_image(str(root)), ctx)), ctx

@@ -6,8 +6,6 @@ import json
 import plistlib
 from pathlib import Path
 
-from techcheck.artifacts import Artifact
-from techcheck.collectors.base import Context
 from techcheck.collectors.browsers_accounts import BrowserAccounts, chromium_accounts, firefox_account
 from techcheck.collectors.browsers_policy import (
     BrowserPolicies,
@@ -16,8 +14,7 @@ from techcheck.collectors.browsers_policy import (
     firefox_forced_extensions,
     firefox_proxy,
 )
-from techcheck.target.image import open_image
-from tests.browser_fixtures import write_json
+from tests.browser_fixtures import linux_image, run_collector, write_json
 from tests.conftest import realdata, write
 
 
@@ -43,15 +40,8 @@ def test_chromium_and_firefox_account_parsers() -> None:
     assert firefox_account({"accountData": {}}, {}) is None
 
 
-def _collect_accounts(root: Path) -> tuple[list[Artifact], Context]:
-    ctx = Context()
-    return list(BrowserAccounts().collect(open_image(str(root)), ctx)), ctx
-
-
 def test_several_users_and_profiles_each_account_once_under_the_right_user(tmp_path: Path) -> None:
-    root = tmp_path / "img"
-    write(root, "etc/passwd", "ana:x:1000:1000::/home/ana:/bin/bash\nbo:x:1001:1001::/home/bo:/bin/bash\n")
-    (root / "usr").mkdir()
+    root = linux_image(tmp_path / "img", "ana", "bo")
     chrome = "home/ana/.config/google-chrome"
     write_json(root / chrome / "Default/Preferences", _account_info("ana@example.com"))
     write_json(root / chrome / "Profile 1/Preferences", _account_info("watcher@example.net"))
@@ -60,7 +50,7 @@ def test_several_users_and_profiles_each_account_once_under_the_right_user(tmp_p
     ff = root / "home/bo/.mozilla/firefox/zz.default-release"
     write_json(ff / "signedInUser.json", {"version": 1, "accountData": {"email": "BO@example.com"}})
     (ff / "prefs.js").write_text('user_pref("services.sync.username", "BO@example.com");\n', encoding="utf-8")
-    arts, ctx = _collect_accounts(root)
+    arts, ctx = run_collector(BrowserAccounts(), root)
     assert ctx.notes == []
     signed = sorted((a.get("user"), a.get("browser"), a.get("profile"), a.get("email"))
                     for a in arts if a.get("account_type") == "browser_sync")
@@ -102,22 +92,15 @@ def test_policy_parsers() -> None:
     assert system is not None and not system.sends_elsewhere
 
 
-def _collect_policies(root: Path) -> tuple[list[Artifact], Context]:
-    ctx = Context()
-    return list(BrowserPolicies().collect(open_image(str(root)), ctx)), ctx
-
-
 def test_linux_policy_files(tmp_path: Path) -> None:
-    root = tmp_path / "img"
-    write(root, "etc/passwd", "")
-    (root / "usr").mkdir()
+    root = linux_image(tmp_path / "img")
     write_json(root / "etc/opt/chrome/policies/managed/corp.json",
                {"ExtensionInstallForcelist": ["donbapingkdboklmjcfmpagmdohkgphg"], "ProxyMode": "pac_script",
                 "ProxyPacUrl": "http://wpad.example/proxy.pac"})
     write(root, "etc/brave/policies/managed/broken.json", "{ nope")
     write_json(root / "etc/firefox/policies/policies.json",
                {"policies": {"Proxy": {"Mode": "manual", "HTTPProxy": "10.0.0.9:8080"}}})
-    arts, ctx = _collect_policies(root)
+    arts, ctx = run_collector(BrowserPolicies(), root)
     ext = [(a.get("browser"), a.get("extension_id"), a.get("install_source")) for a in arts
            if a.kind == "browser_extension"]
     assert ext == [("chrome", "donbapingkdboklmjcfmpagmdohkgphg", "policy")]
@@ -134,7 +117,7 @@ def test_macos_managed_preferences(tmp_path: Path) -> None:
     write(root, "Library/Managed Preferences/com.google.Chrome.plist", plist)
     write(root, "Library/Managed Preferences/ana/com.microsoft.Edge.plist",
           plistlib.dumps({"ProxySettings": {"ProxyMode": "fixed_servers", "ProxyServer": "1.2.3.4:80"}}))
-    arts, ctx = _collect_policies(root)
+    arts, ctx = run_collector(BrowserPolicies(), root)
     assert ctx.notes == []
     assert [(a.get("browser"), a.get("extension_id"), a.get("user")) for a in arts if a.kind == "browser_extension"] \
         == [("chrome", "haldlgldplgnggkjaafhelgiaglafanh", "")]
@@ -148,6 +131,6 @@ def test_windows_reads_files_and_notes_the_registry_part(tmp_path: Path) -> None
     (root / "Users").mkdir()
     write_json(root / "Program Files/Mozilla Firefox/distribution/policies.json",
                {"policies": {"ExtensionSettings": {"spy@x": {"installation_mode": "force_installed"}}}})
-    arts, ctx = _collect_policies(root)
+    arts, ctx = run_collector(BrowserPolicies(), root)
     assert [(a.get("browser"), a.get("extension_id")) for a in arts] == [("firefox", "spy@x")]
     assert any("registry" in n.message and "skipped" in n.message for n in ctx.notes)

@@ -15,8 +15,7 @@ from techcheck.collectors.browsers_chromium import (
     parse_site_permissions,
     read_history,
 )
-from techcheck.target.image import open_image
-from tests.browser_fixtures import chrome_history, write_json
+from tests.browser_fixtures import chrome_history, linux_image, run_collector, write_json
 from tests.conftest import realdata, write
 
 PREFS = json.loads(realdata("browsers/chrome/Default/Preferences").read_text(encoding="utf-8"))
@@ -24,16 +23,11 @@ CHROME = "home/ana/.config/google-chrome"
 
 
 def linux_root(tmp_path: Path) -> Path:
-    root = tmp_path / "img"
-    write(root, "etc/passwd", "ana:x:1000:1000::/home/ana:/bin/bash\nbo:x:1001:1001::/home/bo:/bin/bash\n")
-    (root / "usr").mkdir(parents=True, exist_ok=True)
-    (root / "home/bo").mkdir(parents=True, exist_ok=True)
-    return root
+    return linux_image(tmp_path / "img", "ana", "bo")
 
 
 def collect(root: Path) -> tuple[list[Artifact], Context]:
-    ctx = Context()
-    return list(ChromiumBrowsers().collect(open_image(str(root)), ctx)), ctx
+    return run_collector(ChromiumBrowsers(), root)
 
 
 def test_real_preferences_extensions() -> None:

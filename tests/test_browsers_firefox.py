@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techcheck.artifacts import Artifact
-from techcheck.collectors.base import Context
 from techcheck.collectors.browsers_firefox import (
     FirefoxBrowser,
     parse_extensions_json,
     parse_prefs_js,
     proxy_from_prefs,
 )
-from techcheck.target.image import open_image
-from tests.browser_fixtures import firefox_addon, firefox_permissions, firefox_places, write_json
+from tests.browser_fixtures import (
+    firefox_addon,
+    firefox_permissions,
+    firefox_places,
+    linux_image,
+    run_collector,
+    write_json,
+)
 from tests.conftest import write
 
 PREFS_JS = """// Mozilla User Preferences
@@ -70,15 +74,8 @@ def _profile(root: Path, user: str = "ana", name: str = "x1y2.default-release") 
     return profile
 
 
-def _collect(root: Path) -> tuple[list[Artifact], Context]:
-    ctx = Context()
-    return list(FirefoxBrowser().collect(open_image(str(root)), ctx)), ctx
-
-
 def test_collector_reads_a_whole_profile(tmp_path: Path) -> None:
-    root = tmp_path / "img"
-    write(root, "etc/passwd", "ana:x:1000:1000::/home/ana:/bin/bash\n")
-    (root / "usr").mkdir()
+    root = linux_image(tmp_path / "img", "ana")
     profile = _profile(root)
     write_json(profile / "extensions.json", {"schemaVersion": 35, "addons": [
         firefox_addon("uBlock0@raymondhill.net", "uBlock Origin", permissions=["cookies"], origins=["<all_urls>"])]})
@@ -90,7 +87,7 @@ def test_collector_reads_a_whole_profile(tmp_path: Path) -> None:
                    visits=[("https://www.flexispy.com/", "FlexiSPY", "2024-05-01T12:00:00+00:00")],
                    downloads=[("https://dl.example.net/app.dmg", "file:///home/ana/Downloads/app.dmg",
                                "2024-05-02T08:00:00+00:00")])
-    arts, ctx = _collect(root)
+    arts, ctx = run_collector(FirefoxBrowser(), root)
     assert ctx.notes == []
     ext = [a for a in arts if a.kind == "browser_extension"]
     assert [(a.get("name"), a.get("all_sites"), a.get("profile"), a.get("user")) for a in ext] == [
@@ -110,16 +107,14 @@ def test_collector_reads_a_whole_profile(tmp_path: Path) -> None:
 
 
 def test_broken_files_are_noted_and_the_other_profile_still_read(tmp_path: Path) -> None:
-    root = tmp_path / "img"
-    write(root, "etc/passwd", "ana:x:1000:1000::/home/ana:/bin/bash\nbo:x:1001:1001::/home/bo:/bin/bash\n")
-    (root / "usr").mkdir()
+    root = linux_image(tmp_path / "img", "ana", "bo")
     bad = _profile(root, "ana")
     (bad / "extensions.json").write_text("{not json", encoding="utf-8")
     (bad / "places.sqlite").write_bytes(b"this is not a database at all" * 20)
     (bad / "prefs.js").write_text("", encoding="utf-8")
     good = _profile(root, "bo", "b0b.default")
     write_json(good / "extensions.json", {"addons": [firefox_addon("a@b", "Notes")]})
-    arts, ctx = _collect(root)
+    arts, ctx = run_collector(FirefoxBrowser(), root)
     assert [(a.get("name"), a.get("user")) for a in arts if a.kind == "browser_extension"] == [("Notes", "bo")]
     noted = {n.path.rsplit("/", 1)[-1]: n.message for n in ctx.notes}
     assert "not valid JSON" in noted["extensions.json"] and "not read" in noted["places.sqlite"]

@@ -32,7 +32,7 @@ class BrowserRoot:
     family: Family
     user: str
     path: str
-    variant: str = ""  # "snap" or "flatpak" when the browser was installed that way
+    variant: str = ""  # beta/dev/canary channel, or "snap"/"flatpak" when installed that way
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class BrowserProfile:
 # (browser, family, path under the home folder, variant) for each system.
 _WINDOWS: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", "AppData/Local/Google/Chrome/User Data", ""),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome Beta/User Data", "beta"),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome SxS/User Data", "canary"),
     ("edge", "chromium", "AppData/Local/Microsoft/Edge/User Data", ""),
     ("brave", "chromium", "AppData/Local/BraveSoftware/Brave-Browser/User Data", ""),
     ("chromium", "chromium", "AppData/Local/Chromium/User Data", ""),
@@ -54,6 +56,8 @@ _WINDOWS: tuple[tuple[str, Family, str, str], ...] = (
 )
 _MACOS: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", "Library/Application Support/Google/Chrome", ""),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Beta", "beta"),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Canary", "canary"),
     ("edge", "chromium", "Library/Application Support/Microsoft Edge", ""),
     ("brave", "chromium", "Library/Application Support/BraveSoftware/Brave-Browser", ""),
     ("chromium", "chromium", "Library/Application Support/Chromium", ""),
@@ -61,12 +65,15 @@ _MACOS: tuple[tuple[str, Family, str, str], ...] = (
 )
 _LINUX: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", ".config/google-chrome", ""),
+    ("chrome", "chromium", ".config/google-chrome-beta", "beta"),
+    ("chrome", "chromium", ".config/google-chrome-unstable", "dev"),
     ("chromium", "chromium", ".config/chromium", ""),
     ("edge", "chromium", ".config/microsoft-edge", ""),
     ("brave", "chromium", ".config/BraveSoftware/Brave-Browser", ""),
     ("firefox", "firefox", ".mozilla/firefox", ""),
     # Snap and Flatpak keep each app's data in its own folder under the home folder.
     ("chromium", "chromium", "snap/chromium/common/chromium", "snap"),
+    ("brave", "chromium", "snap/brave/current/.config/BraveSoftware/Brave-Browser", "snap"),
     ("firefox", "firefox", "snap/firefox/common/.mozilla/firefox", "snap"),
     ("chrome", "chromium", ".var/app/com.google.Chrome/config/google-chrome", "flatpak"),
     ("chromium", "chromium", ".var/app/org.chromium.Chromium/config/chromium", "flatpak"),
