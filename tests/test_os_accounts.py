@@ -131,3 +131,12 @@ def test_windows_accounts_from_user_folders(tmp_path: Path) -> None:
     assert set(accounts) == {"ana", "bo"}
     assert accounts["ana"].location.path == "C:\\Users\\ana"
     assert any("user folders only" in n.message for n in ctx.notes)
+
+
+def test_macos_unlistable_accounts_folder_is_noted() -> None:
+    users = "/private/var/db/dslocal/nodes/Default/users"
+    target = FakeTarget(mode="fake", os="macos", root=None, unreadable={users},
+                        files={f"{users}/ana.plist": _dslocal_user("ana", 501, "/bin/zsh", None)})
+    ctx = Context()
+    assert list(MacAccounts().collect(target, ctx)) == []
+    assert [n.path for n in ctx.notes] == [users] and "could not list" in ctx.notes[0].message

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -105,6 +105,8 @@ class MacAccounts(Collector):
         if not target.is_dir(users_dir):
             ctx.note(target.display_path(users_dir), "the local accounts folder is missing or cannot be opened")
             return
+        # Only an administrator can list this folder on a live Mac; list_dir_noted says so if not.
+        user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
         admins: set[str] = set()
         admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
         if target.is_file(admin_path):
@@ -113,7 +115,7 @@ class MacAccounts(Collector):
             except TargetError as exc:
                 ctx.note(target.display_path(admin_path), f"could not read: {exc}")
         now = time.time()
-        for path in target.glob(posixpath.join(users_dir, "*.plist")):
+        for path in user_files:
             try:
                 user = parse_user_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
             except TargetError as exc:

@@ -103,7 +103,8 @@ def manifest_permissions(manifest: Mapping[str, Any], granted: Mapping[str, Any]
     """Permission names and site patterns an extension asked for (text entries only)."""
     found: dict[str, None] = {}
     lists: list[Any] = [manifest.get("permissions"), manifest.get("host_permissions")]
-    for script in manifest.get("content_scripts") or []:
+    scripts = manifest.get("content_scripts")
+    for script in scripts if isinstance(scripts, list) else []:
         if isinstance(script, dict):
             lists.append(script.get("matches"))
     if granted:
