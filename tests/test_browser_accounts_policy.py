@@ -47,6 +47,11 @@ def test_several_users_and_profiles_each_account_once_under_the_right_user(tmp_p
     write_json(root / chrome / "Profile 1/Preferences", _account_info("watcher@example.net"))
     write_json(root / "home/ana/.config/microsoft-edge/Default/Preferences", _account_info("ana@example.com"))
     write_json(root / "home/bo/.config/google-chrome/Default/Preferences", _account_info("bo@example.com"))
+    # An older Chromium profile: the account is only named in the browser's "Local State".
+    write_json(root / "home/bo/.config/chromium/Profile 2/Preferences", {})
+    write_json(root / "home/bo/.config/chromium/Local State", {"profile": {"info_cache": {
+        "Profile 2": {"name": "Person 1", "user_name": "bo@example.com", "gaia_name": "Bo"},
+        "Default": {"name": "Person 2", "user_name": ""}}}})
     ff = root / "home/bo/.mozilla/firefox/zz.default-release"
     write_json(ff / "signedInUser.json", {"version": 1, "accountData": {"email": "BO@example.com"}})
     (ff / "prefs.js").write_text('user_pref("services.sync.username", "BO@example.com");\n', encoding="utf-8")
@@ -58,6 +63,7 @@ def test_several_users_and_profiles_each_account_once_under_the_right_user(tmp_p
                       ("ana", "chrome", "Profile 1", "watcher@example.net"),
                       ("ana", "edge", "Default", "ana@example.com"),
                       ("bo", "chrome", "Default", "bo@example.com"),
+                      ("bo", "chromium", "Profile 2", "bo@example.com"),
                       ("bo", "firefox", "zz.default-release", "BO@example.com")]
     mixed = [a for a in arts if a.get("account_type") == "browser_sync_mixed"]
     # ana's profiles use two accounts; bo uses one (the same address in two browsers, any case).

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from techcheck.collectors.accounts_linux import parse_group, parse_passwd, parse_shadow
 from techcheck.collectors.accounts_macos import parse_admin_members, parse_user_plist
 from techcheck.collectors.browser_profiles import parse_profiles_ini, reaches_all_sites
-from techcheck.collectors.browsers_accounts import chromium_accounts, firefox_account
+from techcheck.collectors.browsers_accounts import chromium_accounts, firefox_account, local_state_accounts
 from techcheck.collectors.browsers_chromium import manifest_permissions, parse_extensions, parse_site_permissions
 from techcheck.collectors.browsers_firefox import parse_extensions_json, parse_prefs_js, proxy_from_prefs
 from techcheck.collectors.browsers_policy import (
@@ -27,7 +27,7 @@ KEYS = st.sampled_from(["content_scripts", "matches", "host_permissions", "origi
                         "content_settings", "exceptions", "geolocation", "media_stream_mic", "setting", "addons",
                         "id", "userPermissions", "account_info", "email", "google", "services", "username",
                         "ExtensionInstallForcelist", "ExtensionSettings", "ProxySettings", "Proxy", "Mode",
-                        "accountData", "permissions", "active_permissions", "installation_mode"]) | st.text(max_size=8)
+                        "accountData", "info_cache", "user_name", "Default", "permissions", "active_permissions", "installation_mode"]) | st.text(max_size=8)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(KEYS, children, max_size=5),
@@ -48,6 +48,7 @@ def test_json_parsers_never_crash(data: Any, other: Any) -> None:
     parse_extensions_json({"addons": [as_dict, other]})
     manifest_permissions(as_dict, other_dict)
     chromium_accounts(as_dict)
+    local_state_accounts(as_dict, "Default")
     firefox_account(as_dict, other_dict)
     chromium_forced_extensions(as_dict)
     chromium_proxy(as_dict)
