@@ -27,7 +27,8 @@ KEYS = st.sampled_from(["content_scripts", "matches", "host_permissions", "origi
                         "content_settings", "exceptions", "geolocation", "media_stream_mic", "setting", "addons",
                         "id", "userPermissions", "account_info", "email", "google", "services", "username",
                         "ExtensionInstallForcelist", "ExtensionSettings", "ProxySettings", "Proxy", "Mode",
-                        "accountData", "info_cache", "user_name", "Default", "permissions", "active_permissions", "installation_mode"]) | st.text(max_size=8)
+                        "accountData", "info_cache", "user_name", "Default",
+                        "permissions", "active_permissions", "installation_mode"]) | st.text(max_size=8)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(KEYS, children, max_size=5),
