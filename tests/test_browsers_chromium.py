@@ -11,6 +11,8 @@ from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Context
 from techcheck.collectors.browsers_chromium import (
     ChromiumBrowsers,
+    ChromiumExtension,
+    extension_folder,
     parse_extensions,
     parse_site_permissions,
     read_history,
@@ -80,6 +82,7 @@ def test_secure_preferences_extension_folder_and_locale(tmp_path: Path) -> None:
         "aaaabbbbccccddddeeeeffffgggghhhh": {"location": 1, "from_webstore": True, "state": 1,
                                              "manifest": {"name": "Notes", "version": "2.0"}}}}})
     # Newer Chrome: settings in Secure Preferences, no embedded manifest, disable_reasons instead of state.
+    write_json(root / "home/ana/dev/helper/manifest.json", {"name": "Dev Helper", "version": "0.0.1"})
     write_json(profile / "Secure Preferences", {"extensions": {"settings": {
         "ppppoooonnnnmmmmllllkkkkjjjjiiii": {"location": 4, "path": "/home/ana/dev/helper",
                                              "disable_reasons": [], "active_permissions": {
@@ -96,6 +99,7 @@ def test_secure_preferences_extension_folder_and_locale(tmp_path: Path) -> None:
     assert by_id["aaaabbbbccccddddeeeeffffgggghhhh"].get("install_source") == "store"
     unpacked = by_id["ppppoooonnnnmmmmllllkkkkjjjjiiii"]
     assert unpacked.get("install_source") == "unpacked" and unpacked.get("enabled") is True
+    assert (unpacked.get("name"), unpacked.get("version")) == ("Dev Helper", "0.0.1")  # read from its folder
     assert unpacked.get("all_sites") is True and "cookies" in unpacked.get("permissions")
     assert unpacked.location.path.endswith("Secure Preferences")
     crx = by_id["hhhhggggffffeeeeddddccccbbbbaaaa"]
@@ -166,3 +170,16 @@ def test_history_without_expected_tables_is_noted(tmp_path: Path) -> None:
     arts, ctx = collect(root)
     assert not [a for a in arts if a.kind == "web_visit"]
     assert any("no such table" in n.message for n in ctx.notes)
+
+
+def test_extension_folder_from_the_path_entry() -> None:
+    def ext(path: str) -> ChromiumExtension:
+        return ChromiumExtension("a" * 32, "", "", True, "store", (), {}, path)
+
+    profile = "/Users/ana/AppData/Local/Google/Chrome/User Data/Default"
+    assert extension_folder("windows", profile, ext("aaaa\\1.0_0")) == f"{profile}/Extensions/aaaa/1.0_0"
+    assert extension_folder("windows", profile, ext("C:\\dev\\helper")) == "/dev/helper"
+    assert extension_folder("windows", profile, ext("D:\\dev\\helper")) == ""
+    assert extension_folder("linux", "/home/a/p", ext("/home/a/dev/x")) == "/home/a/dev/x"
+    assert extension_folder("linux", "/home/a/p", ext("../../../etc")) == ""
+    assert extension_folder("linux", "/home/a/p", ext("")) == ""
