@@ -183,3 +183,19 @@ def test_extension_folder_from_the_path_entry() -> None:
     assert extension_folder("linux", "/home/a/p", ext("/home/a/dev/x")) == "/home/a/dev/x"
     assert extension_folder("linux", "/home/a/p", ext("../../../etc")) == ""
     assert extension_folder("linux", "/home/a/p", ext("")) == ""
+
+
+def test_each_extension_once_under_the_right_user(tmp_path: Path) -> None:
+    root = linux_root(tmp_path)
+    entry = {"location": 1, "from_webstore": True, "manifest": {"name": "Notes", "version": "2.0"}}
+    # The same add-on in Preferences and in Secure Preferences (Chrome writes both) is one add-on.
+    write_json(root / CHROME / "Default/Preferences", {"extensions": {"settings": {"a" * 32: entry}}})
+    write_json(root / CHROME / "Default/Secure Preferences",
+               {"extensions": {"settings": {"a" * 32: {"state": 0, "disable_reasons": 1}}}})
+    write_json(root / "home/bo/.config/google-chrome/Default/Preferences",
+               {"extensions": {"settings": {"b" * 32: entry}}})
+    arts, ctx = collect(root)
+    got = sorted((a.get("user"), a.get("extension_id"), a.get("enabled"))
+                 for a in arts if a.kind == "browser_extension")
+    assert got == [("ana", "a" * 32, False), ("bo", "b" * 32, True)]
+    assert ctx.notes == []
