@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techcheck.collectors.accounts_linux import parse_group, parse_passwd, parse_shadow
+from techcheck.collectors.accounts_linux import parse_group, parse_passwd, parse_shadow, parse_sudoers
 from techcheck.collectors.accounts_macos import parse_admin_members, parse_user_plist
 from techcheck.collectors.browser_profiles import parse_profiles_ini, reaches_all_sites
 from techcheck.collectors.browsers_accounts import chromium_accounts, firefox_account, local_state_accounts
@@ -67,6 +67,7 @@ def test_text_parsers_never_crash(text: str) -> None:
     parse_passwd(text)
     parse_shadow(text)
     parse_group(text)
+    parse_sudoers(text)
 
 
 @settings(max_examples=100, deadline=None)

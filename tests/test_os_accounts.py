@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from techcheck.artifacts import Artifact
-from techcheck.collectors.accounts_linux import LinuxAccounts
+from techcheck.collectors.accounts_linux import LinuxAccounts, parse_sudoers
 from techcheck.collectors.accounts_macos import MacAccounts, parse_user_plist, recently_created
 from techcheck.collectors.accounts_windows import WindowsAccounts
 from techcheck.collectors.base import Collector, Context
@@ -46,6 +46,11 @@ def test_linux_accounts(tmp_path: Path) -> None:
     write(root, "etc/passwd", PASSWD)
     write(root, "etc/shadow", SHADOW)
     write(root, "etc/group", GROUP)
+    write(root, "etc/sudoers", "Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n"
+                               "@includedir /etc/sudoers.d\n")
+    write(root, "etc/sudoers.d/90-helper", "# added later\nkiosk ALL=(ALL) NOPASSWD: ALL\n%wheel ALL=(ALL) ALL\n")
+    write(root, "etc/sudoers.d/README", "Files in this folder add sudo rules.\n")  # read; has no rule
+    write(root, "etc/sudoers.d/old.bak", "guest ALL=(ALL) ALL\n")  # names with a dot are skipped by sudo
     (root / "usr").mkdir()
     accounts, ctx = _collect(LinuxAccounts(), root)
     assert ctx.notes == []
@@ -60,7 +65,7 @@ def test_linux_accounts(tmp_path: Path) -> None:
     assert facts("ana") == (True, True, False)  # in sudo
     assert facts("bo") == (True, True, False)  # primary group is "admin" (gid 1001)
     assert facts("guest") == (False, False, False)  # locked with "!"
-    assert facts("kiosk") == (True, False, False)  # empty password field: signs in with no password
+    assert facts("kiosk") == (True, True, False)  # empty password; administrator through sudoers.d
     assert facts("nobody") == (False, False, True)
     assert accounts["ana"].get("created") is None  # Linux does not record it; not guessed
     assert accounts["ana"].get("uid") == "1000" and accounts["ana"].location.path == "/etc/passwd"
@@ -140,3 +145,9 @@ def test_macos_unlistable_accounts_folder_is_noted() -> None:
     ctx = Context()
     assert list(MacAccounts().collect(target, ctx)) == []
     assert [n.path for n in ctx.notes] == [users] and "could not list" in ctx.notes[0].message
+
+
+def test_sudoers_parser() -> None:
+    users, groups = parse_sudoers("Defaults env_reset\n# ana ALL=(ALL) ALL\nana,bo ALL=(ALL) ALL\n"
+                                  "%admins ALL=(ALL) ALL\nUser_Alias X = carl\n#include /etc/x\nnonsense\n")
+    assert users == {"ana", "bo"} and groups == {"admins"}
