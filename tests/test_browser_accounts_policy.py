@@ -123,8 +123,9 @@ def test_macos_managed_preferences(tmp_path: Path) -> None:
     write(root, "Library/Managed Preferences/com.google.Chrome.plist", plist)
     write(root, "Library/Managed Preferences/ana/com.microsoft.Edge.plist",
           plistlib.dumps({"ProxySettings": {"ProxyMode": "fixed_servers", "ProxyServer": "1.2.3.4:80"}}))
+    write(root, "Library/Managed Preferences/bo/org.mozilla.firefox.plist", b"<?xml")  # cut short
     arts, ctx = run_collector(BrowserPolicies(), root)
-    assert ctx.notes == []
+    assert [n.message for n in ctx.notes] == ["not a valid property list; skipped"]
     assert [(a.get("browser"), a.get("extension_id"), a.get("user")) for a in arts if a.kind == "browser_extension"] \
         == [("chrome", "haldlgldplgnggkjaafhelgiaglafanh", "")]
     assert [(a.get("name"), a.get("user"), a.get("detail")) for a in arts if a.kind == "setting"] == [

@@ -76,3 +76,5 @@ def test_plist_parsers_never_crash(data: bytes) -> None:
     parse_user_plist(data)
     parse_admin_members(data)
     parse_user_plist(b"bplist00" + data)
+    parse_user_plist(b"<?xml" + data)
+    parse_admin_members(b"<?xml version='1.0'?><plist><dict><key>users</key>" + data)

@@ -7,7 +7,6 @@ accountPolicyData (itself a property list). Administrators are the members of gr
 from __future__ import annotations
 
 import datetime as dt
-import plistlib
 import posixpath
 import time
 from collections.abc import Iterable, Mapping
@@ -16,6 +15,7 @@ from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.common import load_plist
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -40,10 +40,7 @@ def _first(record: Mapping[str, Any], key: str) -> Any:
 
 
 def parse_user_plist(data: bytes) -> MacUser | None:
-    try:
-        record = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError):
-        return None
+    record = load_plist(data)
     if not isinstance(record, dict) or not isinstance(_first(record, "name"), str):
         return None
     uid_text = _first(record, "uid")
@@ -54,10 +51,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
     created = None
     policy = _first(record, "accountPolicyData")
     if isinstance(policy, bytes):
-        try:
-            policy_data = plistlib.loads(policy)
-        except (plistlib.InvalidFileException, ValueError, TypeError):
-            policy_data = None
+        policy_data = load_plist(policy)
         if isinstance(policy_data, dict) and isinstance(policy_data.get("creationTime"), (int, float)):
             created = float(policy_data["creationTime"])
     return MacUser(
@@ -68,10 +62,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
 
 
 def parse_admin_members(data: bytes) -> set[str]:
-    try:
-        record = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError):
-        return set()
+    record = load_plist(data)
     if not isinstance(record, dict):
         return set()
     members = record.get("users") or record.get("GroupMembership") or []
