@@ -7,7 +7,6 @@ accountPolicyData (itself a property list). Administrators are the members of gr
 from __future__ import annotations
 
 import datetime as dt
-import plistlib
 import posixpath
 import time
 from collections.abc import Iterable, Mapping
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.common import load_plist
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -40,10 +40,7 @@ def _first(record: Mapping[str, Any], key: str) -> Any:
 
 
 def parse_user_plist(data: bytes) -> MacUser | None:
-    try:
-        record = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError):
-        return None
+    record = load_plist(data)
     if not isinstance(record, dict) or not isinstance(_first(record, "name"), str):
         return None
     uid_text = _first(record, "uid")
@@ -54,10 +51,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
     created = None
     policy = _first(record, "accountPolicyData")
     if isinstance(policy, bytes):
-        try:
-            policy_data = plistlib.loads(policy)
-        except (plistlib.InvalidFileException, ValueError, TypeError):
-            policy_data = None
+        policy_data = load_plist(policy)
         if isinstance(policy_data, dict) and isinstance(policy_data.get("creationTime"), (int, float)):
             created = float(policy_data["creationTime"])
     return MacUser(
@@ -68,10 +62,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
 
 
 def parse_admin_members(data: bytes) -> set[str]:
-    try:
-        record = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError):
-        return set()
+    record = load_plist(data)
     if not isinstance(record, dict):
         return set()
     members = record.get("users") or record.get("GroupMembership") or []
@@ -105,6 +96,8 @@ class MacAccounts(Collector):
         if not target.is_dir(users_dir):
             ctx.note(target.display_path(users_dir), "the local accounts folder is missing or cannot be opened")
             return
+        # Only an administrator can list this folder on a live Mac; list_dir_noted says so if not.
+        user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
         admins: set[str] = set()
         admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
         if target.is_file(admin_path):
@@ -113,7 +106,7 @@ class MacAccounts(Collector):
             except TargetError as exc:
                 ctx.note(target.display_path(admin_path), f"could not read: {exc}")
         now = time.time()
-        for path in target.glob(posixpath.join(users_dir, "*.plist")):
+        for path in user_files:
             try:
                 user = parse_user_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
             except TargetError as exc:

@@ -32,7 +32,7 @@ class BrowserRoot:
     family: Family
     user: str
     path: str
-    variant: str = ""  # "snap" or "flatpak" when the browser was installed that way
+    variant: str = ""  # beta/dev/canary channel, or "snap"/"flatpak" when installed that way
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class BrowserProfile:
 # (browser, family, path under the home folder, variant) for each system.
 _WINDOWS: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", "AppData/Local/Google/Chrome/User Data", ""),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome Beta/User Data", "beta"),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome SxS/User Data", "canary"),
     ("edge", "chromium", "AppData/Local/Microsoft/Edge/User Data", ""),
     ("brave", "chromium", "AppData/Local/BraveSoftware/Brave-Browser/User Data", ""),
     ("chromium", "chromium", "AppData/Local/Chromium/User Data", ""),
@@ -54,6 +56,8 @@ _WINDOWS: tuple[tuple[str, Family, str, str], ...] = (
 )
 _MACOS: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", "Library/Application Support/Google/Chrome", ""),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Beta", "beta"),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Canary", "canary"),
     ("edge", "chromium", "Library/Application Support/Microsoft Edge", ""),
     ("brave", "chromium", "Library/Application Support/BraveSoftware/Brave-Browser", ""),
     ("chromium", "chromium", "Library/Application Support/Chromium", ""),
@@ -61,12 +65,15 @@ _MACOS: tuple[tuple[str, Family, str, str], ...] = (
 )
 _LINUX: tuple[tuple[str, Family, str, str], ...] = (
     ("chrome", "chromium", ".config/google-chrome", ""),
+    ("chrome", "chromium", ".config/google-chrome-beta", "beta"),
+    ("chrome", "chromium", ".config/google-chrome-unstable", "dev"),
     ("chromium", "chromium", ".config/chromium", ""),
     ("edge", "chromium", ".config/microsoft-edge", ""),
     ("brave", "chromium", ".config/BraveSoftware/Brave-Browser", ""),
     ("firefox", "firefox", ".mozilla/firefox", ""),
     # Snap and Flatpak keep each app's data in its own folder under the home folder.
     ("chromium", "chromium", "snap/chromium/common/chromium", "snap"),
+    ("brave", "chromium", "snap/brave/current/.config/BraveSoftware/Brave-Browser", "snap"),
     ("firefox", "firefox", "snap/firefox/common/.mozilla/firefox", "snap"),
     ("chrome", "chromium", ".var/app/com.google.Chrome/config/google-chrome", "flatpak"),
     ("chromium", "chromium", ".var/app/org.chromium.Chromium/config/chromium", "flatpak"),
@@ -254,12 +261,19 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
         ctx.note(target.display_path(path), f"not read: {exc}")
         return []
     try:
-        return reader(conn)
+        rows = reader(conn)
     except sqlite3.Error as exc:
         ctx.note(target.display_path(path), f"not read: {exc}")
         return []
     finally:
         conn.close()
+    # The newest changes of a database in use may still sit in its write-ahead log, which the
+    # in-memory copy does not include. Say so rather than imply the list is complete.
+    wal = target.stat_follow(path + "-wal")
+    if wal is not None and wal.is_file and wal.size > 0:
+        ctx.note(target.display_path(path + "-wal"),
+                 "the most recent changes, kept in this side file, were not read")
+    return rows
 
 
 def note_history_cap(target: Target, ctx: Context, path: str, visits: list[Visit]) -> None:

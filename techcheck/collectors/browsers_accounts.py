@@ -44,6 +44,17 @@ def chromium_accounts(prefs: Mapping[str, Any]) -> list[SignedInAccount]:
     return list(found.values())
 
 
+def local_state_accounts(local_state: Mapping[str, Any], profile_name: str) -> list[SignedInAccount]:
+    """The account Chrome's "Local State" lists for a profile folder (profile.info_cache.<folder>)."""
+    profile = local_state.get("profile")
+    cache = profile.get("info_cache") if isinstance(profile, dict) else None
+    entry = cache.get(profile_name) if isinstance(cache, dict) else None
+    if not isinstance(entry, dict) or not isinstance(entry.get("user_name"), str) or "@" not in entry["user_name"]:
+        return []
+    name = entry.get("gaia_name")
+    return [SignedInAccount(entry["user_name"], name if isinstance(name, str) else "")]
+
+
 def firefox_account(signed_in: Mapping[str, Any] | None, prefs: Mapping[str, Any]) -> SignedInAccount | None:
     """The Firefox account of a profile: signedInUser.json, else the sync user name in prefs.js."""
     data = signed_in.get("accountData") if signed_in else None
@@ -63,6 +74,7 @@ class BrowserAccounts(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         per_user: dict[str, dict[str, set[str]]] = {}  # user -> email -> browsers
+        self._local_states: dict[str, Mapping[str, Any]] = {}
         for profile in find_profiles(target, ctx, user_homes(target)):
             for account, where in self._accounts(target, ctx, profile):
                 per_user.setdefault(profile.user, {}).setdefault(account.email.lower(), set()).add(profile.browser)
@@ -75,12 +87,25 @@ class BrowserAccounts(Collector):
                 yield make("account", Location(), account_type="browser_sync_mixed",
                            name=", ".join(sorted(emails)), browser=", ".join(browsers), user=user)
 
-    @staticmethod
-    def _accounts(target: Target, ctx: Context, profile: BrowserProfile) -> list[tuple[SignedInAccount, str]]:
+    def _local_state(self, target: Target, ctx: Context, root: str) -> Mapping[str, Any]:
+        """The browser's "Local State" file beside the profiles, read once per browser folder."""
+        if root not in self._local_states:
+            path = posixpath.join(root, "Local State")
+            data = read_json_noted(target, ctx, path) if target.is_file(path) else None
+            self._local_states[root] = data if isinstance(data, dict) else {}
+        return self._local_states[root]
+
+    def _accounts(self, target: Target, ctx: Context, profile: BrowserProfile) -> list[tuple[SignedInAccount, str]]:
         if profile.family == "chromium":
             path = posixpath.join(profile.path, "Preferences")
             prefs = read_json_noted(target, ctx, path) if target.is_file(path) else None
-            return [(a, path) for a in chromium_accounts(prefs if isinstance(prefs, dict) else {})]
+            found = [(a, path) for a in chromium_accounts(prefs if isinstance(prefs, dict) else {})]
+            if not found:
+                # Older profiles, or a Preferences file that could not be read: Local State may know.
+                root = posixpath.dirname(profile.path)
+                found = [(a, posixpath.join(root, "Local State"))
+                         for a in local_state_accounts(self._local_state(target, ctx, root), profile.name)]
+            return found
         signed_path = posixpath.join(profile.path, "signedInUser.json")
         signed = read_json_noted(target, ctx, signed_path) if target.is_file(signed_path) else None
         prefs_path = posixpath.join(profile.path, "prefs.js")

@@ -103,7 +103,8 @@ def manifest_permissions(manifest: Mapping[str, Any], granted: Mapping[str, Any]
     """Permission names and site patterns an extension asked for (text entries only)."""
     found: dict[str, None] = {}
     lists: list[Any] = [manifest.get("permissions"), manifest.get("host_permissions")]
-    for script in manifest.get("content_scripts") or []:
+    scripts = manifest.get("content_scripts")
+    for script in scripts if isinstance(scripts, list) else []:
         if isinstance(script, dict):
             lists.append(script.get("matches"))
     if granted:
@@ -202,6 +203,20 @@ def localized(text: str, messages: Mapping[str, Any]) -> str:
     return text
 
 
+def extension_folder(os_name: str, profile_path: str, ext: ChromiumExtension) -> str:
+    """Where an extension's files are, from its "path" entry: relative to the profile's Extensions
+    folder (store installs), or absolute (unpacked and built-in ones). Empty when unusable."""
+    path = ext.path.replace("\\", "/")
+    if not path or ".." in path.split("/"):
+        return ""
+    if path.startswith("/"):
+        return path if os_name != "windows" else ""
+    if len(path) > 2 and path[1] == ":" and path[2] == "/":
+        # A Windows drive path; only the system drive (C:) is the scanned tree.
+        return path[2:] if os_name == "windows" and path[0].upper() == "C" else ""
+    return posixpath.join(profile_path, "Extensions", path)
+
+
 class ChromiumBrowsers(Collector):
     name = "browsers.chromium"
     title = "Chrome, Edge, Brave and Chromium: add-ons, site permissions, history"
@@ -236,12 +251,9 @@ class ChromiumBrowsers(Collector):
     def _from_folder(self, target: Target, ctx: Context, profile: BrowserProfile,
                      ext: ChromiumExtension) -> tuple[str, str, tuple[str, ...]]:
         """Name, version and permissions from Extensions/<id>/<version>/manifest.json."""
-        ext_dir = posixpath.join(profile.path, "Extensions", ext.extension_id)
-        rel = ext.path.replace("\\", "/")
-        if rel and not rel.startswith("/") and ":" not in rel:
-            folder = posixpath.join(profile.path, "Extensions", rel)
-        else:
-            versions = list_dir_noted(target, ctx, ext_dir)
+        folder = extension_folder(target.os, profile.path, ext)
+        if not folder:
+            versions = list_dir_noted(target, ctx, posixpath.join(profile.path, "Extensions", ext.extension_id))
             folder = versions[-1] if versions else ""
         manifest = dict(ext.manifest)
         manifest_path = posixpath.join(folder, "manifest.json")

@@ -88,12 +88,14 @@ def addon_source(addon: Mapping[str, Any]) -> str:
 
 def parse_extensions_json(data: Mapping[str, Any]) -> list[FirefoxAddon]:
     found = []
-    for addon in data.get("addons") or []:
+    addons = data.get("addons")
+    for addon in addons if isinstance(addons, list) else []:
         if not isinstance(addon, dict) or not addon.get("id") or addon.get("type") in _PASSIVE_TYPES:
             continue
         locale = _dict(addon.get("defaultLocale"))
         perms = _dict(addon.get("userPermissions"))
-        names = [p for key in ("permissions", "origins") for p in (perms.get(key) or []) if isinstance(p, str)]
+        lists = [perms.get("permissions"), perms.get("origins")]
+        names = [p for items in lists if isinstance(items, list) for p in items if isinstance(p, str)]
         signed = addon.get("signedState")
         active = addon.get("active")
         found.append(FirefoxAddon(

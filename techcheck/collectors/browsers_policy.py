@@ -8,7 +8,6 @@ the registry are read once the registry interface is available (otherwise that p
 
 from __future__ import annotations
 
-import plistlib
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.browser_profiles import read_json_noted
+from techcheck.collectors.common import load_plist
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
 
@@ -174,11 +174,13 @@ class BrowserPolicies(Collector):
             if not target.is_file(path):
                 continue
             try:
-                data = plistlib.loads(target.read_bytes(path, limit=4 * 1024 * 1024))
-            except (TargetError, plistlib.InvalidFileException, ValueError) as exc:
+                data = load_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
+            except TargetError as exc:
                 ctx.note(target.display_path(path), f"could not read: {exc}")
                 continue
-            if isinstance(data, dict):
+            if data is None:
+                ctx.note(target.display_path(path), "not a valid property list; skipped")
+            elif isinstance(data, dict):
                 domain = posixpath.basename(path)[: -len(".plist")]
                 browser = next(b for d, b in MACOS_POLICY_DOMAINS.items() if d.lower() == domain.lower())
                 policy = data.get("policies", data) if browser == "firefox" else data

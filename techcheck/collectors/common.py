@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import plistlib
 from dataclasses import dataclass
+from typing import Any
 
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
@@ -41,3 +43,15 @@ def user_homes(target: Target) -> list[UserHome]:
             if e.is_dir and not e.is_symlink and e.name.lower() not in skip and e.path not in homes:
                 homes[e.path] = UserHome(e.name, e.path)
     return sorted(homes.values(), key=lambda h: h.home)
+
+
+def load_plist(data: bytes) -> Any:
+    """A property list (XML or binary) from untrusted bytes; None when it is not a valid one.
+
+    plistlib raises many kinds of error on bad input (ExpatError, ValueError, struct errors,
+    recursion...), so any failure counts as "not a valid property list".
+    """
+    try:
+        return plistlib.loads(data)
+    except Exception:  # noqa: BLE001 - hostile input must never stop a check
+        return None
