@@ -56,28 +56,29 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     return lines
 
 
-def _field_value(value: Any) -> str:
+def _field_value(value: Any, lang: str) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t("yes" if value else "no", lang)
     if isinstance(value, list):
         return ", ".join(safe_text(v, 200) for v in value)
     return safe_text(value, 300)
 
 
-def evidence_lines(item: dict[str, Any]) -> list[str]:
+def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     fields = item["fields"]
     order = SUMMARY_FIELDS.get(item["kind"], ())
     names = [n for n in order if n in fields] or sorted(fields)[:5]
-    parts = [f"{n}={_field_value(fields[n])}" for n in names]
+    parts = [f"{n}={_field_value(fields[n], lang)}" for n in names]
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
     lines = _wrap(f"{item['kind']}: " + "; ".join(parts), indent="        ", first="      - ")
     if where:
-        lines += _wrap(f"found at: {safe_text(where, 500)}", indent="        ", first="        ")
+        lines += _wrap(f"{t('found_at', lang)}: {safe_text(where, 500)}", indent="        ", first="        ")
     return lines
 
 
-def render_text(model: dict[str, Any], style: Style = _plain) -> str:
+def render_text(model: dict[str, Any], style: Style = _plain, include_safety_note: bool = True) -> str:
+    """The text report. include_safety_note=False when the note was already shown before the scan."""
     lang = model["language"]
     out: list[str] = []
     rule = "=" * WIDTH
@@ -87,16 +88,17 @@ def render_text(model: dict[str, Any], style: Style = _plain) -> str:
 
     out.append(style(t("report_title", lang), "title"))
     out.append(rule)
-    out.append(style(model["safety_note"]["title"], "heading"))
-    out.extend(_wrap(model["safety_note"]["body"]))
-    out.append(rule)
+    if include_safety_note:
+        out.append(style(model["safety_note"]["title"], "heading"))
+        out.extend(_wrap(model["safety_note"]["body"]))
+        out.append(rule)
 
     target = model["target"]
     heading(t("scanned", lang))
     mode = t(f"mode_{target['mode']}", lang)
     desc = f"{mode} ({target['os']}"
     if target["mode"] == "image":
-        desc += f", folder {safe_text(target['root'])}"
+        desc += f", {t('folder', lang)} {safe_text(target['root'])}"
     desc += f"), {t('rule_count', lang, n=model['rules']['count'])}."
     out.extend(_wrap(desc))
     out.extend(_wrap(t("findings_summary", lang, **model["summary"])))
@@ -121,9 +123,9 @@ def render_text(model: dict[str, Any], style: Style = _plain) -> str:
                     out.extend(_wrap(action, indent="        ", first="      - "))
             if f["normal"]:
                 out.extend(_wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
-            out.append(f"    {t('evidence', lang)} [{f['rule_id']}]:")
+            out.extend(_wrap(f"{t('evidence', lang)} [{f['rule_id']}]:", indent="      ", first="    "))
             for item in f["evidence"][:MAX_EVIDENCE]:
-                out.extend(evidence_lines(item))
+                out.extend(evidence_lines(item, lang))
             extra = len(f["evidence"]) - MAX_EVIDENCE
             if extra > 0:
                 out.append(f"      ({t('more_items', lang, n=extra)})")
