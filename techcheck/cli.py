@@ -181,7 +181,8 @@ def read_report_file(path: str, lang: str) -> tuple[bytes, dict[str, Any]]:
 def verify(report: str, key_file: str | None, lang: str | None) -> None:
     """Check that a saved JSON report has not changed since it was made.
 
-    Exit 0 when intact, 4 when changed, 5 when it is not a readable techcheck report.
+    Exit 0 when intact; 4 when changed (or, with --key, not sealed with a key); 5 when it is not a
+    readable techcheck report; 2 when the report was sealed with a key and --key is missing.
     """
     from techcheck.report.evidence import verify_report
 
@@ -195,6 +196,9 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
             click.echo(t("verify_limits", lang))
     elif result.status == "altered":
         click.echo(t("verify_altered", lang))
+        sys.exit(EXIT_ALTERED)
+    elif result.status == "not_keyed":
+        click.echo(t("verify_not_keyed", lang))
         sys.exit(EXIT_ALTERED)
     elif result.status == "needs_key":
         click.echo(t("verify_needs_key", lang), err=True)

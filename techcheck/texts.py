@@ -124,6 +124,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "verify_unreadable": "This is not a readable techcheck report: {detail}",
         "verify_needs_key": "This report was sealed with a key. Give the same key file with --key.",
+        "verify_not_keyed": (
+            "This report is NOT sealed with a key, only with a plain fingerprint that anyone could "
+            "make again. It cannot be checked with your key."
+        ),
         "verify_limits": (
             "A fingerprint without a key shows changes made by accident or by simple editing. "
             "It cannot show changes by someone who also made a new fingerprint."
@@ -269,6 +273,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "verify_unreadable": "Esto no es un informe de techcheck que se pueda leer: {detail}",
         "verify_needs_key": "Este informe se selló con una clave. Indique el mismo archivo de clave con --key.",
+        "verify_not_keyed": (
+            "Este informe NO está sellado con una clave, solo con una huella simple que cualquiera "
+            "podría volver a hacer. No se puede comprobar con su clave."
+        ),
         "verify_limits": (
             "Una huella sin clave muestra cambios hechos por error o con una edición simple. "
             "No puede mostrar cambios de alguien que también hizo una huella nueva."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from techcheck.artifacts import Location, make
+from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Note
 from techcheck.engine import Matcher
 from techcheck.ruleset import parse_rule_file
@@ -65,7 +65,8 @@ RULES = """\
 """
 
 
-def hostile_scan(extra_files: dict[str, bytes] | None = None) -> ScanResult:
+def hostile_scan(extra_files: dict[str, bytes] | None = None, extra_artifacts: list[Artifact] | None = None,
+                 vim_version: str = "9.0") -> ScanResult:
     """A scan of a test Linux system: one finding per severity, hostile names in every field."""
     rules, problems = parse_rule_file("test-rules.yaml", RULES)
     assert problems == []
@@ -81,7 +82,9 @@ def hostile_scan(extra_files: dict[str, bytes] | None = None) -> ScanResult:
                           version="0.9.16"))
     artifacts.append(make("account", Location(path=f"/home/{BIDI}/.config/chrome/Local State"),
                           account_type="browser_sync", email=f"{SCRIPT}@example.org", browser="chrome"))
-    artifacts.append(make("app", Location(path="/var/lib/dpkg/status"), package="vim", name="vim"))
+    artifacts.append(make("app", Location(path="/var/lib/dpkg/status"), package="vim", name="vim",
+                          version=vim_version))
+    artifacts.extend(extra_artifacts or [])
     findings = Matcher.build(rules).match(artifacts)
     checks = [
         CheckResult("linux.cron", "Scheduled jobs (cron)", "ok", artifact_count=7,

@@ -165,7 +165,7 @@ def seal(report: dict[str, Any], key: bytes | None = None) -> dict[str, Any]:
     return report
 
 
-VerifyStatus = Literal["intact", "altered", "unreadable", "needs_key"]
+VerifyStatus = Literal["intact", "altered", "unreadable", "needs_key", "not_keyed"]
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,9 @@ def verify_report(data: bytes, key: bytes | None = None) -> Verification:
         return Verification("needs_key", algorithm)
     if algorithm not in ("sha256", "hmac-sha256"):
         return Verification("unreadable", algorithm, f"unknown digest algorithm {algorithm!r}")
+    if key and algorithm != "hmac-sha256":
+        # Whoever checks with a key expects a keyed seal; a plain digest anyone could have remade.
+        return Verification("not_keyed", algorithm)
     expected = compute_digest(report, key if algorithm == "hmac-sha256" else None)
     intact = hmac.compare_digest(expected["value"], digest["value"])
     return Verification("intact" if intact else "altered", algorithm)
