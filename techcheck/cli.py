@@ -53,6 +53,11 @@ def rule_error_exit(exc: RuleError) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def colour_allowed(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
 def _style_for(enabled: bool) -> Any:
     colours = {"alert": "red", "review": "yellow", "info": "cyan", "failed": "red", "skipped": "yellow"}
 
@@ -89,6 +94,7 @@ def cli() -> None:
 def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, key_file: str | None,
          rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
+    from techcheck.collectors.base import collectors_for
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
     from techcheck.report.model import build_report
@@ -105,7 +111,8 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         rule_error_exit(exc)
         return
     # The safety note comes before the scan, on the terminal, whatever the output format.
-    click.echo(click.style(t("safety_title", lang), bold=True), err=True)
+    bold = _style_for(colour_allowed(sys.stderr))
+    click.echo(bold(t("safety_title", lang), "heading"), err=True)
     click.echo(t("safety_body", lang) + "\n", err=True)
     try:
         target: Target = open_image(root, os_name) if root else open_live()  # type: ignore[arg-type]
@@ -117,10 +124,11 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         sys.exit(EXIT_USAGE)
 
     show_progress = not no_progress and sys.stderr.isatty()
+    local_titles = {c.title: c.titles.get(lang, c.title) for c in collectors_for(target.os)}
 
     def progress(title: str, done: int, total: int) -> None:
         if show_progress:
-            shown = t("progress_matching", lang) if done == total else title
+            shown = t("progress_matching", lang) if done == total else local_titles.get(title, title)
             # One line, rewritten in place; 79 columns so the terminal never wraps it.
             click.echo("\r\x1b[2K" + f"[{done}/{total}] {shown}"[:79], err=True, nl=False)
 
@@ -134,7 +142,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         content = render_html(model)
     else:
         to_terminal = output is None and sys.stdout.isatty()
-        colour = to_terminal and "NO_COLOR" not in os.environ
+        colour = to_terminal and colour_allowed(sys.stdout)
         # On the terminal the safety note was just shown before the scan: do not repeat it.
         content = render_text(model, _style_for(colour), include_safety_note=not to_terminal)
     if output:

@@ -86,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scanned_line": "Checked: {what} ({os}), with {n} rules.",
         "scanned_folder": "Folder: {folder}.",
         "progress_matching": "Comparing with the rules",
+        "reason_live_only": "only a live scan can see this; a disk copy does not have it",
         "unknown_os": "techcheck: could not tell which operating system this is. Use --os to say.",
         "limits_title": "The limits of this check",
         "html_created": "Report made",
@@ -177,7 +178,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mode_fake": "un sistema de prueba",
         "severity_alert": "Requiere atención",
         "severity_review": "Vale la pena revisar",
-        "severity_info": "Bueno saber",
+        "severity_info": "Bueno saberlo",
         "severity_alert_help": "Hecho para vigilar o controlar una computadora en secreto.",
         "severity_review_help": "Se puede usar para vigilarle o controlarle, pero también tiene usos normales.",
         "severity_info_help": "Información que le ayuda a entender su computadora.",
@@ -192,7 +193,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "lista de lo que se revisó y de lo que no. Si todavía siente que le vigilan, confíe en "
             "esa sensación y hable con una persona de apoyo."
         ),
-        "findings_summary": "Resumen: {alert} requieren atención, {review} vale la pena revisar, {info} bueno saber.",
+        "findings_summary": "Resumen: {alert} requieren atención, {review} vale la pena revisar, {info} bueno saberlo.",
         "checks_title": "Revisiones hechas",
         "status_ok": "hecho",
         "status_skipped": "no revisado",
@@ -235,6 +236,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scanned_line": "Se revisó: {what} ({os}), con {n} reglas.",
         "scanned_folder": "Carpeta: {folder}.",
         "progress_matching": "Comparando con las reglas",
+        "reason_live_only": "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene",
         "unknown_os": "techcheck: no se pudo saber qué sistema operativo es. Indíquelo con --os.",
         "limits_title": "Los límites de esta revisión",
         "html_created": "Informe hecho",

@@ -72,7 +72,7 @@ def test_html_in_spanish() -> None:
     html = html_report("es")
     assert '<html lang="es">' in html
     for text in ("Antes de empezar: una nota de seguridad", "Requiere atención (1)", "Vale la pena revisar (1)",
-                 "Bueno saber (1)", "App espía encontrada", "Qué puede hacer", "Detalles para personas de apoyo",
+                 "Bueno saberlo (1)", "App espía encontrada", "Qué puede hacer", "Detalles para personas de apoyo",
                  "Revisiones hechas", "no revisado", "Los límites de esta revisión", "No está sola ni solo"):
         assert text in html, text
     assert "Needs attention" not in html and "What you can do" not in html

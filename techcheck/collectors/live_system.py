@@ -20,6 +20,7 @@ LOOPBACK = ("127.", "::1", "localhost")
 class Processes(Collector):
     name = "system.processes"
     title = "Programs running now"
+    titles = {"es": "Programas abiertos ahora"}
     platforms = ALL
     live_only = True
 
@@ -32,6 +33,7 @@ class Processes(Collector):
 class Network(Collector):
     name = "system.network"
     title = "Programs using the network"
+    titles = {"es": "Programas que usan la red"}
     platforms = ALL
     live_only = True
 
@@ -59,6 +61,7 @@ class Network(Collector):
 class Sessions(Collector):
     name = "system.sessions"
     title = "People signed in right now"
+    titles = {"es": "Personas con sesión abierta ahora"}
     platforms = ALL
     live_only = True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from techcheck.collectors.base import Collector
 from techcheck.engine import Finding
 from techcheck.report.evidence import (
     current_user,
@@ -85,9 +86,9 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "checks": [
             {
                 "name": c.name,
-                "title": c.title,
+                "title": c.titles.get(lang, c.title),
                 "status": c.status,
-                "reason": c.reason,
+                "reason": t("reason_live_only", lang) if c.reason == Collector.live_only_reason else c.reason,
                 "artifact_count": c.artifact_count,
                 "notes": [{"path": n.path, "message": n.message} for n in c.notes],
             }
