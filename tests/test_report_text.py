@@ -142,5 +142,5 @@ def test_check_titles_and_live_only_reason_follow_the_language(image: Path) -> N
     res = CliRunner().invoke(cli, ["scan", "--root", str(image), "--lang", "es"])
     assert res.exit_code == 0
     assert "Programas abiertos ahora" in res.stdout
-    assert "solo una revisión en vivo puede ver esto" in res.stdout
+    assert "solo una revisión en vivo puede ver esto" in " ".join(res.stdout.split())
     assert "Programs running now" not in res.stdout
