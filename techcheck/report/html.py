@@ -18,6 +18,8 @@ from techcheck.texts import MESSAGES, t
 
 MAX_EVIDENCE = 50
 MAX_NOTES = 200
+MAX_VALUE = 400  # characters of one scanned value shown; the JSON report keeps it whole
+MAX_TEXT = 1000
 
 
 def _finalize(value: Any) -> Any:
@@ -26,7 +28,7 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    return safe_text(value, 4000)
+    return safe_text(value, MAX_TEXT)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -48,8 +50,8 @@ def _environment(lang: str) -> Environment:
         if isinstance(value, bool):
             return t("yes" if value else "no", lang)
         if isinstance(value, (list, tuple)):
-            return ", ".join(safe_text(v, 500) for v in value)
-        return safe_text(value, 4000)
+            return safe_text(", ".join(str(v) for v in value), MAX_VALUE)
+        return safe_text(value, MAX_VALUE)
 
     env.filters["field_value"] = field_value
     return env
