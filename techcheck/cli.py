@@ -98,7 +98,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
     from techcheck.report.model import build_report
-    from techcheck.report.text import render_text
+    from techcheck.report.text import render_safety_note, render_text
     from techcheck.scan import run_scan
     from techcheck.target import open_image, open_live
     from techcheck.target.base import Target
@@ -111,9 +111,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         rule_error_exit(exc)
         return
     # The safety note comes before the scan, on the terminal, whatever the output format.
-    bold = _style_for(colour_allowed(sys.stderr))
-    click.echo(bold(t("safety_title", lang), "heading"), err=True)
-    click.echo(t("safety_body", lang) + "\n", err=True)
+    click.echo(render_safety_note(lang, _style_for(colour_allowed(sys.stderr))), err=True, nl=False)
     try:
         target: Target = open_image(root, os_name) if root else open_live()  # type: ignore[arg-type]
     except TechcheckError as exc:

@@ -77,6 +77,11 @@ def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     return lines
 
 
+def render_safety_note(lang: str, style: Style = _plain) -> str:
+    """The safety note alone, wrapped to 80 columns: shown before a scan starts."""
+    return "\n".join([style(t("safety_title", lang), "heading"), *_wrap(t("safety_body", lang)), ""]) + "\n"
+
+
 def render_text(model: dict[str, Any], style: Style = _plain, include_safety_note: bool = True) -> str:
     """The text report. include_safety_note=False when the note was already shown before the scan."""
     lang = model["language"]
