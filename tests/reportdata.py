@@ -22,7 +22,8 @@ CONTROL = "ctrl\x1b[31mred\x07bell"
 BIDI = "invoice\u202egpj.exe"
 LONG = "L" * 5000
 SURROGATE = os.fsdecode(b"bad\xffname")  # a non-UTF-8 file name, as Python hands it over
-HOSTILE = (SCRIPT, QUOTES, CONTROL, BIDI, LONG, SURROGATE)
+WIDE = "監視" * 60  # wide characters take two terminal columns each
+HOSTILE = (SCRIPT, QUOTES, CONTROL, BIDI, LONG, SURROGATE, WIDE)
 
 RULES = """\
 - id: test.alert.spy

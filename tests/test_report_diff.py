@@ -14,6 +14,7 @@ from techcheck.report.diff import ReportInfo, diff_reports, render_diff_text
 from techcheck.report.inventory import artifact_key, build_inventory
 from techcheck.report.json_report import render_json
 from techcheck.report.model import build_report
+from techcheck.report.text import cell_width
 from tests.conftest import write
 from tests.reportdata import BIDI, LONG, SCRIPT, hostile_scan
 from tests.test_cli import linux_image
@@ -123,7 +124,7 @@ def test_diff_inventory_kinds_evidence_and_changes() -> None:
     d2 = diff_reports(new, empty, info("new"), info("empty"))
     text2 = render_diff_text(d2, "en")
     assert "Findings no longer seen (3)" in text2 and "No longer on the computer" in text2
-    assert all(len(line) <= 80 for line in text2.splitlines())
+    assert all(sum(cell_width(c) for c in line) <= 80 for line in text2.splitlines())
     assert "\x1b" not in text2 and LONG not in text2
 
 

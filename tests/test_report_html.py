@@ -17,7 +17,7 @@ from techcheck.cli import cli
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from tests.conftest import write
-from tests.reportdata import BIDI, CONTROL, HOSTILE, SCRIPT, SURROGATE, hostile_scan
+from tests.reportdata import BIDI, CONTROL, SCRIPT, SURROGATE, hostile_scan
 from tests.test_cli import linux_image
 
 
@@ -168,4 +168,3 @@ def test_printing_keeps_folded_evidence(tmp_path: Path) -> None:
     assert "/usr/bin/invoice" in flat
     assert "73287d3462d718f038d2cc66f915fb3bd7c6d7364bb566aa8b8573ae718bc53f" in flat.replace(" ", "")
     assert "800-799-SAFE" in flat
-    assert len(HOSTILE) == 6

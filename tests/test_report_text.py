@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from techcheck.report.model import build_report
-from techcheck.report.text import render_text
+from techcheck.report.text import cell_width, render_text
 from techcheck.texts import LANGUAGES, MESSAGES, detect_language, t
 from tests.conftest import write
-from tests.reportdata import LONG, hostile_scan
+from tests.reportdata import LONG, WIDE, hostile_scan
 from tests.test_cli import linux_image
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -52,10 +52,11 @@ def test_language_from_flag_or_locale(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_text_report_fits_80_columns_with_hostile_names(lang: str) -> None:
     text = render_text(build_report(hostile_scan(), lang))
     lines = text.splitlines()
-    too_wide = [line for line in lines if len(line) > 80]
+    too_wide = [line for line in lines if sum(cell_width(ch) for ch in line) > 80]
     assert not too_wide, too_wide[:3]
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text)
-    assert LONG not in text
+    assert LONG not in text and "監視監視" in text
+    assert len(WIDE) * 2 > 80
     assert t("severity_alert", lang) in text and t("severity_info", lang) in text
     assert text.index(t("safety_title", lang)) < text.index(t("checks_title", lang)) < text.index("800-799")
 

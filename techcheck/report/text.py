@@ -7,6 +7,7 @@ what could not be read, the limits of the check, and the support resources last.
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -44,15 +45,39 @@ def _plain(text: str, _style: str) -> str:
     return text
 
 
+def cell_width(ch: str) -> int:
+    """Columns a character takes on a terminal: 2 for wide East Asian characters, 0 for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _fit(line: str, indent: str) -> list[str]:
+    """Split a wrapped line that is still wider than the screen (wide characters count twice)."""
+    out: list[str] = []
+    current, width = "", 0
+    for ch in line:
+        w = cell_width(ch)
+        if width + w > WIDTH:
+            out.append(current)
+            current, width = indent, len(indent)
+        current += ch
+        width += w
+    out.append(current)
+    return out
+
+
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     lines: list[str] = []
     for i, para in enumerate(text.split("\n\n")):
         if i:
             lines.append("")
-        lines.extend(textwrap.wrap(
+        wrapped = textwrap.wrap(
             para, WIDTH, initial_indent=first if (first is not None and i == 0) else indent,
             subsequent_indent=indent, break_long_words=True, break_on_hyphens=False,
-        ) or [indent.rstrip()])
+        ) or [indent.rstrip()]
+        for line in wrapped:
+            lines.extend(_fit(line, indent) if not line.isascii() else [line])
     return lines
 
 
