@@ -7,9 +7,14 @@ collectors would yield for files planted in a test system (names chosen to attac
 from __future__ import annotations
 
 import os
+import stat
 import time
+from pathlib import Path
+
+from click.testing import CliRunner
 
 from techcheck.artifacts import Artifact, Location, make
+from techcheck.cli import cli
 from techcheck.collectors.base import Note
 from techcheck.engine import Matcher
 from techcheck.ruleset import parse_rule_file
@@ -98,3 +103,13 @@ def hostile_scan(extra_files: dict[str, bytes] | None = None, extra_artifacts: l
     now = time.time()
     return ScanResult(target=target, findings=findings, checks=checks, artifacts=artifacts, rule_count=len(rules),
                       rule_sources=[], started=now - 2, finished=now)
+
+
+def save_scan(tmp_path: Path, root: Path, name: str, *extra: str, fmt: str = "json") -> Path:
+    """Scan a disk copy with the real CLI and save the report; saved reports are owner-only."""
+    out = tmp_path / name
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", fmt, "--output", str(out),
+                                   "--lang", "en", *extra])
+    assert res.exit_code == 0, res.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    return out

@@ -16,24 +16,17 @@ from techcheck.report.json_report import render_json
 from techcheck.report.model import build_report
 from techcheck.report.text import cell_width
 from tests.conftest import write
-from tests.reportdata import BIDI, LONG, SCRIPT, hostile_scan
+from tests.reportdata import BIDI, LONG, SCRIPT, hostile_scan, save_scan
 from tests.test_cli import linux_image
-
-
-def scan(tmp_path: Path, root: Path, name: str) -> Path:
-    out = tmp_path / name
-    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "json", "--output", str(out)])
-    assert res.exit_code == 0, res.output
-    return out
 
 
 def two_image_scans(tmp_path: Path) -> tuple[Path, Path]:
     """The same disk copy scanned twice; before the second scan a preload library was planted."""
     root = linux_image(tmp_path / "img")
     write(root, "etc/cron.d/placeholder", "# nothing\n")
-    before = scan(tmp_path, root, "before.json")
+    before = save_scan(tmp_path, root, "before.json")
     write(root, "etc/ld.so.preload", "/usr/lib/x86_64-linux-gnu/libsneaky.so\n")
-    after = scan(tmp_path, root, "after.json")
+    after = save_scan(tmp_path, root, "after.json")
     return before, after
 
 

@@ -18,17 +18,14 @@ from techcheck.report.model import build_report
 from techcheck.ruleset import shipped_rules_dir
 from techcheck.target import FakeTarget, open_image
 from tests.conftest import write
-from tests.reportdata import hostile_scan
+from tests.reportdata import hostile_scan, save_scan
 from tests.test_cli import linux_image
 
 PRELOAD = b"# comment\n/usr/lib/x86_64-linux-gnu/libsneaky.so\n"
 
 
 def scan_json(tmp_path: Path, root: Path, name: str, *extra: str) -> tuple[Path, dict]:
-    out = tmp_path / name
-    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "json", "--output", str(out),
-                                   "--lang", "en", *extra])
-    assert res.exit_code == 0, res.output
+    out = save_scan(tmp_path, root, name, *extra)
     return out, json.loads(out.read_text())
 
 

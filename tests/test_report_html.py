@@ -6,18 +6,15 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from techcheck.cli import cli
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from tests.conftest import write
-from tests.reportdata import BIDI, CONTROL, SCRIPT, SURROGATE, hostile_scan
+from tests.reportdata import BIDI, CONTROL, SCRIPT, SURROGATE, hostile_scan, save_scan
 from tests.test_cli import linux_image
 
 
@@ -81,12 +78,7 @@ def test_html_in_spanish() -> None:
 def test_scan_format_html_writes_owner_only_file(tmp_path: Path) -> None:
     root = linux_image(tmp_path / "img")
     write(root, "etc/ld.so.preload", "/usr/lib/libsneaky.so\n")
-    out = tmp_path / "r.html"
-    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "html", "--output", str(out),
-                                   "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    html = out.read_text(encoding="utf-8")
+    html = save_scan(tmp_path, root, "r.html", fmt="html").read_text(encoding="utf-8")
     assert "A library is forced into every program" in html and "/usr/lib/libsneaky.so" in html
 
 
