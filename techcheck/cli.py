@@ -20,7 +20,7 @@ from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
-from techcheck.texts import LANGUAGES, detect_language, t
+from techcheck.texts import LANGUAGES, check_title, detect_language, t
 
 EXIT_OK = 0
 EXIT_SCAN_FAILED = 1
@@ -122,7 +122,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         sys.exit(EXIT_USAGE)
 
     show_progress = not no_progress and sys.stderr.isatty()
-    local_titles = {c.title: c.titles.get(lang, c.title) for c in collectors_for(target.os)}
+    local_titles = {c.title: check_title(c.name, c.title, lang) for c in collectors_for(target.os)}
 
     def progress(title: str, done: int, total: int) -> None:
         if show_progress:

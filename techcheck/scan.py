@@ -24,7 +24,6 @@ class CheckResult:
     artifact_count: int = 0
     notes: list[Note] = field(default_factory=list)
     seconds: float = 0.0
-    titles: dict[str, str] = field(default_factory=dict)  # the title in other languages
 
 
 @dataclass
@@ -47,7 +46,7 @@ def run_check(collector: type[Collector], target: Target) -> tuple[CheckResult, 
     """Run one collector; its failure is recorded and never stops the scan."""
     ctx = Context()
     start = time.monotonic()
-    result = CheckResult(collector.name, collector.title, "ok", titles=dict(collector.titles))
+    result = CheckResult(collector.name, collector.title, "ok")
     artifacts: list[Artifact] = []
     if collector.live_only and target.mode == "image":
         result.status, result.reason = "skipped", collector.live_only_reason

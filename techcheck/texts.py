@@ -93,6 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "html_rule": "Rule",
         "html_category": "Category",
         "html_found_at": "Found at",
+        "html_can": "What it can see or do",
         "html_references": "Sources",
         "html_check": "Check",
         "html_status": "Result",
@@ -243,6 +244,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "html_rule": "Regla",
         "html_category": "Categoría",
         "html_found_at": "Encontrado en",
+        "html_can": "Qué puede ver o hacer",
         "html_references": "Fuentes",
         "html_check": "Revisión",
         "html_status": "Resultado",
@@ -314,6 +316,36 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 LANGUAGES = tuple(MESSAGES)
+
+# Check titles in other languages, by check (collector) name; the English title is in the collector.
+CHECK_TITLES: dict[str, dict[str, str]] = {
+    "es": {
+        "linux.preload": "Bibliotecas cargadas en cada programa (ld.so.preload)",
+        "system.processes": "Programas abiertos ahora",
+        "system.network": "Programas que usan la red",
+        "system.sessions": "Personas con sesión abierta ahora",
+        "linux.accounts": "Cuentas de la computadora (quién puede entrar, quién es administrador)",
+        "macos.accounts": "Cuentas de la computadora (quién puede entrar, quién es administrador)",
+        "windows.accounts": "Cuentas de la computadora (carpetas de usuario)",
+        "browsers.accounts": "Cuentas abiertas en los navegadores web",
+        "browsers.chromium": "Chrome, Edge, Brave y Chromium: complementos, permisos de sitios, historial",
+        "browsers.firefox": "Firefox: complementos, permisos de sitios, proxy, historial",
+        "browsers.policy": "Reglas de los navegadores que imponen complementos o un proxy",
+        "macos.apps": "Apps instaladas, herramientas de ayuda y extensiones",
+        "macos.launchd": "Programas que se abren solos (agentes y servicios de inicio)",
+        "macos.login_items": "Apps que se abren al iniciar sesión (elementos de inicio y en segundo plano)",
+        "macos.profiles": (
+            "Perfiles de configuración (gestión del aparato, certificados, ajustes de red y de privacidad)"
+        ),
+        "macos.sharing": "Ajustes para compartir y de acceso remoto, Buscar mi Mac, cuenta de Apple",
+        "macos.privacy": "Permisos de privacidad (cámara, micrófono, pantalla, teclado, ubicación)",
+    },
+}
+
+
+def check_title(name: str, english: str, lang: str) -> str:
+    """A check's title in the report language; the collector's English title when there is none."""
+    return CHECK_TITLES.get(lang, {}).get(name, english)
 
 
 def detect_language() -> str:

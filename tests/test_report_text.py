@@ -14,7 +14,7 @@ import pytest
 
 from techcheck.report.model import build_report
 from techcheck.report.text import cell_width, render_text
-from techcheck.texts import LANGUAGES, MESSAGES, detect_language, t
+from techcheck.texts import CHECK_TITLES, LANGUAGES, MESSAGES, detect_language, t
 from tests.conftest import write
 from tests.reportdata import LONG, WIDE, hostile_scan
 from tests.test_cli import linux_image
@@ -135,7 +135,8 @@ def test_every_check_title_exists_in_every_language() -> None:
     for collector in all_collectors():
         for lang in LANGUAGES:
             if lang != "en":
-                assert collector.titles.get(lang, "").strip(), f"{collector.name}: needs a {lang!r} title in `titles`"
+                assert CHECK_TITLES[lang].get(collector.name, "").strip(), (
+                    f"{collector.name}: needs a {lang!r} title in techcheck/texts.py CHECK_TITLES")
 
 
 def test_check_titles_and_live_only_reason_follow_the_language(image: Path) -> None:

@@ -43,7 +43,6 @@ class Context:
 class Collector(ABC):
     name: ClassVar[str]  # check name, e.g. "linux.cron"
     title: ClassVar[str]  # plain words, e.g. "Scheduled jobs (cron)"
-    titles: ClassVar[dict[str, str]] = {}  # the title in other languages: {"es": "Tareas programadas (cron)"}
     platforms: ClassVar[tuple[str, ...]]  # "linux", "windows", "macos"
     live_only: ClassVar[bool] = False
     live_only_reason: ClassVar[str] = "only a live scan can see this; a disk copy does not have it"

@@ -22,7 +22,6 @@ def parse_preload(text: str) -> list[str]:
 class LinuxPreload(Collector):
     name = "linux.preload"
     title = "Libraries loaded into every program (ld.so.preload)"
-    titles = {"es": "Bibliotecas cargadas en cada programa (ld.so.preload)"}
     platforms = ("linux",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:

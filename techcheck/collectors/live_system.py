@@ -20,7 +20,6 @@ LOOPBACK = ("127.", "::1", "localhost")
 class Processes(Collector):
     name = "system.processes"
     title = "Programs running now"
-    titles = {"es": "Programas abiertos ahora"}
     platforms = ALL
     live_only = True
 
@@ -33,7 +32,6 @@ class Processes(Collector):
 class Network(Collector):
     name = "system.network"
     title = "Programs using the network"
-    titles = {"es": "Programas que usan la red"}
     platforms = ALL
     live_only = True
 
@@ -61,7 +59,6 @@ class Network(Collector):
 class Sessions(Collector):
     name = "system.sessions"
     title = "People signed in right now"
-    titles = {"es": "Personas con sesión abierta ahora"}
     platforms = ALL
     live_only = True
 

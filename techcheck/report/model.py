@@ -19,7 +19,7 @@ from techcheck.report.evidence import (
 )
 from techcheck.report.inventory import build_inventory
 from techcheck.scan import ScanResult
-from techcheck.texts import t
+from techcheck.texts import check_title, t
 
 SCHEMA = "techcheck.report/1"
 SEVERITIES = ("alert", "review", "info")
@@ -86,7 +86,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "checks": [
             {
                 "name": c.name,
-                "title": c.titles.get(lang, c.title),
+                "title": check_title(c.name, c.title, lang),
                 "status": c.status,
                 "reason": t("reason_live_only", lang) if c.reason == Collector.live_only_reason else c.reason,
                 "artifact_count": c.artifact_count,
