@@ -49,8 +49,13 @@ def test_evidence_record_says_when_and_on_what(tmp_path: Path) -> None:
     shipped = sorted(p for p in shipped_rules_dir().rglob("*.yaml"))
     assert rec["rules"]["files"] == len(shipped) and rec["rules"]["loaded"] == report["rules"]["count"]
     assert len(rec["rules"]["sha256"]) == 64
-    assert rec["flagged_files"] == [{"path": "/etc/ld.so.preload", "status": "hashed",
-                                     "sha256": hashlib.sha256(PRELOAD).hexdigest(), "size": len(PRELOAD)}]
+    by_path = {f["path"]: f for f in rec["flagged_files"]}
+    assert by_path["/etc/ld.so.preload"] == {"path": "/etc/ld.so.preload", "status": "hashed",
+                                             "sha256": hashlib.sha256(PRELOAD).hexdigest(), "size": len(PRELOAD)}
+    # Exactly the files named as evidence, each once.
+    evidence_paths = {e["location"]["path"] for f in report["findings"] for e in f["evidence"]
+                      if e["location"].get("path")}
+    assert set(by_path) == evidence_paths and len(by_path) == len(rec["flagged_files"])
 
 
 def test_rules_digest_follows_rule_file_bytes(tmp_path: Path) -> None:
