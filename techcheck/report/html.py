@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from techcheck.report.model import SEVERITIES
+from techcheck.report.model import SEVERITIES, readable_time
 from techcheck.report.safe import safe_text
 from techcheck.texts import MESSAGES, t
 
@@ -85,6 +85,7 @@ def render_html(model: dict[str, Any]) -> str:
         inventory=model.get("inventory", {}).get("kinds", {}),
         file_hashes=file_hashes,
         scanned_line=scanned_line,
+        made=readable_time(model["finished"]),
         mode_label=mode_label,
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,

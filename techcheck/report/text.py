@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from techcheck.report.model import readable_time
 from techcheck.report.safe import safe_text
 from techcheck.texts import t
 
@@ -117,6 +118,7 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
         out.extend(["", style(text, kind), style("-" * min(len(text), WIDTH), kind)])
 
     out.append(style(t("report_title", lang), "title"))
+    out.append(f"{t('report_made', lang)}: {readable_time(model['finished'])}")
     out.append(rule)
     if include_safety_note:
         out.append(style(model["safety_note"]["title"], "heading"))
