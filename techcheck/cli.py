@@ -229,12 +229,18 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
     lang = lang or detect_language()
     old_data, old_report = read_report_file(old, lang)
     new_data, new_report = read_report_file(new, lang)
-    result = diff_reports(old_report, new_report, report_info(old, old_data, old_report),
-                          report_info(new, new_data, new_report))
-    if fmt == "json":
-        content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
-    else:
-        content = render_diff_text(result, lang)
+    try:
+        result = diff_reports(old_report, new_report, report_info(old, old_data, old_report),
+                              report_info(new, new_data, new_report))
+        if fmt == "json":
+            content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
+        else:
+            content = render_diff_text(result, lang)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A report file with the right schema name but the wrong shape (damaged or crafted).
+        click.echo(t("verify_unreadable", lang, detail=f"unexpected content ({type(exc).__name__}: {exc})"),
+                   err=True)
+        sys.exit(EXIT_UNREADABLE)
     if output:
         write_private(output, content)
         click.echo(t("saved", lang, path=output), err=True)

@@ -155,3 +155,22 @@ def test_diff_reads_reports_saved_elsewhere(tmp_path: Path) -> None:
     shutil.copy(after, copy)
     res = CliRunner().invoke(cli, ["diff", str(before), str(copy), "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["findings"]["appeared"]
+
+
+def test_diff_of_crafted_reports_is_escaped_or_refused(tmp_path: Path) -> None:
+    before, after = two_image_scans(tmp_path)
+    report = json.loads(after.read_text())
+    report["target"]["mode"] = "\x1b[2J"
+    report["findings"][0]["title"] = "\u202e<b>\x1b[31m"
+    report["findings"][0]["rule_id"] = "x\x07"
+    report["inventory"]["items"].append({"kind": "\x1b]0;pwned\x07", "fields": {"\x1b[1m": "v"},
+                                         "location": {"path": "\x1b[K"}})
+    crafted = tmp_path / "crafted.json"
+    crafted.write_text(json.dumps(report))
+    res = CliRunner().invoke(cli, ["diff", str(before), str(crafted), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.stdout and "\x07" not in res.stdout and "\u202e" not in res.stdout
+    report["findings"] = "not a list"
+    crafted.write_text(json.dumps(report))
+    res = CliRunner().invoke(cli, ["diff", str(before), str(crafted), "--lang", "en"])
+    assert res.exit_code == EXIT_UNREADABLE and "unexpected content" in res.stderr

@@ -141,12 +141,26 @@ def diff_reports(old: dict[str, Any], new: dict[str, Any], old_info: ReportInfo,
 
 # --- text output ---------------------------------------------------------------------------
 
+def _shown(item: Any) -> Item:
+    """An artifact from a report file, safe to print: a report from elsewhere may be crafted."""
+    item = item if isinstance(item, dict) else {}
+    fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+    loc = item.get("location") if isinstance(item.get("location"), dict) else {}
+    return {
+        "kind": safe_text(item.get("kind", ""), 100),
+        "fields": {safe_text(k, 100): v for k, v in fields.items()},
+        "location": {k: safe_text(loc[k], 500) for k in ("path", "registry_key", "pid") if k in loc},
+    }
+
+
 def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
-        out.extend(_wrap(t("diff_report_line", lang, label=label, when=info.finished, host=safe_text(where, 200),
-                           mode=t(f"mode_{info.mode}", lang) if info.mode else "?"), indent="    "))
+        out.extend(_wrap(t("diff_report_line", lang, label=label, when=safe_text(info.finished, 60),
+                           host=safe_text(where, 200),
+                           mode=t(f"mode_{info.mode}", lang) if info.mode in ("live", "image", "fake")
+                           else safe_text(info.mode or "?", 50)), indent="    "))
     if not d.same_computer:
         out.extend(_wrap(t("diff_other_computer", lang, old=safe_text(d.old.hostname or d.old.os, 100),
                            new=safe_text(d.new.hostname or d.new.os, 100))))
@@ -165,27 +179,31 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
             out.append(f"  ({t('more_items', lang, n=len(entries) - MAX_LISTED)})")
 
     def finding(f: Item) -> list[str]:
-        label = t(f"severity_{f['severity']}", lang)
-        return _wrap(f"{label}: {f['title']} [{f['rule_id']}]", indent="    ", first="  * ")
+        label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
+        return _wrap(f"{label}: {safe_text(f['title'], 300)} [{safe_text(f['rule_id'], 200)}]",
+                     indent="    ", first="  * ")
 
     def evidence(pair: tuple[str, Item]) -> list[str]:
-        return _wrap(f"[{pair[0]}]", indent="    ", first="  * ") + evidence_lines(pair[1], lang)
+        head = _wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
+        return head + evidence_lines(_shown(pair[1]), lang)
 
     def changed(pair: tuple[Item, Item]) -> list[str]:
-        return (_wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + evidence_lines(pair[0], lang)
-                + _wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(pair[1], lang))
+        return (_wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + evidence_lines(_shown(pair[0]), lang)
+                + _wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1]), lang))
 
     def check(entry: tuple[str, str, str]) -> list[str]:
         title, before, after = entry
-        return _wrap(f"{title}: {t('status_' + before, lang)} -> {t('status_' + after, lang)}",
-                     indent="    ", first="  * ")
+        def status(s: str) -> str:
+            return t(f"status_{s}", lang) if s in ("ok", "skipped", "failed") else safe_text(s, 50)
+
+        return _wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
 
     section("diff_findings_new", d.findings_new, finding)
     section("diff_findings_gone", d.findings_gone, finding)
     section("diff_evidence_new", d.evidence_new, evidence)
     section("diff_evidence_gone", d.evidence_gone, evidence)
-    section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(i, lang))
-    section("diff_inventory_gone", d.inventory_gone, lambda i: evidence_lines(i, lang))
+    section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(_shown(i), lang))
+    section("diff_inventory_gone", d.inventory_gone, lambda i: evidence_lines(_shown(i), lang))
     section("diff_inventory_changed", d.inventory_changed, changed)
     section("diff_checks_changed", d.checks_changed, check)
     if d.empty:
