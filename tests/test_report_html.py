@@ -7,10 +7,13 @@ import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from techcheck.cli import cli
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from tests.conftest import write
@@ -160,3 +163,43 @@ def test_printing_keeps_folded_evidence(tmp_path: Path) -> None:
     assert "/usr/bin/invoice" in flat
     assert "73287d3462d718f038d2cc66f915fb3bd7c6d7364bb566aa8b8573ae718bc53f" in flat.replace(" ", "")
     assert "800-799-SAFE" in flat
+
+
+class TagBalance(HTMLParser):
+    VOID = {"meta", "br", "hr", "img", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_html_tags_are_balanced(lang: str) -> None:
+    parser = TagBalance()
+    parser.feed(html_report(lang))
+    assert parser.problems == [] and parser.stack == []
+
+
+def test_end_to_end_hostile_library_names_from_a_disk_copy(tmp_path: Path) -> None:
+    root = linux_image(tmp_path / "img")
+    hostile = ["/lib/<script>alert(1)</script>.so", '/lib/"q\'.so', "/lib/inv\u202eos.exe",
+               "/lib/" + "x" * 3000 + ".so"]
+    write(root, "etc/ld.so.preload", ("\n".join(hostile) + "\n/lib/bad\x1b[2J\x07.so\n").encode() + b"/lib/\xff.so\n")
+    html = save_scan(tmp_path, root, "r.html", fmt="html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.so" in html and "<script>" not in html
+    assert "\u202e" not in html and "\x1b" not in html and "\x07" not in html
+    assert "inv\\u202eos.exe" in html and "bad\\x1b[2J\\x07.so" in html
+    text = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "en"]).stdout
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "\u202e" not in text and "\x1b" not in text and "\x07" not in text
