@@ -165,3 +165,15 @@ def test_saved_files_are_owner_only_and_nothing_is_written_unless_asked(tmp_path
     for path in saved:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert list(work.iterdir()) == []
+
+
+def test_json_report_round_trips_with_one_inventory_item_per_line() -> None:
+    report = build_report(hostile_scan(), "en")
+    text = render_json(report)
+    assert json.loads(text) == json.loads(json.dumps(report))
+    items = report["inventory"]["items"]
+    assert len(items) >= 9
+    lines = {line.strip().rstrip(",") for line in text.splitlines()}
+    for item in items:
+        assert json.dumps(item, ensure_ascii=True, separators=(", ", ": ")) in lines
+    assert not any(ord(c) > 127 for c in text)  # hostile names stay escaped
