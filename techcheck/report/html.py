@@ -12,8 +12,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from techcheck.report.model import SEVERITIES, readable_time
+from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
+from techcheck.report.text import readable_time
 from techcheck.texts import MESSAGES, t
 
 MAX_EVIDENCE = 50

@@ -29,14 +29,6 @@ def iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def readable_time(iso_text: str) -> str:
-    """An ISO time from the report as people read it: 2026-03-01 14:05 UTC."""
-    try:
-        return dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    except (TypeError, ValueError):
-        return iso_text
-
-
 def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     text = f.rule.text(lang)
     return {

@@ -6,12 +6,12 @@ what could not be read, the limits of the check, and the support resources last.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from techcheck.report.model import readable_time
 from techcheck.report.safe import safe_text
 from techcheck.texts import t
 
@@ -40,6 +40,14 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "web_visit": ("url", "title", "visit_type", "time", "browser", "user"),
     "hosts_entry": ("hostname", "address"),
 }
+
+
+def readable_time(iso_text: str) -> str:
+    """An ISO time from the report as people read it: 2026-03-01 14:05 UTC."""
+    try:
+        return dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso_text
 
 
 def _plain(text: str, _style: str) -> str:
