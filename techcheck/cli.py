@@ -1,7 +1,8 @@
 """The techcheck command. Only this module and the report layer produce output.
 
-Exit status: 0 = scan completed; 1 = the scan could not run; 2 = usage or rule error;
-3 = findings at or above the --fail-on severity.
+Exit status: 0 = done (scan completed, report intact, reports compared); 1 = the scan could not run;
+2 = usage or rule error; 3 = findings at or above the --fail-on severity; 4 = `verify`: the report
+was changed after it was made; 5 = `verify`/`diff`: a file is not a readable techcheck report.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
-from techcheck.texts import LANGUAGES, detect_language, t
+from techcheck.texts import LANGUAGES, check_title, detect_language, t
 
 EXIT_OK = 0
 EXIT_SCAN_FAILED = 1
 EXIT_USAGE = 2
 EXIT_FINDINGS = 3
+EXIT_ALTERED = 4
+EXIT_UNREADABLE = 5
 
 
 def write_private(path: str, content: str) -> None:
@@ -50,6 +53,11 @@ def rule_error_exit(exc: RuleError) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def colour_allowed(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
 def _style_for(enabled: bool) -> Any:
     colours = {"alert": "red", "review": "yellow", "info": "cyan", "failed": "red", "skipped": "yellow"}
 
@@ -73,57 +81,68 @@ def cli() -> None:
 @click.option("--root", type=click.Path(file_okay=False), help="Scan a disk copy mounted in this folder.")
 @click.option("--os", "os_name", type=click.Choice(["linux", "windows", "macos"]),
               help="The system of the disk copy, when it cannot be told from its layout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Save the report to this file (owner-only).")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False),
+              help="Seal the report with an HMAC made with this secret key file (checked by `verify --key`).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule folder or file (repeatable), added to the shipped rules.")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the report (default: from the locale).")
 @click.option("--fail-on", type=click.Choice(["alert", "review", "info"]),
               help=f"Exit with status {EXIT_FINDINGS} when a finding at or above this severity exists.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress while scanning.")
-def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, rule_dirs: tuple[str, ...],
-         lang: str | None, fail_on: str | None, no_progress: bool) -> None:
+def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, key_file: str | None,
+         rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
+    from techcheck.collectors.base import collectors_for
+    from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
     from techcheck.report.model import build_report
-    from techcheck.report.text import render_text
+    from techcheck.report.text import render_safety_note, render_text
     from techcheck.scan import run_scan
     from techcheck.target import open_image, open_live
     from techcheck.target.base import Target
 
     lang = lang or detect_language()
+    key = read_key(key_file, lang) if key_file else None
     try:
         ruleset = load_all_rules(rule_dirs)
     except RuleError as exc:
         rule_error_exit(exc)
         return
     # The safety note comes before the scan, on the terminal, whatever the output format.
-    click.echo(click.style(t("safety_title", lang), bold=True), err=True)
-    click.echo(t("safety_body", lang) + "\n", err=True)
+    click.echo(render_safety_note(lang, _style_for(colour_allowed(sys.stderr))), err=True, nl=False)
     try:
         target: Target = open_image(root, os_name) if root else open_live()  # type: ignore[arg-type]
     except TechcheckError as exc:
         click.echo(f"techcheck: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     if target.os == "unknown":
-        click.echo("techcheck: could not tell which operating system this is. Use --os to say.", err=True)
+        click.echo(t("unknown_os", lang), err=True)
         sys.exit(EXIT_USAGE)
 
     show_progress = not no_progress and sys.stderr.isatty()
+    local_titles = {c.title: check_title(c.name, c.title, lang) for c in collectors_for(target.os)}
 
     def progress(title: str, done: int, total: int) -> None:
         if show_progress:
-            click.echo(f"\r\x1b[2K[{done}/{total}] {title}"[:79], err=True, nl=False)
+            shown = t("progress_matching", lang) if done == total else local_titles.get(title, title)
+            # One line, rewritten in place; 79 columns so the terminal never wraps it.
+            click.echo("\r\x1b[2K" + f"[{done}/{total}] {shown}"[:79], err=True, nl=False)
 
     result = run_scan(target, ruleset, progress)
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
-    model = build_report(result, lang)
+    model = build_report(result, lang, key)
     if fmt == "json":
         content = render_json(model)
+    elif fmt == "html":
+        content = render_html(model)
     else:
-        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        content = render_text(model, _style_for(colour))
+        to_terminal = output is None and sys.stdout.isatty()
+        colour = to_terminal and colour_allowed(sys.stdout)
+        # On the terminal the safety note was just shown before the scan: do not repeat it.
+        content = render_text(model, _style_for(colour), include_safety_note=not to_terminal)
     if output:
         write_private(output, content)
         click.echo(t("saved", lang, path=output), err=True)
@@ -131,6 +150,102 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ru
         click.echo(content, nl=False)
     if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
         sys.exit(EXIT_FINDINGS)
+
+
+def read_key(path: str, lang: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            key = fh.read()
+    except OSError as exc:
+        click.echo(t("key_unreadable", lang, path=path, reason=exc.strerror or exc), err=True)
+        sys.exit(EXIT_USAGE)
+    if not key.strip():
+        click.echo(t("key_unreadable", lang, path=path, reason="empty"), err=True)
+        sys.exit(EXIT_USAGE)
+    return key
+
+
+def read_report_file(path: str, lang: str) -> tuple[bytes, dict[str, Any]]:
+    """A saved JSON report's bytes and content; exits with EXIT_UNREADABLE when it is not one."""
+    from techcheck.report.evidence import parse_report
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        return data, parse_report(data)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        click.echo(t("report_unreadable", lang, path=path, reason=reason), err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+@cli.command()
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False),
+              help="The secret key file the report was sealed with (scan --key).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the messages (default: from the locale).")
+def verify(report: str, key_file: str | None, lang: str | None) -> None:
+    """Check that a saved JSON report has not changed since it was made.
+
+    Exit 0 when intact; 4 when changed (or, with --key, not sealed with a key); 5 when it is not a
+    readable techcheck report; 2 when the report was sealed with a key and --key is missing.
+    """
+    from techcheck.report.evidence import verify_report
+
+    lang = lang or detect_language()
+    key = read_key(key_file, lang) if key_file else None
+    data, _ = read_report_file(report, lang)
+    result = verify_report(data, key)
+    if result.status == "intact":
+        click.echo(t("verify_intact", lang, algorithm=result.algorithm))
+        if result.algorithm == "sha256":
+            click.echo(t("verify_limits", lang))
+    elif result.status == "altered":
+        click.echo(t("verify_altered", lang))
+        sys.exit(EXIT_ALTERED)
+    elif result.status == "not_keyed":
+        click.echo(t("verify_not_keyed", lang))
+        sys.exit(EXIT_ALTERED)
+    elif result.status == "needs_key":
+        click.echo(t("verify_needs_key", lang), err=True)
+        sys.exit(EXIT_USAGE)
+    else:
+        click.echo(t("verify_unreadable", lang, detail=result.detail), err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Save the comparison to this file (owner-only).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the output (default: from the locale).")
+def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> None:
+    """Compare two JSON reports of the same computer: what appeared and what disappeared."""
+    import json
+
+    from techcheck.report.diff import diff_reports, render_diff_text, report_info
+
+    lang = lang or detect_language()
+    old_data, old_report = read_report_file(old, lang)
+    new_data, new_report = read_report_file(new, lang)
+    try:
+        result = diff_reports(old_report, new_report, report_info(old, old_data, old_report),
+                              report_info(new, new_data, new_report))
+        if fmt == "json":
+            content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
+        else:
+            content = render_diff_text(result, lang)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A report file with the right schema name but the wrong shape (damaged or crafted).
+        click.echo(t("verify_unreadable", lang, detail=f"unexpected content ({type(exc).__name__}: {exc})"),
+                   err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if output:
+        write_private(output, content)
+        click.echo(t("saved", lang, path=output), err=True)
+    else:
+        click.echo(content, nl=False)
 
 
 @cli.group()

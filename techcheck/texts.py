@@ -78,7 +78,89 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "more_items": "and {n} more",
         "saved": "Report saved to {path} (only your account can open it).",
-        "rule_count": "{n} rules",
+        "rule_count": "rules used: {n}",
+        "yes": "yes",
+        "no": "no",
+        "found_at": "found at",
+        "folder": "folder",
+        "scanned_line": "Checked: {what} ({os}). Rules used: {n}.",
+        "scanned_folder": "Folder: {folder}.",
+        "progress_matching": "Comparing with the rules",
+        "reason_live_only": "only a live scan can see this; a disk copy does not have it",
+        "unknown_os": "techcheck: could not tell which operating system this is. Use --os to say.",
+        "limits_title": "The limits of this check",
+        "report_made": "Report made",
+        "html_rule": "Rule",
+        "html_category": "Category",
+        "html_found_at": "Found at",
+        "html_can": "What it can see or do",
+        "html_references": "Sources",
+        "html_check": "Check",
+        "html_status": "Result",
+        "html_reason": "Why",
+        "html_record_title": "Evidence record (for advocates)",
+        "html_show_details": "Show the technical details",
+        "html_record_help": (
+            "When and on what this check ran, and a fingerprint (SHA-256) of each file it flagged. "
+            "They help show later that the files and this report did not change."
+        ),
+        "html_tool_version": "Tool version",
+        "html_rules": "Rules",
+        "rules_line": "rules used: {n}; rule files read: {files}",
+        "html_system": "System",
+        "html_hostname": "Computer name",
+        "html_run_by": "Run by (account)",
+        "html_mode": "What was checked",
+        "html_root": "Top folder",
+        "html_flagged_files": "Flagged files",
+        "html_file": "File",
+        "html_inventory": "How many items of each kind the check listed",
+        "file_hashed": "fingerprint taken",
+        "file_too_large": "too large to read",
+        "file_unreadable": "could not be read",
+        "file_not_found": "not found",
+        "verify_intact": "The report is intact: it has not changed since it was made ({algorithm}).",
+        "verify_altered": (
+            "The report was CHANGED after it was made: its fingerprint does not match. "
+            "Do not rely on this copy. Ask for the original file."
+        ),
+        "verify_unreadable": "This is not a readable techcheck report: {detail}",
+        "verify_needs_key": "This report was sealed with a key. Give the same key file with --key.",
+        "verify_not_keyed": (
+            "This report is NOT sealed with a key, only with a plain fingerprint that anyone could "
+            "make again. It cannot be checked with your key."
+        ),
+        "verify_limits": (
+            "A fingerprint without a key shows changes made by accident or by simple editing. "
+            "It cannot show changes by someone who also made a new fingerprint."
+        ),
+        "key_unreadable": "techcheck: cannot read the key file {path}: {reason}",
+        "report_unreadable": "techcheck: cannot read {path}: {reason}",
+        "diff_title": "What changed between two reports",
+        "diff_before": "Before",
+        "diff_after": "After",
+        "diff_report_line": "{label}: {when}, {host} ({mode})",
+        "diff_other_computer": (
+            "Careful: these reports may be from different computers or folders ({old} and {new}). "
+            "The changes below may not mean anything."
+        ),
+        "diff_not_intact": "Careful: the report {path} does not match its fingerprint. It may have been changed.",
+        "diff_findings_new": "New findings",
+        "diff_findings_gone": "Findings no longer seen",
+        "diff_evidence_new": "New details in findings seen both times",
+        "diff_evidence_gone": "Details no longer seen in findings seen both times",
+        "diff_inventory_new": "New on the computer",
+        "diff_inventory_gone": "No longer on the computer",
+        "diff_inventory_changed": "Changed",
+        "diff_checks_changed": "Checks with a different result",
+        "diff_none": "No differences in findings or in the listed items.",
+        "diff_truncated": (
+            "Some lists were cut short in a report ({kinds}). Changes beyond them are not shown."
+        ),
+        "diff_limits": (
+            "This compares only what both checks could see. Something that hides from the check, "
+            "or that a check could not read, does not show up here."
+        ),
     },
     "es": {
         "safety_title": "Antes de empezar: una nota de seguridad",
@@ -97,7 +179,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mode_fake": "un sistema de prueba",
         "severity_alert": "Requiere atención",
         "severity_review": "Vale la pena revisar",
-        "severity_info": "Bueno saber",
+        "severity_info": "Bueno saberlo",
         "severity_alert_help": "Hecho para vigilar o controlar una computadora en secreto.",
         "severity_review_help": "Se puede usar para vigilarle o controlarle, pero también tiene usos normales.",
         "severity_info_help": "Información que le ayuda a entender su computadora.",
@@ -112,7 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "lista de lo que se revisó y de lo que no. Si todavía siente que le vigilan, confíe en "
             "esa sensación y hable con una persona de apoyo."
         ),
-        "findings_summary": "Resumen: {alert} requieren atención, {review} vale la pena revisar, {info} bueno saber.",
+        "findings_summary": "Resumen: {alert} requieren atención, {review} vale la pena revisar, {info} bueno saberlo.",
         "checks_title": "Revisiones hechas",
         "status_ok": "hecho",
         "status_skipped": "no revisado",
@@ -147,11 +229,123 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "more_items": "y {n} más",
         "saved": "Informe guardado en {path} (solo su cuenta puede abrirlo).",
-        "rule_count": "{n} reglas",
+        "rule_count": "reglas usadas: {n}",
+        "yes": "sí",
+        "no": "no",
+        "found_at": "encontrado en",
+        "folder": "carpeta",
+        "scanned_line": "Se revisó: {what} ({os}). Reglas usadas: {n}.",
+        "scanned_folder": "Carpeta: {folder}.",
+        "progress_matching": "Comparando con las reglas",
+        "reason_live_only": "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene",
+        "unknown_os": "techcheck: no se pudo saber qué sistema operativo es. Indíquelo con --os.",
+        "limits_title": "Los límites de esta revisión",
+        "report_made": "Informe hecho",
+        "html_rule": "Regla",
+        "html_category": "Categoría",
+        "html_found_at": "Encontrado en",
+        "html_can": "Qué puede ver o hacer",
+        "html_references": "Fuentes",
+        "html_check": "Revisión",
+        "html_status": "Resultado",
+        "html_reason": "Motivo",
+        "html_record_title": "Registro de pruebas (para personas de apoyo)",
+        "html_show_details": "Ver los detalles técnicos",
+        "html_record_help": (
+            "Cuándo y sobre qué se hizo esta revisión, y una huella (SHA-256) de cada archivo "
+            "señalado. Ayudan a mostrar después que los archivos y este informe no cambiaron."
+        ),
+        "html_tool_version": "Versión de la herramienta",
+        "html_rules": "Reglas",
+        "rules_line": "reglas usadas: {n}; archivos de reglas leídos: {files}",
+        "html_system": "Sistema",
+        "html_hostname": "Nombre de la computadora",
+        "html_run_by": "Hecho por (cuenta)",
+        "html_mode": "Qué se revisó",
+        "html_root": "Carpeta principal",
+        "html_flagged_files": "Archivos señalados",
+        "html_file": "Archivo",
+        "html_inventory": "Cuántos elementos de cada tipo listó la revisión",
+        "file_hashed": "huella tomada",
+        "file_too_large": "demasiado grande para leerlo",
+        "file_unreadable": "no se pudo leer",
+        "file_not_found": "no encontrado",
+        "verify_intact": "El informe está intacto: no ha cambiado desde que se hizo ({algorithm}).",
+        "verify_altered": (
+            "El informe CAMBIÓ después de hacerse: su huella no coincide. "
+            "No confíe en esta copia. Pida el archivo original."
+        ),
+        "verify_unreadable": "Esto no es un informe de techcheck que se pueda leer: {detail}",
+        "verify_needs_key": "Este informe se selló con una clave. Indique el mismo archivo de clave con --key.",
+        "verify_not_keyed": (
+            "Este informe NO está sellado con una clave, solo con una huella simple que cualquiera "
+            "podría volver a hacer. No se puede comprobar con su clave."
+        ),
+        "verify_limits": (
+            "Una huella sin clave muestra cambios hechos por error o con una edición simple. "
+            "No puede mostrar cambios de alguien que también hizo una huella nueva."
+        ),
+        "key_unreadable": "techcheck: no se puede leer el archivo de clave {path}: {reason}",
+        "report_unreadable": "techcheck: no se puede leer {path}: {reason}",
+        "diff_title": "Qué cambió entre dos informes",
+        "diff_before": "Antes",
+        "diff_after": "Después",
+        "diff_report_line": "{label}: {when}, {host} ({mode})",
+        "diff_other_computer": (
+            "Cuidado: estos informes pueden ser de computadoras o carpetas distintas ({old} y {new}). "
+            "Puede que los cambios de abajo no signifiquen nada."
+        ),
+        "diff_not_intact": "Cuidado: el informe {path} no coincide con su huella. Puede que lo hayan cambiado.",
+        "diff_findings_new": "Hallazgos nuevos",
+        "diff_findings_gone": "Hallazgos que ya no aparecen",
+        "diff_evidence_new": "Detalles nuevos en hallazgos que aparecen las dos veces",
+        "diff_evidence_gone": "Detalles que ya no aparecen en hallazgos que aparecen las dos veces",
+        "diff_inventory_new": "Nuevo en la computadora",
+        "diff_inventory_gone": "Ya no está en la computadora",
+        "diff_inventory_changed": "Cambiado",
+        "diff_checks_changed": "Revisiones con un resultado distinto",
+        "diff_none": "No hay diferencias en los hallazgos ni en los elementos listados.",
+        "diff_truncated": (
+            "Algunas listas se acortaron en un informe ({kinds}). No se muestran los cambios fuera de ellas."
+        ),
+        "diff_limits": (
+            "Esto compara solo lo que las dos revisiones pudieron ver. Algo que se esconde de la "
+            "revisión, o que una revisión no pudo leer, no aparece aquí."
+        ),
     },
 }
 
 LANGUAGES = tuple(MESSAGES)
+
+# Check titles in other languages, by check (collector) name; the English title is in the collector.
+CHECK_TITLES: dict[str, dict[str, str]] = {
+    "es": {
+        "linux.preload": "Bibliotecas cargadas en cada programa (ld.so.preload)",
+        "system.processes": "Programas abiertos ahora",
+        "system.network": "Programas que usan la red",
+        "system.sessions": "Personas con sesión abierta ahora",
+        "linux.accounts": "Cuentas de la computadora (quién puede entrar, quién es administrador)",
+        "macos.accounts": "Cuentas de la computadora (quién puede entrar, quién es administrador)",
+        "windows.accounts": "Cuentas de la computadora (carpetas de usuario)",
+        "browsers.accounts": "Cuentas abiertas en los navegadores web",
+        "browsers.chromium": "Chrome, Edge, Brave y Chromium: complementos, permisos de sitios, historial",
+        "browsers.firefox": "Firefox: complementos, permisos de sitios, proxy, historial",
+        "browsers.policy": "Reglas de los navegadores que imponen complementos o un proxy",
+        "macos.apps": "Apps instaladas, herramientas de ayuda y extensiones",
+        "macos.launchd": "Programas que se abren solos (agentes y servicios de inicio)",
+        "macos.login_items": "Apps que se abren al iniciar sesión (elementos de inicio y en segundo plano)",
+        "macos.profiles": (
+            "Perfiles de configuración (gestión del aparato, certificados, ajustes de red y de privacidad)"
+        ),
+        "macos.sharing": "Ajustes para compartir y de acceso remoto, Buscar mi Mac, cuenta de Apple",
+        "macos.privacy": "Permisos de privacidad (cámara, micrófono, pantalla, teclado, ubicación)",
+    },
+}
+
+
+def check_title(name: str, english: str, lang: str) -> str:
+    """A check's title in the report language; the collector's English title when there is none."""
+    return CHECK_TITLES.get(lang, {}).get(name, english)
 
 
 def detect_language() -> str:

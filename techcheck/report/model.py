@@ -9,10 +9,19 @@ import datetime as dt
 from typing import Any
 
 from techcheck.artifacts import Artifact
+from techcheck.collectors.base import Collector
 from techcheck.engine import Finding
+from techcheck.report.evidence import (
+    current_user,
+    flagged_file_hashes,
+    rules_fingerprint,
+    seal,
+    system_release,
+)
+from techcheck.report.inventory import build_inventory
 from techcheck.report.permissions import describe_permissions
 from techcheck.scan import ScanResult
-from techcheck.texts import t
+from techcheck.texts import check_title, t
 
 SCHEMA = "techcheck.report/1"
 SEVERITIES = ("alert", "review", "info")
@@ -48,10 +57,28 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     }
 
 
-def build_report(result: ScanResult, lang: str = "en") -> dict[str, Any]:
+def evidence_record(result: ScanResult) -> dict[str, Any]:
+    """When and on what the scan ran, and the hashes of the flagged files (see report/evidence.py)."""
+    target = result.target
+    flagged = [a.location.path for f in result.findings for a in f.artifacts]
+    return {
+        "created": iso(result.finished),
+        "tool_version": result.tool_version,
+        "rules": {"loaded": result.rule_count, **rules_fingerprint(result.rule_sources)},
+        "system": {"os": target.os, "release": system_release(target)},
+        "hostname": target.hostname(),
+        "run_by": current_user(),
+        "mode": target.mode,
+        "root": target.root,
+        "flagged_files": flagged_file_hashes(target, flagged),
+    }
+
+
+def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> dict[str, Any]:
+    """The report model, sealed with its digest (an HMAC when a key is given)."""
     target = result.target
     summary = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITIES}
-    return {
+    report = {
         "schema": SCHEMA,
         "language": lang,
         "tool": {"name": "techcheck", "version": result.tool_version},
@@ -70,9 +97,9 @@ def build_report(result: ScanResult, lang: str = "en") -> dict[str, Any]:
         "checks": [
             {
                 "name": c.name,
-                "title": c.title,
+                "title": check_title(c.name, c.title, lang),
                 "status": c.status,
-                "reason": c.reason,
+                "reason": t("reason_live_only", lang) if c.reason == Collector.live_only_reason else c.reason,
                 "artifact_count": c.artifact_count,
                 "notes": [{"path": n.path, "message": n.message} for n in c.notes],
             }
@@ -85,4 +112,7 @@ def build_report(result: ScanResult, lang: str = "en") -> dict[str, Any]:
             "resources": [t(k, lang) for k in ("resource_ndvh", "resource_rainn", "resource_sparc",
                                                "resource_steps")],
         },
+        "evidence_record": evidence_record(result),
+        "inventory": build_inventory(result.artifacts),
     }
+    return seal(report, key)

@@ -6,7 +6,9 @@ what could not be read, the limits of the check, and the support resources last.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +43,38 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def readable_time(iso_text: str) -> str:
+    """An ISO time from the report as people read it: 2026-03-01 14:05 UTC."""
+    try:
+        return dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso_text
+
+
 def _plain(text: str, _style: str) -> str:
     return text
+
+
+def cell_width(ch: str) -> int:
+    """Columns a character takes on a terminal: 2 for wide East Asian characters, 0 for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _fit(line: str, indent: str) -> list[str]:
+    """Split a wrapped line that is still wider than the screen (wide characters count twice)."""
+    out: list[str] = []
+    current, width = "", 0
+    for ch in line:
+        w = cell_width(ch)
+        if width + w > WIDTH:
+            out.append(current)
+            current, width = indent, len(indent)
+        current += ch
+        width += w
+    out.append(current)
+    return out
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
@@ -50,16 +82,18 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     for i, para in enumerate(text.split("\n\n")):
         if i:
             lines.append("")
-        lines.extend(textwrap.wrap(
+        wrapped = textwrap.wrap(
             para, WIDTH, initial_indent=first if (first is not None and i == 0) else indent,
             subsequent_indent=indent, break_long_words=True, break_on_hyphens=False,
-        ) or [indent.rstrip()])
+        ) or [indent.rstrip()]
+        for line in wrapped:
+            lines.extend(_fit(line, indent) if not line.isascii() else [line])
     return lines
 
 
-def _field_value(value: Any) -> str:
+def _field_value(value: Any, lang: str) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t("yes" if value else "no", lang)
     if isinstance(value, list):
         return ", ".join(safe_text(v, 200) for v in value)
     return safe_text(value, 300)
@@ -69,7 +103,7 @@ def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     fields = item["fields"]
     order = SUMMARY_FIELDS.get(item["kind"], ())
     names = [n for n in order if n in fields] or sorted(fields)[:5]
-    parts = [f"{n}={_field_value(fields[n])}" for n in names]
+    parts = [f"{n}={_field_value(fields[n], lang)}" for n in names]
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
     lines = _wrap(f"{item['kind']}: " + "; ".join(parts), indent="        ", first="      - ")
@@ -77,11 +111,17 @@ def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
         lines += _wrap(f"{LABEL.get(lang, LABEL['en'])}: " + "; ".join(item["can"]), indent="        ",
                        first="        ")
     if where:
-        lines += _wrap(f"found at: {safe_text(where, 500)}", indent="        ", first="        ")
+        lines += _wrap(f"{t('found_at', lang)}: {safe_text(where, 500)}", indent="        ", first="        ")
     return lines
 
 
-def render_text(model: dict[str, Any], style: Style = _plain) -> str:
+def render_safety_note(lang: str, style: Style = _plain) -> str:
+    """The safety note alone, wrapped to 80 columns: shown before a scan starts."""
+    return "\n".join([style(t("safety_title", lang), "heading"), *_wrap(t("safety_body", lang)), ""]) + "\n"
+
+
+def render_text(model: dict[str, Any], style: Style = _plain, include_safety_note: bool = True) -> str:
+    """The text report. include_safety_note=False when the note was already shown before the scan."""
     lang = model["language"]
     out: list[str] = []
     rule = "=" * WIDTH
@@ -90,17 +130,19 @@ def render_text(model: dict[str, Any], style: Style = _plain) -> str:
         out.extend(["", style(text, kind), style("-" * min(len(text), WIDTH), kind)])
 
     out.append(style(t("report_title", lang), "title"))
+    out.append(f"{t('report_made', lang)}: {readable_time(model['finished'])}")
     out.append(rule)
-    out.append(style(model["safety_note"]["title"], "heading"))
-    out.extend(_wrap(model["safety_note"]["body"]))
-    out.append(rule)
+    if include_safety_note:
+        out.append(style(model["safety_note"]["title"], "heading"))
+        out.extend(_wrap(model["safety_note"]["body"]))
+        out.append(rule)
 
     target = model["target"]
     heading(t("scanned", lang))
     mode = t(f"mode_{target['mode']}", lang)
     desc = f"{mode} ({target['os']}"
     if target["mode"] == "image":
-        desc += f", folder {safe_text(target['root'])}"
+        desc += f", {t('folder', lang)} {safe_text(target['root'])}"
     desc += f"), {t('rule_count', lang, n=model['rules']['count'])}."
     out.extend(_wrap(desc))
     out.extend(_wrap(t("findings_summary", lang, **model["summary"])))
@@ -125,7 +167,7 @@ def render_text(model: dict[str, Any], style: Style = _plain) -> str:
                     out.extend(_wrap(action, indent="        ", first="      - "))
             if f["normal"]:
                 out.extend(_wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
-            out.append(f"    {t('evidence', lang)} [{f['rule_id']}]:")
+            out.extend(_wrap(f"{t('evidence', lang)} [{f['rule_id']}]:", indent="      ", first="    "))
             for item in f["evidence"][:MAX_EVIDENCE]:
                 out.extend(evidence_lines(item, lang))
             extra = len(f["evidence"]) - MAX_EVIDENCE

@@ -1,0 +1,95 @@
+"""The HTML report: one self-contained file, readable offline and printable.
+
+Inline CSS only, no scripts, and a Content-Security-Policy that forbids loading anything, so
+opening the file never contacts the network. Scanned names are hostile input: Jinja2 escapes every
+value (autoescape), and every value first goes through `safe_text`, which shows control and
+bidi-override characters as visible escapes and caps the length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from techcheck.report.model import SEVERITIES
+from techcheck.report.safe import safe_text
+from techcheck.report.text import readable_time
+from techcheck.texts import MESSAGES, t
+
+MAX_EVIDENCE = 50
+MAX_NOTES = 200
+MAX_VALUE = 400  # characters of one scanned value shown; the JSON report keeps it whole
+MAX_TEXT = 1000
+
+
+def _finalize(value: Any) -> Any:
+    # Runs on the result of every {{ ... }}: numbers pass, everything else becomes safe text.
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return safe_text(value, MAX_TEXT)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in str(text).split("\n\n") if p.strip()]
+
+
+def _environment(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("techcheck.report", "templates"),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = _paragraphs
+
+    def field_value(value: Any) -> str:
+        if isinstance(value, bool):
+            return t("yes" if value else "no", lang)
+        if isinstance(value, (list, tuple)):
+            return safe_text(", ".join(str(v) for v in value), MAX_VALUE)
+        return safe_text(value, MAX_VALUE)
+
+    env.filters["field_value"] = field_value
+    return env
+
+
+def render_html(model: dict[str, Any]) -> str:
+    lang = model["language"]
+    texts = {**MESSAGES["en"], **MESSAGES.get(lang, {})}
+    record = model["evidence_record"]
+    target = model["target"]
+    groups = {sev: [f for f in model["findings"] if f["severity"] == sev] for sev in SEVERITIES}
+    mode_label = t(f"mode_{target['mode']}", lang)
+    scanned_line = t("scanned_line", lang, what=mode_label, os=target["os"], n=model["rules"]["count"])
+    if target["mode"] == "image":
+        scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
+    file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
+    template = _environment(lang).get_template("report.html.j2")
+    return template.render(
+        r=model,
+        rec=record,
+        lang=lang,
+        T=texts,
+        severities=SEVERITIES,
+        groups=groups,
+        labels={s: t(f"severity_{s}", lang) for s in SEVERITIES},
+        helps={s: t(f"severity_{s}_help", lang) for s in SEVERITIES},
+        statuses={s: t(f"status_{s}", lang) for s in ("ok", "skipped", "failed")},
+        file_statuses={s: t("file_" + s.replace(" ", "_"), lang)
+                       for s in ("hashed", "too large", "unreadable", "not found")},
+        notes=[(c["title"], n) for c in model["checks"] for n in c["notes"]],
+        inventory=model.get("inventory", {}).get("kinds", {}),
+        file_hashes=file_hashes,
+        scanned_line=scanned_line,
+        made=readable_time(model["finished"]),
+        mode_label=mode_label,
+        rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
+        max_evidence=MAX_EVIDENCE,
+        max_notes=MAX_NOTES,
+        more=lambda n: t("more_items", lang, n=n),
+    )
