@@ -109,53 +109,46 @@ def parse_authorized_keys(text: str) -> KeyFile:
     return out
 
 
-def parse_sshd_config(text: str) -> tuple[dict[str, list[str]], list[str]]:
-    """Global options (before any Match block), lower-case keyword -> values; and Include patterns."""
-    options: dict[str, list[str]] = {}
-    includes: list[str] = []
+def parse_sshd_config(text: str) -> list[tuple[str, str]]:
+    """Global (keyword, value) pairs in file order, keywords lower-case, up to the first Match block."""
+    items: list[tuple[str, str]] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         key, _, value = line.replace("=", " ", 1).partition(" ")
-        key, value = key.lower(), value.strip()
-        if key == "match":
+        if key.lower() == "match":
             break  # options below apply only to some connections
-        if key == "include":
-            includes += value.split()
-        else:
-            options.setdefault(key, []).append(value)
-    return options, includes
+        items.append((key.lower(), value.strip()))
+    return items
 
 
 def sshd_options(target: Target, ctx: Context) -> dict[str, str]:
-    """Effective global options: sshd keeps the first value it reads, following Include in order."""
+    """Effective global options: sshd keeps the first value it reads, reading Include files in place."""
     effective: dict[str, str] = {}
     ports: list[str] = []
-    pending = [SSHD_CONFIG]
-    seen: set[str] = set()
-    while pending and len(seen) < 64:
-        path = pending.pop(0)
-        if path in seen or not target.exists(path):
-            continue
-        seen.add(path)
+    read: set[str] = set()
+
+    def read_file(path: str) -> None:
+        if path in read or len(read) >= 64 or not target.exists(path):
+            return
+        read.add(path)
         text = read_text_noted(target, ctx, path, 1024 * 1024)
-        if text is None:
-            continue
-        options, includes = parse_sshd_config(text)
-        for key, values in options.items():
-            if key == "port":
-                ports += values  # several Port lines all apply
+        for key, value in parse_sshd_config(text or ""):
+            if key == "include":
+                for pattern in value.split():
+                    pattern = pattern if pattern.startswith("/") else posixpath.join("/etc/ssh", pattern)
+                    for found in target.glob(pattern) if any(c in pattern for c in "*?[") else [pattern]:
+                        read_file(found)
+            elif key == "port":
+                ports.append(value)  # several Port lines all apply
             else:
-                effective.setdefault(key, values[0])
-        found: list[str] = []
-        for pattern in includes:
-            pattern = pattern if pattern.startswith("/") else posixpath.join("/etc/ssh", pattern)
-            found += target.glob(pattern) if any(c in pattern for c in "*?[") else [pattern]
-        pending = found + pending
+                effective.setdefault(key, value)
+
+    read_file(SSHD_CONFIG)
     if ports:
         effective["port"] = ",".join(dict.fromkeys(ports))
-    return {k: effective.get(k, DEFAULTS.get(k, "")) for k in WATCHED_OPTIONS if effective.get(k) or k in DEFAULTS}
+    return {k: effective.get(k) or DEFAULTS[k] for k in WATCHED_OPTIONS if effective.get(k) or k in DEFAULTS}
 
 
 class LinuxSshServer(Collector):

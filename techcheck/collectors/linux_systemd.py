@@ -191,7 +191,8 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
             enabled = unit_enabled(state, unit_name)
             command = expand_specifiers(strip_exec_prefix(unit.exec_start), unit_name)
             default_user = owner.user if owner else ("root" if scope == "system" else "")
-            run_as = expand_specifiers(unit.user, unit_name) or default_user
+            # User=%i of a template with no instance stays unknown (""), not root.
+            run_as = expand_specifiers(unit.user, unit_name) if unit.user else default_user
             wants = state.enabled.get(unit_name, [])
             yield make(
                 "autostart", Location(path=path), mechanism="systemd", name=unit_name,

@@ -48,7 +48,7 @@ def _segments(command: str) -> list[list[str]]:
     try:
         tokens = list(lexer)
     except ValueError:  # unbalanced quotes: a rough split is better than nothing
-        tokens = [t for t in _SHELL_OPERATORS.split(command) for t in (t.split() or [";"])]
+        tokens = [w.strip("'\"") for part in _SHELL_OPERATORS.split(command) for w in part.split() + [";"]]
     segments: list[list[str]] = [[]]
     for tok in tokens:
         if tok and all(c in ";&|()" for c in tok):
