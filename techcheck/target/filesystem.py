@@ -6,6 +6,7 @@ import os
 import posixpath
 import stat as statmod
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from techcheck.errors import TargetError
 from techcheck.target.base import DirEntry, FileStat, Target
@@ -137,11 +138,8 @@ class FilesystemTarget(Target):
                 raise TargetError("not a regular file")
             # O_NONBLOCK so a FIFO planted in an image can never hang the scan.
             fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-            try:
-                with os.fdopen(fd, "rb") as fh:
-                    return fh.read(limit + 1)
-            except BaseException:
-                raise
+            with os.fdopen(fd, "rb") as fh:
+                return _read_up_to(fh, limit + 1, st.st_size)
         except FileNotFoundError as exc:
             raise TargetError("file not found") from exc
         except PermissionError as exc:
@@ -150,3 +148,23 @@ class FilesystemTarget(Target):
             raise TargetError("is a folder, not a file") from exc
         except OSError as exc:
             raise TargetError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_up_to(fh: BinaryIO, want: int, size_hint: int) -> bytes:
+    """Read at most `want` bytes without allocating `want` bytes up front.
+
+    `fh.read(n)` reserves n bytes before reading, so a generous limit (hundreds of MiB for a
+    package database) cost that much memory for every small file. Read what the file holds
+    (its size, or growing chunks for /proc-like files that report size 0) until end or `want`.
+    """
+    chunks: list[bytes] = []
+    got = 0
+    step = min(want, size_hint + 1) if size_hint > 0 else min(want, 64 * 1024)
+    while got < want:
+        chunk = fh.read(min(step, want - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        step = min(max(step * 2, 64 * 1024), 4 * 1024 * 1024)  # the EOF check costs only 64 KiB
+    return b"".join(chunks)

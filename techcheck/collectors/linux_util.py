@@ -1,0 +1,110 @@
+"""Helpers shared by the Linux collectors: which program a command line really runs.
+
+Start-up entries (systemd ExecStart, XDG Exec, cron lines, shell lines) hold shell-like command
+lines. Rules match the program that runs (`exe`, `exe_name`), so these helpers find it: past
+wrappers such as `nohup` or `env`, into `sh -c '...'`, and past builtins such as `cd /`.
+Pure functions on text; no file is touched.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+# Programs that only start another program: the program they start is the interesting one.
+WRAPPERS = frozenset({
+    "env", "nohup", "exec", "setsid", "nice", "ionice", "chrt", "taskset", "sudo", "doas", "su",
+    "runuser", "start-stop-daemon", "daemonize", "stdbuf", "timeout", "flock", "xvfb-run", "dbus-launch",
+})
+# Shell words that run nothing by themselves.
+BUILTINS = frozenset({
+    "cd", "test", "[", "[[", "true", "false", ":", "export", "umask", "sleep", "if", "then", "elif", "else", "fi",
+    "do", "done", "while", "until", "for", "case", "esac", "in", ".", "source", "eval", "alias", "unalias",
+    "shopt", "set", "unset", "return", "local", "readonly", "declare", "typeset", "complete", "bind", "trap",
+    "echo", "printf", "exit", "function", "let", "shift", "hash", "type", "command", "builtin", "ulimit",
+})
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "busybox"})
+INTERPRETERS = frozenset({"python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua"})
+_SHELL_OPERATORS = re.compile(r"&&|\|\||[;|&]")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Options of wrappers that take a value (so the value is not taken for the program).
+_WRAPPER_VALUE_OPTS = frozenset({"-n", "-c", "-p", "-u", "-g", "-s", "-t", "-k", "--user", "--group"})
+
+
+def split_words(command: str) -> list[str]:
+    """Split like a shell would; fall back to white space when quotes do not match."""
+    try:
+        return shlex.split(command, comments=False, posix=True)
+    except ValueError:
+        return command.split()
+
+
+def _segments(command: str) -> list[list[str]]:
+    """Words of each simple command, split at ; & && || | ( ) outside quotes."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:  # unbalanced quotes: a rough split is better than nothing
+        tokens = [w.strip("'\"") for part in _SHELL_OPERATORS.split(command) for w in part.split() + [";"]]
+    segments: list[list[str]] = [[]]
+    for tok in tokens:
+        if tok and all(c in ";&|()" for c in tok):
+            segments.append([])
+        else:
+            segments[-1].append(tok)
+    return [s for s in segments if s]
+
+
+def _program_in(words: list[str], depth: int) -> str:
+    i = 0
+    while i < len(words):
+        word = re.split(r"\d*[<>]", words[i], maxsplit=1)[0]  # "prog>/dev/null": drop the redirection
+        if not word or _ASSIGNMENT.match(word) or word in ("!", "{", "}"):
+            i += 1  # "FOO=bar prog": the assignment is not the program
+            continue
+        if word in BUILTINS:
+            return ""  # this segment runs nothing; the next one may
+        base = posixpath.basename(word)
+        if base in WRAPPERS:
+            i += 1
+            while i < len(words) and words[i].startswith("-"):
+                # "sudo -u ana prog": skip the option and its value.
+                i += 2 if words[i] in _WRAPPER_VALUE_OPTS else 1
+            if base == "timeout" and i < len(words) and words[i][:1].isdigit():
+                i += 1
+            continue
+        if base in SHELLS or base.rstrip("0123456789.") in INTERPRETERS:
+            rest = words[i + 1:]
+            if base in SHELLS and "-c" in rest and depth < 3:
+                inner = rest[rest.index("-c") + 1:] if rest.index("-c") + 1 < len(rest) else []
+                if inner:
+                    found = command_exe(inner[0], depth + 1)
+                    if found:
+                        return found
+            scripts = [w for w in rest if not w.startswith("-")]
+            if scripts and "/" in scripts[0]:
+                return scripts[0]  # "python3 /home/x/.hid/spy.py": the script is what runs
+        return word
+    return ""
+
+
+def command_exe(command: str, depth: int = 0) -> str:
+    """The program a command line runs: the first segment that runs something real."""
+    for words in _segments(command):
+        found = _program_in(words, depth)
+        if found:
+            return found
+    return ""
+
+
+def expand_home(path: str, home: str) -> str:
+    """Replace ~ and $HOME at the start of a path with the user's home folder (when known)."""
+    if not home:
+        return path
+    for prefix in ("~/", "$HOME/", "${HOME}/"):
+        if path.startswith(prefix):
+            return posixpath.join(home, path[len(prefix):])
+    return path
