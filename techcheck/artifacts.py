@@ -182,6 +182,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "sha256": _f("str", "SHA-256"),
         "description": _f("str", "what the file is"),
         "user": _USER,
+        "time": _f("time", "when, for a dated record inside the file such as a logged session (ISO 8601)"),
     }),
     KindSpec("ssh_key", "a key that lets someone sign in to this computer over SSH", {
         "user": _USER,
