@@ -16,6 +16,7 @@ from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey, filetime_to_datetime, iso
 
 CONSENT_STORE = "Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore"
+DESKTOP_APPS = "desktop apps"  # the NonPackaged key's own switch
 CAPABILITIES = {"webcam": "camera", "microphone": "microphone", "location": "location"}
 FIND_MY_DEVICE = (
     (MACHINE_SOFTWARE + "\\Policies\\Microsoft\\FindMyDevice", "AllowFindMyDevice"),
@@ -55,6 +56,9 @@ def consent_store(reg: Registry, software: str, user: str, ctx: Context) -> Iter
             yield overall
         for sub in subkeys_noted(key, ctx):
             if sub.name.lower() == "nonpackaged":
+                desktop = _grant(sub, service, DESKTOP_APPS, user, ctx)  # the switch for desktop programs
+                if desktop is not None:
+                    yield desktop
                 for prog in subkeys_noted(sub, ctx):
                     art = _grant(prog, service, decode_nonpackaged(prog.name), user, ctx)
                     if art is not None:
