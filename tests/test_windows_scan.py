@@ -23,6 +23,7 @@ from tests.winsupport import (
     put_hive,
     put_task,
     qword,
+    shell_link,
 )
 
 RULES = load_rules([shipped_rules_dir()])
@@ -248,6 +249,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
     (startup / "desktop.ini").write_bytes(b"\xff\xfe[.ShellClassInfo]\r\n".replace(b"[", b"[\x00"))
     (startup / "update.vbs").write_text('CreateObject("WScript.Shell").Run "cmd /c x", 0\r\n')
     (startup / "broken.lnk").write_bytes(b"L\x00\x00\x00not a shortcut")
+    (startup / "agent.lnk").write_bytes(shell_link("C:\\Users\\Public\\agent.exe", "--silent"))
     tv = root / "Program Files (x86)/TeamViewer"
     tv.mkdir(parents=True)
     (tv / "Connections_incoming.txt").write_text(
@@ -281,7 +283,7 @@ def test_planted_registry_autostarts(planted: ScanResult) -> None:
 def test_planted_findings(planted: ScanResult) -> None:
     found = {rule: sorted(str(a.fields.get("name")) for a in items) for rule, items in findings(planted).items()}
     assert found["windows.autostart.from-temp-folder"] == ["WinUpdate"]
-    assert found["windows.autostart.from-odd-folder"] == ["AppInit_DLLs", "WinSvcHost", "syshelper"]
+    assert found["windows.autostart.from-odd-folder"] == ["AppInit_DLLs", "WinSvcHost", "agent.lnk", "syshelper"]
     assert found["windows.masquerade.system-name-wrong-folder"] == ["WinSvcHost"]
     assert found["windows.autostart.hidden-script"] == ["tray"]
     assert found["windows.autostart.script-in-startup-folder"] == ["update.vbs"]
@@ -319,7 +321,10 @@ def test_planted_programs_services_and_notes(planted: ScanResult) -> None:
     assert sshd.fields["start_type"] == "automatic" and sshd.location.registry_key.endswith(
         "CurrentControlSet\\Services\\sshd")
     startup = {a.fields["name"] for a in arts(planted, "autostart", mechanism="startup_folder")}
-    assert startup == {"update.vbs", "broken.lnk"}  # desktop.ini is not a program
+    assert startup == {"update.vbs", "broken.lnk", "agent.lnk"}  # desktop.ini is not a program
+    agent = arts(planted, "autostart", name="agent.lnk")[0]
+    assert (agent.fields["exe"], agent.fields["command"]) == ("C:\\Users\\Public\\agent.exe",
+                                                              "C:\\Users\\Public\\agent.exe --silent")
     notes = [n.path for n in check(planted, "windows.startup_folders").notes]
     assert notes == ["C:\\Users\\ana\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\broken.lnk"]
 

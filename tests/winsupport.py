@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import lzma
 import shutil
+import struct
 import subprocess
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -96,3 +98,23 @@ def filetime(iso_utc: str) -> int:
 
     moment = dt.datetime.fromisoformat(iso_utc).replace(tzinfo=dt.timezone.utc)
     return int((moment - dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)).total_seconds()) * 10_000_000
+
+
+def shell_link(target: str, arguments: str) -> bytes:
+    """A minimal real shell link: header, LinkInfo with a local base path, and an Arguments string."""
+    has_link_info, has_arguments, is_unicode = 0x02, 0x20, 0x80
+    header = struct.pack("<I16sII", 0x4C, uuid.UUID("00021401-0000-0000-C000-000000000046").bytes_le,
+                         has_link_info | has_arguments | is_unicode, 0x20)
+    header += b"\x00" * 24 + struct.pack("<IiIHHII", 0, 0, 1, 0, 0, 0, 0)
+    assert len(header) == 0x4C
+    volume = struct.pack("<IIII", 0x11, 3, 0x1234, 0x10) + b"\x00"
+    base = target.encode("ascii") + b"\x00"
+    header_size = 0x1C
+    volume_off = header_size
+    base_off = volume_off + len(volume)
+    suffix_off = base_off + len(base)
+    body = volume + base + b"\x00"
+    link_info = struct.pack("<IIIIIII", header_size + len(body), header_size, 1, volume_off, base_off, 0,
+                            suffix_off) + body
+    args = struct.pack("<H", len(arguments)) + arguments.encode("utf-16-le")
+    return header + link_info + args

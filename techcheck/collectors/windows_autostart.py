@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import posixpath
+import uuid
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ IFEO = "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options"
 WINDOWS_NT_WINDOWS = "Microsoft\\Windows NT\\CurrentVersion\\Windows"
 STARTUP_APPROVED = "Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run"
 
+SHELL_LINK_CLSID = uuid.UUID("00021401-0000-0000-C000-000000000046").bytes_le
 MACHINE_STARTUP = "/ProgramData/Microsoft/Windows/Start Menu/Programs/StartUp"
 USER_STARTUP = "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup"
 
@@ -137,8 +139,12 @@ def parse_lnk(data: bytes) -> tuple[str, str]:
     """(target path, arguments) of a Windows shortcut (.lnk). Raises ValueError when unreadable."""
     import LnkParse3
 
+    if data[:4] != b"L\x00\x00\x00" or data[4:20] != SHELL_LINK_CLSID:
+        raise ValueError("not a Windows shortcut (no shell-link header)")
     try:
-        info: dict[str, Any] = LnkParse3.lnk_file(indata=io.BytesIO(data)).get_json()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # LnkParse3 warns about odd fields; we report failures ourselves
+            info: dict[str, Any] = LnkParse3.lnk_file(indata=data).get_json()
     except Exception as exc:  # noqa: BLE001 - a broken shortcut is a note, never a crash
         raise ValueError(f"not a readable shortcut: {type(exc).__name__}: {exc}") from exc
     link = info.get("link_info") or {}
