@@ -229,3 +229,23 @@ def test_collectors_run_on_the_live_backend() -> None:
     assert settings["remote_desktop"]["enabled"] is True
     assert settings["remote_desktop"]["detail"] == "port 3390; network-level sign-in required"
     assert settings["ssh_server"]["enabled"] is True
+
+
+def test_group_policy_overrides_remote_desktop_switch() -> None:
+    from techcheck.collectors.windows_remote import WindowsRemoteAccess
+    from techcheck.scan import run_check
+    from techcheck.target.fake import FakeTarget
+
+    fake = fake_machine()
+    software = fake.tree[FakeWinreg.HKEY_LOCAL_MACHINE]["SOFTWARE"]
+    software["keys"]["Policies"] = key(Microsoft=key(**{"Windows NT": key(**{"Terminal Services": key(
+        [("fDenyTSConnections", 1, 4), ("UserAuthentication", 0, 4)])})}))
+
+    class LiveLike(FakeTarget):
+        def registry(self) -> WinregRegistry:  # type: ignore[override]
+            return WinregRegistry(fake)
+
+    _, arts = run_check(WindowsRemoteAccess, LiveLike(mode="fake", os="windows", root=None))
+    rdp = next(a for a in arts if a.fields["name"] == "remote_desktop")
+    assert (rdp.fields["enabled"], rdp.fields["value"]) == (False, "no_nla")
+    assert rdp.location.registry_key == "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services"

@@ -24,6 +24,12 @@ def _dword(reg: Registry, path: str, name: str, ctx: Context) -> tuple[int | Non
     return (v.number() if v else None), (key.path if key else path)
 
 
+def _with_policy(reg: Registry, path: str, name: str, ctx: Context) -> tuple[int | None, str]:
+    """A value, overridden by the same value under the Terminal Services policy key when set there."""
+    policy, policy_where = _dword(reg, TS_POLICY, name, ctx)
+    return (policy, policy_where) if policy is not None else _dword(reg, path, name, ctx)
+
+
 class WindowsRemoteAccess(Collector):
     name = "windows.remote_access"
     title = "Remote Desktop, Remote Assistance and SSH server"
@@ -36,27 +42,18 @@ class WindowsRemoteAccess(Collector):
         yield from self._ssh_server(reg, ctx)
 
     def _remote_desktop(self, reg: Registry, ctx: Context) -> Iterator[Artifact]:
-        deny, where = _dword(reg, TERMINAL_SERVER, "fDenyTSConnections", ctx)
-        policy_deny, policy_where = _dword(reg, TS_POLICY, "fDenyTSConnections", ctx)
-        if policy_deny is not None:
-            deny, where = policy_deny, policy_where
+        deny, where = _with_policy(reg, TERMINAL_SERVER, "fDenyTSConnections", ctx)
         if deny is None:
             return
         port, _ = _dword(reg, RDP_TCP, "PortNumber", ctx)
-        nla, _ = _dword(reg, RDP_TCP, "UserAuthentication", ctx)
-        policy_nla, _ = _dword(reg, TS_POLICY, "UserAuthentication", ctx)
-        if policy_nla is not None:
-            nla = policy_nla
+        nla, _ = _with_policy(reg, RDP_TCP, "UserAuthentication", ctx)
         detail = [f"port {port}" if port is not None else "port unknown"]
         detail.append("network-level sign-in " + ("required" if nla else "not required"))
         yield make("setting", Location(registry_key=where), name="remote_desktop", enabled=deny == 0,
                    value="nla" if nla else "no_nla", detail="; ".join(detail))
 
     def _remote_assistance(self, reg: Registry, ctx: Context) -> Iterator[Artifact]:
-        allow, where = _dword(reg, REMOTE_ASSISTANCE, "fAllowToGetHelp", ctx)
-        policy_allow, policy_where = _dword(reg, TS_POLICY, "fAllowToGetHelp", ctx)
-        if policy_allow is not None:
-            allow, where = policy_allow, policy_where
+        allow, where = _with_policy(reg, REMOTE_ASSISTANCE, "fAllowToGetHelp", ctx)
         if allow is None:
             return
         full, _ = _dword(reg, REMOTE_ASSISTANCE, "fAllowFullControl", ctx)
