@@ -9,13 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from techcheck.collectors.windows_autostart import parse_lnk
-from techcheck.collectors.windows_registry import command_args, command_exe, expand_vars, windows_path_to_target
+from techcheck.collectors.windows_registry import command_args, command_exe, expand_vars
 from techcheck.collectors.windows_remote_logs import (
     parse_anydesk_connection_trace,
     parse_anydesk_trace,
     parse_teamviewer_incoming,
 )
 from techcheck.collectors.windows_tasks import parse_task_xml
+from techcheck.target.winreg_live import windows_path_to_target
 from tests.conftest import realdata
 from tests.winsupport import shell_link
 

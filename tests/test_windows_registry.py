@@ -249,3 +249,26 @@ def test_group_policy_overrides_remote_desktop_switch() -> None:
     rdp = next(a for a in arts if a.fields["name"] == "remote_desktop")
     assert (rdp.fields["enabled"], rdp.fields["value"]) == (False, "no_nla")
     assert rdp.location.registry_key == "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services"
+
+
+def test_live_backend_reads_signed_out_users_hives_from_disk() -> None:
+    """A user who is signed out has no hive under HKEY_USERS: their NTUSER.DAT is read from disk."""
+    from techcheck.target.fake import FakeTarget
+    from techcheck.target.winreg_live import open_live_registry
+
+    fake = fake_machine()
+    profiles = fake.tree[FakeWinreg.HKEY_LOCAL_MACHINE]["SOFTWARE"]["keys"]["Microsoft"]["keys"]["Windows NT"][
+        "keys"]["CurrentVersion"]["keys"]["ProfileList"]["keys"]
+    profiles["S-1-5-21-1111-2222-3333-1002"] = key([("ProfileImagePath", "C:\\Users\\nfury", 2)])
+    profiles["S-1-5-21-1111-2222-3333-1003"] = key([("ProfileImagePath", "C:\\Users\\gone", 2)])  # no folder
+    profiles["S-1-5-21-1111-2222-3333-1004"] = key([("ProfileImagePath", "C:\\Users\\cut", 2)])
+    profiles["S-1-5-18"] = key([("ProfileImagePath", "%systemroot%\\system32\\config\\systemprofile", 2)])
+    disk = FakeTarget(mode="fake", os="windows", root=None, files={
+        "/Users/nfury/NTUSER.DAT": hive_bytes("nfury"),
+        "/Users/cut/NTUSER.DAT": b"regf" + b"\x00" * 64,
+    })
+    reg = open_live_registry(fake, target=disk)
+    assert reg.hives() == ["HKLM\\SOFTWARE", "HKLM\\SYSTEM", "HKU\\ana", "HKU\\nfury"]
+    run = reg.open_key(f"HKU\\nfury\\{RUN}")
+    assert run is not None and {v.name for v in run.values()} == {"Google Update", "Skype"}
+    assert [p.path for p in reg.problems] == ["C:\\Users\\cut\\NTUSER.DAT"]

@@ -133,14 +133,6 @@ def command_args(command: str) -> str:
     return cmd[m.end():].strip() if m else (cmd.split(" ", 1)[1] if " " in cmd else "")
 
 
-def windows_path_to_target(path: str) -> str | None:
-    """C:\\Users\\ana\\x.lnk -> /Users/ana/x.lnk (None for other drives and network paths)."""
-    p = path.strip().strip('"')
-    if len(p) >= 2 and p[1] == ":" and p[0].lower() == "c":
-        return "/" + p[2:].lstrip("\\/").replace("\\", "/")
-    return None
-
-
 def file_name(path: str) -> str:
     return ntpath.basename(path)
 

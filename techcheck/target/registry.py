@@ -27,6 +27,7 @@ ValueData = str | int | bytes | list[str] | None
 MACHINE_SOFTWARE = "HKLM\\SOFTWARE"
 MACHINE_SYSTEM = "HKLM\\SYSTEM"
 USERS_PREFIX = "HKU\\"
+HIVE_READ_LIMIT = 512 * 1024 * 1024  # real SOFTWARE hives reach a few hundred MiB
 
 # Registry value type numbers (winnt.h) and their names.
 VALUE_TYPES = {
@@ -332,7 +333,7 @@ def open_hive_registry(target: Any) -> HiveRegistry:
     Users/<user>/NTUSER.DAT. Unreadable or damaged hives are listed in `problems`.
     """
     reg = HiveRegistry()
-    hive_limit = 512 * 1024 * 1024
+    hive_limit = HIVE_READ_LIMIT
     for name, path in ((MACHINE_SOFTWARE, "/Windows/System32/config/SOFTWARE"),
                        (MACHINE_SYSTEM, "/Windows/System32/config/SYSTEM")):
         if not target.exists(path):

@@ -11,12 +11,15 @@ import ntpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from techcheck.errors import TargetError
 from techcheck.target.base import ReadProblem
 from techcheck.target.registry import (
+    HIVE_READ_LIMIT,
     MACHINE_SOFTWARE,
     MACHINE_SYSTEM,
     USERS_PREFIX,
     VALUE_TYPES,
+    HiveRegistry,
     Registry,
     RegistryError,
     RegKey,
@@ -99,11 +102,17 @@ class LiveKey(RegKey):
 
 @dataclass
 class WinregRegistry(Registry):
-    """HKLM\\SOFTWARE, HKLM\\SYSTEM and each loaded user hive (HKU\\<SID>, named by user)."""
+    """HKLM\\SOFTWARE, HKLM\\SYSTEM and each loaded user hive (HKU\\<SID>, named by user).
+
+    Windows loads a user's hive only while that person is signed in (or their programs run). The
+    NTUSER.DAT of everyone else is read from disk through the target, as in a disk-copy scan, so a
+    live scan also sees the start-up entries of accounts that are signed out.
+    """
 
     winreg: Any
     problems: list[ReadProblem] = field(default_factory=list)
     _users: dict[str, str] = field(default_factory=dict)  # hive name -> SID
+    offline: HiveRegistry = field(default_factory=HiveRegistry)
 
     def __post_init__(self) -> None:
         # KEY_WOW64_64KEY: a 32-bit Python would otherwise be shown the 32-bit view of SOFTWARE.
@@ -132,9 +141,48 @@ class WinregRegistry(Registry):
         return names
 
     def hives(self) -> list[str]:
-        return sorted([MACHINE_SOFTWARE, MACHINE_SYSTEM, *self._users])
+        return sorted({MACHINE_SOFTWARE, MACHINE_SYSTEM, *self._users, *self.offline.hives()})
+
+    def signed_out_profiles(self) -> list[tuple[str, str]]:
+        """(user, profile folder) of accounts whose hive is not loaded, from the ProfileList."""
+        loaded = {sid.lower() for sid in self._users.values()}
+        profiles = self._open_in_hive(MACHINE_SOFTWARE, PROFILE_LIST)
+        found: list[tuple[str, str]] = []
+        try:
+            subkeys = list(profiles.subkeys()) if profiles else []
+        except RegistryError as exc:
+            self.problems.append(ReadProblem(f"{MACHINE_SOFTWARE}\\{PROFILE_LIST}", str(exc)))
+            return found
+        for profile in subkeys:
+            if not profile.name.upper().startswith("S-1-5-21-") or profile.name.lower() in loaded:
+                continue
+            image = profile.value("ProfileImagePath")
+            folder = image.text().rstrip("\\") if image else ""
+            if folder:
+                found.append((ntpath.basename(folder), folder))
+        return found
+
+    def add_signed_out_users(self, target: Any) -> None:
+        """Read the NTUSER.DAT of signed-out accounts through the target (never changing it)."""
+        for user, folder in self.signed_out_profiles():
+            path = windows_path_to_target(folder)
+            if path is None or USERS_PREFIX + user in self._users:
+                continue
+            hive_file = f"{path}/NTUSER.DAT"
+            if not target.is_file(hive_file):
+                continue
+            try:
+                data = target.read_bytes(hive_file, HIVE_READ_LIMIT)
+            except TargetError as exc:
+                self.problems.append(ReadProblem(target.display_path(hive_file), f"could not read: {exc}"))
+                continue
+            self.offline.add_hive(USERS_PREFIX + user, data, target.display_path(hive_file))
+        self.problems.extend(self.offline.problems)
+        self.offline.problems = []
 
     def _open_in_hive(self, hive: str, subpath: str) -> RegKey | None:
+        if hive in self.offline.files:
+            return self.offline._open_in_hive(hive, subpath)
         if hive == MACHINE_SOFTWARE:
             root, base = self.winreg.HKEY_LOCAL_MACHINE, "SOFTWARE"
         elif hive == MACHINE_SYSTEM:
@@ -152,7 +200,18 @@ class WinregRegistry(Registry):
         return key
 
 
-def open_live_registry(winreg_module: Any = None) -> WinregRegistry:
+def open_live_registry(winreg_module: Any = None, target: Any = None) -> WinregRegistry:
     if winreg_module is None:
         import winreg as winreg_module  # Windows only
-    return WinregRegistry(winreg_module)
+    reg = WinregRegistry(winreg_module)
+    if target is not None:
+        reg.add_signed_out_users(target)
+    return reg
+
+
+def windows_path_to_target(path: str) -> str | None:
+    """C:\\Users\\ana -> /Users/ana (None for other drives and network paths)."""
+    p = path.strip().strip('"')
+    if len(p) >= 2 and p[1] == ":" and p[0].lower() == "c":
+        return "/" + p[2:].lstrip("\\/").replace("\\", "/")
+    return None
