@@ -238,6 +238,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
         ("Google Update", r'string:"C:\Users\ana\AppData\Local\Google\Update\GoogleUpdate.exe" /c'),
         ("syshelper", r"string:C:\Users\ana\AppData\Roaming\syshelper.exe"),
         ("tray", "string:powershell.exe -nop -w hidden -enc SQBFAFgA")])
+    hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Policies\Explorer\Run",
+                [("1", r"string:C:\Users\ana\Downloads\viewer\viewer.exe")])
     hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run",
                 [("tray", "hex:3:03,00,00,00,00,00,00,00,00,00,00,00")])
     hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\webcam"
@@ -283,7 +285,7 @@ def test_planted_registry_autostarts(planted: ScanResult) -> None:
 def test_planted_findings(planted: ScanResult) -> None:
     found = {rule: sorted(str(a.fields.get("name")) for a in items) for rule, items in findings(planted).items()}
     assert found["windows.autostart.from-temp-folder"] == ["WinUpdate"]
-    assert found["windows.autostart.from-odd-folder"] == ["AppInit_DLLs", "WinSvcHost", "agent.lnk", "syshelper"]
+    assert found["windows.autostart.from-odd-folder"] == ["1", "AppInit_DLLs", "WinSvcHost", "agent.lnk", "syshelper"]
     assert found["windows.masquerade.system-name-wrong-folder"] == ["WinSvcHost"]
     assert found["windows.autostart.hidden-script"] == ["tray"]
     assert found["windows.autostart.script-in-startup-folder"] == ["update.vbs"]

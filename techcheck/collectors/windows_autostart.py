@@ -24,7 +24,8 @@ from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 
 CURRENT_VERSION = "Microsoft\\Windows\\CurrentVersion"
-RUN_KEYS = ("Run", "RunOnce", "RunOnceEx")
+# Under ...\CurrentVersion; Policies\Explorer\Run is the Group Policy list of programs to start.
+RUN_KEYS = ("Run", "RunOnce", "RunOnceEx", "Policies\\Explorer\\Run")
 WINLOGON = "Microsoft\\Windows NT\\CurrentVersion\\Winlogon"
 IFEO = "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options"
 WINDOWS_NT_WINDOWS = "Microsoft\\Windows NT\\CurrentVersion\\Windows"
@@ -85,7 +86,7 @@ class WindowsRegistryAutostart(Collector):
                 yield make("autostart", Location(registry_key=k.path), mechanism="run_key",
                            name=v.name or "(default)", exe=command_exe(command, user), command=command,
                            user=user, scope=scope, enabled=v.name.lower() not in disabled,
-                           trigger="sign-in" if run == "Run" else "next sign-in (once)",
+                           trigger="next sign-in (once)" if run.startswith("RunOnce") else "sign-in",
                            description=f"{run} value")
 
     def _winlogon(self, reg: Registry, software: str, user: str, scope: str, ctx: Context) -> Iterator[Artifact]:
