@@ -242,6 +242,9 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
                 [("1", r"string:C:\Users\ana\Downloads\viewer\viewer.exe")])
     hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run",
                 [("tray", "hex:3:03,00,00,00,00,00,00,00,00,00,00,00")])
+    hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\StartupFolder",
+                [("agent.lnk", "hex:3:02,00,00,00,00,00,00,00,00,00,00,00"),
+                 ("update.vbs", "hex:3:03,00,00,00,00,00,00,00,00,00,00,00")])
     hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\webcam"
                       r"\NonPackaged\C:#Users#ana#AppData#Roaming#cam#cam.exe",
                 [("Value", "string:Allow"), ("LastUsedTimeStart", qword(filetime("2024-03-01T21:14:05"))),
@@ -324,6 +327,8 @@ def test_planted_programs_services_and_notes(planted: ScanResult) -> None:
         "CurrentControlSet\\Services\\sshd")
     startup = {a.fields["name"] for a in arts(planted, "autostart", mechanism="startup_folder")}
     assert startup == {"update.vbs", "broken.lnk", "agent.lnk"}  # desktop.ini is not a program
+    switched = {a.fields["name"]: a.fields["enabled"] for a in arts(planted, "autostart", mechanism="startup_folder")}
+    assert switched == {"update.vbs": False, "broken.lnk": True, "agent.lnk": True}  # Task Manager's switches
     agent = arts(planted, "autostart", name="agent.lnk")[0]
     assert (agent.fields["exe"], agent.fields["command"]) == ("C:\\Users\\Public\\agent.exe",
                                                               "C:\\Users\\Public\\agent.exe --silent")

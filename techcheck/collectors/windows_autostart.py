@@ -19,9 +19,9 @@ from techcheck.collectors.windows_registry import (
     value_noted,
     values_noted,
 )
-from techcheck.errors import TargetError
+from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
-from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
+from techcheck.target.registry import MACHINE_SOFTWARE, USERS_PREFIX, Registry, RegKey
 
 CURRENT_VERSION = "Microsoft\\Windows\\CurrentVersion"
 # Under ...\CurrentVersion; Policies\Explorer\Run is the Group Policy list of programs to start.
@@ -29,7 +29,7 @@ RUN_KEYS = ("Run", "RunOnce", "RunOnceEx", "Policies\\Explorer\\Run")
 WINLOGON = "Microsoft\\Windows NT\\CurrentVersion\\Winlogon"
 IFEO = "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options"
 WINDOWS_NT_WINDOWS = "Microsoft\\Windows NT\\CurrentVersion\\Windows"
-STARTUP_APPROVED = "Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run"
+STARTUP_APPROVED = "Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved"
 
 SHELL_LINK_CLSID = uuid.UUID("00021401-0000-0000-C000-000000000046").bytes_le
 MACHINE_STARTUP = "/ProgramData/Microsoft/Windows/Start Menu/Programs/StartUp"
@@ -45,9 +45,15 @@ def software_roots(reg: Registry) -> list[tuple[str, str, str]]:
     return roots
 
 
-def startup_disabled(reg: Registry, software: str, ctx: Context) -> set[str]:
-    """Run entries switched off in Task Manager (StartupApproved: first byte odd = disabled)."""
-    key = open_noted(reg, f"{software}\\{STARTUP_APPROVED}", ctx)
+def startup_disabled(reg: Registry, software: str, ctx: Context, which: str = "Run") -> set[str]:
+    """Entries switched off in Task Manager (StartupApproved\\<which>: first byte odd = disabled).
+
+    The switches for the 32-bit Run key live beside the 64-bit ones, under "Run32".
+    """
+    wow = "\\wow6432node"
+    if software.lower().endswith(wow):
+        software, which = software[: -len(wow)], which + "32"
+    key = open_noted(reg, f"{software}\\{STARTUP_APPROVED}\\{which}", ctx)
     off: set[str] = set()
     for v in values_noted(key, ctx) if key else []:
         if isinstance(v.data, bytes) and v.data and v.data[0] & 1:
@@ -170,7 +176,13 @@ class WindowsStartupFolders(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        try:
+            reg: Registry | None = target.registry()
+        except NotAvailable:
+            reg = None  # still list the files; only the Task Manager on/off switch is unknown
         for folder, user, scope in startup_folders(target):
+            software = MACHINE_SOFTWARE if scope == "system" else f"{USERS_PREFIX}{user}\\Software"
+            disabled = startup_disabled(reg, software, ctx, "StartupFolder") if reg else set()
             for path in list_dir_noted(target, ctx, folder):
                 name = posixpath.basename(path)
                 if name.lower() == "desktop.ini" or not target.is_file(path):
@@ -185,5 +197,6 @@ class WindowsStartupFolders(Collector):
                         exe, args = "", ""
                 command = " ".join(p for p in (f'"{exe}"' if " " in exe else exe, args) if p)
                 yield make("autostart", Location(path=shown), mechanism="startup_folder", name=name,
-                           exe=exe or None, command=command or shown, user=user, scope=scope, enabled=True,
+                           exe=exe or None, command=command or shown, user=user, scope=scope,
+                           enabled=name.lower() not in disabled,
                            trigger="sign-in", description="file in a Startup folder")
