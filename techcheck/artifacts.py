@@ -146,6 +146,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "allowed": _f("bool", "permission granted"),
         "status": _f("str", "allow, deny, prompt, ..."),
         "last_used": _f("time", "last used (ISO 8601)"),
+        "last_used_until": _f("time", "when that last use ended (ISO 8601)"),
         "source": _f("str", "tcc, consent_store, browser, profile, ..."),
         "user": _USER,
     }),

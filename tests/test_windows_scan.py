@@ -106,9 +106,9 @@ def test_remote_desktop_and_services_from_win7_system(clean: ScanResult) -> None
 
 def test_consent_store_entries(clean: ScanResult) -> None:
     zoom = "C:\\Users\\tony\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe"
-    used = {(a.fields["service"], a.fields["last_used"][:10])
+    used = {(a.fields["service"], a.fields["last_used"][:10], a.fields["last_used_until"][:10])
             for a in arts(clean, "permission", app=zoom, user="tony")}
-    assert used == {("camera", "2022-04-04"), ("microphone", "2022-04-04")}
+    assert used == {("camera", "2022-04-04", "2022-04-04"), ("microphone", "2022-04-04", "2022-04-04")}
     overall = {a.fields["service"]: a.fields["status"] for a in arts(clean, "permission", app="", user="tony")}
     assert overall["camera"] == "allow" and overall["microphone"] == "allow" and overall["location"] == "deny"
     vmware = arts(clean, "permission", service="microphone", user="tony",
@@ -305,8 +305,8 @@ def test_planted_findings(planted: ScanResult) -> None:
 def test_planted_settings_permissions_and_sessions(planted: ScanResult) -> None:
     assert [a.fields["enabled"] for a in arts(planted, "setting", name="location_services")] == [True]
     cam = arts(planted, "permission", app="C:\\Users\\ana\\AppData\\Roaming\\cam\\cam.exe")[0]
-    assert (cam.fields["service"], cam.fields["allowed"], cam.fields["last_used"]) == (
-        "camera", True, "2024-03-01T21:14:05+00:00")
+    assert (cam.fields["service"], cam.fields["allowed"], cam.fields["last_used"], cam.fields["last_used_until"]) == (
+        "camera", True, "2024-03-01T21:14:05+00:00", "2024-03-01T21:44:05+00:00")
     sessions = sorted((a.fields["time"], a.fields["description"]) for a in arts(planted, "file"))
     assert sessions == [
         ("2024-03-01T21:14:05", "Incoming remote session (TeamViewer) on 2024-03-01T21:14:05: from TeamViewer ID "

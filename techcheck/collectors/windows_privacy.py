@@ -43,7 +43,8 @@ def _grant(key: RegKey, service: str, app: str, user: str, ctx: Context) -> Arti
     text = status.text() if status is not None else ""
     return make("permission", Location(registry_key=key.path), service=service, app=app,
                 allowed=text.lower() == "allow" if text else None, status=text.lower() or None,
-                last_used=start, source="consent_store", user=user)
+                last_used=start, last_used_until=_time(key, "LastUsedTimeStop", ctx), source="consent_store",
+                user=user)
 
 
 def consent_store(reg: Registry, software: str, user: str, ctx: Context) -> Iterator[Artifact]:
