@@ -150,6 +150,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "allowed": _f("bool", "permission granted"),
         "status": _f("str", "allow, deny, prompt, ..."),
         "last_used": _f("time", "last used (ISO 8601)"),
+        "last_used_until": _f("time", "when that last use ended (ISO 8601)"),
         "source": _f("str", "tcc, consent_store, browser, profile, ..."),
         "modified": _f("time", "when the permission was last changed (ISO 8601)"),
         "app_hidden": _f("bool", "the app holding it hides from the Dock / programs list"),
@@ -189,6 +190,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "sha256": _f("str", "SHA-256"),
         "description": _f("str", "what the file is"),
         "user": _USER,
+        "time": _f("time", "when, for a dated record inside the file such as a logged session (ISO 8601)"),
     }),
     KindSpec("ssh_key", "a key that lets someone sign in to this computer over SSH", {
         "user": _USER,

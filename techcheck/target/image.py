@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from techcheck.errors import TargetError
+from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import OsName
 from techcheck.target.filesystem import FilesystemTarget
+from techcheck.target.registry import HiveRegistry, Registry, open_hive_registry
 
 
 def detect_os(root: str) -> OsName:
@@ -38,6 +39,16 @@ def detect_os(root: str) -> OsName:
 @dataclass
 class ImageTarget(FilesystemTarget):
     """Processes, sockets and sessions are not available: those checks are reported as skipped."""
+
+    _registry: HiveRegistry | None = field(default=None, init=False, repr=False)
+
+    def registry(self) -> Registry:
+        """The image's registry from its hive files, read once and shared by the collectors."""
+        if self.os != "windows":
+            raise NotAvailable("this system has no Windows registry")
+        if self._registry is None:
+            self._registry = open_hive_registry(self)
+        return self._registry
 
     def hostname(self) -> str:
         if self.os == "linux":

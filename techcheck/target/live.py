@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psutil
 
@@ -27,6 +27,8 @@ def current_os() -> OsName:
 @dataclass
 class LiveTarget(FilesystemTarget):
     """Files from the real root; processes, sockets and sessions from psutil (read-only calls)."""
+
+    _registry: Registry | None = field(default=None, init=False, repr=False)
 
     def processes(self) -> list[ProcessInfo]:
         procs: dict[int, ProcessInfo] = {}
@@ -75,9 +77,11 @@ class LiveTarget(FilesystemTarget):
     def registry(self) -> Registry:
         if self.os != "windows":
             raise NotAvailable("this system has no Windows registry")
-        from techcheck.target.winreg_live import open_live_registry  # imported only on Windows
+        if self._registry is None:  # opened once per scan, shared by the collectors
+            from techcheck.target.winreg_live import open_live_registry  # imported only on Windows
 
-        return open_live_registry()
+            self._registry = open_live_registry(target=self)  # signed-out users: NTUSER.DAT from disk
+        return self._registry
 
     def hostname(self) -> str:
         return socket.gethostname()

@@ -1,13 +1,368 @@
-"""The Windows registry interface. Backends: offline hive files (regipy) and live winreg."""
+"""The Windows registry interface. Backends: offline hive files (regipy) and live winreg.
+
+Keys are named by full paths with a hive prefix, as people see them in reports:
+
+    HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run
+    HKLM\\SYSTEM\\CurrentControlSet\\Services\\sshd      (CurrentControlSet = the control set in use)
+    HKU\\ana\\Software\\Microsoft\\Windows\\CurrentVersion\\Run   (ana's NTUSER.DAT)
+
+Lookups are case-insensitive, as on Windows. Every backend reads only; nothing is ever written.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import logging
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from techcheck.errors import TargetError
+from techcheck.target.base import ReadProblem
+
+ValueData = str | int | bytes | list[str] | None
+
+MACHINE_SOFTWARE = "HKLM\\SOFTWARE"
+MACHINE_SYSTEM = "HKLM\\SYSTEM"
+USERS_PREFIX = "HKU\\"
+HIVE_READ_LIMIT = 512 * 1024 * 1024  # real SOFTWARE hives reach a few hundred MiB
+
+# Registry value type numbers (winnt.h) and their names.
+VALUE_TYPES = {
+    0: "REG_NONE", 1: "REG_SZ", 2: "REG_EXPAND_SZ", 3: "REG_BINARY", 4: "REG_DWORD",
+    5: "REG_DWORD_BIG_ENDIAN", 6: "REG_LINK", 7: "REG_MULTI_SZ", 8: "REG_RESOURCE_LIST",
+    11: "REG_QWORD",
+}
+
+
+class RegistryError(TargetError):
+    """A key or value could not be read (a damaged hive, access denied)."""
+
+
+@dataclass(frozen=True)
+class RegValue:
+    name: str  # "" for the default value
+    type: str  # REG_SZ, REG_DWORD, ...
+    data: ValueData
+
+    def text(self) -> str:
+        """The value as text: strings as-is, numbers in decimal, lists joined by spaces."""
+        if self.data is None:
+            return ""
+        if isinstance(self.data, str):
+            return self.data.rstrip("\x00")
+        if isinstance(self.data, list):
+            return " ".join(self.data)
+        if isinstance(self.data, bytes):
+            return decode_registry_string(self.data)
+        return str(self.data)
+
+    def number(self) -> int | None:
+        if isinstance(self.data, int):
+            return self.data
+        if isinstance(self.data, str) and self.data.strip().lstrip("-").isdigit():
+            return int(self.data.strip())
+        return None
+
+
+class RegKey(ABC):
+    """One registry key: its name, full path, last-write time, values and subkeys."""
+
+    path: str  # full path with hive prefix
+    name: str
+
+    @property
+    @abstractmethod
+    def last_write(self) -> dt.datetime | None:
+        """When the key was last changed (UTC), when known."""
+
+    @abstractmethod
+    def subkey_names(self) -> list[str]:
+        """Names of the subkeys. Raises RegistryError when they cannot be read."""
+
+    @abstractmethod
+    def values(self) -> list[RegValue]:
+        """All values. Raises RegistryError when they cannot be read."""
+
+    @abstractmethod
+    def subkey(self, name: str) -> RegKey | None:
+        """A direct subkey by name (case-insensitive), or None."""
+
+    def value(self, name: str) -> RegValue | None:
+        wanted = name.lower()
+        for v in self.values():
+            if v.name.lower() == wanted:
+                return v
+        return None
+
+    def subkeys(self) -> Iterator[RegKey]:
+        for name in self.subkey_names():
+            key = self.subkey(name)
+            if key is not None:
+                yield key
 
 
 class Registry(ABC):
     """Read-only access to a Windows registry. The Windows collectors build on this."""
 
+    problems: list[ReadProblem]
+
     @abstractmethod
-    def close(self) -> None:
+    def hives(self) -> list[str]:
+        """Hive names that could be opened: HKLM\\SOFTWARE, HKLM\\SYSTEM, HKU\\<user> ..."""
+
+    @abstractmethod
+    def _open_in_hive(self, hive: str, subpath: str) -> RegKey | None:
+        """A key inside one hive; subpath has no leading backslash ('' = the hive's root)."""
+
+    def user_hives(self) -> list[str]:
+        return [h for h in self.hives() if h.startswith(USERS_PREFIX)]
+
+    @staticmethod
+    def user_of(hive: str) -> str:
+        return hive[len(USERS_PREFIX):] if hive.startswith(USERS_PREFIX) else ""
+
+    def open_key(self, path: str) -> RegKey | None:
+        """The key at a full path (see the module doc), or None when it does not exist."""
+        norm = path.replace("/", "\\").strip("\\")
+        low = norm.lower()
+        for hive in sorted(self.hives(), key=len, reverse=True):
+            h = hive.lower()
+            if low == h or low.startswith(h + "\\"):
+                return self._open_in_hive(hive, norm[len(hive):].strip("\\"))
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook; hive bytes need no closing
         """Release any open hive files."""
+
+
+def decode_registry_string(data: bytes) -> str:
+    """A REG_SZ stored as raw bytes: UTF-16-LE up to the first NUL (ASCII as a fallback)."""
+    if len(data) >= 2 and data[1:2] == b"\x00":
+        text = data.decode("utf-16-le", errors="replace")
+    else:
+        text = data.decode("latin-1")
+    return text.split("\x00", 1)[0]
+
+
+def filetime_to_datetime(value: int | None) -> dt.datetime | None:
+    """A Windows FILETIME (100 ns since 1601-01-01 UTC) as a UTC datetime; None for 0 or nonsense."""
+    if not value or value <= 0:
+        return None
+    try:
+        return dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=value // 10)
+    except OverflowError:
+        return None
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+# --- offline hive files (regipy) ------------------------------------------------------------
+
+# regipy logs every value it cannot decode as text; those are normal in real hives.
+logging.getLogger("regipy").setLevel(logging.ERROR)
+
+
+class _HiveStream(io.BytesIO):
+    """The hive's bytes. A value stored inside its own record has a size with the top bit set;
+    regipy still asks to read that many bytes, which copied the rest of the hive for every such
+    value (seconds per SYSTEM hive). Such reads get 4 bytes: the data itself is taken from the record."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is not None and size >= 0x80000000:
+            size = 4
+        return super().read(size)
+
+
+def parse_hive(data: bytes) -> Any:
+    """Open a hive from its bytes (regipy's own constructor wants a file path on the host)."""
+    from regipy.registry import NKRecord, RegistryHive
+    from regipy.structs import REGF_HEADER
+    from regipy.utils import boomerang_stream
+
+    if data[:4] != b"regf":
+        raise RegistryError("not a registry hive file (no 'regf' signature)")
+    hive = RegistryHive.__new__(RegistryHive)
+    hive.partial_hive_path = None
+    hive.hive_type = None
+    hive._stream = _HiveStream(data)
+    try:
+        with boomerang_stream(hive._stream) as s:
+            hive.header = REGF_HEADER.parse_stream(s)
+            root_cell = next(hive.get_hbin_at_offset().iter_cells(s))
+            hive.root = NKRecord(root_cell, s)
+    except Exception as exc:  # noqa: BLE001 - any parse error in a damaged hive is reported, not raised
+        raise RegistryError(f"damaged registry hive: {type(exc).__name__}: {exc}") from exc
+    hive.name = getattr(hive.header, "file_name", "")
+    return hive
+
+
+def _reg_type_name(raw: Any) -> str:
+    name = str(raw)
+    return {"REG_EXPAND": "REG_EXPAND_SZ"}.get(name, name)
+
+
+class HiveKey(RegKey):
+    def __init__(self, nk: Any, path: str) -> None:
+        self._nk = nk
+        self.path = path
+        self.name = nk.name
+
+    @property
+    def last_write(self) -> dt.datetime | None:
+        try:
+            return filetime_to_datetime(int(self._nk.header.last_modified))
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _children(self) -> list[Any]:
+        try:
+            return list(self._nk.iter_subkeys() or [])
+        except Exception as exc:  # noqa: BLE001 - damaged hive
+            raise RegistryError(f"could not read the subkeys of {self.path}: {exc}") from exc
+
+    def subkey_names(self) -> list[str]:
+        return [c.name for c in self._children()]
+
+    def subkey(self, name: str) -> HiveKey | None:
+        wanted = name.lower()
+        for child in self._children():
+            if child.name.lower() == wanted:
+                return HiveKey(child, f"{self.path}\\{child.name}")
+        return None
+
+    def subkeys(self) -> Iterator[RegKey]:
+        for child in self._children():
+            yield HiveKey(child, f"{self.path}\\{child.name}")
+
+    def values(self) -> list[RegValue]:
+        out: list[RegValue] = []
+        try:
+            for v in self._nk.iter_values(as_json=False, trim_values=False) or []:
+                name = "" if v.name == "(default)" else v.name
+                data = v.value
+                if isinstance(data, dt.datetime):
+                    data = data.isoformat()
+                elif data is not None and not isinstance(data, (str, int, bytes, list)):
+                    data = str(data)
+                out.append(RegValue(name, _reg_type_name(v.value_type), data))
+        except Exception as exc:  # noqa: BLE001 - damaged hive
+            raise RegistryError(f"could not read the values of {self.path}: {exc}") from exc
+        return out
+
+
+@dataclass
+class HiveFile:
+    name: str  # HKLM\SOFTWARE ...
+    path: str  # where the file is, as shown to people
+    hive: Any
+    prefix_to_drop: str = ""  # "software\\" for a saved HKCU\Software subtree
+    control_set: str = ""  # for SYSTEM: "ControlSet001" ...
+
+
+@dataclass
+class HiveRegistry(Registry):
+    """A registry made of hive files (from a disk image). Hives that could not be read are problems."""
+
+    files: dict[str, HiveFile] = field(default_factory=dict)
+    problems: list[ReadProblem] = field(default_factory=list)
+
+    def add_hive(self, name: str, data: bytes, shown_path: str) -> None:
+        try:
+            hive = parse_hive(data)
+            root_name = str(hive.root.name)
+        except RegistryError as exc:
+            self.problems.append(ReadProblem(shown_path, str(exc)))
+            return
+        entry = HiveFile(name, shown_path, hive)
+        # A saved HKCU\Software subtree has root "Software": its paths lack the leading Software\.
+        if name.startswith(USERS_PREFIX) and root_name.lower() == "software":
+            entry.prefix_to_drop = "software\\"
+        if name == MACHINE_SYSTEM:
+            entry.control_set = self._current_control_set(entry, shown_path)
+        self.files[name] = entry
+
+    def _current_control_set(self, entry: HiveFile, shown_path: str) -> str:
+        root = HiveKey(entry.hive.root, entry.name)
+        try:
+            select = root.subkey("Select")
+            current = select.value("Current") if select else None
+            number = current.number() if current else None
+        except RegistryError as exc:
+            self.problems.append(ReadProblem(shown_path, str(exc)))
+            number = None
+        if number:
+            return f"ControlSet{number:03d}"
+        self.problems.append(ReadProblem(shown_path, "no Select\\Current value; using ControlSet001"))
+        return "ControlSet001"
+
+    def hives(self) -> list[str]:
+        return sorted(self.files)
+
+    def hive_path(self, hive: str) -> str:
+        return self.files[hive].path if hive in self.files else ""
+
+    def _open_in_hive(self, hive: str, subpath: str) -> RegKey | None:
+        entry = self.files[hive]
+        parts = [p for p in subpath.split("\\") if p]
+        if entry.prefix_to_drop and parts:
+            if parts[0].lower() != "software":
+                return None
+            parts = parts[1:]
+        if entry.control_set and parts and parts[0].lower() == "currentcontrolset":
+            parts[0] = entry.control_set
+        key: RegKey | None = HiveKey(entry.hive.root, hive)
+        for part in parts:
+            assert key is not None
+            key = key.subkey(part)
+            if key is None:
+                return None
+        if key is not None:  # shown with the path asked for (CurrentControlSet, Software\ kept)
+            key.path = "\\".join([hive, *[p for p in subpath.split("\\") if p]])
+        return key
+
+
+def open_hive_registry(target: Any) -> HiveRegistry:
+    """The registry of a Windows disk image, read through the Target API (never from the host).
+
+    HKLM\\SOFTWARE and HKLM\\SYSTEM from Windows/System32/config; HKU\\<user> from each
+    Users/<user>/NTUSER.DAT. Unreadable or damaged hives are listed in `problems`.
+    """
+    reg = HiveRegistry()
+    hive_limit = HIVE_READ_LIMIT
+    for name, path in ((MACHINE_SOFTWARE, "/Windows/System32/config/SOFTWARE"),
+                       (MACHINE_SYSTEM, "/Windows/System32/config/SYSTEM")):
+        if not target.exists(path):
+            reg.problems.append(ReadProblem(target.display_path(path), "registry hive file not found"))
+            continue
+        try:
+            data = target.read_bytes(path, hive_limit)
+        except TargetError as exc:
+            reg.problems.append(ReadProblem(target.display_path(path), f"could not read: {exc}"))
+            continue
+        reg.add_hive(name, data, target.display_path(path))
+    try:
+        users = target.list_dir("/Users")
+    except TargetError:
+        users = []
+    for entry in users:
+        if not entry.is_dir or entry.is_symlink:
+            continue
+        found = target.glob(f"/Users/{_glob_escape(entry.name)}/NTUSER.DAT")
+        if not found:
+            continue
+        try:
+            data = target.read_bytes(found[0], hive_limit)
+        except TargetError as exc:
+            reg.problems.append(ReadProblem(target.display_path(found[0]), f"could not read: {exc}"))
+            continue
+        reg.add_hive(USERS_PREFIX + entry.name, data, target.display_path(found[0]))
+    return reg
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
