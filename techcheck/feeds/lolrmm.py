@@ -53,7 +53,7 @@ def read_lolrmm(paths: Iterable[Path]) -> FeedResult:
         if not isinstance(data, dict) or not isinstance(data.get("Name"), str) or not data["Name"].strip():
             raise FeedError(file, "expected a LOLRMM tool: a mapping with 'Name', 'Details' and 'Artifacts'",
                             loaded.line(()))
-        for key in ("Details", "Artifacts"):
+        for key in ("Details", "Artifacts", "ForensicArtifacts"):
             if data.get(key) is not None and not isinstance(data[key], dict):
                 raise FeedError(file, f"{key!r} must be a mapping", loaded.line((key,)), data["Name"])
         products.append(_tool(data, file))
@@ -73,7 +73,7 @@ def _texts(value: Any) -> list[str]:
 def _tool(data: dict[str, Any], file: str) -> FeedProduct:
     name = data["Name"].strip()
     details = data.get("Details") or {}
-    artifacts = data.get("Artifacts") or {}
+    artifacts = data.get("Artifacts") or data.get("ForensicArtifacts") or {}  # both names occur
     product = FeedProduct(name, "lolrmm", "review", "remote_access", [FEED_URL])
     website = details.get("Website")
     if isinstance(website, str) and website.startswith("http"):
