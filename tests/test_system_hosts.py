@@ -1,0 +1,43 @@
+"""The hosts-file collector: parsing, and reading it from Linux, macOS and Windows disk copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from techcheck.collectors.base import Context
+from techcheck.collectors.system_hosts import HostsFile, parse_hosts
+from techcheck.target import open_image
+from tests.conftest import write
+
+
+def test_parse_hosts() -> None:
+    text = "# comment\n127.0.0.1\tlocalhost  ip6-localhost # end\n\n203.0.113.5 Panel.Example.COM.\nbroken\n"
+    assert parse_hosts(text) == [("127.0.0.1", "localhost"), ("127.0.0.1", "ip6-localhost"),
+                                 ("203.0.113.5", "panel.example.com")]
+
+
+def test_collects_from_each_system(tmp_path: Path) -> None:
+    layouts = {
+        "linux": ("etc/hosts", ["usr/bin", "home"]),
+        "macos": ("private/etc/hosts", ["System", "Library", "Applications"]),
+        "windows": ("Windows/System32/drivers/etc/hosts", ["Users"]),
+    }
+    for os_name, (rel, dirs) in layouts.items():
+        root = tmp_path / os_name
+        for d in dirs:
+            (root / d).mkdir(parents=True)
+        write(root, rel, "203.0.113.5 sync.example.net\n")
+        target = open_image(str(root), os_name)  # type: ignore[arg-type]
+        ctx = Context()
+        arts = list(HostsFile().collect(target, ctx))
+        assert [(a.get("hostname"), a.get("address")) for a in arts] == [("sync.example.net", "203.0.113.5")]
+        assert not ctx.notes
+
+
+def test_unreadable_hosts_file_is_noted(tmp_path: Path) -> None:
+    root = tmp_path / "img"
+    (root / "usr").mkdir(parents=True)
+    (root / "etc/hosts").mkdir(parents=True)  # a folder where the file should be: cannot be read
+    ctx = Context()
+    assert list(HostsFile().collect(open_image(str(root), "linux"), ctx)) == []
+    assert ctx.notes and "hosts" in ctx.notes[0].path
