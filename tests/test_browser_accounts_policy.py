@@ -16,6 +16,7 @@ from techcheck.collectors.browsers_policy import (
 )
 from tests.browser_fixtures import linux_image, run_collector, write_json
 from tests.conftest import realdata, write
+from tests.winsupport import hivex_plant, put_hive
 
 
 def _account_info(*emails: str) -> dict[str, object]:
@@ -132,12 +133,33 @@ def test_macos_managed_preferences(tmp_path: Path) -> None:
         ("browser_policy_proxy", "ana", "edge: 1.2.3.4:80")]
 
 
-def test_windows_reads_files_and_notes_the_registry_part(tmp_path: Path) -> None:
+def test_windows_reads_policy_files_and_registry(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    (root / "Windows/System32").mkdir(parents=True)
+    write_json(root / "Program Files/Mozilla Firefox/distribution/policies.json",
+               {"policies": {"ExtensionSettings": {"spy@x": {"installation_mode": "force_installed"}}}})
+    # Real hives (copies) with policy values written by hivexsh, as Group Policy would store them.
+    user_hive = put_hive(root / "Users/ana/NTUSER.DAT", "nfury")
+    hivex_plant(user_hive, r"Software\Policies\Google\Chrome\ExtensionInstallForcelist",
+                [("1", "string:abcdefghijklmnopabcdefghijklmnop;https://clients2.google.com/service/update2/crx")])
+    hivex_plant(user_hive, r"Software\Policies\Microsoft\Edge",
+                [("ProxySettings", 'string:{"ProxyMode": "fixed_servers", "ProxyServer": "10.9.8.7:3128"}')])
+    arts, ctx = run_collector(BrowserPolicies(), root)
+    found = sorted((a.kind, a.get("browser") or a.get("detail"), a.get("extension_id"), a.get("user")) for a in arts)
+    assert found == [
+        ("browser_extension", "chrome", "abcdefghijklmnopabcdefghijklmnop", "ana"),
+        ("browser_extension", "firefox", "spy@x", ""),
+        ("setting", "edge: 10.9.8.7:3128", None, "ana"),
+    ]
+    chrome = next(a for a in arts if a.get("browser") == "chrome")
+    assert chrome.location.registry_key == r"HKU\ana\Software\Policies\Google\Chrome"
+
+
+def test_windows_without_hives_still_reads_policy_files(tmp_path: Path) -> None:
     root = tmp_path / "c"
     (root / "Windows/System32").mkdir(parents=True)
     (root / "Users").mkdir()
     write_json(root / "Program Files/Mozilla Firefox/distribution/policies.json",
                {"policies": {"ExtensionSettings": {"spy@x": {"installation_mode": "force_installed"}}}})
-    arts, ctx = run_collector(BrowserPolicies(), root)
+    arts, _ = run_collector(BrowserPolicies(), root)
     assert [(a.get("browser"), a.get("extension_id")) for a in arts] == [("firefox", "spy@x")]
-    assert any("registry" in n.message and "skipped" in n.message for n in ctx.notes)

@@ -3,11 +3,13 @@
 Policies are how schools and employers manage browsers. Someone with control of the computer can
 use the same switches to push a watching add-on that the user cannot remove, or to route all web
 traffic through a server they choose. Files are read on every system; on Windows the policies in
-the registry are read once the registry interface is available (otherwise that part is noted).
+the registry are read too (machine-wide and for each user).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,8 +19,10 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.browser_profiles import read_json_noted
 from techcheck.collectors.common import load_plist
+from techcheck.collectors.windows_registry import subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
+from techcheck.target.registry import RegistryError, RegKey
 
 # Chrome-family managed policy folders on Linux (every *.json inside is read).
 LINUX_CHROMIUM_POLICY_DIRS: dict[str, tuple[str, ...]] = {
@@ -42,6 +46,14 @@ FIREFOX_POLICY_FILES: dict[str, tuple[str, ...]] = {
     "macos": ("/Applications/Firefox.app/Contents/Resources/distribution/policies.json",),
     "windows": ("/Program Files/Mozilla Firefox/distribution/policies.json",
                 "/Program Files (x86)/Mozilla Firefox/distribution/policies.json"),
+}
+# Policy keys under HKLM\\SOFTWARE\\Policies (and each user's Software\\Policies) on Windows.
+WINDOWS_POLICY_KEYS: dict[str, str] = {
+    "Google\\Chrome": "chrome",
+    "Chromium": "chromium",
+    "Microsoft\\Edge": "edge",
+    "BraveSoftware\\Brave": "brave",
+    "Mozilla\\Firefox": "firefox",
 }
 # Proxy modes that do not send traffic to a server someone chose.
 _NO_PROXY_MODES = {"", "direct", "none", "system", "auto_detect", "autodetect"}
@@ -130,7 +142,8 @@ class PolicySource:
     browser: str
     path: str
     policy: Mapping[str, Any]
-    user: str = ""  # set for per-user managed preferences on macOS
+    user: str = ""  # set for per-user managed preferences on macOS and per-user registry policies
+    in_registry: bool = False  # path is a registry key, not a file
 
 
 class BrowserPolicies(Collector):
@@ -142,7 +155,8 @@ class BrowserPolicies(Collector):
         for source in self._sources(target, ctx):
             yield from self._artifacts(target, source)
         if target.os == "windows":
-            self._windows_registry(target, ctx)
+            for source in self._windows_registry(target, ctx):
+                yield from self._artifacts(target, source)
 
     def _sources(self, target: Target, ctx: Context) -> Iterator[PolicySource]:
         if target.os == "linux":
@@ -189,7 +203,8 @@ class BrowserPolicies(Collector):
 
     @staticmethod
     def _artifacts(target: Target, source: PolicySource) -> Iterator[Artifact]:
-        where = Location(path=target.display_path(source.path))
+        where = (Location(registry_key=source.path) if source.in_registry
+                 else Location(path=target.display_path(source.path)))
         if source.browser == "firefox":
             forced, proxy = firefox_forced_extensions(source.policy), firefox_proxy(source.policy)
         else:
@@ -204,13 +219,43 @@ class BrowserPolicies(Collector):
                        value=proxy.mode, detail=f"{source.browser}: {proxy.detail}".rstrip(": "), user=source.user)
 
     @staticmethod
-    def _windows_registry(target: Target, ctx: Context) -> None:
-        """HKLM\\SOFTWARE\\Policies\\<vendor>\\<browser>: read once the registry interface exists."""
+    def _windows_registry(target: Target, ctx: Context) -> Iterator[PolicySource]:
+        """HKLM\\SOFTWARE\\Policies\\<vendor>\\<browser>, and the same under each user's hive."""
         try:
-            target.registry()
+            reg = target.registry()
         except NotAvailable as exc:
             ctx.note("HKLM\\SOFTWARE\\Policies", f"browser policies in the Windows registry were skipped: {exc}")
             return
-        # The registry interface has no reading methods yet; say so instead of staying silent.
-        ctx.note("HKLM\\SOFTWARE\\Policies",
-                 "browser policies in the Windows registry are not read by this version; only policy files were")
+        roots = [("HKLM\\SOFTWARE\\Policies", "")]
+        roots += [(f"{hive}\\Software\\Policies", reg.user_of(hive)) for hive in reg.user_hives()]
+        for root, user in roots:
+            for rel, browser in WINDOWS_POLICY_KEYS.items():
+                try:
+                    key = reg.open_key(f"{root}\\{rel}")
+                    policy = registry_policy(key, ctx) if key is not None else None
+                except RegistryError as exc:
+                    ctx.note(f"{root}\\{rel}", str(exc))
+                    continue
+                if policy:
+                    yield PolicySource(browser, f"{root}\\{rel}", policy, user, in_registry=True)
+
+
+def registry_policy(key: RegKey, ctx: Context, depth: int = 0) -> dict[str, Any]:
+    """A policy key as the mapping the JSON policy files give: values by name, subkeys nested.
+
+    Lists are stored as numbered values ("1", "2", ...) and dictionaries such as ProxySettings or
+    ExtensionSettings as JSON text; both are turned back into what the browser reads.
+    """
+    policy: dict[str, Any] = {}
+    for value in values_noted(key, ctx):
+        data: Any = value.text() if value.type in ("REG_SZ", "REG_EXPAND_SZ") else value.data
+        if isinstance(data, str) and data.lstrip().startswith("{"):
+            with contextlib.suppress(ValueError):  # not JSON after all: keep the text
+                data = json.loads(data)
+        policy[value.name] = data
+    if depth < 4:
+        for sub in subkeys_noted(key, ctx):
+            policy[sub.name] = registry_policy(sub, ctx, depth + 1)
+    if policy and all(k.isdigit() for k in policy):
+        return {"_list": [policy[k] for k in sorted(policy, key=int)]}
+    return {k: (v["_list"] if isinstance(v, dict) and set(v) == {"_list"} else v) for k, v in policy.items()}
