@@ -102,7 +102,8 @@ def _field_value(value: Any, lang: str) -> str:
 def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     fields = item["fields"]
     order = SUMMARY_FIELDS.get(item["kind"], ())
-    names = [n for n in order if n in fields] or sorted(fields)[:5]
+    present = [n for n in fields if fields[n] not in ("", None, [])]  # empty fields say nothing
+    names = [n for n in order if n in present] or sorted(present)[:5]
     parts = [f"{n}={_field_value(fields[n], lang)}" for n in names]
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
