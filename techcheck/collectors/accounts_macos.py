@@ -15,7 +15,7 @@ from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
-from techcheck.collectors.common import load_plist
+from techcheck.collectors.common import plist_or_none
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -40,7 +40,7 @@ def _first(record: Mapping[str, Any], key: str) -> Any:
 
 
 def parse_user_plist(data: bytes) -> MacUser | None:
-    record = load_plist(data)
+    record = plist_or_none(data)
     if not isinstance(record, dict) or not isinstance(_first(record, "name"), str):
         return None
     uid_text = _first(record, "uid")
@@ -51,7 +51,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
     created = None
     policy = _first(record, "accountPolicyData")
     if isinstance(policy, bytes):
-        policy_data = load_plist(policy)
+        policy_data = plist_or_none(policy)
         if isinstance(policy_data, dict) and isinstance(policy_data.get("creationTime"), (int, float)):
             created = float(policy_data["creationTime"])
     return MacUser(
@@ -62,7 +62,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
 
 
 def parse_admin_members(data: bytes) -> set[str]:
-    record = load_plist(data)
+    record = plist_or_none(data)
     if not isinstance(record, dict):
         return set()
     members = record.get("users") or record.get("GroupMembership") or []

@@ -18,7 +18,7 @@ from typing import Any
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.browser_profiles import read_json_noted
-from techcheck.collectors.common import load_plist
+from techcheck.collectors.common import plist_or_none
 from techcheck.collectors.windows_registry import subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
@@ -188,7 +188,7 @@ class BrowserPolicies(Collector):
             if not target.is_file(path):
                 continue
             try:
-                data = load_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
+                data = plist_or_none(target.read_bytes(path, limit=4 * 1024 * 1024))
             except TargetError as exc:
                 ctx.note(target.display_path(path), f"could not read: {exc}")
                 continue

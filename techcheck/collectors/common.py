@@ -45,13 +45,33 @@ def user_homes(target: Target) -> list[UserHome]:
     return sorted(homes.values(), key=lambda h: h.home)
 
 
-def load_plist(data: bytes) -> Any:
-    """A property list (XML or binary) from untrusted bytes; None when it is not a valid one.
+class PlistError(ValueError):
+    """A property list could not be decoded."""
 
-    plistlib raises many kinds of error on bad input (ExpatError, ValueError, struct errors,
-    recursion...), so any failure counts as "not a valid property list".
+
+def load_plist(data: bytes) -> Any:
+    """Decode an XML or binary property list from untrusted bytes; PlistError when it is not one.
+
+    Tolerates the quirks real files have: a byte-order mark or blank lines before `<?xml`
+    (which plistlib rejects), and old DTD headers (plistlib ignores the DTD anyway).
     """
+    if data.startswith(b"bplist"):
+        fmt, what = plistlib.FMT_BINARY, "binary"
+        text = data
+    else:
+        fmt, what = plistlib.FMT_XML, "XML"
+        text = (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).lstrip(b" \t\r\n")
+        if not text.startswith((b"<?xml", b"<!DOCTYPE", b"<plist")):
+            raise PlistError("not a property list (neither XML nor binary)")
     try:
-        return plistlib.loads(data)
-    except Exception:  # noqa: BLE001 - hostile input must never stop a check
+        return plistlib.loads(text, fmt=fmt)
+    except Exception as exc:  # noqa: BLE001 - plistlib raises many kinds of error on hostile input
+        raise PlistError(f"broken {what} property list: {exc or type(exc).__name__}") from exc
+
+
+def plist_or_none(data: bytes) -> Any:
+    """A property list, or None when the bytes are not a valid one."""
+    try:
+        return load_plist(data)
+    except PlistError:
         return None

@@ -5,45 +5,17 @@ No collector lives here; the parsers are pure functions on bytes so tests can fe
 
 from __future__ import annotations
 
-import plistlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
-from xml.parsers.expat import ExpatError
 
 from techcheck.collectors.base import Context
+from techcheck.collectors.common import PlistError, load_plist
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
 # Apple's "Cocoa" time counts seconds from 2001-01-01 UTC.
 COCOA_EPOCH = 978307200
-
-
-class PlistError(ValueError):
-    """A property list could not be decoded."""
-
-
-def load_plist(data: bytes) -> Any:
-    """Decode an XML or binary property list.
-
-    Tolerates the quirks real files have: a byte-order mark or blank lines before `<?xml`
-    (which plistlib rejects), and old DTD headers (plistlib ignores the DTD anyway).
-    """
-    if data.startswith(b"bplist"):
-        try:
-            return plistlib.loads(data, fmt=plistlib.FMT_BINARY)
-        except (plistlib.InvalidFileException, ValueError, TypeError, IndexError, KeyError,
-                OverflowError, RecursionError) as exc:
-            raise PlistError(f"broken binary property list: {exc or type(exc).__name__}") from exc
-    text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    text = text.lstrip(b" \t\r\n")
-    if not text.startswith((b"<?xml", b"<!DOCTYPE", b"<plist")):
-        raise PlistError("not a property list (neither XML nor binary)")
-    try:
-        return plistlib.loads(text, fmt=plistlib.FMT_XML)
-    except (plistlib.InvalidFileException, ExpatError, ValueError, TypeError, KeyError, AttributeError,
-            RecursionError) as exc:
-        raise PlistError(f"broken XML property list: {exc or type(exc).__name__}") from exc
 
 
 T = TypeVar("T")
