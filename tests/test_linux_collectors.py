@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 from techcheck.artifacts import Artifact
@@ -26,6 +28,7 @@ from techcheck.collectors.linux_xdg import LinuxXdgAutostart, parse_desktop
 from techcheck.target import open_image
 from tests.conftest import realdata, write
 
+DATA = Path(__file__).parent / "data"
 PASSWD = "root:x:0:0:root:/root:/bin/bash\nana:x:1000:1000::/home/ana:/bin/bash\n"
 
 
@@ -363,3 +366,28 @@ def test_anacrontab_and_kde_scripts(tmp_path: Path) -> None:
     arts, _ = run(LinuxXdgAutostart, root)
     assert [(a.get("name"), a.get("exe"), a.get("trigger")) for a in arts] == [
         ("sync.sh", "/home/ana/.config/autostart-scripts/sync.sh", "KDE sign-in script")]
+
+
+def test_rpm_database(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    (root / "var/lib/rpm").mkdir(parents=True)
+    shutil.copyfile(DATA / "rpmdb.sqlite", root / "var/lib/rpm/rpmdb.sqlite")
+    arts, ctx = run(LinuxPackages, root)
+    assert [(a.get("package"), a.get("version"), a.get("publisher"), a.get("source")) for a in arts] == [
+        ("x11vnc", "0.9.16-9.fc39", "Fedora Project", "rpm"), ("bash", "5.2.26-1.fc39", "Fedora Project", "rpm")]
+    assert all(str(a.get("installed")).startswith("20") for a in arts) and ctx.notes == []
+
+
+def test_rpm_database_with_a_broken_record(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    db = root / "usr/lib/sysimage/rpm/rpmdb.sqlite"
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
+    conn.execute("INSERT INTO Packages (blob) VALUES (?)", (b"\x00\x00\xff\xff junk",))
+    conn.commit()
+    conn.close()
+    write(root, "var/lib/rpm/rpmdb.sqlite", b"not a database at all")
+    arts, ctx = run(LinuxPackages, root)
+    assert arts == []
+    assert sorted(n.path for n in ctx.notes) == ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"]
