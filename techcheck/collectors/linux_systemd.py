@@ -207,8 +207,9 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
             # User=%i of a template with no instance stays unknown (""), not root.
             run_as = expand_specifiers(unit.user, unit_name) if unit.user else default_user
             starters = switched_on_by(state, unit_name)
-            how = [f"{posixpath.basename(w)}" if s == unit_name else f"{s} ({posixpath.basename(w)})"
-                   for s in starters for w in state.enabled[s]]
+            # dict.fromkeys: /lib and /usr/lib are often the same folder (merged /usr), listed twice.
+            how = list(dict.fromkeys(posixpath.basename(w) if s == unit_name else f"{s} ({posixpath.basename(w)})"
+                                     for s in starters for w in state.enabled[s]))
             yield make(
                 "autostart", Location(path=path), mechanism="systemd", name=unit_name,
                 exe=command_exe(command) or None, command=command or None,
