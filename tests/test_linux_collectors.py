@@ -330,6 +330,7 @@ def test_command_exe() -> None:
     assert command_exe("sh -c 'sleep 5; exec /dev/shm/x -d'") == "/dev/shm/x"
     assert command_exe("sudo -u ana nohup x11vnc -forever >/dev/null 2>&1 &") == "x11vnc"
     assert command_exe("FOO=1 python3 /home/a/.x/spy.py") == "/home/a/.x/spy.py"
+    assert command_exe("su ana -c 'DISPLAY=:0 x11vnc -forever'") == "x11vnc"
     assert command_exe('bash -c "/opt/x unterminated') == "/opt/x"  # broken quotes: a rough split
 
 
