@@ -1,4 +1,4 @@
-"""Installed software on Linux: Debian packages (dpkg), and snap and flatpak apps.
+"""Installed software on Linux: Debian packages (dpkg), rpm packages, and snap and flatpak apps.
 
 dpkg keeps one stanza per package in /var/lib/dpkg/status; only packages whose Status is
 "install ok installed" are really installed (others are removed but configured, half-installed ...).
@@ -89,7 +89,7 @@ def rpm_version(tags: dict[int, str | int]) -> str:
 
 class LinuxPackages(Collector):
     name = "linux.packages"
-    title = "Installed software (dpkg, snap, flatpak)"
+    title = "Installed software (dpkg, rpm, snap, flatpak)"
     platforms = ("linux",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
