@@ -195,7 +195,7 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
         if text is None:
             continue
         unit = parse_unit(text)
-        for problem in unit.problems:
+        for problem in unit.problems[:5]:  # a junk file would otherwise give a note per line
             ctx.note(path, f"unit file {problem}")
         _, instance, _ = split_unit_name(name)
         is_template = "@" in name and not instance  # "syncthing@.service"
