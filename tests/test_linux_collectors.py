@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 from techcheck.artifacts import Artifact
@@ -26,6 +28,7 @@ from techcheck.collectors.linux_xdg import LinuxXdgAutostart, parse_desktop
 from techcheck.target import open_image
 from tests.conftest import realdata, write
 
+DATA = Path(__file__).parent / "data"
 PASSWD = "root:x:0:0:root:/root:/bin/bash\nana:x:1000:1000::/home/ana:/bin/bash\n"
 
 
@@ -327,4 +330,65 @@ def test_command_exe() -> None:
     assert command_exe("sh -c 'sleep 5; exec /dev/shm/x -d'") == "/dev/shm/x"
     assert command_exe("sudo -u ana nohup x11vnc -forever >/dev/null 2>&1 &") == "x11vnc"
     assert command_exe("FOO=1 python3 /home/a/.x/spy.py") == "/home/a/.x/spy.py"
+    assert command_exe("su ana -c 'DISPLAY=:0 x11vnc -forever'") == "x11vnc"
     assert command_exe('bash -c "/opt/x unterminated') == "/opt/x"  # broken quotes: a rough split
+
+
+def test_timer_socket_and_rc_local_switch_services_on(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    unit_dir = root / "etc/systemd/system"
+    write(root, "etc/systemd/system/sync-photos.service", "[Service]\nType=oneshot\nExecStart=/usr/bin/rsync -a x y\n")
+    write(root, "etc/systemd/system/sync-photos.timer",
+          "[Timer]\nOnCalendar=hourly\n[Install]\nWantedBy=timers.target\n")
+    (unit_dir / "timers.target.wants").mkdir()
+    os.symlink("/etc/systemd/system/sync-photos.timer", unit_dir / "timers.target.wants/sync-photos.timer")
+    write(root, "etc/systemd/system/idle.service", "[Service]\nExecStart=/usr/bin/idle\n")
+    write(root, "etc/systemd/system/idle.timer", "[Timer]\nOnBootSec=1\n")  # a timer nobody switched on
+    write(root, "etc/rc.local", "#!/bin/sh -e\n# rc.local\n/var/tmp/.u/agent &\nexit 0\n", mode=0o755)
+    arts, ctx = run(LinuxSystemd, root)
+    by = {a.get("name"): a.fields for a in arts}
+    assert by["sync-photos.service"]["enabled"] is True
+    assert by["sync-photos.service"]["trigger"] == "sync-photos.timer (timers.target.wants)"
+    assert by["idle.service"]["enabled"] is False
+    rc = by["rc-local.service:3"]
+    assert rc["exe"] == "/var/tmp/.u/agent" and rc["enabled"] is True and rc["trigger"] == "boot (/etc/rc.local)"
+    assert len(arts) == 3 and ctx.notes == []
+
+
+def test_anacrontab_and_kde_scripts(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    write(root, "etc/anacrontab", "SHELL=/bin/sh\nHOME=/root\n1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"
+          "@monthly\t15\tcron.monthly\trun-parts --report /etc/cron.monthly\nnonsense\n")
+    arts, ctx = run(LinuxCron, root)
+    assert [(a.get("name"), a.get("trigger"), a.get("exe")) for a in arts] == [
+        ("anacrontab:3", "anacron, every 1 days", "run-parts"), ("anacrontab:4", "anacron, @monthly", "run-parts")]
+    assert [n.message for n in ctx.notes] == ["anacrontab line 5: not an anacron line (period, delay, name, command)"]
+    write(root, "home/ana/.config/autostart-scripts/sync.sh", "#!/bin/sh\n~/.hid/s &\n", mode=0o755)
+    arts, _ = run(LinuxXdgAutostart, root)
+    assert [(a.get("name"), a.get("exe"), a.get("trigger")) for a in arts] == [
+        ("sync.sh", "/home/ana/.config/autostart-scripts/sync.sh", "KDE sign-in script")]
+
+
+def test_rpm_database(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    (root / "var/lib/rpm").mkdir(parents=True)
+    shutil.copyfile(DATA / "rpmdb.sqlite", root / "var/lib/rpm/rpmdb.sqlite")
+    arts, ctx = run(LinuxPackages, root)
+    assert [(a.get("package"), a.get("version"), a.get("publisher"), a.get("source")) for a in arts] == [
+        ("x11vnc", "0.9.16-9.fc39", "Fedora Project", "rpm"), ("bash", "5.2.26-1.fc39", "Fedora Project", "rpm")]
+    assert all(str(a.get("installed")).startswith("20") for a in arts) and ctx.notes == []
+
+
+def test_rpm_database_with_a_broken_record(tmp_path: Path) -> None:
+    root = base_tree(tmp_path / "img")
+    db = root / "usr/lib/sysimage/rpm/rpmdb.sqlite"
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
+    conn.execute("INSERT INTO Packages (blob) VALUES (?)", (b"\x00\x00\xff\xff junk",))
+    conn.commit()
+    conn.close()
+    write(root, "var/lib/rpm/rpmdb.sqlite", b"not a database at all")
+    arts, ctx = run(LinuxPackages, root)
+    assert arts == []
+    assert sorted(n.path for n in ctx.notes) == ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"]

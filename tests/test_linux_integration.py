@@ -73,36 +73,38 @@ def live_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSetup]:
     _apt("update", timeout=120)
     _apt("install", "-y", "--no-install-recommends", *PACKAGES, timeout=240)
     created: list[Path] = []
-    # x11vnc set to start at desktop sign-in, as its guides describe.
-    XDG_ENTRY.write_text("[Desktop Entry]\nType=Application\nName=Screen access\n"
-                         "Exec=x11vnc -forever -shared -nopw\nNoDisplay=true\n")
-    created.append(XDG_ENTRY)
-    # tmate started at every boot by cron.
-    CRON_ENTRY.write_text("@reboot root tmate -S /tmp/techcheck-it.sock new-session -d\n")
-    created.append(CRON_ENTRY)
-    # motion switched on the way `systemctl enable` does it (the package may already have done so).
-    if not MOTION_LINK.is_symlink():
-        MOTION_LINK.parent.mkdir(parents=True, exist_ok=True)
-        MOTION_LINK.symlink_to("/lib/systemd/system/motion.service")
-        created.append(MOTION_LINK)
-    # motion running now, with its files in a temporary folder. No camera is needed to run.
-    work = tmp_path_factory.mktemp("motion")
-    conf = work / "motion.conf"
-    conf.write_text(f"daemon off\nlog_file {work}/motion.log\ntarget_dir {work}\n"
-                    "webcontrol_localhost on\nstream_localhost on\n")
-    proc = subprocess.Popen(["motion", "-n", "-c", str(conf)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(1.0)
+    proc: subprocess.Popen[bytes] | None = None
     try:
+        # x11vnc set to start at desktop sign-in, as its guides describe.
+        XDG_ENTRY.write_text("[Desktop Entry]\nType=Application\nName=Screen access\n"
+                             "Exec=x11vnc -forever -shared -nopw\nNoDisplay=true\n")
+        created.append(XDG_ENTRY)
+        # tmate started at every boot by cron.
+        CRON_ENTRY.write_text("@reboot root tmate -S /tmp/techcheck-it.sock new-session -d\n")
+        created.append(CRON_ENTRY)
+        # motion switched on the way `systemctl enable` does it (the package may already have done so).
+        if not MOTION_LINK.is_symlink():
+            MOTION_LINK.parent.mkdir(parents=True, exist_ok=True)
+            MOTION_LINK.symlink_to("/lib/systemd/system/motion.service")
+            created.append(MOTION_LINK)
+        # motion running now, with its files in a temporary folder. No camera is needed to run.
+        work = tmp_path_factory.mktemp("motion")
+        conf = work / "motion.conf"
+        conf.write_text(f"daemon off\nlog_file {work}/motion.log\ntarget_dir {work}\n"
+                        "webcontrol_localhost on\nstream_localhost on\n")
+        proc = subprocess.Popen(["motion", "-n", "-c", str(conf)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(1.0)
         assert proc.poll() is None, "motion did not keep running"
         yield LiveSetup(proc.pid, created)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         for path in created:
             path.unlink(missing_ok=True)
 

@@ -86,6 +86,30 @@ def parse_crontab(text: str, has_user_column: bool) -> Crontab:
     return tab
 
 
+ANACRONTAB = "/etc/anacrontab"
+_ANACRON_PERIOD = re.compile(r"^(\d+|@daily|@weekly|@monthly|@yearly|@annually)$")
+
+
+def parse_anacrontab(text: str) -> Crontab:
+    """anacrontab lines: 'period delay job-id command' (period in days or @monthly ...), NAME=value."""
+    tab = Crontab()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        env = _ENV.match(line)
+        if env:
+            tab.env[env.group(1)] = env.group(2).strip().strip("'\"")
+            continue
+        words = line.split(None, 3)
+        if len(words) < 4 or not _ANACRON_PERIOD.match(words[0]) or not words[1].isdigit():
+            tab.problems.append(f"line {lineno}: not an anacron line (period, delay, name, command)")
+            continue
+        period = f"every {words[0]} days" if words[0].isdigit() else words[0]
+        tab.jobs.append(CronJob(lineno, period, "root", words[3]))
+    return tab
+
+
 def trigger_of(schedule: str) -> str:
     return SPECIALS.get(schedule, f"schedule {schedule}")
 
@@ -105,6 +129,15 @@ class LinuxCron(Collector):
                       if not target.is_dir(p)]
         for path, has_user, owner in files:
             yield from self._crontab(target, ctx, path, has_user, owner)
+        if target.exists(ANACRONTAB):
+            text = read_text_noted(target, ctx, ANACRONTAB, CRON_LIMIT)
+            ana = parse_anacrontab(text or "")
+            for problem in ana.problems[:20]:
+                ctx.note(ANACRONTAB, f"anacrontab {problem}")
+            for job in ana.jobs:
+                yield make("autostart", Location(path=ANACRONTAB), mechanism="cron", name=f"anacrontab:{job.line}",
+                           exe=command_exe(job.command) or None, command=job.command, user="", scope="system",
+                           run_as="root", enabled=True, trigger=f"anacron, {job.schedule}")
         for period in PERIODIC:
             folder = f"/etc/cron.{period}"
             for path in list_dir_noted(target, ctx, folder):

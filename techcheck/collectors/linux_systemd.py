@@ -151,17 +151,30 @@ def scan_unit_dirs(target: Target, ctx: Context, dirs: Iterable[str]) -> UnitSta
                 for link in list_dir_noted(target, ctx, entry_path):
                     state.enabled.setdefault(posixpath.basename(link), []).append(entry_path)
                 continue
-            if not name.endswith(".service") or name in state.files:
+            if not name.endswith((".service", ".timer", ".socket")) or name in state.files:
                 continue
             if is_masked_entry(target, entry_path):
                 state.masked.add(name)  # the vendor file further down the search is still listed
-            else:
+            elif name.endswith(".service"):
                 state.files[name] = entry_path
     return state
 
 
 def unit_enabled(state: UnitState, name: str) -> bool:
-    return name in state.enabled and name not in state.masked
+    return bool(switched_on_by(state, name))
+
+
+def switched_on_by(state: UnitState, name: str) -> list[str]:
+    """What starts this service: its own enable link, or a timer or socket of the same name that
+    is switched on (a timer starts its service on schedule even when the service has no link)."""
+    if name in state.masked:
+        return []
+    stem = name.rpartition(".")[0]
+    prefix, instance, _ = split_unit_name(name)
+    candidates = [name, f"{stem}.timer", f"{stem}.socket"]
+    if "@" in name and not instance:
+        candidates.append(f"{prefix}.socket")  # a socket with Accept=yes starts foo@.service per connection
+    return [c for c in candidates if c in state.enabled and c not in state.masked]
 
 
 def system_unit_state(target: Target, ctx: Context | None = None) -> UnitState:
@@ -182,7 +195,7 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
         if text is None:
             continue
         unit = parse_unit(text)
-        for problem in unit.problems:
+        for problem in unit.problems[:5]:  # a junk file would otherwise give a note per line
             ctx.note(path, f"unit file {problem}")
         _, instance, _ = split_unit_name(name)
         is_template = "@" in name and not instance  # "syncthing@.service"
@@ -193,16 +206,45 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
             default_user = owner.user if owner else ("root" if scope == "system" else "")
             # User=%i of a template with no instance stays unknown (""), not root.
             run_as = expand_specifiers(unit.user, unit_name) if unit.user else default_user
-            wants = state.enabled.get(unit_name, [])
+            starters = switched_on_by(state, unit_name)
+            # dict.fromkeys: /lib and /usr/lib are often the same folder (merged /usr), listed twice.
+            how = list(dict.fromkeys(posixpath.basename(w) if s == unit_name else f"{s} ({posixpath.basename(w)})"
+                                     for s in starters for w in state.enabled[s]))
             yield make(
                 "autostart", Location(path=path), mechanism="systemd", name=unit_name,
                 exe=command_exe(command) or None, command=command or None,
                 user=owner.user if owner else "", scope=scope, enabled=enabled, run_as=run_as,
                 trigger="masked" if unit_name in state.masked else (
-                    ", ".join(posixpath.basename(w) for w in wants)
+                    ", ".join(how)
                     or ("wanted by " + " ".join(unit.wanted_by) if unit.wanted_by else None)),
                 description=expand_specifiers(unit.description, unit_name) or None,
             )
+
+
+RC_LOCAL = "/etc/rc.local"
+
+
+def rc_local_commands(text: str) -> list[tuple[int, str]]:
+    """Command lines of /etc/rc.local (not comments, not the closing 'exit 0')."""
+    out = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line and not line.startswith("#") and line not in ("exit 0", "exit"):
+            out.append((lineno, line))
+    return out
+
+
+def rc_local_artifacts(target: Target, ctx: Context) -> Iterator[Artifact]:
+    """systemd runs an executable /etc/rc.local at boot through rc-local.service."""
+    st = target.stat_follow(RC_LOCAL)
+    if st is None or not st.is_file:
+        return
+    text = read_text_noted(target, ctx, RC_LOCAL, UNIT_LIMIT)
+    executable = bool(st.mode & 0o111)
+    for lineno, line in rc_local_commands(text or ""):
+        yield make("autostart", Location(path=RC_LOCAL), mechanism="systemd", name=f"rc-local.service:{lineno}",
+                   exe=command_exe(line) or None, command=line[:1000], user="", scope="system", run_as="root",
+                   enabled=executable, trigger="boot (/etc/rc.local)" if executable else "not executable")
 
 
 def template_of(name: str) -> str:
@@ -219,6 +261,7 @@ class LinuxSystemd(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         system = scan_unit_dirs(target, ctx, SYSTEM_UNIT_DIRS)
         yield from unit_artifacts(target, ctx, system, "system", None)
+        yield from rc_local_artifacts(target, ctx)
         shared = scan_unit_dirs(target, ctx, GLOBAL_USER_UNIT_DIRS)
         for home in user_homes(target):
             own = scan_unit_dirs(target, ctx, [posixpath.join(home.home, USER_UNIT_DIR)])

@@ -68,6 +68,11 @@ def _program_in(words: list[str], depth: int) -> str:
         if word in BUILTINS:
             return ""  # this segment runs nothing; the next one may
         base = posixpath.basename(word)
+        if base in ("su", "runuser") and "-c" in words[i + 1:] and depth < 3:
+            # "su ana -c 'x11vnc -forever'": the command is the value of -c.
+            rest = words[i + 1:]
+            value = rest[rest.index("-c") + 1] if rest.index("-c") + 1 < len(rest) else ""
+            return command_exe(value, depth + 1)
         if base in WRAPPERS:
             i += 1
             while i < len(words) and words[i].startswith("-"):

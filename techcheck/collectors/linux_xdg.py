@@ -19,6 +19,8 @@ from techcheck.target.base import Target
 
 SYSTEM_AUTOSTART = "/etc/xdg/autostart"
 USER_AUTOSTART = ".config/autostart"
+# KDE Plasma 5 also runs every script in these folders at sign-in (not .desktop files).
+KDE_SCRIPT_DIRS = (".config/autostart-scripts", ".config/plasma-workspace/env")
 DESKTOP_LIMIT = 1024 * 1024
 _FIELD_CODE = re.compile(r"\s*%[fFuUdDnNickvm]")
 
@@ -81,6 +83,14 @@ class LinuxXdgAutostart(Collector):
         folders: list[tuple[str, str, str]] = [(SYSTEM_AUTOSTART, "system", "")]
         folders += [(posixpath.join(h.home, USER_AUTOSTART), "user", h.user) for h in user_homes(target)]
         homes = {h.user: h.home for h in user_homes(target)}
+        for h in user_homes(target):
+            for rel in KDE_SCRIPT_DIRS:
+                for path in list_dir_noted(target, ctx, posixpath.join(h.home, rel)):
+                    if target.is_dir(path):
+                        continue
+                    yield make("autostart", Location(path=path), mechanism="xdg_autostart",
+                               name=posixpath.basename(path), exe=path, command=path, user=h.user, scope="user",
+                               enabled=True, run_as=h.user, trigger="KDE sign-in script")
         for folder, scope, user in folders:
             for path in list_dir_noted(target, ctx, folder):
                 if not path.endswith(".desktop"):
