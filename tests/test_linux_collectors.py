@@ -12,7 +12,6 @@ from pathlib import Path
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.linux_cron import LinuxCron, parse_crontab
-from techcheck.collectors.linux_hosts import LinuxHosts
 from techcheck.collectors.linux_packages import LinuxPackages, installed_packages
 from techcheck.collectors.linux_screen_sharing import LinuxScreenSharing
 from techcheck.collectors.linux_shell import LinuxShellStartup, unusual_lines
@@ -25,6 +24,7 @@ from techcheck.collectors.linux_ssh import (
 from techcheck.collectors.linux_systemd import LinuxSystemd, expand_specifiers, parse_unit
 from techcheck.collectors.linux_util import command_exe
 from techcheck.collectors.linux_xdg import LinuxXdgAutostart, parse_desktop
+from techcheck.collectors.system_hosts import HostsFile
 from techcheck.target import open_image
 from tests.conftest import realdata, write
 
@@ -320,7 +320,7 @@ def test_hosts_skips_standard_lines(tmp_path: Path) -> None:
     write(root, "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tana-laptop.home ana-laptop\n"
           "::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\n"
           "0.0.0.0 Tracker.Example.COM # blocked\n10.1.2.3 mail.example.org\n")
-    arts, _ = run(LinuxHosts, root)
+    arts, _ = run(HostsFile, root)
     assert [(a.get("hostname"), a.get("address")) for a in arts] == [
         ("tracker.example.com", "0.0.0.0"), ("mail.example.org", "10.1.2.3")]
 
