@@ -349,3 +349,21 @@ def test_cli_scans_a_windows_image(tmp_path: Path) -> None:
     report = json.loads(out.stdout)
     assert report["target"]["os"] == "windows"
     assert {f["rule_id"] for f in report["findings"]} >= {"windows.remote.rdp-enabled"}
+
+
+def test_damaged_value_record_is_noted_and_other_values_still_read(tmp_path: Path) -> None:
+    import re
+
+    root = tmp_path / "img"
+    hive = put_hive(root / "Users/nfury/NTUSER.DAT", "nfury")
+    data = bytearray(hive.read_bytes())
+    records = [m.start() for m in re.finditer(rb"vk\x05\x00.{16}Skype", bytes(data), re.S)]
+    assert len(records) == 1  # the value record of Run\Skype
+    data[records[0]:records[0] + 2] = b"XX"  # break its signature
+    hive.write_bytes(bytes(data))
+    (root / "Windows/System32").mkdir(parents=True)
+    result = scan(root)
+    names = {a.fields["name"] for a in arts(result, "autostart", mechanism="run_key", user="nfury")}
+    assert names == {"Google Update"}  # the value stored before the damaged one is still read
+    notes = [(n.path, n.message) for n in check(result, "windows.autostart").notes]
+    assert (f"HKU\\nfury\\{RUN}", "only 1 of 2 values could be read (damaged hive)") in notes

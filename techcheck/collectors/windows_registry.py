@@ -48,10 +48,14 @@ def subkeys_noted(key: RegKey, ctx: Context) -> Iterator[RegKey]:
 
 def values_noted(key: RegKey, ctx: Context) -> list[RegValue]:
     try:
-        return key.values()
+        values = key.values()
     except RegistryError as exc:
         ctx.note(key.path, str(exc))
         return []
+    for warning in key.warnings:
+        ctx.note(key.path, warning)
+    key.warnings.clear()
+    return values
 
 
 def value_noted(key: RegKey, name: str, ctx: Context) -> RegValue | None:
