@@ -372,3 +372,21 @@ def test_damaged_value_record_is_noted_and_other_values_still_read(tmp_path: Pat
     assert names == {"Google Update"}  # the value stored before the damaged one is still read
     notes = [(n.path, n.message) for n in check(result, "windows.autostart").notes]
     assert (f"HKU\\nfury\\{RUN}", "only 1 of 2 values could be read (damaged hive)") in notes
+
+
+def test_unreadable_task_folder_is_a_note(tmp_path: Path) -> None:
+    from techcheck.collectors.windows_tasks import WindowsScheduledTasks
+    from techcheck.scan import run_check
+    from techcheck.target.fake import FakeTarget
+    from tests.conftest import realdata
+
+    game_over = realdata("windows/tasks/Win10/GameOver").read_bytes()
+    target = FakeTarget(mode="fake", os="windows", root=None, files={
+        "/Windows/System32/Tasks/GameOver": game_over,
+        "/Windows/System32/Tasks/Microsoft/Windows/Secret/Task": game_over,
+    }, unreadable={"/Windows/System32/Tasks/Microsoft/Windows"})
+    result, found = run_check(WindowsScheduledTasks, target)
+    assert result.status == "ok"
+    assert [a.fields["name"] for a in found] == ["\\GameOver"]
+    assert [(n.path, n.message) for n in result.notes] == [
+        ("C:\\Windows\\System32\\Tasks\\Microsoft\\Windows", "could not list: cannot list folder: permission denied")]
