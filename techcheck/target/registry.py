@@ -127,7 +127,7 @@ class Registry(ABC):
 
     def open_key(self, path: str) -> RegKey | None:
         """The key at a full path (see the module doc), or None when it does not exist."""
-        norm = path.replace("/", "\\").strip("\\")
+        norm = path.strip("\\")  # only backslashes separate keys: "/" is legal inside key names
         low = norm.lower()
         for hive in sorted(self.hives(), key=len, reverse=True):
             h = hive.lower()
