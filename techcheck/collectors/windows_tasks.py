@@ -11,7 +11,7 @@ from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
-from techcheck.collectors.windows_registry import command_exe, sid_users
+from techcheck.collectors.windows_registry import command_exe, entries_noted, sid_users
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import DirEntry, Target, decode_text
 
@@ -111,12 +111,7 @@ def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[Di
     stack = [(TASKS_DIR, 0)]
     while stack:
         folder, depth = stack.pop()
-        try:
-            entries = target.list_dir(folder)
-        except TargetError as exc:
-            ctx.note(target.display_path(folder), f"could not list: {exc}")
-            continue
-        for entry in entries:
+        for entry in entries_noted(target, ctx, folder):
             if entry.is_dir and not entry.is_symlink and depth < max_depth:
                 stack.append((entry.path, depth + 1))
             elif entry.is_file and not entry.is_symlink:
