@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from techcheck.target.registry import HiveRegistry, RegistryError, filetime_to_datetime
 from techcheck.target.winreg_live import WinregRegistry
@@ -272,3 +274,28 @@ def test_live_backend_reads_signed_out_users_hives_from_disk() -> None:
     run = reg.open_key(f"HKU\\nfury\\{RUN}")
     assert run is not None and {v.name for v in run.values()} == {"Google Update", "Skype"}
     assert [p.path for p in reg.problems] == ["C:\\Users\\cut\\NTUSER.DAT"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=262_143), st.integers(0, 255)), min_size=1,
+                max_size=40))
+def test_damaged_bytes_give_registry_errors_only(changes: list[tuple[int, int]]) -> None:
+    """Flip bytes of a real hive: reading it may fail, but only as a RegistryError (a note)."""
+    data = bytearray(hive_bytes("vibranium"))
+    for offset, value in changes:
+        data[offset % len(data)] = value
+    reg = HiveRegistry()
+    reg.add_hive("HKU\\x", bytes(data), "x")
+    if not reg.hives():
+        assert len(reg.problems) == 1
+        return
+    try:
+        for path in (RUN, RUN + "Once", "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"):
+            found = reg.open_key(f"HKU\\x\\{path}")
+            if found is not None:
+                for sub in found.subkeys():
+                    sub.values()
+                found.values()
+                assert isinstance(found.last_write, dt.datetime | None)
+    except RegistryError:
+        pass

@@ -11,8 +11,13 @@ from collections.abc import Iterable, Iterator
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, Skip
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.windows_registry import open_noted, open_registry, subkeys_noted, values_noted
-from techcheck.errors import TargetError
+from techcheck.collectors.windows_registry import (
+    entries_noted,
+    open_noted,
+    open_registry,
+    subkeys_noted,
+    values_noted,
+)
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
 
@@ -75,12 +80,7 @@ class WindowsProgramFolders(Collector):
             if not target.is_dir(folder):
                 continue
             found_any = True
-            try:
-                entries = target.list_dir(folder)
-            except TargetError as exc:
-                ctx.note(target.display_path(folder), f"could not list: {exc}")
-                continue
-            for e in entries:
+            for e in entries_noted(target, ctx, folder):
                 if e.is_dir and not e.is_symlink and e.name.lower() not in NOT_PROGRAMS:
                     shown = target.display_path(e.path)
                     yield make("app", Location(path=shown), name=e.name, install_path=shown,

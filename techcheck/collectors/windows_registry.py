@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, Skip
-from techcheck.errors import NotAvailable
-from techcheck.target.base import Target
+from techcheck.errors import NotAvailable, TargetError
+from techcheck.target.base import DirEntry, Target
 from techcheck.target.registry import Registry, RegistryError, RegKey, RegValue
 
 
@@ -48,10 +48,14 @@ def subkeys_noted(key: RegKey, ctx: Context) -> Iterator[RegKey]:
 
 def values_noted(key: RegKey, ctx: Context) -> list[RegValue]:
     try:
-        return key.values()
+        values = key.values()
     except RegistryError as exc:
         ctx.note(key.path, str(exc))
         return []
+    for warning in key.warnings:
+        ctx.note(key.path, warning)
+    key.warnings.clear()
+    return values
 
 
 def value_noted(key: RegKey, name: str, ctx: Context) -> RegValue | None:
@@ -59,6 +63,15 @@ def value_noted(key: RegKey, name: str, ctx: Context) -> RegValue | None:
         if v.name.lower() == name.lower():
             return v
     return None
+
+
+def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
+    """Entries of a folder; a note (and no entries) when it cannot be listed."""
+    try:
+        return target.list_dir(folder)
+    except TargetError as exc:
+        ctx.note(target.display_path(folder), f"could not list: {exc}")
+        return []
 
 
 def open_noted(reg: Registry, path: str, ctx: Context) -> RegKey | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -11,9 +11,9 @@ from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
-from techcheck.collectors.windows_registry import command_exe, sid_users
+from techcheck.collectors.windows_registry import command_exe, entries_noted, sid_users
 from techcheck.errors import NotAvailable, TargetError
-from techcheck.target.base import Target, decode_text
+from techcheck.target.base import DirEntry, Target, decode_text
 
 TASKS_DIR = "/Windows/System32/Tasks"
 WELL_KNOWN_SIDS = {"s-1-5-18": "SYSTEM", "s-1-5-19": "LOCAL SERVICE", "s-1-5-20": "NETWORK SERVICE"}
@@ -105,6 +105,19 @@ def account_name(sid_or_name: str, users: dict[str, str]) -> str:
     return WELL_KNOWN_SIDS.get(low) or users.get(low) or sid_or_name
 
 
+def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[DirEntry]:
+    """Every file below the Tasks folder; folders that cannot be listed are notes (a live scan
+    without administrator rights cannot read most of them)."""
+    stack = [(TASKS_DIR, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        for entry in entries_noted(target, ctx, folder):
+            if entry.is_dir and not entry.is_symlink and depth < max_depth:
+                stack.append((entry.path, depth + 1))
+            elif entry.is_file and not entry.is_symlink:
+                yield entry
+
+
 class WindowsScheduledTasks(Collector):
     name = "windows.tasks"
     title = "Scheduled tasks"
@@ -118,9 +131,7 @@ class WindowsScheduledTasks(Collector):
             users = sid_users(target.registry(), ctx)
         except NotAvailable:
             users = {}
-        for entry in target.walk(TASKS_DIR, max_depth=12):
-            if not entry.is_file or entry.is_symlink:
-                continue
+        for entry in task_files(target, ctx):
             shown = target.display_path(entry.path)
             try:
                 task = parse_task_xml(target.read_bytes(entry.path, 4 * 1024 * 1024))

@@ -72,6 +72,7 @@ class RegKey(ABC):
 
     path: str  # full path with hive prefix
     name: str
+    warnings: list[str]  # damage found while reading, that did not stop the read (values skipped)
 
     @property
     @abstractmethod
@@ -126,7 +127,7 @@ class Registry(ABC):
 
     def open_key(self, path: str) -> RegKey | None:
         """The key at a full path (see the module doc), or None when it does not exist."""
-        norm = path.replace("/", "\\").strip("\\")
+        norm = path.strip("\\")  # only backslashes separate keys: "/" is legal inside key names
         low = norm.lower()
         for hive in sorted(self.hives(), key=len, reverse=True):
             h = hive.lower()
@@ -163,8 +164,8 @@ def iso(value: dt.datetime | None) -> str | None:
 
 # --- offline hive files (regipy) ------------------------------------------------------------
 
-# regipy logs every value it cannot decode as text; those are normal in real hives.
-logging.getLogger("regipy").setLevel(logging.ERROR)
+# regipy logs what it cannot decode or parse; techcheck reports damage itself (RegKey.warnings).
+logging.getLogger("regipy").setLevel(logging.CRITICAL)
 
 
 class _HiveStream(io.BytesIO):
@@ -211,6 +212,7 @@ class HiveKey(RegKey):
         self._nk = nk
         self.path = path
         self.name = nk.name
+        self.warnings = []
 
     @property
     def last_write(self) -> dt.datetime | None:
@@ -252,6 +254,9 @@ class HiveKey(RegKey):
                 out.append(RegValue(name, _reg_type_name(v.value_type), data))
         except Exception as exc:  # noqa: BLE001 - damaged hive
             raise RegistryError(f"could not read the values of {self.path}: {exc}") from exc
+        declared = int(getattr(self._nk, "values_count", 0) or 0)
+        if len(out) < declared:  # regipy stops quietly at a damaged value record
+            self.warnings.append(f"only {len(out)} of {declared} values could be read (damaged hive)")
         return out
 
 

@@ -37,6 +37,7 @@ class LiveKey(RegKey):
         self._subpath = subpath
         self.path = path
         self.name = ntpath.basename(path)
+        self.warnings = []
 
     def _open(self) -> Any:
         try:
