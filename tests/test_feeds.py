@@ -270,3 +270,17 @@ def test_install_path_patterns() -> None:
         "**/Program Files (x86)/ScreenConnect Client (*)", "**/Program Files (x86)/ScreenConnect Client (*)/**"]
     assert path_patterns("%programdata%\\Tool\\agent.exe") == ["**/Tool/agent.exe"]
     assert path_patterns("C:\\*") == []  # too broad
+
+
+def test_imported_rules_pass_the_lint(tmp_path: Path, grade) -> None:  # type: ignore[no-untyped-def]
+    """Generic imported texts are plain, safe and dual-use aware, like the shipped rules."""
+    from techcheck.lint import lint_rules
+
+    out_ioc, out_rmm, out_stix = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    import_feed("assoechap-yaml", [write(tmp_path, "ioc.yaml", IOC_YAML)], out_ioc)
+    import_feed("lolrmm", [write(tmp_path, "t.yaml", LOLRMM_YAML)], out_rmm)
+    import_feed("assoechap-stix", [write(tmp_path, "s.json", json.dumps(stix_bundle()))], out_stix)
+    rules = load_rules([out_ioc, out_rmm, out_stix]).rules
+    assert len(rules) == 4
+    issues = lint_rules(rules, grade)
+    assert not issues, "\n".join(str(i) for i in issues)
