@@ -8,7 +8,9 @@ test suite, the CLI and other tools can all use them.
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,8 +34,8 @@ _SPYWARE_WORDS = {
 
 # Advice to remove something at once: removing it can warn the abuser and destroy evidence.
 _REMOVE_VERB = {
-    "en": r"(delete|uninstall|remove|erase|wipe|reset)",
-    "es": r"(borr\w*|desinst[aá]l\w*|elim[ií]n\w*|quit\w*|restablezc\w*|restablec\w*)",
+    "en": r"(delete|uninstall|remove|erase|wipe)",
+    "es": r"(borr\w*|desinst[aá]l\w*|elim[ií]n\w*|quit\w*)",
 }
 _AT_ONCE = {
     "en": r"(now|immediately|right away|at once|as soon as possible|asap)",
@@ -80,6 +82,7 @@ def reading_grade_function() -> Callable[[str], float] | None:
         except ImportError:
             return None
         base = Path(tempfile.mkdtemp(prefix="techcheck-nltk-"))
+        atexit.register(shutil.rmtree, base, True)
         corpus = base / "corpora" / "cmudict"
         corpus.mkdir(parents=True)
         with open(corpus / "cmudict", "w", encoding="utf-8") as out:
