@@ -216,7 +216,7 @@ def test_stix_patterns_and_grouping(tmp_path: Path) -> None:
     summary = import_feed("assoechap-stix", [write(tmp_path, "s.stix2", json.dumps(stix_bundle()))], out)
     assert summary.unusable == {"Android app ids": 1}
     assert summary.indicators_used == 4
-    rule = load_rules([out]).by_id("import.assoechap.stixspy")
+    rule = load_rules([out]).by_id("import.assoechap-stix.stixspy")
     assert rule.matches(make("file", sha256="ab" * 32))
     assert rule.matches(make("web_visit", url="http://stixspy.com/"))
 
@@ -280,7 +280,7 @@ def test_imported_rules_pass_the_lint(tmp_path: Path, grade) -> None:  # type: i
     import_feed("assoechap-yaml", [write(tmp_path, "ioc.yaml", IOC_YAML)], out_ioc)
     import_feed("lolrmm", [write(tmp_path, "t.yaml", LOLRMM_YAML)], out_rmm)
     import_feed("assoechap-stix", [write(tmp_path, "s.json", json.dumps(stix_bundle()))], out_stix)
-    rules = load_rules([out_ioc, out_rmm, out_stix]).rules
+    rules = load_rules([out_ioc, out_rmm, out_stix]).rules  # three imports load together: ids never clash
     assert len(rules) == 4
     issues = lint_rules(rules, grade)
     assert not issues, "\n".join(str(i) for i in issues)
