@@ -1,8 +1,8 @@
-"""The hosts file: fixed name-to-address lines that can send a web site somewhere else.
+"""The hosts file on Windows and macOS: fixed name-to-address lines that can send a web site elsewhere.
 
-One file on every system: /etc/hosts (Linux; macOS keeps it in /private/etc) and
-Windows\\System32\\drivers\\etc\\hosts. Rules decide what matters (for example a monitoring
-service's name pointed at a real address, rather than blocked with 0.0.0.0).
+Windows\\System32\\drivers\\etc\\hosts and /private/etc/hosts (macOS). Linux's /etc/hosts is read
+by the Linux collector (linux_hosts). Rules decide what matters (for example a monitoring service's
+name pointed at a real address, rather than blocked with 0.0.0.0).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.target.base import Target
 
 HOSTS_FILES = {
-    "linux": ("/etc/hosts",),
     "macos": ("/private/etc/hosts", "/etc/hosts"),
     "windows": ("/Windows/System32/drivers/etc/hosts",),
 }
@@ -35,7 +34,7 @@ def parse_hosts(text: str) -> list[tuple[str, str]]:
 class HostsFile(Collector):
     name = "system.hosts"
     title = "Fixed web addresses (hosts file)"
-    platforms = ("linux", "macos", "windows")
+    platforms = ("macos", "windows")
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for path in HOSTS_FILES.get(target.os, ()):
