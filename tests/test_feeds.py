@@ -117,11 +117,9 @@ def stix_bundle() -> dict:
     ]}
 
 
-def linux_image(root: Path, hosts: str) -> Path:
-    write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
-    write(root, "etc/hosts", hosts)
-    (root / "usr/bin").mkdir(parents=True)
-    (root / "home").mkdir()
+def windows_image(root: Path, hosts: str) -> Path:
+    write(root, "Windows/System32/drivers/etc/hosts", hosts)
+    (root / "Users/ana").mkdir(parents=True)
     return root
 
 
@@ -145,7 +143,7 @@ def test_import_then_scan_finds_planted_hosts_entry(tmp_path: Path, fmt: str, na
     assert "not usable on a computer" in res.output
     host = {"assoechap-yaml": "sync.demospy-cloud.com", "assoechap-stix": "panel.stixspy.com",
             "lolrmm": "relay.demodesk.example"}[fmt]
-    root = linux_image(tmp_path / "img", f"127.0.0.1 localhost\n203.0.113.9 {host}\n")
+    root = windows_image(tmp_path / "img", f"127.0.0.1 localhost\n203.0.113.9 {host}\n")
     report = scan_json(root, out)
     hits = [f for f in report["findings"] if f["rule_id"].startswith("import.")]
     assert len(hits) == 1, report["findings"]
@@ -157,7 +155,7 @@ def test_blocked_names_in_hosts_file_are_not_findings(tmp_path: Path) -> None:
     """People add stalkerware block lists to their hosts file: 0.0.0.0 entries protect, they do not spy."""
     out = tmp_path / "rules"
     import_feed("assoechap-yaml", [write(tmp_path, "ioc.yaml", IOC_YAML)], out)
-    root = linux_image(tmp_path / "img", "0.0.0.0 demospy.com\n127.0.0.1 dl.demospy.net\n::1 demospy.com\n")
+    root = windows_image(tmp_path / "img", "0.0.0.0 demospy.com\n127.0.0.1 dl.demospy.net\n::1 demospy.com\n")
     report = scan_json(root, out)
     assert not [f for f in report["findings"] if f["rule_id"].startswith("import.")]
 
@@ -216,7 +214,7 @@ def test_stix_patterns_and_grouping(tmp_path: Path) -> None:
     summary = import_feed("assoechap-stix", [write(tmp_path, "s.stix2", json.dumps(stix_bundle()))], out)
     assert summary.unusable == {"Android app ids": 1}
     assert summary.indicators_used == 4
-    rule = load_rules([out]).by_id("import.assoechap.stixspy")
+    rule = load_rules([out]).by_id("import.assoechap-stix.stixspy")
     assert rule.matches(make("file", sha256="ab" * 32))
     assert rule.matches(make("web_visit", url="http://stixspy.com/"))
 
@@ -270,3 +268,17 @@ def test_install_path_patterns() -> None:
         "**/Program Files (x86)/ScreenConnect Client (*)", "**/Program Files (x86)/ScreenConnect Client (*)/**"]
     assert path_patterns("%programdata%\\Tool\\agent.exe") == ["**/Tool/agent.exe"]
     assert path_patterns("C:\\*") == []  # too broad
+
+
+def test_imported_rules_pass_the_lint(tmp_path: Path, grade) -> None:  # type: ignore[no-untyped-def]
+    """Generic imported texts are plain, safe and dual-use aware, like the shipped rules."""
+    from techcheck.lint import lint_rules
+
+    out_ioc, out_rmm, out_stix = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    import_feed("assoechap-yaml", [write(tmp_path, "ioc.yaml", IOC_YAML)], out_ioc)
+    import_feed("lolrmm", [write(tmp_path, "t.yaml", LOLRMM_YAML)], out_rmm)
+    import_feed("assoechap-stix", [write(tmp_path, "s.json", json.dumps(stix_bundle()))], out_stix)
+    rules = load_rules([out_ioc, out_rmm, out_stix]).rules  # three imports load together: ids never clash
+    assert len(rules) == 4
+    issues = lint_rules(rules, grade)
+    assert not issues, "\n".join(str(i) for i in issues)

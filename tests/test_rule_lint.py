@@ -82,9 +82,11 @@ def test_each_check_catches_its_mistake(old: str, new: str, code: str) -> None:
 
 
 def test_safe_advice_is_not_flagged() -> None:
-    text = GOOD.replace("Save this report and talk with an advocate.",
-                        "Do not delete it now. Removing it can warn the person who set it up.")
-    assert "unsafe-advice" not in codes(text)
+    for action in ("Do not delete it now. Removing it can warn the person who set it up.",
+                   "Talk with an advocate before you remove it.",
+                   "Reset your email password from a safe device."):
+        text = GOOD.replace("Save this report and talk with an advocate.", action)
+        assert "unsafe-advice" not in codes(text), action
 
 
 def test_alert_rules_may_say_spyware() -> None:

@@ -35,8 +35,9 @@ def test_collects_from_each_system(tmp_path: Path) -> None:
 
 def test_unreadable_hosts_file_is_noted(tmp_path: Path) -> None:
     root = tmp_path / "img"
-    (root / "usr").mkdir(parents=True)
-    (root / "etc/hosts").mkdir(parents=True)  # a folder where the file should be: cannot be read
+    (root / "Users").mkdir(parents=True)
+    (root / "Windows/System32/drivers/etc/hosts").mkdir(parents=True)  # a folder where the file should be
     ctx = Context()
-    assert list(HostsFile().collect(open_image(str(root), "linux"), ctx)) == []
+    assert list(HostsFile().collect(open_image(str(root), "windows"), ctx)) == []
     assert ctx.notes and "hosts" in ctx.notes[0].path
+

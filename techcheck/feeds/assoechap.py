@@ -158,7 +158,7 @@ def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]
             if key not in products:
                 severity, category = _severity("watchware" if "watchware" in str(obj.get("description", "")).lower()
                                                else "stalkerware")
-                products[key] = FeedProduct(name.strip(), "assoechap", severity, category, [FEED_URL])
+                products[key] = FeedProduct(name.strip(), "assoechap-stix", severity, category, [FEED_URL])
             malware[oid] = products[key]
         elif kind == "indicator":
             pattern = obj.get("pattern")
@@ -169,7 +169,7 @@ def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]
             src, dst = obj.get("source_ref"), obj.get("target_ref")
             if isinstance(src, str) and isinstance(dst, str):
                 links.setdefault(src, set()).add(dst)
-    unattributed = FeedProduct("Unnamed stalkerware", "assoechap", "alert", "stalkerware", [FEED_URL])
+    unattributed = FeedProduct("Unnamed stalkerware", "assoechap-stix", "alert", "stalkerware", [FEED_URL])
     collected: dict[int, dict[str, set[str]]] = {}
     for oid, (pattern, _where) in indicators.items():
         targets = [malware[t] for t in sorted(links.get(oid, ())) if t in malware] or [unattributed]

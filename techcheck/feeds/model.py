@@ -57,7 +57,7 @@ class FeedProduct:
     """One product (an app family or a tool) with the conditions its indicators became."""
 
     name: str
-    feed: str  # assoechap or lolrmm: used in rule ids and the texts
+    feed: str  # assoechap, assoechap-stix or lolrmm: used in rule ids (two feeds never share an id)
     severity: str
     category: str
     references: list[str]

@@ -84,7 +84,7 @@ _TEXTS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
-_FEED_TAGS = {"assoechap": "feed:assoechap", "lolrmm": "feed:lolrmm"}
+_FEED_TAGS = {"assoechap": "feed:assoechap", "assoechap-stix": "feed:assoechap", "lolrmm": "feed:lolrmm"}
 _SAMPLE_IP = "203.0.113.7"  # documentation address (RFC 5737): never a real server
 
 

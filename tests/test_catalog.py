@@ -1,0 +1,73 @@
+"""rules list --summary: counts by category, severity, platform, and products per group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from techcheck.catalog import summarize
+from techcheck.cli import cli
+from techcheck.ruleset import load_rules, parse_rule_file, shipped_rules_dir
+
+TEMPLATE = """\
+id: {id}
+severity: {severity}
+category: {category}
+platforms: [{platform}]
+tags: [{tags}]
+text:
+  en: {{title: T, what: W., why: Y., actions: [A.], normal: N.}}
+  es: {{title: T, what: W., why: Y., actions: [A.], normal: N.}}
+match:
+  - kind: {kind}
+    name: x
+references: [https://example.org/x]
+"""
+
+
+def rule(rule_id: str, category: str, tags: str = "", severity: str = "review", platform: str = "windows",
+         kind: str = "app") -> str:
+    return TEMPLATE.format(id=rule_id, category=category, tags=tags, severity=severity, platform=platform,
+                           kind=kind)
+
+
+def test_products_are_counted_once_per_group() -> None:
+    text = "\n".join(f"- {line}" if i == 0 else f"  {line}" for block in [
+        rule("a.tv.win", "remote_access", "product:teamviewer"),
+        rule("a.tv.mac", "remote_access", "product:teamviewer", platform="macos"),
+        rule("a.ngrok", "network", "product:ngrok"),
+        rule("a.proxy", "network"),  # a network setting without a product tag is not a remote-access tool
+        rule("a.spy", "stalkerware", "product:spy", severity="alert"),
+        rule("a.keys", "keylogger", severity="alert"),
+        rule("a.rat", "rat", "product:quasar", severity="alert"),
+        rule("a.rdp", "remote_access", kind="setting"),
+        rule("a.ssh", "remote_access", "builtin, product:ssh"),
+        rule("a.loc", "location", "product:life"),
+    ] for i, line in enumerate(block.splitlines()))
+    rules, problems = parse_rule_file("r.yaml", text)
+    assert not problems
+    s = summarize(rules)
+    assert s.rules == 10
+    assert s.product_counts() == {
+        "remote_access_tools": 2, "monitoring_products": 2, "rat_families": 1,
+        "builtin_sharing": 2, "location_account_sharing": 1,
+    }
+    assert s.by_severity == {"review": 7, "alert": 3}
+    assert s.by_platform["macos"] == 1 and s.by_category["remote_access"] == 4
+
+
+def test_cli_summary_reports_the_issue_counts(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["rules", "list", "--summary"])
+    assert res.exit_code == 0, res.output
+    assert "remote-access tools:" in res.output and "by severity:" in res.output
+    counts = summarize(load_rules([shipped_rules_dir()]).rules).product_counts()
+    assert f"remote-access tools: {counts['remote_access_tools']}" in res.output
+
+
+def test_shipped_catalog_sizes() -> None:
+    """The catalog sizes issue 7 asks for (only sourced defaults are shipped)."""
+    counts = summarize(load_rules([shipped_rules_dir()]).rules).product_counts()
+    assert counts["remote_access_tools"] >= 50
+    assert counts["monitoring_products"] >= 25
+    assert counts["rat_families"] >= 10
