@@ -190,6 +190,10 @@ def _dual_use(rule: Rule) -> Iterable[LintIssue]:
 
 
 def _ports(rule: Rule) -> Iterable[LintIssue]:
+    # A port says which service is offered, not which product offers it. Rules tagged
+    # "port-heuristic" are the exception: they name no product and only say a port is open.
+    if "port-heuristic" in rule.tags:
+        return
     for cond in rule.conditions:
         names = {name for name, _ in cond.tests}
         if cond.kind in ("listener", "connection") and names & {"port", "local_port", "remote_port"} \

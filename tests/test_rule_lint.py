@@ -112,3 +112,12 @@ def test_cli_lint(tmp_path) -> None:  # type: ignore[no-untyped-def]
     res = CliRunner().invoke(cli, ["rules", "lint", str(bad)])
     assert res.exit_code == EXIT_USAGE
     assert "[unsafe-advice]" in res.stderr and "bad.yaml:1" in res.stderr
+
+
+def test_port_heuristic_tag_allows_a_port_alone() -> None:
+    bad = GOOD.replace("    exe_name: demodesk.exe\n", "    port: 7070\n")
+    bad = bad.replace("kind: process\n    port", "kind: listener\n    port")
+    bad = bad.replace("samples:", "samples_unused:").split("samples_unused:")[0]
+    bad += "references: [https://example.org/demodesk]\n"
+    assert "port-alone" in codes(bad)
+    assert "port-alone" not in codes(bad + "tags: [port-heuristic]\n")
