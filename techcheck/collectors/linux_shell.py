@@ -27,7 +27,8 @@ SHELL_LIMIT = 2 * 1024 * 1024
 
 _BACKGROUND = re.compile(r"(?<![&>|])&\s*(?:#.*)?$|(?:^|[\s;&|(])(?:nohup|setsid|disown|daemonize)(?:\s|$)")
 _TEMP = re.compile(r"^(?:/tmp|/var/tmp|/dev/shm)/")
-_HIDDEN = re.compile(r"/\.[^/.][^/]*/")
+# ~/.local/bin is the standard folder for a person's own programs (XDG base directory spec), not a hiding place.
+_HIDDEN = re.compile(r"/\.(?!local/bin/)[^/.][^/]*/")
 _INPUT_WATCH = re.compile(r"\bxinput\s+(?:test|test-xi2)\b|\bshowkey\b|\bevtest\b|\blogkeys\b")
 _LD_PRELOAD = re.compile(r"(?:^|[\s;])(?:export\s+)?LD_PRELOAD\s*=\s*(\S+)")
 _CASE_PATTERN = re.compile(r"^[^()\s]*\)")
