@@ -87,6 +87,10 @@ def install_source(entry: Mapping[str, Any]) -> str:
     if source == "internal":
         # A store install says so; otherwise the person (or someone) opened a .crx file.
         source = "store" if entry.get("from_webstore") is True else "file"
+    elif source == "external_app" and (entry.get("was_installed_by_default") is True
+                                       or entry.get("was_installed_by_oem") is True):
+        # Shipped with the browser or the computer (Chrome's Google Docs Offline is put in this way).
+        source = "default"
     return source
 
 
