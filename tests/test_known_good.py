@@ -412,16 +412,25 @@ def test_ordinary_software_raises_no_alert_and_no_unexpected_review(os_name: str
     assert {f.rule.id for f in findings if f.severity == "review"} == EXPECTED_REVIEW[os_name], detail
 
 
-def test_browser_default_extension_is_not_called_sideloaded() -> None:
-    """Chrome puts Google Docs Offline in itself from an external list, marked was_installed_by_default."""
+def test_browser_default_and_store_extensions_are_not_called_sideloaded() -> None:
+    """Chrome puts Google Docs Offline in itself from an external list, marked was_installed_by_default;
+    other programs' add-ons fetched from the store are marked from_webstore."""
     docs_offline = {"location": 6, "was_installed_by_default": True, "from_webstore": False}
     antivirus_addon = {"location": 3, "was_installed_by_default": False}
+    # A security suite or PDF reader asks the browser to fetch its add-on from the store.
+    acrobat = {"location": 3, "from_webstore": True, "was_installed_by_default": False}
     assert install_source(docs_offline) == "default"
     assert install_source(antivirus_addon) == "external_app"
+    assert install_source(acrobat) == "external_store"
     assert install_source({"location": 4}) == "unpacked"
     sideloaded = RULES.by_id("browsers.extension.sideloaded")
     assert not sideloaded.matches(art("browser_extension", extension_id="ghbmnnjooekpmoecnnnilnnbdlolhkhi",
                                       name="Google Docs Offline", install_source=install_source(docs_offline)))
+    assert not sideloaded.matches(art("browser_extension", extension_id="efaidnbmnnnibpcajpcglclefindmkaj",
+                                      name="Adobe Acrobat", install_source=install_source(acrobat)))
+    # One that another program put in from a file, not from the store, is still worth checking.
+    assert sideloaded.matches(art("browser_extension", extension_id="a" * 32, name="Helper",
+                                  install_source=install_source(antivirus_addon)))
 
 
 def test_ordinary_shell_start_up_lines_are_not_reported() -> None:

@@ -91,6 +91,11 @@ def install_source(entry: Mapping[str, Any]) -> str:
                                        or entry.get("was_installed_by_oem") is True):
         # Shipped with the browser or the computer (Chrome's Google Docs Offline is put in this way).
         source = "default"
+    elif source == "external_app" and entry.get("from_webstore") is True:
+        # Another program asked for it, but the browser fetched it from its store (Chromium marks an
+        # external add-on whose update address is the store as from the store). Security suites and
+        # PDF readers add theirs this way.
+        source = "external_store"
     return source
 
 
