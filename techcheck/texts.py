@@ -457,6 +457,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "last_used_until": "used until", "app_hidden": "app hidden", "payload_types": "contents",
         "removal_disallowed": "cannot be removed", "key_type": "key type", "visit_type": "visit type",
         "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id",
+        "registry_key": "registry key",
     },
     "es": {
         "pid": "id del proceso", "name": "nombre", "exe": "archivo del programa", "exe_name": "programa",
@@ -484,7 +485,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "path": "ruta", "size": "tamaño", "time": "hora", "key_type": "tipo de llave",
         "fingerprint": "huella", "comment": "comentario", "options": "opciones", "url": "dirección web",
         "domain": "dominio", "title": "título", "visit_type": "tipo de visita",
-        "hostname": "nombre del sitio web",
+        "hostname": "nombre del sitio web", "registry_key": "clave del registro",
     },
 }
 
@@ -546,7 +547,10 @@ MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
         (r"not valid JSON, skipped: (.+)", "no es JSON válido, se omitió: {0}"),
         (r"crontab line (\d+): (.+)", "línea {0} del crontab: {1}"),
         (r"unit file line (\d+): (.+)", "línea {0} del archivo de unidad: {1}"),
-        (r"desktop file: line (\d+): (.+)", "archivo .desktop: línea {0}: {1}"),
+        (r"desktop file: (.+)", "archivo .desktop: {0}"),
+        (r"line (\d+): (.+)", "línea {0}: {1}"),
+        (r"no \[Desktop Entry\] group: not a desktop entry file",
+         "no tiene el grupo [Desktop Entry]: no es un archivo .desktop"),
         (r"not a 'Key=value' line inside a \[Section\]", "no es una línea 'Clave=valor' dentro de una [Sección]"),
         (r"not a 'Key=value' line inside a \[group\]", "no es una línea 'Clave=valor' dentro de un [grupo]"),
         (r"not a cron line \(expected five time fields\)",
@@ -606,3 +610,53 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
 
 def category_label(category: str, lang: str) -> str:
     return CATEGORY_LABELS.get(lang, {}).get(category) or CATEGORY_LABELS["en"].get(category, category)
+
+
+# Common values of a few evidence fields, as words (the JSON keeps the values as they are).
+VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
+    "en": {
+        ("mechanism", "appinit"): "AppInit_DLLs setting", ("mechanism", "cron"): "scheduled job (cron)",
+        ("mechanism", "ifeo"): "runs in place of a program (IFEO)", ("mechanism", "launch_agent"): "launch agent",
+        ("mechanism", "launch_daemon"): "launch daemon", ("mechanism", "ld_preload"): "loaded into every program",
+        ("mechanism", "login_item"): "login item", ("mechanism", "run_key"): "Run key in the registry",
+        ("mechanism", "scheduled_task"): "scheduled task", ("mechanism", "shell_startup"): "terminal start-up file",
+        ("mechanism", "startup_folder"): "Startup folder", ("mechanism", "systemd"): "systemd service",
+        ("mechanism", "winlogon"): "Windows sign-in setting", ("mechanism", "xdg_autostart"): "desktop autostart",
+        ("service", "input_monitoring"): "keyboard and mouse monitoring", ("service", "input_control"):
+        "control of keyboard and mouse", ("service", "screen_recording"): "screen recording",
+        ("service", "full_disk_access"): "all files (full disk access)", ("service", "accessibility"):
+        "accessibility (can control the computer)",
+        ("status", "allow"): "allowed", ("status", "deny"): "denied", ("status", "ask"): "asks first",
+        ("status", "block"): "blocked",
+    },
+    "es": {
+        ("mechanism", "appinit"): "ajuste AppInit_DLLs", ("mechanism", "cron"): "tarea programada (cron)",
+        ("mechanism", "ifeo"): "se abre en lugar de un programa (IFEO)", ("mechanism", "launch_agent"):
+        "agente de inicio", ("mechanism", "launch_daemon"): "servicio de inicio",
+        ("mechanism", "ld_preload"): "cargado en cada programa", ("mechanism", "login_item"):
+        "elemento de inicio de sesión", ("mechanism", "run_key"): "clave Run del registro",
+        ("mechanism", "scheduled_task"): "tarea programada", ("mechanism", "shell_startup"):
+        "archivo de inicio de la terminal", ("mechanism", "startup_folder"): "carpeta Inicio",
+        ("mechanism", "systemd"): "servicio systemd",
+        ("mechanism", "winlogon"): "ajuste de inicio de sesión de Windows",
+        ("mechanism", "xdg_autostart"): "inicio automático del escritorio",
+        ("service", "camera"): "cámara", ("service", "microphone"): "micrófono", ("service", "location"): "ubicación",
+        ("service", "input_monitoring"): "vigilancia del teclado y el ratón", ("service", "input_control"):
+        "control del teclado y el ratón", ("service", "screen_recording"): "grabación de pantalla",
+        ("service", "full_disk_access"): "todos los archivos (acceso total al disco)", ("service", "accessibility"):
+        "accesibilidad (puede controlar la computadora)", ("service", "contacts"): "contactos",
+        ("service", "calendar"): "calendario", ("service", "photos"): "fotos",
+        ("status", "allow"): "permitido", ("status", "deny"): "denegado", ("status", "ask"): "pregunta antes",
+        ("status", "block"): "bloqueado",
+        ("start_type", "automatic"): "automático", ("start_type", "automatic (delayed)"): "automático (retrasado)",
+        ("start_type", "manual"): "manual", ("start_type", "disabled"): "desactivado",
+        ("scope", "user"): "usuario", ("scope", "system"): "sistema",
+    },
+}
+
+
+def value_label(field: str, value: object, lang: str) -> str | None:
+    """A common field value in words, or None when it has no label (show it as it is)."""
+    if not isinstance(value, str):
+        return None
+    return VALUE_LABELS.get(lang, {}).get((field, value)) or VALUE_LABELS["en"].get((field, value))

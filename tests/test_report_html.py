@@ -73,7 +73,8 @@ def test_html_in_spanish() -> None:
     assert '<html lang="es">' in html
     for text in ("Antes de empezar: una nota de seguridad", "Requiere atención (1)", "Vale la pena revisar (1)",
                  "Bueno saberlo (1)", "App espía encontrada", "Qué puede hacer", "Detalles para personas de apoyo",
-                 "Todas las revisiones y su resultado", "no revisado", "Los límites de esta revisión", "No está sola ni solo"):
+                 "Todas las revisiones y su resultado", "no revisado", "Los límites de esta revisión",
+                 "No está sola ni solo"):
         assert text in html, text
     assert "Needs attention" not in html and "What you can do" not in html
 

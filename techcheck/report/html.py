@@ -23,6 +23,7 @@ from techcheck.texts import (
     os_name,
     t,
     translate_message,
+    value_label,
 )
 
 MAX_EVIDENCE = 50
@@ -56,7 +57,10 @@ def _environment(lang: str) -> Environment:
     )
     env.filters["paragraphs"] = _paragraphs
 
-    def field_value(value: Any) -> str:
+    def field_value(value: Any, name: str = "") -> str:
+        label = value_label(name, value, lang)
+        if label:
+            return label
         if isinstance(value, bool):
             return t("yes" if value else "no", lang)
         if isinstance(value, (list, tuple)):

@@ -14,7 +14,7 @@ from typing import Any
 
 from techcheck.report.permissions import LABEL
 from techcheck.report.safe import safe_text
-from techcheck.texts import field_label, kind_label, os_name, t, translate_message
+from techcheck.texts import field_label, kind_label, os_name, t, translate_message, value_label
 
 WIDTH = 80
 MAX_EVIDENCE = 8
@@ -92,7 +92,10 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     return lines
 
 
-def _field_value(value: Any, lang: str) -> str:
+def _field_value(value: Any, lang: str, name: str = "") -> str:
+    label = value_label(name, value, lang)
+    if label:
+        return label
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     if isinstance(value, list):
@@ -105,7 +108,7 @@ def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     order = SUMMARY_FIELDS.get(item["kind"], ())
     present = [n for n in fields if fields[n] not in ("", None, [])]  # empty fields say nothing
     names = [n for n in order if n in present] or sorted(present)[:5]
-    parts = [f"{field_label(n, lang)}: {_field_value(fields[n], lang)}" for n in names]
+    parts = [f"{field_label(n, lang)}: {_field_value(fields[n], lang, n)}" for n in names]
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (
         f"{field_label('pid', lang)} {loc['pid']}" if "pid" in loc else "")
