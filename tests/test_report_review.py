@@ -238,3 +238,16 @@ def test_a_bad_root_is_explained_in_the_report_language(tmp_path: Path) -> None:
     assert res.exit_code == EXIT_USAGE
     assert "no es una carpeta" in res.stderr and "copia del disco" in res.stderr
     assert not (tmp_path / "missing").exists()  # nothing written
+
+
+def test_html_evidence_shows_filled_fields_best_first(outputs: dict[str, str]) -> None:
+    page = outputs["found.html.en"]
+    findings = page[page.index('id="findings-review"'):page.index('id="checks"')]
+    assert '<td class="mono"></td>' not in findings  # empty fields say nothing; the JSON keeps them
+    table = findings[findings.index("<th colspan=\"2\">Installed program</th>"):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<td class="name">([^<]+)</td>', table)
+    assert rows[:3] == ["name", "package", "version"]  # what identifies it first, not alphabetical
+    report = json.loads(outputs["found.json.en"])
+    app = next(e for f in report["findings"] for e in f["evidence"] if e["kind"] == "app")
+    assert "install_path" in app["fields"]  # kept in the record even when empty

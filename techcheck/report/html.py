@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
-from techcheck.report.text import readable_time
+from techcheck.report.text import SUMMARY_FIELDS, readable_time
 from techcheck.texts import (
     MESSAGES,
     category_label,
@@ -68,6 +68,7 @@ def _environment(lang: str) -> Environment:
         return safe_text(value, MAX_VALUE)
 
     env.filters["field_value"] = field_value
+    env.filters["shown_fields"] = shown_fields
     env.filters["field_label"] = lambda name: field_label(str(name), lang)
     env.filters["kind_label"] = lambda kind: kind_label(str(kind), lang)
     env.filters["category_label"] = lambda category: category_label(str(category), lang)
@@ -125,3 +126,14 @@ def note_groups(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         groups.append({"title": c["title"], "count": len(c["notes"]), "notes": notes,
                        "more": len(c["notes"]) - len(notes)})
     return groups
+
+
+def shown_fields(item: dict[str, Any]) -> list[tuple[str, Any]]:
+    """An evidence item's fields with a value: the ones that best describe its kind first.
+
+    Empty fields say nothing to a reader; the JSON report keeps them.
+    """
+    fields = item.get("fields", {})
+    present = [n for n in fields if fields[n] not in ("", None, [])]
+    first = [n for n in SUMMARY_FIELDS.get(str(item.get("kind")), ()) if n in present]
+    return [(n, fields[n]) for n in first + [n for n in present if n not in first]]
