@@ -112,6 +112,9 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         return
     # The safety note comes before the scan, on the terminal, whatever the output format.
     click.echo(render_safety_note(lang, _style_for(colour_allowed(sys.stderr))), err=True, nl=False)
+    if root and not os.path.isdir(root):
+        click.echo(t("root_not_folder", lang, root=click.format_filename(root)), err=True)
+        sys.exit(EXIT_USAGE)
     try:
         target: Target = open_image(root, os_name) if root else open_live()  # type: ignore[arg-type]
     except TechcheckError as exc:

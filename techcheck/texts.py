@@ -43,8 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "monitoring: no scan can prove that. See the list of checks below for what was and was "
             "not looked at. If you still feel watched, trust that feeling and talk to an advocate."
         ),
-        "findings_summary": "Summary: {alert} need attention, {review} worth checking, {info} good to know.",
-        "checks_title": "Checks that ran",
+        "findings_summary": "Summary: Needs attention: {alert}. Worth checking: {review}. Good to know: {info}.",
+        "checks_title": "Every check and its result",
         "status_ok": "done",
         "status_skipped": "not checked",
         "status_failed": "could not finish",
@@ -60,21 +60,23 @@ MESSAGES: dict[str, dict[str, str]] = {
             "only with the person doing it. Support is available:"
         ),
         "resource_ndvh": (
-            "National Domestic Violence Hotline: 800-799-SAFE (7233). An advocate can help with "
-            "safety planning and local services. Interpreters in more than 170 languages."
+            "National Domestic Violence Hotline: 800-799-SAFE (7233). An advocate can help in a "
+            "crisis and find local services, such as shelters and transportation. Interpreters in "
+            "170 languages, and a videophone option for Deaf callers."
         ),
         "resource_rainn": (
             "National Sexual Assault Hotline (RAINN): 800-656-HOPE (4673). Trained support "
             "specialists, by phone or online chat."
         ),
         "resource_sparc": (
-            "Stalking Prevention, Awareness, and Resource Center (SPARC): information on stalking "
-            "and safety planning, and training for the people who help victims."
+            "Stalking Prevention, Awareness, and Resource Center (SPARC): training and resources "
+            "for the people and places that help stalking victims, such as shelters, campuses "
+            "and the police."
         ),
         "resource_steps": (
-            "Safety steps: keep evidence (texts, e-mails, screenshots) without replying, keep a "
-            "written log of what happens, tell people you trust, and consider reporting to the "
-            "police. If you are in danger right now, call 911."
+            "Safety steps: put your safety first, even if you know the person well. Keep evidence "
+            "(texts, e-mails) without replying, keep a written log of what happens, tell people you "
+            "trust, and think about reporting it to the police."
         ),
         "more_items": "and {n} more",
         "saved": "Report saved to {path} (only your account can open it).",
@@ -89,6 +91,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_live_only": "only a live scan can see this; a disk copy does not have it",
         "unknown_os": "techcheck: could not tell which operating system this is. Use --os to say.",
         "limits_title": "The limits of this check",
+        "notes_help": (
+            "These details are for an advocate. They are not findings: they show places the check "
+            "could not read or understand, so nothing there was checked."
+        ),
+        "notes_more": "and {n} more for this check (the JSON report lists them all)",
+        "notes_count": "{n} in all",
+        "made_with": "techcheck {version}",
+        "root_not_folder": "techcheck: {root} is not a folder. Give the folder where the disk copy is mounted.",
         "report_made": "Report made",
         "html_rule": "Rule",
         "html_category": "Category",
@@ -194,8 +204,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "lista de lo que se revisó y de lo que no. Si todavía siente que le vigilan, confíe en "
             "esa sensación y hable con una persona de apoyo."
         ),
-        "findings_summary": "Resumen: {alert} requieren atención, {review} vale la pena revisar, {info} bueno saberlo.",
-        "checks_title": "Revisiones hechas",
+        "findings_summary": (
+            "Resumen: Requiere atención: {alert}. Vale la pena revisar: {review}. Bueno saberlo: {info}."
+        ),
+        "checks_title": "Todas las revisiones y su resultado",
         "status_ok": "hecho",
         "status_skipped": "no revisado",
         "status_failed": "no se pudo terminar",
@@ -211,21 +223,25 @@ MESSAGES: dict[str, dict[str, str]] = {
             "quien lo hace. Hay apoyo disponible:"
         ),
         "resource_ndvh": (
-            "Línea Nacional sobre la Violencia Doméstica: 800-799-SAFE (7233). Una persona de apoyo "
-            "puede ayudarle con un plan de seguridad y servicios locales. Intérpretes en más de 170 idiomas."
+            "Línea Nacional sobre la Violencia Doméstica (National Domestic Violence Hotline): "
+            "800-799-SAFE (7233). Una persona de apoyo puede ayudarle en una crisis y buscar servicios "
+            "locales, como refugios y transporte. Intérpretes en 170 idiomas, y videoteléfono para "
+            "personas sordas."
         ),
         "resource_rainn": (
-            "Línea Nacional de Agresión Sexual (RAINN): 800-656-HOPE (4673). Especialistas en apoyo, "
-            "por teléfono o por chat en línea, también en español."
+            "Línea Nacional de Agresión Sexual (National Sexual Assault Hotline, de RAINN): "
+            "800-656-HOPE (4673). Especialistas en apoyo, por teléfono o por chat en línea, también "
+            "en español."
         ),
         "resource_sparc": (
-            "Centro de Prevención, Concienciación y Recursos sobre el Acecho (SPARC): información sobre "
-            "el acecho y planes de seguridad, y formación para quienes ayudan a las víctimas."
+            "Centro de Prevención, Concienciación y Recursos sobre el Acecho (Stalking Prevention, "
+            "Awareness, and Resource Center, SPARC): formación y recursos para las personas y los "
+            "lugares que ayudan a las víctimas de acecho, como refugios, universidades y la policía."
         ),
         "resource_steps": (
-            "Pasos de seguridad: guarde las pruebas (mensajes, correos, capturas de pantalla) sin "
-            "responder, lleve un registro escrito de lo que pasa, cuénteselo a personas de confianza "
-            "y considere denunciarlo a la policía. Si está en peligro ahora, llame al 911."
+            "Pasos de seguridad: ponga su seguridad primero, aunque conozca bien a la persona. Guarde "
+            "las pruebas (mensajes, correos) sin responder, lleve un registro escrito de lo que pasa, "
+            "cuénteselo a personas de confianza y piense en denunciarlo a la policía."
         ),
         "more_items": "y {n} más",
         "saved": "Informe guardado en {path} (solo su cuenta puede abrirlo).",
@@ -240,6 +256,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_live_only": "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene",
         "unknown_os": "techcheck: no se pudo saber qué sistema operativo es. Indíquelo con --os.",
         "limits_title": "Los límites de esta revisión",
+        "notes_help": (
+            "Estos detalles son para una persona de apoyo. No son hallazgos: muestran lugares que la "
+            "revisión no pudo leer o entender, así que allí no se revisó nada."
+        ),
+        "notes_more": "y {n} más en esta revisión (el informe JSON los tiene todos)",
+        "notes_count": "{n} en total",
+        "made_with": "techcheck {version}",
+        "root_not_folder": (
+            "techcheck: {root} no es una carpeta. Indique la carpeta donde está montada la copia del disco."
+        ),
         "report_made": "Informe hecho",
         "html_rule": "Regla",
         "html_category": "Categoría",
@@ -341,7 +367,7 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
         "macos.privacy": "Permisos de privacidad (cámara, micrófono, pantalla, teclado, ubicación)",
         "linux.command_logging": "Grabación de los comandos escritos (sudo, auditoría de terminal)",
         "linux.cron": "Tareas programadas (cron)",
-        "linux.packages": "Programas instalados (dpkg, snap, flatpak)",
+        "linux.packages": "Programas instalados (dpkg, rpm, snap, flatpak)",
         "linux.screen_sharing": "Ajustes para compartir pantalla y de escritorio remoto",
         "linux.shell_startup": "Archivos de inicio de la terminal (.bashrc, .profile y parecidos)",
         "linux.ssh_keys": "Llaves que permiten entrar por SSH (authorized_keys)",
@@ -386,3 +412,251 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs: object) -> str:
     table = MESSAGES.get(lang, MESSAGES[DEFAULT_LANGUAGE])
     text = table.get(key) or MESSAGES[DEFAULT_LANGUAGE][key]
     return text.format(**kwargs) if kwargs else text
+
+
+# Operating-system names as people write them (the report model keeps the lower-case ids).
+OS_NAMES = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
+
+
+def os_name(os_id: str) -> str:
+    return OS_NAMES.get(os_id, os_id)
+
+
+# Kinds of evidence, as labels in the report (the JSON keeps the kind ids).
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "process": "Running program", "app": "Installed program", "service": "Background service",
+        "autostart": "Starts by itself", "listener": "Waits for connections", "connection": "Network connection",
+        "session": "Signed-in session", "browser_extension": "Browser add-on", "account": "Account",
+        "permission": "Permission", "setting": "Setting", "certificate": "Trusted certificate",
+        "profile": "Configuration profile", "file": "File", "ssh_key": "SSH sign-in key",
+        "web_visit": "Web page visited", "hosts_entry": "Hosts file line",
+    },
+    "es": {
+        "process": "Programa abierto", "app": "Programa instalado", "service": "Servicio en segundo plano",
+        "autostart": "Se abre solo", "listener": "Espera conexiones", "connection": "Conexión de red",
+        "session": "Sesión abierta", "browser_extension": "Complemento del navegador", "account": "Cuenta",
+        "permission": "Permiso", "setting": "Ajuste", "certificate": "Certificado de confianza",
+        "profile": "Perfil de configuración", "file": "Archivo", "ssh_key": "Llave para entrar por SSH",
+        "web_visit": "Página web visitada", "hosts_entry": "Línea del archivo hosts",
+    },
+}
+
+# Evidence field names as labels (the JSON keeps the field names). A field without a label is shown
+# by its name with spaces.
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "exe": "program file", "exe_name": "program", "cmdline": "command line", "ppid": "parent process id",
+        "parent_name": "parent program", "pid": "process id", "install_path": "installed in",
+        "bundle_id": "bundle id", "display_name": "shown name", "start_type": "starts",
+        "service_dll": "service library", "mechanism": "how it starts", "run_as": "runs as",
+        "local_address": "local address", "local_port": "local port", "remote_address": "remote address",
+        "remote_port": "remote port", "extension_id": "add-on id", "install_source": "installed from",
+        "all_sites": "all web sites", "account_type": "account type", "can_login": "can sign in",
+        "recently_created": "created recently", "system_account": "system account", "last_used": "last used",
+        "last_used_until": "used until", "app_hidden": "app hidden", "payload_types": "contents",
+        "removal_disallowed": "cannot be removed", "key_type": "key type", "visit_type": "visit type",
+        "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id",
+        "registry_key": "registry key",
+    },
+    "es": {
+        "pid": "id del proceso", "name": "nombre", "exe": "archivo del programa", "exe_name": "programa",
+        "cmdline": "línea de comandos", "user": "usuario", "ppid": "id del proceso padre",
+        "parent_name": "programa padre", "version": "versión", "publisher": "editor",
+        "install_path": "instalado en", "bundle_id": "id del paquete", "package": "paquete",
+        "source": "origen", "hidden": "oculto", "installed": "instalado", "display_name": "nombre visible",
+        "command": "comando", "start_type": "inicio", "enabled": "activado",
+        "service_dll": "biblioteca del servicio", "description": "descripción",
+        "mechanism": "cómo se abre", "scope": "alcance", "trigger": "cuándo", "run_as": "se ejecuta como",
+        "file": "archivo", "protocol": "protocolo", "address": "dirección", "port": "puerto",
+        "process_name": "programa", "exposed": "visible desde fuera", "local_address": "dirección local",
+        "local_port": "puerto local", "remote_address": "dirección remota", "remote_port": "puerto remoto",
+        "state": "estado", "terminal": "terminal", "host": "equipo", "remote": "remoto",
+        "started": "inicio", "browser": "navegador", "profile": "perfil", "extension_id": "id del complemento",
+        "install_source": "instalado desde", "permissions": "permisos", "all_sites": "todos los sitios web",
+        "account_type": "tipo de cuenta", "email": "correo", "uid": "id de usuario", "admin": "administrador",
+        "can_login": "puede entrar", "created": "creada", "recently_created": "creada hace poco",
+        "system_account": "cuenta del sistema", "service": "servicio", "app": "app", "site": "sitio",
+        "allowed": "permitido", "status": "estado", "last_used": "último uso", "last_used_until": "usado hasta",
+        "modified": "modificado", "app_hidden": "app oculta", "value": "valor", "detail": "detalle",
+        "subject": "titular", "issuer": "emisor", "sha1": "SHA-1", "sha256": "SHA-256", "store": "almacén",
+        "identifier": "identificador", "organization": "organización", "payload_types": "contenido",
+        "signed": "firmado", "signer": "firmante", "removal_disallowed": "no se puede quitar",
+        "path": "ruta", "size": "tamaño", "time": "hora", "key_type": "tipo de llave",
+        "fingerprint": "huella", "comment": "comentario", "options": "opciones", "url": "dirección web",
+        "domain": "dominio", "title": "título", "visit_type": "tipo de visita",
+        "hostname": "nombre del sitio web", "registry_key": "clave del registro",
+    },
+}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return KIND_LABELS.get(lang, KIND_LABELS[DEFAULT_LANGUAGE]).get(kind) or KIND_LABELS["en"].get(kind, kind)
+
+
+def field_label(name: str, lang: str) -> str:
+    return (FIELD_LABELS.get(lang, {}).get(name) or FIELD_LABELS["en"].get(name)
+            or name.replace("_", " "))
+
+
+# Skip reasons and notes come from the collectors in English. The common ones (and the common
+# front parts of the others) are translated here, in the report layer; the rest, often a parser's
+# technical detail, is shown as it is. Each entry: a regular expression on the whole English
+# message and its translation ({0}, {1}: the captured parts, themselves translated when known).
+MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
+    "es": [
+        (r"only a live scan can see this; a disk copy does not have it",
+         "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene"),
+        (r"no Program Files, ProgramData or user AppData folders were found",
+         "no se encontraron las carpetas Program Files, ProgramData ni AppData de los usuarios"),
+        (r"no part of the Windows registry could be read",
+         "no se pudo leer ninguna parte del registro de Windows"),
+        (r"permission denied: techcheck may not read this file",
+         "permiso denegado: techcheck no puede leer este archivo"),
+        (r"file not found", "archivo no encontrado"),
+        (r"not a regular file", "no es un archivo normal"),
+        (r"is a folder, not a file", "es una carpeta, no un archivo"),
+        (r"too many symbolic links \(a link loop\)", "demasiados enlaces simbólicos (un enlace en bucle)"),
+        (r"file is larger than (\d+) MiB; not read", "el archivo ocupa más de {0} MiB; no se leyó"),
+        (r"Permission denied", "permiso denegado"),
+        (r"No such file or directory", "no existe el archivo o la carpeta"),
+        (r"cannot list folder: (.+)", "no se puede listar la carpeta: {0}"),
+        (r"cannot read link: (.+)", "no se puede leer el enlace: {0}"),
+        (r"cannot read: (.+)", "no se puede leer: {0}"),
+        (r"could not read: (.+)", "no se pudo leer: {0}"),
+        (r"could not list: (.+)", "no se pudo listar: {0}"),
+        (r"not read: (.+)", "no se leyó: {0}"),
+        (r"not a readable SQLite database: (.+)", "no es una base de datos SQLite legible: {0}"),
+        (r"could not read the shortcut: (.+)", "no se pudo leer el acceso directo: {0}"),
+        (r"could not read this scheduled task: (.+)", "no se pudo leer esta tarea programada: {0}"),
+        (r"could not read the privacy database: (.+)", "no se pudo leer la base de datos de privacidad: {0}"),
+        (r"could not open the privacy database: (.+)", "no se pudo abrir la base de datos de privacidad: {0}"),
+        (r"could not decode this profile: (.+)", "no se pudo descifrar este perfil: {0}"),
+        (r"could not decode the profile store: (.+)", "no se pudo descifrar el almacén de perfiles: {0}"),
+        (r"could not decode this app's description: (.+)",
+         "no se pudo descifrar la descripción de esta app: {0}"),
+        (r"could not decode part of profile (.+)", "no se pudo descifrar parte del perfil {0}"),
+        (r"could not read the rpm database: (.+)", "no se pudo leer la base de datos de rpm: {0}"),
+        (r"the scheduled tasks folder was not found", "no se encontró la carpeta de tareas programadas"),
+        (r"the local accounts folder is missing or cannot be opened",
+         "la carpeta de cuentas locales no existe o no se puede abrir"),
+        (r"not a valid property list; skipped", "no es una lista de propiedades válida; se omitió"),
+        (r"not a readable account record; skipped", "no es un registro de cuenta legible; se omitió"),
+        (r"desktop file has no Exec line: nothing to start",
+         "el archivo .desktop no tiene línea Exec: no abre nada"),
+        (r"not valid JSON, skipped: (.+)", "no es JSON válido, se omitió: {0}"),
+        (r"crontab line (\d+): (.+)", "línea {0} del crontab: {1}"),
+        (r"unit file line (\d+): (.+)", "línea {0} del archivo de unidad: {1}"),
+        (r"desktop file: (.+)", "archivo .desktop: {0}"),
+        (r"line (\d+): (.+)", "línea {0}: {1}"),
+        (r"no \[Desktop Entry\] group: not a desktop entry file",
+         "no tiene el grupo [Desktop Entry]: no es un archivo .desktop"),
+        (r"not a 'Key=value' line inside a \[Section\]", "no es una línea 'Clave=valor' dentro de una [Sección]"),
+        (r"not a 'Key=value' line inside a \[group\]", "no es una línea 'Clave=valor' dentro de un [grupo]"),
+        (r"not a cron line \(expected five time fields\)",
+         "no es una línea de cron (se esperaban cinco campos de hora)"),
+        (r"crontab: (\d+) more lines could not be understood", "crontab: no se entendieron {0} líneas más"),
+        (r"only the (\d+) most recently visited addresses were checked",
+         "solo se revisaron las {0} direcciones visitadas más recientes"),
+        (r"(\d+) sessions logged; only the latest (\d+) are listed",
+         "{0} sesiones registradas; solo se listan las {1} más recientes"),
+        (r"accounts were listed from the user folders only \((.+?)\); administrator rights and creation "
+         r"dates are not known",
+         "las cuentas se listaron solo a partir de las carpetas de usuario ({0}); no se sabe quién es "
+         "administrador ni cuándo se crearon las cuentas"),
+        (r"this version does not read the profile list from the registry yet",
+         "esta versión todavía no lee la lista de perfiles del registro"),
+        (r"no signed-in Apple Account lists it, and its token is kept in the computer's firmware memory "
+         r"\(NVRAM\), which a disk copy does not contain",
+         "ninguna cuenta de Apple abierta lo indica, y su clave se guarda en la memoria del firmware de la "
+         "computadora (NVRAM), que una copia del disco no tiene"),
+        (r"could not tell whether Find My Mac is on: (.+)", "no se pudo saber si Buscar mi Mac está activado: {0}"),
+    ],
+}
+
+
+def translate_message(message: str, lang: str) -> str:
+    """A collector's English skip reason or note in the report language, when it is a known one.
+
+    Unknown messages (and unknown inner parts of known ones) are returned as they are.
+    """
+    import re
+
+    for pattern, template in MESSAGE_TRANSLATIONS.get(lang, []):
+        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if match:
+            return template.format(*(translate_message(part, lang) for part in match.groups()))
+    return message
+
+
+# Rule categories as labels (the JSON keeps the category ids).
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "stalkerware": "stalkerware (made to spy on a person)", "monitoring": "monitoring software",
+        "keylogger": "keylogger (records what you type)", "remote_access": "remote access",
+        "rat": "remote-control trojan (hidden remote control)", "persistence": "starts by itself",
+        "location": "location", "account": "accounts", "privacy": "privacy permissions",
+        "network": "network", "system": "system", "indicator": "known sign of a threat",
+    },
+    "es": {
+        "stalkerware": "stalkerware (hecho para espiar a una persona)", "monitoring": "programa de vigilancia",
+        "keylogger": "keylogger (graba lo que usted escribe)", "remote_access": "acceso remoto",
+        "rat": "troyano de control remoto (control a distancia oculto)", "persistence": "se abre solo",
+        "location": "ubicación", "account": "cuentas", "privacy": "permisos de privacidad",
+        "network": "red", "system": "sistema", "indicator": "señal conocida de una amenaza",
+    },
+}
+
+
+def category_label(category: str, lang: str) -> str:
+    return CATEGORY_LABELS.get(lang, {}).get(category) or CATEGORY_LABELS["en"].get(category, category)
+
+
+# Common values of a few evidence fields, as words (the JSON keeps the values as they are).
+VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
+    "en": {
+        ("mechanism", "appinit"): "AppInit_DLLs setting", ("mechanism", "cron"): "scheduled job (cron)",
+        ("mechanism", "ifeo"): "runs in place of a program (IFEO)", ("mechanism", "launch_agent"): "launch agent",
+        ("mechanism", "launch_daemon"): "launch daemon", ("mechanism", "ld_preload"): "loaded into every program",
+        ("mechanism", "login_item"): "login item", ("mechanism", "run_key"): "Run key in the registry",
+        ("mechanism", "scheduled_task"): "scheduled task", ("mechanism", "shell_startup"): "terminal start-up file",
+        ("mechanism", "startup_folder"): "Startup folder", ("mechanism", "systemd"): "systemd service",
+        ("mechanism", "winlogon"): "Windows sign-in setting", ("mechanism", "xdg_autostart"): "desktop autostart",
+        ("service", "input_monitoring"): "keyboard and mouse monitoring", ("service", "input_control"):
+        "control of keyboard and mouse", ("service", "screen_recording"): "screen recording",
+        ("service", "full_disk_access"): "all files (full disk access)", ("service", "accessibility"):
+        "accessibility (can control the computer)",
+        ("status", "allow"): "allowed", ("status", "deny"): "denied", ("status", "ask"): "asks first",
+        ("status", "block"): "blocked",
+    },
+    "es": {
+        ("mechanism", "appinit"): "ajuste AppInit_DLLs", ("mechanism", "cron"): "tarea programada (cron)",
+        ("mechanism", "ifeo"): "se abre en lugar de un programa (IFEO)", ("mechanism", "launch_agent"):
+        "agente de inicio", ("mechanism", "launch_daemon"): "servicio de inicio",
+        ("mechanism", "ld_preload"): "cargado en cada programa", ("mechanism", "login_item"):
+        "elemento de inicio de sesión", ("mechanism", "run_key"): "clave Run del registro",
+        ("mechanism", "scheduled_task"): "tarea programada", ("mechanism", "shell_startup"):
+        "archivo de inicio de la terminal", ("mechanism", "startup_folder"): "carpeta Inicio",
+        ("mechanism", "systemd"): "servicio systemd",
+        ("mechanism", "winlogon"): "ajuste de inicio de sesión de Windows",
+        ("mechanism", "xdg_autostart"): "inicio automático del escritorio",
+        ("service", "camera"): "cámara", ("service", "microphone"): "micrófono", ("service", "location"): "ubicación",
+        ("service", "input_monitoring"): "vigilancia del teclado y el ratón", ("service", "input_control"):
+        "control del teclado y el ratón", ("service", "screen_recording"): "grabación de pantalla",
+        ("service", "full_disk_access"): "todos los archivos (acceso total al disco)", ("service", "accessibility"):
+        "accesibilidad (puede controlar la computadora)", ("service", "contacts"): "contactos",
+        ("service", "calendar"): "calendario", ("service", "photos"): "fotos",
+        ("status", "allow"): "permitido", ("status", "deny"): "denegado", ("status", "ask"): "pregunta antes",
+        ("status", "block"): "bloqueado",
+        ("start_type", "automatic"): "automático", ("start_type", "automatic (delayed)"): "automático (retrasado)",
+        ("start_type", "manual"): "manual", ("start_type", "disabled"): "desactivado",
+        ("scope", "user"): "usuario", ("scope", "system"): "sistema",
+    },
+}
+
+
+def value_label(field: str, value: object, lang: str) -> str | None:
+    """A common field value in words, or None when it has no label (show it as it is)."""
+    if not isinstance(value, str):
+        return None
+    return VALUE_LABELS.get(lang, {}).get((field, value)) or VALUE_LABELS["en"].get((field, value))

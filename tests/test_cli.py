@@ -52,8 +52,8 @@ def test_text_report_order_and_no_clean_verdict(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "en"])
     assert res.exit_code == 0
     out = res.stdout
-    assert out.index("safety note") < out.index("What was checked") < out.index("Checks that ran")
-    assert out.index("Checks that ran") < out.index("800-799-SAFE")
+    assert out.index("safety note") < out.index("What was checked") < out.index("Every check and its result")
+    assert out.index("Every check and its result") < out.index("800-799-SAFE")
     assert "does not prove" in out
     lowered = out.lower()
     assert "is clean" not in lowered and "no threats" not in lowered

@@ -55,7 +55,7 @@ def test_hostile_names_are_escaped_everywhere() -> None:
 def test_html_order_and_content() -> None:
     html = html_report()
     marks = ["Before you start: a safety note", "What was checked", "Needs attention (1)", "Worth checking (1)",
-             "Good to know (1)", "Checks that ran", "Things the check could not read",
+             "Good to know (1)", "Every check and its result", "Things the check could not read",
              "Evidence record (for advocates)", "The limits of this check", "800-799-SAFE"]
     positions = [html.index(m) for m in marks]
     assert positions == sorted(positions), list(zip(marks, positions, strict=True))
@@ -73,7 +73,8 @@ def test_html_in_spanish() -> None:
     assert '<html lang="es">' in html
     for text in ("Antes de empezar: una nota de seguridad", "Requiere atención (1)", "Vale la pena revisar (1)",
                  "Bueno saberlo (1)", "App espía encontrada", "Qué puede hacer", "Detalles para personas de apoyo",
-                 "Revisiones hechas", "no revisado", "Los límites de esta revisión", "No está sola ni solo"):
+                 "Todas las revisiones y su resultado", "no revisado", "Los límites de esta revisión",
+                 "No está sola ni solo"):
         assert text in html, text
     assert "Needs attention" not in html and "What you can do" not in html
 

@@ -14,7 +14,7 @@ from typing import Any
 from techcheck.report.evidence import verify_report
 from techcheck.report.inventory import artifact_key
 from techcheck.report.safe import safe_text
-from techcheck.report.text import WIDTH, _wrap, evidence_lines
+from techcheck.report.text import WIDTH, _wrap, evidence_lines, readable_time
 from techcheck.texts import t
 
 DIFF_SCHEMA = "techcheck.diff/1"
@@ -157,7 +157,7 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
-        out.extend(_wrap(t("diff_report_line", lang, label=label, when=safe_text(info.finished, 60),
+        out.extend(_wrap(t("diff_report_line", lang, label=label, when=safe_text(readable_time(info.finished), 60),
                            host=safe_text(where, 200),
                            mode=t(f"mode_{info.mode}", lang) if info.mode in ("live", "image", "fake")
                            else safe_text(info.mode or "?", 50)), indent="    "))
@@ -198,8 +198,8 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
 
         return _wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
 
-    section("diff_findings_new", d.findings_new, finding)
-    section("diff_findings_gone", d.findings_gone, finding)
+    section("diff_findings_new", by_severity(d.findings_new), finding)
+    section("diff_findings_gone", by_severity(d.findings_gone), finding)
     section("diff_evidence_new", d.evidence_new, evidence)
     section("diff_evidence_gone", d.evidence_gone, evidence)
     section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(_shown(i), lang))
@@ -212,3 +212,9 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
         out.extend([""] + _wrap(t("diff_truncated", lang, kinds=", ".join(d.truncated_kinds))))
     out.extend([""] + _wrap(t("diff_limits", lang)))
     return "\n".join(out) + "\n"
+
+
+def by_severity(findings: list[Item]) -> list[Item]:
+    """Findings with the most serious first (then by rule id), as in the report itself."""
+    order = {"alert": 0, "review": 1, "info": 2}
+    return sorted(findings, key=lambda f: (order.get(str(f.get("severity")), 3), str(f.get("rule_id", ""))))

@@ -14,11 +14,21 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
-from techcheck.report.text import readable_time
-from techcheck.texts import MESSAGES, t
+from techcheck.report.text import SUMMARY_FIELDS, readable_time
+from techcheck.texts import (
+    MESSAGES,
+    category_label,
+    field_label,
+    kind_label,
+    os_name,
+    t,
+    translate_message,
+    value_label,
+)
 
 MAX_EVIDENCE = 50
 MAX_NOTES = 200
+MAX_NOTES_PER_CHECK = 50
 MAX_VALUE = 400  # characters of one scanned value shown; the JSON report keeps it whole
 MAX_TEXT = 1000
 
@@ -47,7 +57,10 @@ def _environment(lang: str) -> Environment:
     )
     env.filters["paragraphs"] = _paragraphs
 
-    def field_value(value: Any) -> str:
+    def field_value(value: Any, name: str = "") -> str:
+        label = value_label(name, value, lang)
+        if label:
+            return label
         if isinstance(value, bool):
             return t("yes" if value else "no", lang)
         if isinstance(value, (list, tuple)):
@@ -55,6 +68,10 @@ def _environment(lang: str) -> Environment:
         return safe_text(value, MAX_VALUE)
 
     env.filters["field_value"] = field_value
+    env.filters["shown_fields"] = shown_fields
+    env.filters["field_label"] = lambda name: field_label(str(name), lang)
+    env.filters["kind_label"] = lambda kind: kind_label(str(kind), lang)
+    env.filters["category_label"] = lambda category: category_label(str(category), lang)
     return env
 
 
@@ -65,7 +82,7 @@ def render_html(model: dict[str, Any]) -> str:
     target = model["target"]
     groups = {sev: [f for f in model["findings"] if f["severity"] == sev] for sev in SEVERITIES}
     mode_label = t(f"mode_{target['mode']}", lang)
-    scanned_line = t("scanned_line", lang, what=mode_label, os=target["os"], n=model["rules"]["count"])
+    scanned_line = t("scanned_line", lang, what=mode_label, os=os_name(target["os"]), n=model["rules"]["count"])
     if target["mode"] == "image":
         scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
@@ -82,14 +99,41 @@ def render_html(model: dict[str, Any]) -> str:
         statuses={s: t(f"status_{s}", lang) for s in ("ok", "skipped", "failed")},
         file_statuses={s: t("file_" + s.replace(" ", "_"), lang)
                        for s in ("hashed", "too large", "unreadable", "not found")},
-        notes=[(c["title"], n) for c in model["checks"] for n in c["notes"]],
+        note_groups=note_groups(model, lang),
+        notes_total=sum(len(c["notes"]) for c in model["checks"]),
         inventory=model.get("inventory", {}).get("kinds", {}),
         file_hashes=file_hashes,
         scanned_line=scanned_line,
         made=readable_time(model["finished"]),
         mode_label=mode_label,
+        os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
-        max_notes=MAX_NOTES,
         more=lambda n: t("more_items", lang, n=n),
     )
+
+
+def note_groups(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Notes under their check: at most MAX_NOTES_PER_CHECK each and MAX_NOTES in all, with counts."""
+    groups: list[dict[str, Any]] = []
+    shown = 0
+    for c in model["checks"]:
+        if not c["notes"]:
+            continue
+        room = max(0, min(MAX_NOTES_PER_CHECK, MAX_NOTES - shown))
+        notes = [{"path": n["path"], "message": translate_message(n["message"], lang)} for n in c["notes"][:room]]
+        shown += len(notes)
+        groups.append({"title": c["title"], "count": len(c["notes"]), "notes": notes,
+                       "more": len(c["notes"]) - len(notes)})
+    return groups
+
+
+def shown_fields(item: dict[str, Any]) -> list[tuple[str, Any]]:
+    """An evidence item's fields with a value: the ones that best describe its kind first.
+
+    Empty fields say nothing to a reader; the JSON report keeps them.
+    """
+    fields = item.get("fields", {})
+    present = [n for n in fields if fields[n] not in ("", None, [])]
+    first = [n for n in SUMMARY_FIELDS.get(str(item.get("kind")), ()) if n in present]
+    return [(n, fields[n]) for n in first + [n for n in present if n not in first]]

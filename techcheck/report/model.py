@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from techcheck.artifacts import Artifact
-from techcheck.collectors.base import Collector
 from techcheck.engine import Finding
 from techcheck.report.evidence import (
     current_user,
@@ -21,7 +20,7 @@ from techcheck.report.evidence import (
 from techcheck.report.inventory import build_inventory
 from techcheck.report.permissions import describe_permissions
 from techcheck.scan import ScanResult
-from techcheck.texts import check_title, t
+from techcheck.texts import check_title, t, translate_message
 
 SCHEMA = "techcheck.report/1"
 SEVERITIES = ("alert", "review", "info")
@@ -99,7 +98,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
                 "name": c.name,
                 "title": check_title(c.name, c.title, lang),
                 "status": c.status,
-                "reason": t("reason_live_only", lang) if c.reason == Collector.live_only_reason else c.reason,
+                "reason": translate_message(c.reason, lang),
                 "artifact_count": c.artifact_count,
                 "notes": [{"path": n.path, "message": n.message} for n in c.notes],
             }

@@ -14,11 +14,12 @@ from typing import Any
 
 from techcheck.report.permissions import LABEL
 from techcheck.report.safe import safe_text
-from techcheck.texts import t
+from techcheck.texts import field_label, kind_label, os_name, t, translate_message, value_label
 
 WIDTH = 80
 MAX_EVIDENCE = 8
 MAX_NOTES = 30
+MAX_NOTES_PER_CHECK = 5  # so one check with hundreds of unreadable files does not drown the rest
 Style = Callable[[str, str], str]
 
 # Which fields best describe an artifact of each kind, in order.
@@ -91,7 +92,10 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     return lines
 
 
-def _field_value(value: Any, lang: str) -> str:
+def _field_value(value: Any, lang: str, name: str = "") -> str:
+    label = value_label(name, value, lang)
+    if label:
+        return label
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     if isinstance(value, list):
@@ -104,10 +108,12 @@ def evidence_lines(item: dict[str, Any], lang: str = "en") -> list[str]:
     order = SUMMARY_FIELDS.get(item["kind"], ())
     present = [n for n in fields if fields[n] not in ("", None, [])]  # empty fields say nothing
     names = [n for n in order if n in present] or sorted(present)[:5]
-    parts = [f"{n}={_field_value(fields[n], lang)}" for n in names]
+    parts = [f"{field_label(n, lang)}: {_field_value(fields[n], lang, n)}" for n in names]
     loc = item.get("location", {})
-    where = loc.get("path") or loc.get("registry_key") or (f"pid {loc['pid']}" if "pid" in loc else "")
-    lines = _wrap(f"{item['kind']}: " + "; ".join(parts), indent="        ", first="      - ")
+    where = loc.get("path") or loc.get("registry_key") or (
+        f"{field_label('pid', lang)} {loc['pid']}" if "pid" in loc else "")
+    lines = _wrap(kind_label(item["kind"], lang), indent="        ", first="      - ")
+    lines += _wrap("; ".join(parts), indent="        ", first="        ")
     if item.get("can"):
         lines += _wrap(f"{LABEL.get(lang, LABEL['en'])}: " + "; ".join(item["can"]), indent="        ",
                        first="        ")
@@ -131,7 +137,8 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
         out.extend(["", style(text, kind), style("-" * min(len(text), WIDTH), kind)])
 
     out.append(style(t("report_title", lang), "title"))
-    out.append(f"{t('report_made', lang)}: {readable_time(model['finished'])}")
+    out.append(f"{t('report_made', lang)}: {readable_time(model['finished'])} · "
+               f"{t('made_with', lang, version=model['tool']['version'])}")
     out.append(rule)
     if include_safety_note:
         out.append(style(model["safety_note"]["title"], "heading"))
@@ -140,11 +147,10 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
 
     target = model["target"]
     heading(t("scanned", lang))
-    mode = t(f"mode_{target['mode']}", lang)
-    desc = f"{mode} ({target['os']}"
+    desc = t("scanned_line", lang, what=t(f"mode_{target['mode']}", lang), os=os_name(target["os"]),
+             n=model["rules"]["count"])
     if target["mode"] == "image":
-        desc += f", {t('folder', lang)} {safe_text(target['root'])}"
-    desc += f"), {t('rule_count', lang, n=model['rules']['count'])}."
+        desc += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     out.extend(_wrap(desc))
     out.extend(_wrap(t("findings_summary", lang, **model["summary"])))
 
@@ -182,14 +188,7 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
         if c["reason"]:
             line += f": {safe_text(c['reason'], 300)}"
         out.extend(_wrap(style(line, c["status"]), indent="      ", first="  "))
-    notes = [(c["title"], n) for c in model["checks"] for n in c["notes"]]
-    if notes:
-        heading(t("notes_title", lang))
-        for title, n in notes[:MAX_NOTES]:
-            out.extend(_wrap(f"{safe_text(n['path'], 300)}: {safe_text(n['message'], 300)} ({title})",
-                             indent="    ", first="  - "))
-        if len(notes) > MAX_NOTES:
-            out.append(f"  ({t('more_items', lang, n=len(notes) - MAX_NOTES)})")
+    out.extend(render_notes(model, lang))
     out.append("")
     out.extend(_wrap(model["limits"]))
 
@@ -201,3 +200,27 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
         out.extend(_wrap(res, indent="    ", first="  - "))
     out.append(rule)
     return "\n".join(out) + "\n"
+
+
+def render_notes(model: dict[str, Any], lang: str) -> list[str]:
+    """Notes grouped under their check, a few per check and MAX_NOTES in all, each cut with a count."""
+    checks = [c for c in model["checks"] if c["notes"]]
+    if not checks:
+        return []
+    total = sum(len(c["notes"]) for c in checks)
+    title = f"{t('notes_title', lang)} ({t('notes_count', lang, n=total)})"
+    out = ["", title, "-" * min(len(title), WIDTH), *_wrap(t("notes_help", lang))]
+    shown_total = 0
+    for c in checks:
+        room = max(0, min(MAX_NOTES_PER_CHECK, MAX_NOTES - shown_total))
+        out.append("")
+        out.extend(_wrap(f"{c['title']}: {len(c['notes'])}", indent="    ", first="  "))
+        for n in c["notes"][:room]:
+            message = translate_message(n["message"], lang)
+            out.extend(_wrap(f"{safe_text(n['path'], 300)}: {safe_text(message, 300)}",
+                             indent="      ", first="    - "))
+        shown_total += min(room, len(c["notes"]))
+        if len(c["notes"]) > room:
+            out.extend(_wrap(f"({t('notes_more', lang, n=len(c['notes']) - room)})", indent="      ",
+                             first="    "))
+    return out
