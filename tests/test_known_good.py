@@ -441,6 +441,12 @@ def test_ordinary_shell_start_up_lines_are_not_reported() -> None:
         'export PATH="$HOME/.pyenv/bin:$PATH"', 'eval "$(pyenv init -)"', "[ -f ~/.fzf.bash ] && source ~/.fzf.bash",
     ])
     assert unusual_lines(bashrc, "/home/ana") == []
+    # Xorg's xinitrc template starts its helpers in the background; in a session file that is normal.
+    xinitrc = "xrdb -merge ~/.Xresources\ntwm &\nxclock -geometry 50x50-1+1 &\nnm-applet &\nexec i3\n"
+    assert unusual_lines(xinitrc, "/home/ana", x_session=True) == []
+    assert [f.line for f in unusual_lines(xinitrc, "/home/ana")] == [2, 3, 4]  # in .bashrc it would be unusual
+    watcher = unusual_lines("xinput test 11 > /tmp/k.log &", "/home/ana", x_session=True)
+    assert [f.reasons for f in watcher] == [("watches the keyboard",)]
     # A program kept in any other hidden folder is still reported.
     hidden = unusual_lines("~/.cache/.x/agent --quiet", "/home/ana")
     assert [f.reasons for f in hidden] == [("runs a program from a hidden folder",)]

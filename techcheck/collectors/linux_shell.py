@@ -21,6 +21,10 @@ from techcheck.target.base import Target
 
 USER_FILES = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zlogin",
               ".xprofile", ".xsessionrc", ".xinitrc")
+# Files that start a graphical session. Starting helpers in the background with '&' is how they are
+# meant to be written (Xorg's own xinitrc template starts twm and xclock that way), so that alone is
+# not unusual there.
+X_SESSION_FILES = (".xprofile", ".xsessionrc", ".xinitrc")
 SYSTEM_FILES = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/zshrc", "/etc/zsh/zprofile", "/etc/environment")
 PROFILE_D = "/etc/profile.d"
 SHELL_LIMIT = 2 * 1024 * 1024
@@ -43,8 +47,12 @@ class ShellFinding:
     preload: tuple[str, ...] = ()
 
 
-def unusual_lines(text: str, home: str = "") -> list[ShellFinding]:
-    """Lines of a shell start-up file that do something an ordinary one does not."""
+def unusual_lines(text: str, home: str = "", x_session: bool = False) -> list[ShellFinding]:
+    """Lines of a shell start-up file that do something an ordinary one does not.
+
+    x_session: the file starts a graphical session (.xinitrc and the like), where background
+    programs are normal.
+    """
     found = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -54,7 +62,7 @@ def unusual_lines(text: str, home: str = "") -> list[ShellFinding]:
         libs = tuple(w for w in split_words(preload.group(1).replace(":", " ")) if w) if preload else ()
         exe = expand_home(command_exe(line), home)
         reasons = []
-        if exe and _BACKGROUND.search(line):
+        if exe and not x_session and _BACKGROUND.search(line):
             reasons.append("starts a program that keeps running in the background")
         if _TEMP.match(exe):
             reasons.append("runs a program from a temporary folder")
@@ -101,7 +109,7 @@ class LinuxShellStartup(Collector):
 
     def _file(self, path: str, text: str, user: str, home: str) -> Iterator[Artifact]:
         scope = "user" if user else "system"
-        for f in unusual_lines(text, home):
+        for f in unusual_lines(text, home, x_session=posixpath.basename(path) in X_SESSION_FILES):
             for lib in f.preload:
                 yield self._preload(f"{path}", lib, user, "programs started from this shell")
             if f.reasons:
