@@ -123,7 +123,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "name": _f("str", "name"),
         "version": _f("str", "version"),
         "enabled": _f("bool", "switched on"),
-        "install_source": _f("str", "store, sideloaded, policy, component, ..."),
+        "install_source": _f("str", "store, external_store, sideloaded, policy, component, default, ..."),
         "permissions": _f("list", "permissions it asked for"),
         "all_sites": _f("bool", "can read and change every web site you visit"),
         "user": _USER,
