@@ -251,3 +251,12 @@ def test_html_evidence_shows_filled_fields_best_first(outputs: dict[str, str]) -
     report = json.loads(outputs["found.json.en"])
     app = next(e for f in report["findings"] for e in f["evidence"] if e["kind"] == "app")
     assert "install_path" in app["fields"]  # kept in the record even when empty
+
+
+def test_diff_in_spanish_of_english_reports_shows_spanish_titles(outputs: dict[str, str]) -> None:
+    from techcheck.ruleset import load_rules, shipped_rules_dir
+
+    rule = next(r for r in load_rules([str(shipped_rules_dir())]).rules if r.id == "linux.remote.x11vnc")
+    out = " ".join(outputs["diff.es"].split())
+    assert "[linux.remote.x11vnc]" in out
+    assert rule.text("es").title in out and rule.text("en").title not in out

@@ -153,7 +153,9 @@ def _shown(item: Any) -> Item:
     }
 
 
-def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
+def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | None = None) -> str:
+    """The comparison as text. `titles`: rule titles in `lang` by rule id, for reports saved in
+    another language (a finding keeps the title from its report when its rule is not known)."""
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
@@ -180,7 +182,8 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
 
     def finding(f: Item) -> list[str]:
         label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
-        return _wrap(f"{label}: {safe_text(f['title'], 300)} [{safe_text(f['rule_id'], 200)}]",
+        title = (titles or {}).get(str(f.get("rule_id")), f["title"])
+        return _wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
                      indent="    ", first="  * ")
 
     def evidence(pair: tuple[str, Item]) -> list[str]:
