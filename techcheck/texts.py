@@ -89,6 +89,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scanned_folder": "Folder: {folder}.",
         "progress_matching": "Comparing with the rules",
         "reason_live_only": "only a live scan can see this; a disk copy does not have it",
+        "reason_failed": (
+            "techcheck ran into a problem and stopped this check, so it was not fully checked "
+            "(details for an advocate: {detail})"
+        ),
         "unknown_os": "techcheck: could not tell which operating system this is. Use --os to say.",
         "limits_title": "The limits of this check",
         "notes_help": (
@@ -254,6 +258,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scanned_folder": "Carpeta: {folder}.",
         "progress_matching": "Comparando con las reglas",
         "reason_live_only": "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene",
+        "reason_failed": (
+            "techcheck tuvo un problema y paró esta revisión, así que no se revisó del todo "
+            "(detalles para una persona de apoyo: {detail})"
+        ),
         "unknown_os": "techcheck: no se pudo saber qué sistema operativo es. Indíquelo con --os.",
         "limits_title": "Los límites de esta revisión",
         "notes_help": (

@@ -260,3 +260,16 @@ def test_diff_in_spanish_of_english_reports_shows_spanish_titles(outputs: dict[s
     out = " ".join(outputs["diff.es"].split())
     assert "[linux.remote.x11vnc]" in out
     assert rule.text("es").title in out and rule.text("en").title not in out
+
+
+def test_a_failed_check_says_in_plain_words_what_it_means() -> None:
+    from techcheck.report.model import build_report
+    from techcheck.report.text import render_text
+    from tests.reportdata import hostile_scan
+
+    for lang, plain in (("en", "stopped this check, so it was not fully checked"),
+                        ("es", "paró esta revisión, así que no se revisó del todo")):
+        model = build_report(hostile_scan(), lang)
+        broken = next(c for c in model["checks"] if c["status"] == "failed")
+        assert plain in broken["reason"] and "ValueError" in broken["reason"]  # the detail is kept
+        assert plain in " ".join(render_text(model).split())
