@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "trust, and think about reporting it to the police."
         ),
         "more_items": "and {n} more",
+        "more_in_json": "{n} more not shown here; the JSON report lists them all",
         "saved": "Report saved to {path} (only your account can open it).",
         "rule_count": "rules used: {n}",
         "yes": "yes",
@@ -99,7 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "These details are for an advocate. They are not findings: they show places the check "
             "could not read or understand, so nothing there was checked."
         ),
-        "notes_more": "and {n} more for this check (the JSON report lists them all)",
+        "notes_more": "{n} more for this check not shown here; the JSON report lists them all",
         "notes_count": "{n} in all",
         "made_with": "techcheck {version}",
         "root_not_folder": "techcheck: {root} is not a folder. Give the folder where the disk copy is mounted.",
@@ -248,6 +249,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "cuénteselo a personas de confianza y piense en denunciarlo a la policía."
         ),
         "more_items": "y {n} más",
+        "more_in_json": "{n} más que no se muestran aquí; el informe JSON los tiene todos",
         "saved": "Informe guardado en {path} (solo su cuenta puede abrirlo).",
         "rule_count": "reglas usadas: {n}",
         "yes": "sí",
@@ -268,7 +270,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Estos detalles son para una persona de apoyo. No son hallazgos: muestran lugares que la "
             "revisión no pudo leer o entender, así que allí no se revisó nada."
         ),
-        "notes_more": "y {n} más en esta revisión (el informe JSON los tiene todos)",
+        "notes_more": "{n} más de esta revisión que no se muestran aquí; el informe JSON los tiene todos",
         "notes_count": "{n} en total",
         "made_with": "techcheck {version}",
         "root_not_folder": (

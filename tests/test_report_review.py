@@ -34,6 +34,7 @@ from tests.conftest import write
 
 UNIT = "[Service]\nExecStart=/opt/.sysupd/sysupd --daemon\n[Install]\nWantedBy=multi-user.target\n"
 BROKEN_DESKTOP_FILES = 12
+HIDDEN_AUTOSTARTS = 10
 
 
 def linux_tree(root: Path) -> Path:
@@ -47,6 +48,9 @@ def linux_tree(root: Path) -> Path:
     autostart.mkdir(parents=True)
     os.symlink("b.desktop", autostart / "a.desktop")  # a link loop: "could not read: too many symbolic links"
     os.symlink("a.desktop", autostart / "b.desktop")
+    for i in range(HIDDEN_AUTOSTARTS):  # more evidence than the text report shows for one finding
+        write(root, f"home/ana/.config/autostart/tool{i:02}.desktop",
+              f"[Desktop Entry]\nType=Application\nName=Tool {i}\nExec=/home/ana/.cache/.x/tool{i}\n")
     for i in range(BROKEN_DESKTOP_FILES):
         write(root, f"etc/xdg/autostart/junk{i:02}.desktop", "no group here\n")
     return root
@@ -217,10 +221,11 @@ def test_notes_are_grouped_capped_and_counted_and_the_json_keeps_them_all(output
     shown = [line for line in notes_part.splitlines() if line.startswith("    - /etc/xdg/autostart/")
              or line.startswith("    - /home/ana/.config/autostart/")]
     assert len(shown) == MAX_NOTES_PER_CHECK
-    assert f"and {total - MAX_NOTES_PER_CHECK} more for this check (the JSON report lists them all)" in notes_part
+    more = f"{total - MAX_NOTES_PER_CHECK} more for this check not shown here; the JSON report lists them all"
+    assert more in " ".join(notes_part.split())
     assert "They are not findings" in notes_part
     es = outputs["found.text.es"]
-    assert f"y {total - MAX_NOTES_PER_CHECK} más en esta revisión" in es
+    assert f"{total - MAX_NOTES_PER_CHECK} más de esta revisión que no se muestran aquí" in " ".join(es.split())
 
 
 def test_diff_lists_the_most_serious_first_with_readable_times(outputs: dict[str, str]) -> None:
@@ -273,3 +278,15 @@ def test_a_failed_check_says_in_plain_words_what_it_means() -> None:
         broken = next(c for c in model["checks"] if c["status"] == "failed")
         assert plain in broken["reason"] and "ValueError" in broken["reason"]  # the detail is kept
         assert plain in " ".join(render_text(model).split())
+
+
+def test_evidence_beyond_the_text_cap_is_counted_and_kept_in_the_json(outputs: dict[str, str]) -> None:
+    from techcheck.report.text import MAX_EVIDENCE
+
+    report = json.loads(outputs["found.json.en"])
+    hidden = next(f for f in report["findings"] if f["rule_id"] == "linux.autostart.hidden-folder")
+    count = len(hidden["evidence"])
+    assert count >= HIDDEN_AUTOSTARTS > MAX_EVIDENCE
+    assert f"({count - MAX_EVIDENCE} more not shown here; the JSON report lists them all)" in outputs["found.text.en"]
+    assert f"({count - MAX_EVIDENCE} más que no se muestran aquí; el informe JSON los tiene todos)" in " ".join(
+        outputs["found.text.es"].split())

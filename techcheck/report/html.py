@@ -110,7 +110,7 @@ def render_html(model: dict[str, Any]) -> str:
         os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
-        more=lambda n: t("more_items", lang, n=n),
+        more=lambda n: t("more_in_json", lang, n=n),
     )
 
 

@@ -180,7 +180,7 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
                 out.extend(evidence_lines(item, lang))
             extra = len(f["evidence"]) - MAX_EVIDENCE
             if extra > 0:
-                out.append(f"      ({t('more_items', lang, n=extra)})")
+                out.append(f"      ({t('more_in_json', lang, n=extra)})")
 
     heading(t("checks_title", lang))
     for c in model["checks"]:
