@@ -238,7 +238,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
         if fmt == "json":
             content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
         else:
-            content = render_diff_text(result, lang)
+            content = render_diff_text(result, lang, rule_titles(lang))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         # A report file with the right schema name but the wrong shape (damaged or crafted).
         click.echo(t("verify_unreadable", lang, detail=f"unexpected content ({type(exc).__name__}: {exc})"),
@@ -254,6 +254,14 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
 @cli.group()
 def rules() -> None:
     """Check and list rule files."""
+
+
+def rule_titles(lang: str) -> dict[str, str]:
+    """The shipped rules' titles in this language, by rule id (empty when the rules cannot be read)."""
+    try:
+        return {r.id: r.text(lang).title for r in load_all_rules([]).rules}
+    except RuleError:
+        return {}
 
 
 @rules.command("validate")

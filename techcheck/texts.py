@@ -79,23 +79,28 @@ MESSAGES: dict[str, dict[str, str]] = {
             "trust, and think about reporting it to the police."
         ),
         "more_items": "and {n} more",
+        "more_in_json": "{n} more not shown here; the JSON report lists them all",
         "saved": "Report saved to {path} (only your account can open it).",
         "rule_count": "rules used: {n}",
         "yes": "yes",
         "no": "no",
         "found_at": "found at",
         "folder": "folder",
-        "scanned_line": "Checked: {what} ({os}). Rules used: {n}.",
+        "scanned_line": "{what} ({os}). Rules used: {n}.",
         "scanned_folder": "Folder: {folder}.",
         "progress_matching": "Comparing with the rules",
         "reason_live_only": "only a live scan can see this; a disk copy does not have it",
+        "reason_failed": (
+            "techcheck ran into a problem and stopped this check, so it was not fully checked "
+            "(details for an advocate: {detail})"
+        ),
         "unknown_os": "techcheck: could not tell which operating system this is. Use --os to say.",
         "limits_title": "The limits of this check",
         "notes_help": (
             "These details are for an advocate. They are not findings: they show places the check "
             "could not read or understand, so nothing there was checked."
         ),
-        "notes_more": "and {n} more for this check (the JSON report lists them all)",
+        "notes_more": "{n} more for this check not shown here; the JSON report lists them all",
         "notes_count": "{n} in all",
         "made_with": "techcheck {version}",
         "root_not_folder": "techcheck: {root} is not a folder. Give the folder where the disk copy is mounted.",
@@ -244,23 +249,28 @@ MESSAGES: dict[str, dict[str, str]] = {
             "cuénteselo a personas de confianza y piense en denunciarlo a la policía."
         ),
         "more_items": "y {n} más",
+        "more_in_json": "{n} más que no se muestran aquí; el informe JSON los tiene todos",
         "saved": "Informe guardado en {path} (solo su cuenta puede abrirlo).",
         "rule_count": "reglas usadas: {n}",
         "yes": "sí",
         "no": "no",
         "found_at": "encontrado en",
         "folder": "carpeta",
-        "scanned_line": "Se revisó: {what} ({os}). Reglas usadas: {n}.",
+        "scanned_line": "{what} ({os}). Reglas usadas: {n}.",
         "scanned_folder": "Carpeta: {folder}.",
         "progress_matching": "Comparando con las reglas",
         "reason_live_only": "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene",
+        "reason_failed": (
+            "techcheck tuvo un problema y paró esta revisión, así que no se revisó del todo "
+            "(detalles para una persona de apoyo: {detail})"
+        ),
         "unknown_os": "techcheck: no se pudo saber qué sistema operativo es. Indíquelo con --os.",
         "limits_title": "Los límites de esta revisión",
         "notes_help": (
             "Estos detalles son para una persona de apoyo. No son hallazgos: muestran lugares que la "
             "revisión no pudo leer o entender, así que allí no se revisó nada."
         ),
-        "notes_more": "y {n} más en esta revisión (el informe JSON los tiene todos)",
+        "notes_more": "{n} más de esta revisión que no se muestran aquí; el informe JSON los tiene todos",
         "notes_count": "{n} en total",
         "made_with": "techcheck {version}",
         "root_not_folder": (

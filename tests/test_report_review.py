@@ -34,6 +34,7 @@ from tests.conftest import write
 
 UNIT = "[Service]\nExecStart=/opt/.sysupd/sysupd --daemon\n[Install]\nWantedBy=multi-user.target\n"
 BROKEN_DESKTOP_FILES = 12
+HIDDEN_AUTOSTARTS = 10
 
 
 def linux_tree(root: Path) -> Path:
@@ -47,6 +48,9 @@ def linux_tree(root: Path) -> Path:
     autostart.mkdir(parents=True)
     os.symlink("b.desktop", autostart / "a.desktop")  # a link loop: "could not read: too many symbolic links"
     os.symlink("a.desktop", autostart / "b.desktop")
+    for i in range(HIDDEN_AUTOSTARTS):  # more evidence than the text report shows for one finding
+        write(root, f"home/ana/.config/autostart/tool{i:02}.desktop",
+              f"[Desktop Entry]\nType=Application\nName=Tool {i}\nExec=/home/ana/.cache/.x/tool{i}\n")
     for i in range(BROKEN_DESKTOP_FILES):
         write(root, f"etc/xdg/autostart/junk{i:02}.desktop", "no group here\n")
     return root
@@ -179,7 +183,7 @@ def test_no_english_fixed_text_in_the_spanish_report(outputs: dict[str, str], fm
 def test_the_english_report_uses_plain_labels_too(outputs: dict[str, str]) -> None:
     out = outputs["found.text.en"]
     assert "name=" not in out and "Installed program" in out and "package: x11vnc" in out
-    assert "Scanned" not in out and "(Linux)" in out
+    assert "A copy of a computer's disk (Linux). Rules used:" in " ".join(out.split())
     assert re.search(r"Report made: \d{4}-\d\d-\d\d \d\d:\d\d UTC · techcheck \d", out)  # date and tool version
 
 
@@ -217,10 +221,11 @@ def test_notes_are_grouped_capped_and_counted_and_the_json_keeps_them_all(output
     shown = [line for line in notes_part.splitlines() if line.startswith("    - /etc/xdg/autostart/")
              or line.startswith("    - /home/ana/.config/autostart/")]
     assert len(shown) == MAX_NOTES_PER_CHECK
-    assert f"and {total - MAX_NOTES_PER_CHECK} more for this check (the JSON report lists them all)" in notes_part
+    more = f"{total - MAX_NOTES_PER_CHECK} more for this check not shown here; the JSON report lists them all"
+    assert more in " ".join(notes_part.split())
     assert "They are not findings" in notes_part
     es = outputs["found.text.es"]
-    assert f"y {total - MAX_NOTES_PER_CHECK} más en esta revisión" in es
+    assert f"{total - MAX_NOTES_PER_CHECK} más de esta revisión que no se muestran aquí" in " ".join(es.split())
 
 
 def test_diff_lists_the_most_serious_first_with_readable_times(outputs: dict[str, str]) -> None:
@@ -251,3 +256,37 @@ def test_html_evidence_shows_filled_fields_best_first(outputs: dict[str, str]) -
     report = json.loads(outputs["found.json.en"])
     app = next(e for f in report["findings"] for e in f["evidence"] if e["kind"] == "app")
     assert "install_path" in app["fields"]  # kept in the record even when empty
+
+
+def test_diff_in_spanish_of_english_reports_shows_spanish_titles(outputs: dict[str, str]) -> None:
+    from techcheck.ruleset import load_rules, shipped_rules_dir
+
+    rule = next(r for r in load_rules([str(shipped_rules_dir())]).rules if r.id == "linux.remote.x11vnc")
+    out = " ".join(outputs["diff.es"].split())
+    assert "[linux.remote.x11vnc]" in out
+    assert rule.text("es").title in out and rule.text("en").title not in out
+
+
+def test_a_failed_check_says_in_plain_words_what_it_means() -> None:
+    from techcheck.report.model import build_report
+    from techcheck.report.text import render_text
+    from tests.reportdata import hostile_scan
+
+    for lang, plain in (("en", "stopped this check, so it was not fully checked"),
+                        ("es", "paró esta revisión, así que no se revisó del todo")):
+        model = build_report(hostile_scan(), lang)
+        broken = next(c for c in model["checks"] if c["status"] == "failed")
+        assert plain in broken["reason"] and "ValueError" in broken["reason"]  # the detail is kept
+        assert plain in " ".join(render_text(model).split())
+
+
+def test_evidence_beyond_the_text_cap_is_counted_and_kept_in_the_json(outputs: dict[str, str]) -> None:
+    from techcheck.report.text import MAX_EVIDENCE
+
+    report = json.loads(outputs["found.json.en"])
+    hidden = next(f for f in report["findings"] if f["rule_id"] == "linux.autostart.hidden-folder")
+    count = len(hidden["evidence"])
+    assert count >= HIDDEN_AUTOSTARTS > MAX_EVIDENCE
+    assert f"({count - MAX_EVIDENCE} more not shown here; the JSON report lists them all)" in outputs["found.text.en"]
+    assert f"({count - MAX_EVIDENCE} más que no se muestran aquí; el informe JSON los tiene todos)" in " ".join(
+        outputs["found.text.es"].split())

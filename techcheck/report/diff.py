@@ -15,7 +15,7 @@ from techcheck.report.evidence import verify_report
 from techcheck.report.inventory import artifact_key
 from techcheck.report.safe import safe_text
 from techcheck.report.text import WIDTH, _wrap, evidence_lines, readable_time
-from techcheck.texts import t
+from techcheck.texts import os_name, t
 
 DIFF_SCHEMA = "techcheck.diff/1"
 MAX_LISTED = 200  # per section in the text output; the JSON output has everything
@@ -153,7 +153,9 @@ def _shown(item: Any) -> Item:
     }
 
 
-def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
+def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | None = None) -> str:
+    """The comparison as text. `titles`: rule titles in `lang` by rule id, for reports saved in
+    another language (a finding keeps the title from its report when its rule is not known)."""
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
@@ -162,8 +164,8 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
                            mode=t(f"mode_{info.mode}", lang) if info.mode in ("live", "image", "fake")
                            else safe_text(info.mode or "?", 50)), indent="    "))
     if not d.same_computer:
-        out.extend(_wrap(t("diff_other_computer", lang, old=safe_text(d.old.hostname or d.old.os, 100),
-                           new=safe_text(d.new.hostname or d.new.os, 100))))
+        out.extend(_wrap(t("diff_other_computer", lang, old=safe_text(d.old.hostname or os_name(d.old.os), 100),
+                           new=safe_text(d.new.hostname or os_name(d.new.os), 100))))
     for info in (d.old, d.new):
         if not info.intact:
             out.extend(_wrap(t("diff_not_intact", lang, path=safe_text(info.path, 300))))
@@ -180,7 +182,8 @@ def render_diff_text(d: ReportDiff, lang: str = "en") -> str:
 
     def finding(f: Item) -> list[str]:
         label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
-        return _wrap(f"{label}: {safe_text(f['title'], 300)} [{safe_text(f['rule_id'], 200)}]",
+        title = (titles or {}).get(str(f.get("rule_id")), f["title"])
+        return _wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
                      indent="    ", first="  * ")
 
     def evidence(pair: tuple[str, Item]) -> list[str]:

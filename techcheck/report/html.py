@@ -82,7 +82,8 @@ def render_html(model: dict[str, Any]) -> str:
     target = model["target"]
     groups = {sev: [f for f in model["findings"] if f["severity"] == sev] for sev in SEVERITIES}
     mode_label = t(f"mode_{target['mode']}", lang)
-    scanned_line = t("scanned_line", lang, what=mode_label, os=os_name(target["os"]), n=model["rules"]["count"])
+    scanned_line = t("scanned_line", lang, what=mode_label[:1].upper() + mode_label[1:], os=os_name(target["os"]),
+                     n=model["rules"]["count"])
     if target["mode"] == "image":
         scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
@@ -109,7 +110,7 @@ def render_html(model: dict[str, Any]) -> str:
         os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
-        more=lambda n: t("more_items", lang, n=n),
+        more=lambda n: t("more_in_json", lang, n=n),
     )
 
 

@@ -98,7 +98,9 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
                 "name": c.name,
                 "title": check_title(c.name, c.title, lang),
                 "status": c.status,
-                "reason": translate_message(c.reason, lang),
+                # A failed check's reason is a program error: say in plain words what it means.
+                "reason": (t("reason_failed", lang, detail=c.reason) if c.status == "failed"
+                           else translate_message(c.reason, lang)),
                 "artifact_count": c.artifact_count,
                 "notes": [{"path": n.path, "message": n.message} for n in c.notes],
             }

@@ -147,7 +147,8 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
 
     target = model["target"]
     heading(t("scanned", lang))
-    desc = t("scanned_line", lang, what=t(f"mode_{target['mode']}", lang), os=os_name(target["os"]),
+    mode = t(f"mode_{target['mode']}", lang)
+    desc = t("scanned_line", lang, what=mode[:1].upper() + mode[1:], os=os_name(target["os"]),
              n=model["rules"]["count"])
     if target["mode"] == "image":
         desc += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
@@ -179,7 +180,7 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
                 out.extend(evidence_lines(item, lang))
             extra = len(f["evidence"]) - MAX_EVIDENCE
             if extra > 0:
-                out.append(f"      ({t('more_items', lang, n=extra)})")
+                out.append(f"      ({t('more_in_json', lang, n=extra)})")
 
     heading(t("checks_title", lang))
     for c in model["checks"]:
