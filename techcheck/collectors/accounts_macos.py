@@ -100,7 +100,7 @@ class MacAccounts(Collector):
         user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
         admins: set[str] = set()
         admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
-        if target.is_file(admin_path):
+        if target.exists(admin_path):
             try:
                 admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
             except TargetError as exc:

@@ -11,9 +11,10 @@ import pkgutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from techcheck.artifacts import Artifact
+from techcheck.collectors.common import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -78,6 +79,18 @@ def read_text_noted(target: Target, ctx: Context, path: str, limit: int | None =
         return target.read_text(path, limit)
     except TargetError as exc:
         ctx.note(target.display_path(path), f"could not read: {exc}")
+        return None
+
+
+def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> Any | None:
+    """Parsed JSON of a file, or None with a note when it cannot be read or is not valid JSON."""
+    text = read_text_noted(target, ctx, path, limit)
+    if text is None:
+        return None
+    try:
+        return load_json(text)
+    except JsonError as exc:
+        ctx.note(target.display_path(path), f"not valid JSON; skipped: {exc}")
         return None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import configparser
 import datetime as dt
-import json
 import posixpath
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -130,7 +129,7 @@ def _chromium_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[
 def _firefox_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[BrowserProfile]:
     candidates: dict[str, None] = {}
     ini_path = posixpath.join(root.path, "profiles.ini")
-    if target.is_file(ini_path):
+    if target.exists(ini_path):
         text = read_text_noted(target, ctx, ini_path, limit=1024 * 1024)
         for rel, is_relative in parse_profiles_ini(text or ""):
             if is_relative:
@@ -210,20 +209,6 @@ def reaches_all_sites(permissions: Iterable[str]) -> bool:
     return False
 
 
-def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> object | None:
-    """Parsed JSON of a file, or None with a note when it cannot be read or is not valid JSON."""
-    try:
-        text = target.read_text(path, limit)
-    except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
-        return None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        ctx.note(target.display_path(path), f"not valid JSON, skipped: {exc}")
-        return None
-
-
 # Only the most recent visits and downloads of each profile are kept, so a profile with years of
 # history cannot fill the memory. Rules look for a few sites; recent visits matter most.
 HISTORY_CAP = 5000
@@ -253,7 +238,7 @@ T = TypeVar("T")
 def query_sqlite_noted(target: Target, ctx: Context, path: str,
                        reader: Callable[[sqlite3.Connection], list[T]]) -> list[T]:
     """Run a reader on a read-only copy of a database; a note (and nothing) when it cannot be read."""
-    if not target.is_file(path):
+    if not target.exists(path):
         return []
     try:
         conn = target.sqlite(path)

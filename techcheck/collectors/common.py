@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import plistlib
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,22 @@ def user_homes(target: Target) -> list[UserHome]:
             if e.is_dir and not e.is_symlink and e.name.lower() not in skip and e.path not in homes:
                 homes[e.path] = UserHome(e.name, e.path)
     return sorted(homes.values(), key=lambda h: h.home)
+
+
+class JsonError(ValueError):
+    """Text that is not valid JSON (or is nested too deeply to decode)."""
+
+
+def load_json(text: str) -> Any:
+    """Decode JSON from untrusted text; JsonError when it is not valid JSON.
+
+    json.loads raises RecursionError, not ValueError, on deeply nested input such as "[[[[...";
+    a hostile file must become a note, not a crash.
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise JsonError(str(exc) or type(exc).__name__) from exc
 
 
 class PlistError(ValueError):

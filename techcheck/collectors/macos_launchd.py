@@ -160,7 +160,7 @@ class MacLaunchd(Collector):
         overrides = read_overrides(target, ctx)
         for folder in job_folders(target):
             for path in list_dir_noted(target, ctx, folder.path):
-                if not path.lower().endswith(".plist") or not target.is_file(path):
+                if not path.lower().endswith(".plist"):
                     continue
                 job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
                 if job is not None:
