@@ -8,7 +8,6 @@ the target for the actual profiles ("Default", "Profile 1", "abcd1234.default-re
 from __future__ import annotations
 
 import configparser
-import datetime as dt
 import posixpath
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -164,34 +163,7 @@ def find_profiles(target: Target, ctx: Context, homes: Iterable[UserHome],
 
 # --- small helpers shared by the browser collectors ---------------------------------------------
 
-_WEBKIT_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
-_UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
-
-def webkit_time(value: object) -> str | None:
-    """Chromium time (microseconds since 1601-01-01 UTC) as ISO 8601; None when unset or absurd."""
-    return _from_epoch(_WEBKIT_EPOCH, value, 1_000_000)
-
-
-def unix_time(value: object, per_second: int = 1) -> str | None:
-    """Unix time (in seconds, or in 1/per_second units) as ISO 8601; None when unset or absurd."""
-    return _from_epoch(_UNIX_EPOCH, value, per_second)
-
-
-def _from_epoch(epoch: dt.datetime, value: object, per_second: int) -> str | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if number <= 0:
-        return None
-    try:
-        when = epoch + dt.timedelta(seconds=number / per_second)
-    except OverflowError:
-        return None
-    if not 1990 <= when.year <= 2200:
-        return None
-    return when.isoformat(timespec="seconds")
 
 
 # Site patterns that cover every web site.

@@ -25,11 +25,10 @@ from techcheck.collectors.browser_profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
-    unix_time,
-    webkit_time,
 )
 from techcheck.collectors.common import user_homes
 from techcheck.target.base import Target
+from techcheck.timeutil import unix_time, webkit_time
 
 # Chromium's ManifestLocation numbers, as stored in extensions.settings.<id>.location.
 _LOCATIONS: dict[int, str] = {

@@ -25,10 +25,10 @@ from techcheck.collectors.browser_profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
-    unix_time,
 )
 from techcheck.collectors.common import JsonError, load_json, user_homes
 from techcheck.target.base import Target
+from techcheck.timeutil import unix_time
 
 # Firefox permission types -> the permission services used across techcheck.
 SITE_PERMISSIONS: dict[str, str] = {

@@ -6,17 +6,14 @@ No collector lives here; the parsers are pure functions on bytes so tests can fe
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 from techcheck.collectors.base import Context
 from techcheck.collectors.common import PlistError, load_plist
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
-
-# Apple's "Cocoa" time counts seconds from 2001-01-01 UTC.
-COCOA_EPOCH = 978307200
-
+from techcheck.timeutil import COCOA_EPOCH, UNIX_EPOCH, iso_utc, since_epoch
 
 T = TypeVar("T")
 
@@ -62,16 +59,11 @@ def plist_str(value: Any) -> str | None:
 
 def iso_time(value: Any, cocoa: bool = False) -> str | None:
     """ISO 8601 (UTC) for a datetime or a Unix/Cocoa seconds count; None when it makes no sense."""
-    try:
-        if isinstance(value, datetime):
-            dt = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        elif isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-            dt = datetime.fromtimestamp(value + (COCOA_EPOCH if cocoa else 0), tz=timezone.utc)
-        else:
-            return None
-    except (OverflowError, OSError, ValueError):
-        return None
-    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, int | float):
+        return since_epoch(COCOA_EPOCH if cocoa else UNIX_EPOCH, value, 1, sane_years=None)
+    return None
 
 
 def user_of_home(path: str) -> str:
