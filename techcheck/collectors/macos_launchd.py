@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
+from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
 OVERRIDES_DIR = "/private/var/db/com.apple.xpc.launchd"

@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
+from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
