@@ -292,6 +292,10 @@ def test_hostile_tree_scans_without_failed_checks(tmp_path: Path, os_name: str, 
         assert key_file in notes, notes
     if mutation in ("junk", "header_junk", "huge"):
         assert len(notes.splitlines()) >= 10, notes
+    if mutation == "huge":  # refused from its size, before any byte is read
+        assert "larger than" in notes, notes
+    if mutation in ("outside_absolute", "outside_relative"):  # the link is judged inside the image
+        assert "file not found" in notes, notes
 
 
 @pytest.mark.parametrize("os_name", OSES)

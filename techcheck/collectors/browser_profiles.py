@@ -215,12 +215,12 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
     try:
         conn = target.sqlite(path)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"not read: {exc}")
+        ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
     try:
         rows = reader(conn)
     except sqlite3.Error as exc:
-        ctx.note(target.display_path(path), f"not read: {exc}")
+        ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
     finally:
         conn.close()
