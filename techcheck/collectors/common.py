@@ -17,16 +17,40 @@ class UserHome:
     home: str  # target path
 
 
+@dataclass(frozen=True)
+class PasswdEntry:
+    name: str
+    uid: int
+    gid: int
+    gecos: str
+    home: str
+    shell: str
+
+
+def parse_passwd(text: str) -> list[PasswdEntry]:
+    """Entries of /etc/passwd; comments, NIS lines and lines with a broken user id are left out."""
+    entries = []
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) < 7 or not parts[0] or line.startswith(("#", "+", "-")):
+            continue
+        try:
+            uid, gid = int(parts[2]), int(parts[3])
+        except ValueError:
+            continue
+        entries.append(PasswdEntry(parts[0], uid, gid, parts[4], parts[5], parts[6].strip()))
+    return entries
+
+
 def user_homes(target: Target) -> list[UserHome]:
     """Every user's home folder on the target, from the usual places and (Linux) /etc/passwd."""
     homes: dict[str, UserHome] = {}
     if target.os == "linux":
         try:
-            for line in target.read_text("/etc/passwd", limit=4 * 1024 * 1024).splitlines():
-                parts = line.split(":")
-                home = parts[5] if len(parts) >= 7 else ""
+            for entry in parse_passwd(target.read_text("/etc/passwd", limit=4 * 1024 * 1024)):
+                home = entry.home
                 if (home.startswith("/home/") or home == "/root") and target.is_dir(home):
-                    homes.setdefault(home, UserHome(parts[0], home))
+                    homes.setdefault(home, UserHome(entry.name, home))
         except TargetError:
             pass
         bases = ["/home"]
