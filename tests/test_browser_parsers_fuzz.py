@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techcheck.collectors.accounts_linux import parse_group, parse_passwd, parse_shadow, parse_sudoers
+from techcheck.collectors.accounts_linux import parse_group, parse_shadow, parse_sudoers
 from techcheck.collectors.accounts_macos import parse_admin_members, parse_user_plist
 from techcheck.collectors.browser_profiles import parse_profiles_ini, reaches_all_sites
 from techcheck.collectors.browsers_accounts import chromium_accounts, firefox_account, local_state_accounts
@@ -20,6 +20,7 @@ from techcheck.collectors.browsers_policy import (
     firefox_forced_extensions,
     firefox_proxy,
 )
+from techcheck.collectors.common import parse_passwd
 
 # Any JSON value, nested a few levels, with keys the parsers look for mixed in.
 KEYS = st.sampled_from(["content_scripts", "matches", "host_permissions", "origins", "defaultLocale",

@@ -10,11 +10,10 @@ from techcheck.collectors.browser_profiles import (
     find_profiles,
     parse_profiles_ini,
     reaches_all_sites,
-    unix_time,
-    webkit_time,
 )
 from techcheck.collectors.common import UserHome, user_homes
 from techcheck.target.image import open_image
+from techcheck.timeutil import unix_time, webkit_time
 from tests.conftest import write
 
 HOMES = [UserHome("ana", "/home/ana"), UserHome("bo", "/home/bo")]

@@ -225,6 +225,7 @@ def test_stix_patterns_and_grouping(tmp_path: Path) -> None:
     ("assoechap-yaml", "ioc.yaml", "- name: A\n  websites: [a.com\n", "ioc.yaml:3: not valid YAML"),
     ("assoechap-yaml", "ioc.yaml", "- websites: [a.com]\n", "ioc.yaml:1: entry 1: missing 'name'"),
     ("assoechap-stix", "s.json", '{"type": "bundle",\n "objects": [\n', "s.json:3: not valid JSON"),
+    ("assoechap-stix", "s.json", "[" * 100_000, "not valid JSON: nested too deeply"),
     ("assoechap-stix", "s.json", '{"type": "bundle", "objects": [{"type": "indicator", "id": "i--1"}]}',
      "object 1 (i--1): an indicator needs a text 'pattern'"),
     ("lolrmm", "t.yaml", "Name: T\nDetails:\n\t- x\n", "t.yaml:3: not valid YAML"),

@@ -38,7 +38,7 @@ def test_real_catalina_tcc_db_old_schema(tmp_path: Path) -> None:
     assert all(g.allowed and g.status == "allow" and g.client_type == 0 for g in grants)
     chrome = sorted((g.service, g.modified) for g in grants if g.client == "com.google.Chrome")
     # last_modified 1591801053 / 1591801052 (checked with `date -u -d @...`)
-    assert chrome == [("camera", "2020-06-10T14:57:33Z"), ("microphone", "2020-06-10T14:57:32Z")]
+    assert chrome == [("camera", "2020-06-10T14:57:33+00:00"), ("microphone", "2020-06-10T14:57:32+00:00")]
     downloads = sorted(g.client for g in grants if g.service == "downloads_folder")
     assert downloads == ["com.adobe.Install", "com.adobe.illustrator", "com.agilebits.onepassword7",
                          "com.spotify.client"]
@@ -63,7 +63,7 @@ def test_new_schema_auth_values(tmp_path: Path) -> None:
     assert (grants["com.example.keys"].allowed, grants["com.example.keys"].status) == (False, "deny")
     assert (grants["com.example.photos"].allowed, grants["com.example.photos"].status) == (True, "limited")
     assert grants["/usr/local/bin/tool"].client_type == 1 and grants["/usr/local/bin/tool"].reason == 4
-    assert grants["us.zoom.xos"].modified == "2023-11-14T22:13:20Z"
+    assert grants["us.zoom.xos"].modified == "2023-11-14T22:13:20+00:00"
 
 
 def hidden_keylogger_image(root: Path) -> Path:
@@ -85,7 +85,7 @@ def test_image_system_and_user_databases_and_hidden_flag(tmp_path: Path) -> None
     assert len(arts) == 23
     keys = only(arts, lambda a: a.get("app") == "com.example.keys")
     assert keys.fields == {"service": "input_monitoring", "app": "com.example.keys", "allowed": True,
-                           "status": "allow", "source": "tcc", "modified": "2023-11-14T22:13:20Z",
+                           "status": "allow", "source": "tcc", "modified": "2023-11-14T22:13:20+00:00",
                            "app_hidden": True}
     assert keys.location.path == "/" + SYSTEM_DB
     cam = only(arts, lambda a: a.get("app") == "com.google.Chrome" and a.get("service") == "camera")

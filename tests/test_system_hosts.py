@@ -31,6 +31,10 @@ def test_collects_from_each_system(tmp_path: Path) -> None:
         arts = list(HostsFile().collect(target, ctx))
         assert [(a.get("hostname"), a.get("address")) for a in arts] == [("sync.example.net", "203.0.113.5")]
         assert not ctx.notes
+        # Paths are shown as the system's own users see them (C:\... on Windows).
+        shown = {"linux": "/etc/hosts", "macos": "/private/etc/hosts",
+                 "windows": "C:\\Windows\\System32\\drivers\\etc\\hosts"}[os_name]
+        assert arts[0].location.path == shown
 
 
 def test_unreadable_hosts_file_is_noted(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.common import PasswdEntry, parse_passwd
 from techcheck.target.base import Target
 
 PASSWD, SHADOW, GROUP = "/etc/passwd", "/etc/shadow", "/etc/group"
@@ -20,30 +20,6 @@ SUDOERS, SUDOERS_DIR = "/etc/sudoers", "/etc/sudoers.d"
 ADMIN_GROUPS = ("sudo", "wheel", "admin")
 NO_LOGIN_SHELLS = ("nologin", "false", "sync", "shutdown", "halt")
 FIRST_PERSON_UID = 1000  # Debian, Ubuntu, Fedora and Arch give people ids from 1000 up
-
-
-@dataclass(frozen=True)
-class PasswdEntry:
-    name: str
-    uid: int
-    gid: int
-    gecos: str
-    home: str
-    shell: str
-
-
-def parse_passwd(text: str) -> list[PasswdEntry]:
-    entries = []
-    for line in text.splitlines():
-        parts = line.split(":")
-        if len(parts) < 7 or not parts[0] or line.startswith(("#", "+", "-")):
-            continue
-        try:
-            uid, gid = int(parts[2]), int(parts[3])
-        except ValueError:
-            continue
-        entries.append(PasswdEntry(parts[0], uid, gid, parts[4], parts[5], parts[6].strip()))
-    return entries
 
 
 def parse_shadow(text: str) -> dict[str, str]:

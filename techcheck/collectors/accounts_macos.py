@@ -6,7 +6,6 @@ accountPolicyData (itself a property list). Administrators are the members of gr
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import time
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common import plist_or_none
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.timeutil import iso_utc
 
 DSLOCAL = "/private/var/db/dslocal/nodes/Default"
 RECENT_DAYS = 30
@@ -74,10 +74,7 @@ def is_system_account(user: MacUser) -> bool:
     return user.name.startswith("_") or (user.uid is not None and 0 < user.uid < 500) or user.name == "nobody"
 
 
-def iso(seconds: float | None) -> str | None:
-    if seconds is None or seconds <= 0:
-        return None
-    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).isoformat(timespec="seconds")
+
 
 
 def recently_created(created: float | None, now: float) -> bool | None:
@@ -100,7 +97,7 @@ class MacAccounts(Collector):
         user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
         admins: set[str] = set()
         admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
-        if target.is_file(admin_path):
+        if target.exists(admin_path):
             try:
                 admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
             except TargetError as exc:
@@ -119,5 +116,5 @@ class MacAccounts(Collector):
             yield make("account", Location(path=target.display_path(path)), account_type="os_user",
                        name=user.name, uid=None if user.uid is None else str(user.uid),
                        admin=user.name in admins, can_login=shell_ok and user.has_password,
-                       created=iso(user.created), recently_created=recently_created(user.created, now),
+                       created=iso_utc(user.created), recently_created=recently_created(user.created, now),
                        system_account=is_system_account(user), user=user.name)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from techcheck.artifacts import Artifact
+from techcheck.collectors.common import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
 Status = Literal["ok", "skipped", "failed"]
+T = TypeVar("T")
 
 
 class Skip(Exception):
@@ -78,6 +80,33 @@ def read_text_noted(target: Target, ctx: Context, path: str, limit: int | None =
         return target.read_text(path, limit)
     except TargetError as exc:
         ctx.note(target.display_path(path), f"could not read: {exc}")
+        return None
+
+
+def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> Any | None:
+    """Parsed JSON of a file, or None with a note when it cannot be read or is not valid JSON."""
+    text = read_text_noted(target, ctx, path, limit)
+    if text is None:
+        return None
+    try:
+        return load_json(text)
+    except JsonError as exc:
+        ctx.note(target.display_path(path), f"not valid JSON; skipped: {exc}")
+        return None
+
+
+def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes], T], what: str,
+                errors: tuple[type[Exception], ...] = (ValueError,), limit: int = 8 * 1024 * 1024) -> T | None:
+    """Read a file and parse its bytes; None with a note saying what could not be read or decoded."""
+    try:
+        data = target.read_bytes(path, limit)
+    except TargetError as exc:
+        ctx.note(target.display_path(path), f"could not read {what}: {exc}")
+        return None
+    try:
+        return parse(data)
+    except errors as exc:
+        ctx.note(target.display_path(path), f"could not decode {what}: {exc}")
         return None
 
 

@@ -8,8 +8,6 @@ the target for the actual profiles ("Default", "Profile 1", "abcd1234.default-re
 from __future__ import annotations
 
 import configparser
-import datetime as dt
-import json
 import posixpath
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -130,7 +128,7 @@ def _chromium_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[
 def _firefox_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[BrowserProfile]:
     candidates: dict[str, None] = {}
     ini_path = posixpath.join(root.path, "profiles.ini")
-    if target.is_file(ini_path):
+    if target.exists(ini_path):
         text = read_text_noted(target, ctx, ini_path, limit=1024 * 1024)
         for rel, is_relative in parse_profiles_ini(text or ""):
             if is_relative:
@@ -165,34 +163,7 @@ def find_profiles(target: Target, ctx: Context, homes: Iterable[UserHome],
 
 # --- small helpers shared by the browser collectors ---------------------------------------------
 
-_WEBKIT_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
-_UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
-
-def webkit_time(value: object) -> str | None:
-    """Chromium time (microseconds since 1601-01-01 UTC) as ISO 8601; None when unset or absurd."""
-    return _from_epoch(_WEBKIT_EPOCH, value, 1_000_000)
-
-
-def unix_time(value: object, per_second: int = 1) -> str | None:
-    """Unix time (in seconds, or in 1/per_second units) as ISO 8601; None when unset or absurd."""
-    return _from_epoch(_UNIX_EPOCH, value, per_second)
-
-
-def _from_epoch(epoch: dt.datetime, value: object, per_second: int) -> str | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if number <= 0:
-        return None
-    try:
-        when = epoch + dt.timedelta(seconds=number / per_second)
-    except OverflowError:
-        return None
-    if not 1990 <= when.year <= 2200:
-        return None
-    return when.isoformat(timespec="seconds")
 
 
 # Site patterns that cover every web site.
@@ -208,20 +179,6 @@ def reaches_all_sites(permissions: Iterable[str]) -> bool:
         if sep and scheme in ("*", "http", "https") and rest.split("/", 1)[0] == "*":
             return True
     return False
-
-
-def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> object | None:
-    """Parsed JSON of a file, or None with a note when it cannot be read or is not valid JSON."""
-    try:
-        text = target.read_text(path, limit)
-    except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
-        return None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        ctx.note(target.display_path(path), f"not valid JSON, skipped: {exc}")
-        return None
 
 
 # Only the most recent visits and downloads of each profile are kept, so a profile with years of
@@ -253,17 +210,17 @@ T = TypeVar("T")
 def query_sqlite_noted(target: Target, ctx: Context, path: str,
                        reader: Callable[[sqlite3.Connection], list[T]]) -> list[T]:
     """Run a reader on a read-only copy of a database; a note (and nothing) when it cannot be read."""
-    if not target.is_file(path):
+    if not target.exists(path):
         return []
     try:
         conn = target.sqlite(path)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"not read: {exc}")
+        ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
     try:
         rows = reader(conn)
     except sqlite3.Error as exc:
-        ctx.note(target.display_path(path), f"not read: {exc}")
+        ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
     finally:
         conn.close()

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_text_noted
-from techcheck.collectors.browser_profiles import BrowserProfile, find_profiles, read_json_noted
+from techcheck.collectors.base import Collector, Context, read_json_noted, read_text_noted
+from techcheck.collectors.browser_profiles import BrowserProfile, find_profiles
 from techcheck.collectors.browsers_firefox import parse_prefs_js
 from techcheck.collectors.common import user_homes
 from techcheck.target.base import Target
@@ -91,14 +91,14 @@ class BrowserAccounts(Collector):
         """The browser's "Local State" file beside the profiles, read once per browser folder."""
         if root not in self._local_states:
             path = posixpath.join(root, "Local State")
-            data = read_json_noted(target, ctx, path) if target.is_file(path) else None
+            data = read_json_noted(target, ctx, path) if target.exists(path) else None
             self._local_states[root] = data if isinstance(data, dict) else {}
         return self._local_states[root]
 
     def _accounts(self, target: Target, ctx: Context, profile: BrowserProfile) -> list[tuple[SignedInAccount, str]]:
         if profile.family == "chromium":
             path = posixpath.join(profile.path, "Preferences")
-            prefs = read_json_noted(target, ctx, path) if target.is_file(path) else None
+            prefs = read_json_noted(target, ctx, path) if target.exists(path) else None
             found = [(a, path) for a in chromium_accounts(prefs if isinstance(prefs, dict) else {})]
             if not found:
                 # Older profiles, or a Preferences file that could not be read: Local State may know.
@@ -107,9 +107,9 @@ class BrowserAccounts(Collector):
                          for a in local_state_accounts(self._local_state(target, ctx, root), profile.name)]
             return found
         signed_path = posixpath.join(profile.path, "signedInUser.json")
-        signed = read_json_noted(target, ctx, signed_path) if target.is_file(signed_path) else None
+        signed = read_json_noted(target, ctx, signed_path) if target.exists(signed_path) else None
         prefs_path = posixpath.join(profile.path, "prefs.js")
-        prefs_text = read_text_noted(target, ctx, prefs_path) if target.is_file(prefs_path) else None
+        prefs_text = read_text_noted(target, ctx, prefs_path) if target.exists(prefs_path) else None
         account = firefox_account(signed if isinstance(signed, dict) else None, parse_prefs_js(prefs_text or ""))
         if account is None:
             return []

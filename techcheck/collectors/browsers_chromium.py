@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_json_noted
 from techcheck.collectors.browser_profiles import (
     DOWNLOAD_CAP,
     HISTORY_CAP,
@@ -25,12 +25,10 @@ from techcheck.collectors.browser_profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
-    read_json_noted,
-    unix_time,
-    webkit_time,
 )
 from techcheck.collectors.common import user_homes
 from techcheck.target.base import Target
+from techcheck.timeutil import unix_time, webkit_time
 
 # Chromium's ManifestLocation numbers, as stored in extensions.settings.<id>.location.
 _LOCATIONS: dict[int, str] = {
@@ -239,8 +237,8 @@ class ChromiumBrowsers(Collector):
         common = {"browser": profile.browser, "profile": profile.name, "user": profile.user}
         prefs_path = posixpath.join(profile.path, "Preferences")
         secure_path = posixpath.join(profile.path, "Secure Preferences")
-        prefs = _dict(read_json_noted(target, ctx, prefs_path)) if target.is_file(prefs_path) else {}
-        secure = _dict(read_json_noted(target, ctx, secure_path)) if target.is_file(secure_path) else {}
+        prefs = _dict(read_json_noted(target, ctx, prefs_path)) if target.exists(prefs_path) else {}
+        secure = _dict(read_json_noted(target, ctx, secure_path)) if target.exists(secure_path) else {}
         in_secure = set(_dict(_get(secure, "extensions.settings")))
         for ext in parse_extensions(prefs, secure):
             name, version, permissions = ext.name, ext.version, ext.permissions
@@ -266,13 +264,13 @@ class ChromiumBrowsers(Collector):
             folder = versions[-1] if versions else ""
         manifest = dict(ext.manifest)
         manifest_path = posixpath.join(folder, "manifest.json")
-        if folder and target.is_file(manifest_path):
+        if folder and target.exists(manifest_path):
             manifest = _dict(read_json_noted(target, ctx, manifest_path)) or manifest
         name = str(manifest.get("name") or ext.name)
         if name.startswith("__MSG_") and folder:
             locale = str(manifest.get("default_locale") or "en")
             messages_path = posixpath.join(folder, "_locales", locale, "messages.json")
-            if target.is_file(messages_path):
+            if target.exists(messages_path):
                 name = localized(name, _dict(read_json_noted(target, ctx, messages_path)))
         permissions = manifest_permissions(manifest) if manifest else ext.permissions
         return name, str(manifest.get("version") or ext.version), tuple(dict.fromkeys(ext.permissions + permissions))

@@ -6,7 +6,6 @@ databases. The Firefox account (signedInUser.json) is read by browsers_accounts.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sqlite3
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.base import Collector, Context, read_json_noted, read_text_noted
 from techcheck.collectors.browser_profiles import (
     DOWNLOAD_CAP,
     HISTORY_CAP,
@@ -26,11 +25,10 @@ from techcheck.collectors.browser_profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
-    read_json_noted,
-    unix_time,
 )
-from techcheck.collectors.common import user_homes
+from techcheck.collectors.common import JsonError, load_json, user_homes
 from techcheck.target.base import Target
+from techcheck.timeutil import unix_time
 
 # Firefox permission types -> the permission services used across techcheck.
 SITE_PERMISSIONS: dict[str, str] = {
@@ -121,8 +119,8 @@ def parse_prefs_js(text: str) -> dict[str, Any]:
         if not m:
             continue
         try:
-            prefs[json.loads(f'"{m.group(1)}"')] = json.loads(m.group(2))
-        except ValueError:
+            prefs[load_json(f'"{m.group(1)}"')] = load_json(m.group(2))
+        except JsonError:
             continue
     return prefs
 
@@ -196,7 +194,7 @@ class FirefoxBrowser(Collector):
     def _profile(self, target: Target, ctx: Context, profile: BrowserProfile) -> Iterator[Artifact]:
         common = {"browser": "firefox", "profile": profile.name, "user": profile.user}
         ext_path = posixpath.join(profile.path, "extensions.json")
-        if target.is_file(ext_path):
+        if target.exists(ext_path):
             data = read_json_noted(target, ctx, ext_path)
             for addon in parse_extensions_json(data if isinstance(data, dict) else {}):
                 yield make("browser_extension", Location(path=target.display_path(ext_path)),
@@ -205,7 +203,7 @@ class FirefoxBrowser(Collector):
                            permissions=list(addon.permissions), all_sites=reaches_all_sites(addon.permissions),
                            **common)
         prefs_path = posixpath.join(profile.path, "prefs.js")
-        if target.is_file(prefs_path):
+        if target.exists(prefs_path):
             text = read_text_noted(target, ctx, prefs_path)
             proxy = proxy_from_prefs(parse_prefs_js(text or ""))
             if proxy:

@@ -9,16 +9,14 @@ the registry are read too (machine-wide and for each user).
 from __future__ import annotations
 
 import contextlib
-import json
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
-from techcheck.collectors.browser_profiles import read_json_noted
-from techcheck.collectors.common import plist_or_none
+from techcheck.collectors.base import Collector, Context, read_json_noted
+from techcheck.collectors.common import JsonError, load_json, plist_or_none
 from techcheck.collectors.windows_registry import subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
@@ -169,7 +167,7 @@ class BrowserPolicies(Collector):
         if target.os == "macos":
             yield from self._macos_managed(target, ctx)
         for path in FIREFOX_POLICY_FILES.get(target.os, ()):
-            if target.is_file(path):
+            if target.exists(path):
                 data = read_json_noted(target, ctx, path, limit=4 * 1024 * 1024)
                 policies = data.get("policies") if isinstance(data, dict) else None
                 if isinstance(policies, dict):
@@ -185,7 +183,7 @@ class BrowserPolicies(Collector):
                 user = posixpath.basename(user_dir)
                 candidates += [(posixpath.join(user_dir, f"{domain}.plist"), user) for domain in MACOS_POLICY_DOMAINS]
         for path, user in candidates:
-            if not target.is_file(path):
+            if not target.exists(path):
                 continue
             try:
                 data = plist_or_none(target.read_bytes(path, limit=4 * 1024 * 1024))
@@ -250,8 +248,8 @@ def registry_policy(key: RegKey, ctx: Context, depth: int = 0) -> dict[str, Any]
     for value in values_noted(key, ctx):
         data: Any = value.text() if value.type in ("REG_SZ", "REG_EXPAND_SZ") else value.data
         if isinstance(data, str) and data.lstrip().startswith("{"):
-            with contextlib.suppress(ValueError):  # not JSON after all: keep the text
-                data = json.loads(data)
+            with contextlib.suppress(JsonError):  # not JSON after all: keep the text
+                data = load_json(data)
         policy[value.name] = data
     if depth < 4:
         for sub in subkeys_noted(key, ctx):

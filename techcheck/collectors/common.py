@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import plistlib
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +17,40 @@ class UserHome:
     home: str  # target path
 
 
+@dataclass(frozen=True)
+class PasswdEntry:
+    name: str
+    uid: int
+    gid: int
+    gecos: str
+    home: str
+    shell: str
+
+
+def parse_passwd(text: str) -> list[PasswdEntry]:
+    """Entries of /etc/passwd; comments, NIS lines and lines with a broken user id are left out."""
+    entries = []
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) < 7 or not parts[0] or line.startswith(("#", "+", "-")):
+            continue
+        try:
+            uid, gid = int(parts[2]), int(parts[3])
+        except ValueError:
+            continue
+        entries.append(PasswdEntry(parts[0], uid, gid, parts[4], parts[5], parts[6].strip()))
+    return entries
+
+
 def user_homes(target: Target) -> list[UserHome]:
     """Every user's home folder on the target, from the usual places and (Linux) /etc/passwd."""
     homes: dict[str, UserHome] = {}
     if target.os == "linux":
         try:
-            for line in target.read_text("/etc/passwd", limit=4 * 1024 * 1024).splitlines():
-                parts = line.split(":")
-                home = parts[5] if len(parts) >= 7 else ""
+            for entry in parse_passwd(target.read_text("/etc/passwd", limit=4 * 1024 * 1024)):
+                home = entry.home
                 if (home.startswith("/home/") or home == "/root") and target.is_dir(home):
-                    homes.setdefault(home, UserHome(parts[0], home))
+                    homes.setdefault(home, UserHome(entry.name, home))
         except TargetError:
             pass
         bases = ["/home"]
@@ -43,6 +68,22 @@ def user_homes(target: Target) -> list[UserHome]:
             if e.is_dir and not e.is_symlink and e.name.lower() not in skip and e.path not in homes:
                 homes[e.path] = UserHome(e.name, e.path)
     return sorted(homes.values(), key=lambda h: h.home)
+
+
+class JsonError(ValueError):
+    """Text that is not valid JSON (or is nested too deeply to decode)."""
+
+
+def load_json(text: str) -> Any:
+    """Decode JSON from untrusted text; JsonError when it is not valid JSON.
+
+    json.loads raises RecursionError, not ValueError, on deeply nested input such as "[[[[...";
+    a hostile file must become a note, not a crash.
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise JsonError(str(exc) or type(exc).__name__) from exc
 
 
 class PlistError(ValueError):

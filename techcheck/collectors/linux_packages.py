@@ -6,7 +6,6 @@ dpkg keeps one stanza per package in /var/lib/dpkg/status; only packages whose S
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import sqlite3
 import struct
@@ -17,6 +16,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.common import user_homes
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.timeutil import iso_utc
 
 DPKG_STATUS = "/var/lib/dpkg/status"
 RPMDB_SQLITE = ("/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite")
@@ -139,5 +139,4 @@ class LinuxPackages(Collector):
             installed = tags.get(RPMTAG_INSTALLTIME)
             yield make("app", Location(path=path), name=name, package=name, version=rpm_version(tags),
                        publisher=str(tags.get(RPMTAG_VENDOR, "")), source="rpm", install_path="",
-                       installed=dt.datetime.fromtimestamp(installed, tz=dt.timezone.utc).isoformat()
-                       if isinstance(installed, int) and installed > 0 else None)
+                       installed=iso_utc(installed) if isinstance(installed, int) else None)

@@ -32,8 +32,14 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPER_VALUE_OPTS = frozenset({"-n", "-c", "-p", "-u", "-g", "-s", "-t", "-k", "--user", "--group"})
 
 
+# shlex builds each word one character at a time (quadratic in the word's length), so a hostile
+# 100 KB "command" took seconds. The program a line runs is at its start; real lines are short.
+MAX_COMMAND_CHARS = 8192
+
+
 def split_words(command: str) -> list[str]:
     """Split like a shell would; fall back to white space when quotes do not match."""
+    command = command[:MAX_COMMAND_CHARS]
     try:
         return shlex.split(command, comments=False, posix=True)
     except ValueError:
@@ -42,6 +48,7 @@ def split_words(command: str) -> list[str]:
 
 def _segments(command: str) -> list[list[str]]:
     """Words of each simple command, split at ; & && || | ( ) outside quotes."""
+    command = command[:MAX_COMMAND_CHARS]
     lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = ""

@@ -6,12 +6,12 @@ which psutil fills on a live system and which a disk image does not have.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.target.base import ProcessInfo, Target
+from techcheck.timeutil import iso_utc
 
 ALL = ("linux", "windows", "macos")
 LOOPBACK = ("127.", "::1", "localhost")
@@ -64,8 +64,7 @@ class Sessions(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for s in target.sessions():
-            started = (dt.datetime.fromtimestamp(s.started, tz=dt.timezone.utc).isoformat(timespec="seconds")
-                       if s.started else None)
+            started = iso_utc(s.started)
             # A display like ":0" or an empty host means someone at the computer itself.
             remote = bool(s.host) and not s.host.startswith(":") and s.host not in ("localhost",)
             yield make("session", Location(), user=s.user, terminal=s.terminal, host=s.host,

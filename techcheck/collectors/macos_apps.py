@@ -61,7 +61,7 @@ class FoundBundle:
 
 def read_bundle(target: Target, ctx: Context, bundle: str) -> BundleInfo | None:
     plist_path = f"{bundle}/Contents/Info.plist"
-    if not target.is_file(plist_path):
+    if not target.exists(plist_path):
         return None
     try:
         return parse_info_plist(target.read_bytes(plist_path, 4 * 1024 * 1024))

@@ -5,40 +5,18 @@ No collector lives here; the parsers are pure functions on bytes so tests can fe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timezone
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
-from techcheck.collectors.base import Context
+from techcheck.collectors.base import Context, parse_noted
 from techcheck.collectors.common import PlistError, load_plist
-from techcheck.errors import TargetError
 from techcheck.target.base import Target
-
-# Apple's "Cocoa" time counts seconds from 2001-01-01 UTC.
-COCOA_EPOCH = 978307200
-
-
-T = TypeVar("T")
-
-
-def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes], T], what: str,
-                errors: tuple[type[Exception], ...] = (PlistError,), limit: int = 8 * 1024 * 1024) -> T | None:
-    """Read a file and parse its bytes; None with a note saying what could not be read or decoded."""
-    try:
-        data = target.read_bytes(path, limit)
-    except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read {what}: {exc}")
-        return None
-    try:
-        return parse(data)
-    except errors as exc:
-        ctx.note(target.display_path(path), f"could not decode {what}: {exc}")
-        return None
+from techcheck.timeutil import COCOA_EPOCH, UNIX_EPOCH, iso_utc, since_epoch
 
 
 def read_plist_noted(target: Target, ctx: Context, path: str, limit: int = 8 * 1024 * 1024) -> Any | None:
     """A decoded property list, or None with a note saying why it could not be read or decoded."""
-    return parse_noted(target, ctx, path, load_plist, "this property list", limit=limit)
+    return parse_noted(target, ctx, path, load_plist, "this property list", (PlistError,), limit=limit)
 
 
 def plist_bool(value: Any) -> bool | None:
@@ -62,16 +40,11 @@ def plist_str(value: Any) -> str | None:
 
 def iso_time(value: Any, cocoa: bool = False) -> str | None:
     """ISO 8601 (UTC) for a datetime or a Unix/Cocoa seconds count; None when it makes no sense."""
-    try:
-        if isinstance(value, datetime):
-            dt = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        elif isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-            dt = datetime.fromtimestamp(value + (COCOA_EPOCH if cocoa else 0), tz=timezone.utc)
-        else:
-            return None
-    except (OverflowError, OSError, ValueError):
-        return None
-    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, int | float):
+        return since_epoch(COCOA_EPOCH if cocoa else UNIX_EPOCH, value, 1, sane_years=None)
+    return None
 
 
 def user_of_home(path: str) -> str:

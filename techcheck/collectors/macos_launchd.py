@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
+from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
 OVERRIDES_DIR = "/private/var/db/com.apple.xpc.launchd"
@@ -160,7 +160,7 @@ class MacLaunchd(Collector):
         overrides = read_overrides(target, ctx)
         for folder in job_folders(target):
             for path in list_dir_noted(target, ctx, folder.path):
-                if not path.lower().endswith(".plist") or not target.is_file(path):
+                if not path.lower().endswith(".plist"):
                     continue
                 job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
                 if job is not None:

@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common import user_homes
-from techcheck.collectors.macos_common import PlistError, load_plist, parse_noted, plist_bool, plist_str
+from techcheck.collectors.macos_common import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
@@ -389,7 +389,7 @@ class MacLoginItems(Collector):
 
     def _legacy(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         path = f"{home}/{LEGACY_PLIST}"
-        if not target.is_file(path):
+        if not target.exists(path):
             return
         for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
             yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
@@ -399,7 +399,7 @@ class MacLoginItems(Collector):
     def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         for rel, parser in ((SFL2, parse_sfl2), (AGENT_BTM, parse_agent_btm)):
             path = f"{home}/{rel}"
-            if not target.is_file(path):
+            if not target.exists(path):
                 continue
             for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,

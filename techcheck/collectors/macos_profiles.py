@@ -335,7 +335,7 @@ class MacProfiles(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for path in self._files(target, ctx):
-            if not target.is_file(path):
+            if not target.exists(path):
                 continue
             try:
                 data = target.read_bytes(path, 8 * 1024 * 1024)

@@ -69,5 +69,5 @@ class HostsFile(Collector):
             if text is None:
                 return
             for address, hostname in parse_hosts(text, own_host_names(target)):
-                yield make("hosts_entry", Location(path=path), hostname=hostname, address=address)
+                yield make("hosts_entry", Location(path=target.display_path(path)), hostname=hostname, address=address)
             return  # macOS: /etc is a link to /private/etc; read the file once

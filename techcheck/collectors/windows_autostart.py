@@ -185,7 +185,8 @@ class WindowsStartupFolders(Collector):
             disabled = startup_disabled(reg, software, ctx, "StartupFolder") if reg else set()
             for path in list_dir_noted(target, ctx, folder):
                 name = posixpath.basename(path)
-                if name.lower() == "desktop.ini" or not target.is_file(path):
+                # Windows ignores sub-folders here; anything else odd (a pipe, a broken link) is read and noted.
+                if name.lower() == "desktop.ini" or target.is_dir(path):
                     continue
                 shown = target.display_path(path)
                 exe, args = shown, ""

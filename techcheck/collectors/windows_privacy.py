@@ -13,7 +13,8 @@ from techcheck.collectors.windows_registry import (
     value_noted,
 )
 from techcheck.target.base import Target
-from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey, filetime_to_datetime, iso
+from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
+from techcheck.timeutil import filetime_to_datetime, iso_utc
 
 CONSENT_STORE = "Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore"
 DESKTOP_APPS = "desktop apps"  # the NonPackaged key's own switch
@@ -32,7 +33,7 @@ def decode_nonpackaged(name: str) -> str:
 
 def _time(key: RegKey, name: str, ctx: Context) -> str | None:
     v = value_noted(key, name, ctx)
-    return iso(filetime_to_datetime(v.number())) if v is not None and v.number() else None
+    return iso_utc(filetime_to_datetime(v.number())) if v is not None and v.number() else None
 
 
 def _grant(key: RegKey, service: str, app: str, user: str, ctx: Context) -> Artifact | None:

@@ -119,7 +119,7 @@ class WindowsRemoteSessionLogs(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for path, user in log_files(target):
-            if not target.is_file(path):
+            if not target.exists(path):
                 continue
             text = read_text_noted(target, ctx, path, limit=64 * 1024 * 1024)
             if text is None:

@@ -112,10 +112,13 @@ def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[Di
     while stack:
         folder, depth = stack.pop()
         for entry in entries_noted(target, ctx, folder):
-            if entry.is_dir and not entry.is_symlink and depth < max_depth:
-                stack.append((entry.path, depth + 1))
-            elif entry.is_file and not entry.is_symlink:
-                yield entry
+            if entry.is_dir and not entry.is_symlink:
+                if depth < max_depth:
+                    stack.append((entry.path, depth + 1))
+                else:
+                    ctx.note(target.display_path(entry.path), "folders nested too deeply; not looked into")
+            else:
+                yield entry  # a file, or something odd in its place (link, pipe): reading it says what
 
 
 class WindowsScheduledTasks(Collector):

@@ -19,19 +19,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, clean_domain, domain_conditions
-from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
+from techcheck.feeds.model import (
+    Cond,
+    FeedError,
+    FeedProduct,
+    FeedResult,
+    Test,
+    clean_domain,
+    domain_conditions,
+    load_feed_yaml,
+    read_feed_text,
+)
+from techcheck.yamlsource import LoadedYaml
 
 FEED_URL = "https://github.com/AssoEchap/stalkerware-indicators"
 _LIST_KEYS = ("names", "packages", "certificates", "websites", "distribution")
 _PHONE_ONLY = ("packages", "certificates")  # Android app ids and app signing certificates
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FeedError(str(path), f"cannot read the file: {exc}") from exc
 
 
 def _severity(feed_type: str) -> tuple[str, str]:
@@ -53,10 +56,7 @@ def read_ioc_yaml(paths: Iterable[Path]) -> FeedResult:
     for path in paths:
         file = str(path)
         files.append(file)
-        try:
-            loaded = load_yaml(_read(path))
-        except YamlProblem as exc:
-            raise FeedError(file, f"not valid YAML: {exc.message}", exc.line) from exc
+        loaded = load_feed_yaml(path)
         if not isinstance(loaded.data, list):
             raise FeedError(file, "expected a list of apps (each with 'name', 'websites', 'c2', ...)",
                             loaded.line(()))
@@ -133,9 +133,11 @@ def read_stix(paths: Iterable[Path]) -> FeedResult:
         file = str(path)
         files.append(file)
         try:
-            bundle = json.loads(_read(path))
+            bundle = json.loads(read_feed_text(path))
         except json.JSONDecodeError as exc:
             raise FeedError(file, f"not valid JSON: {exc.msg}", exc.lineno) from exc
+        except RecursionError as exc:  # "[[[[..." nested past what the decoder can follow
+            raise FeedError(file, "not valid JSON: nested too deeply") from exc
         if not isinstance(bundle, dict) or not isinstance(bundle.get("objects"), list):
             raise FeedError(file, "expected a STIX bundle: an object with an 'objects' list")
         _stix_bundle(bundle["objects"], file, products)

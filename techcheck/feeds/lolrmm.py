@@ -19,8 +19,16 @@ from collections.abc import Iterable
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, clean_domain, domain_conditions
-from techcheck.yamlsource import YamlProblem, load_yaml
+from techcheck.feeds.model import (
+    Cond,
+    FeedError,
+    FeedProduct,
+    FeedResult,
+    Test,
+    clean_domain,
+    domain_conditions,
+    load_feed_yaml,
+)
 
 FEED_URL = "https://lolrmm.io/"
 _GENERIC_PORTS = {80, 443}
@@ -41,14 +49,7 @@ def read_lolrmm(paths: Iterable[Path]) -> FeedResult:
     for path in paths:
         file = str(path)
         files.append(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FeedError(file, f"cannot read the file: {exc}") from exc
-        try:
-            loaded = load_yaml(text)
-        except YamlProblem as exc:
-            raise FeedError(file, f"not valid YAML: {exc.message}", exc.line) from exc
+        loaded = load_feed_yaml(path)
         data = loaded.data
         if not isinstance(data, dict) or not isinstance(data.get("Name"), str) or not data["Name"].strip():
             raise FeedError(file, "expected a LOLRMM tool: a mapping with 'Name', 'Details' and 'Artifacts'",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from techcheck.errors import TechcheckError
+from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
 
 # Addresses used by hosts-file block lists. A hosts entry that points a spying service's name at one
 # of these blocks it: that protects the user and must not be reported as a sign of spying.
@@ -110,3 +112,19 @@ def slugify(name: str) -> str:
     out = "".join(c if c.isalnum() else "-" for c in name.lower())
     slug = "-".join(part for part in out.split("-") if part)
     return slug[:60] or "unnamed"
+
+
+def read_feed_text(path: Path) -> str:
+    """A feed file's UTF-8 text; FeedError naming the file when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedError(str(path), f"cannot read the file: {exc}") from exc
+
+
+def load_feed_yaml(path: Path) -> LoadedYaml:
+    """A feed file parsed as YAML (with line numbers); FeedError with the line when it is not."""
+    try:
+        return load_yaml(read_feed_text(path))
+    except YamlProblem as exc:
+        raise FeedError(str(path), f"not valid YAML: {exc.message}", exc.line) from exc

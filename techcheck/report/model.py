@@ -5,7 +5,6 @@ This is the evidence record (the JSON report) and the input of the text and HTML
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from techcheck.artifacts import Artifact
@@ -21,13 +20,10 @@ from techcheck.report.inventory import build_inventory
 from techcheck.report.permissions import describe_permissions
 from techcheck.scan import ScanResult
 from techcheck.texts import check_title, t, translate_message
+from techcheck.timeutil import iso_utc
 
 SCHEMA = "techcheck.report/1"
 SEVERITIES = ("alert", "review", "info")
-
-
-def iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def evidence_dict(art: Artifact, lang: str) -> dict[str, Any]:
@@ -61,7 +57,7 @@ def evidence_record(result: ScanResult) -> dict[str, Any]:
     target = result.target
     flagged = [a.location.path for f in result.findings for a in f.artifacts]
     return {
-        "created": iso(result.finished),
+        "created": iso_utc(result.finished),
         "tool_version": result.tool_version,
         "rules": {"loaded": result.rule_count, **rules_fingerprint(result.rule_sources)},
         "system": {"os": target.os, "release": system_release(target)},
@@ -87,8 +83,8 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
             "root": target.root,
             "hostname": target.hostname(),
         },
-        "started": iso(result.started),
-        "finished": iso(result.finished),
+        "started": iso_utc(result.started),
+        "finished": iso_utc(result.finished),
         "rules": {"count": result.rule_count, "sources": result.rule_sources},
         "summary": summary,
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},

@@ -112,7 +112,7 @@ class Target(ABC):
         limit = self.read_limit if limit is None else limit
         data = self._read(path, limit)
         if len(data) > limit:
-            raise TargetError(f"file is larger than {limit // (1024 * 1024)} MiB; not read")
+            raise too_large(limit)
         return data
 
     def read_text(self, path: str, limit: int | None = None) -> str:
@@ -196,6 +196,9 @@ class Target(ABC):
         created in the scanned system, and a database locked by a running program still reads.
         """
         data = self.read_bytes(path, limit)
+        if not data.startswith(b"SQLite format 3\x00"):
+            # Checked first: sqlite3 answers an empty buffer with MemoryError, not DatabaseError.
+            raise TargetError("not a SQLite database" + (" (the file is empty)" if not data else ""))
         if data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
             # A WAL-mode database cannot be opened from memory; marking our copy as a rollback-journal
             # database makes it readable. (Pages still in the -wal file beside it are not seen.)
@@ -224,6 +227,12 @@ class Target(ABC):
 
     def hostname(self) -> str:
         return ""
+
+
+def too_large(limit: int) -> TargetError:
+    """The error for a file over the read limit (raised before reading when the size is known)."""
+    size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    return TargetError(f"file is larger than {size}; not read")
 
 
 def decode_text(data: bytes) -> str:

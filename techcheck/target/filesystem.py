@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from techcheck.errors import TargetError
-from techcheck.target.base import DirEntry, FileStat, Target
+from techcheck.target.base import DirEntry, FileStat, Target, too_large
 
 MAX_SYMLINK_HOPS = 40
 
@@ -136,6 +136,9 @@ class FilesystemTarget(Target):
             st = os.stat(host)
             if not statmod.S_ISREG(st.st_mode):
                 raise TargetError("not a regular file")
+            if st.st_size > limit:
+                # Refused before reading: a huge (or sparse multi-GiB) file must cost nothing.
+                raise too_large(limit)
             # O_NONBLOCK so a FIFO planted in an image can never hang the scan.
             fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
             with os.fdopen(fd, "rb") as fh:

@@ -21,6 +21,7 @@ from typing import Any
 
 from techcheck.errors import TargetError
 from techcheck.target.base import ReadProblem
+from techcheck.timeutil import filetime_to_datetime
 
 ValueData = str | int | bytes | list[str] | None
 
@@ -146,20 +147,6 @@ def decode_registry_string(data: bytes) -> str:
     else:
         text = data.decode("latin-1")
     return text.split("\x00", 1)[0]
-
-
-def filetime_to_datetime(value: int | None) -> dt.datetime | None:
-    """A Windows FILETIME (100 ns since 1601-01-01 UTC) as a UTC datetime; None for 0 or nonsense."""
-    if not value or value <= 0:
-        return None
-    try:
-        return dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=value // 10)
-    except OverflowError:
-        return None
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 # --- offline hive files (regipy) ------------------------------------------------------------

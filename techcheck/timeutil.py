@@ -1,0 +1,66 @@
+"""Time stamps as the report shows them: ISO 8601 in UTC, to the second ("2024-05-01T09:30:00+00:00").
+
+Scanned files count time from different starting points (Unix 1970, Windows and Chromium 1601,
+Apple "Cocoa" 2001) in different units. Every conversion lives here so all checks agree, and a
+nonsense value from a damaged file gives None instead of an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+WINDOWS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)  # FILETIME and Chromium (WebKit) time
+COCOA_EPOCH = dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def iso_utc(when: dt.datetime | float | None) -> str | None:
+    """A datetime (naive = UTC) or Unix seconds as ISO 8601 UTC; None for unset, zero or absurd values."""
+    if isinstance(when, dt.datetime):
+        aware = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+        return aware.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return since_epoch(UNIX_EPOCH, when, 1, sane_years=None)
+
+
+def since_epoch(epoch: dt.datetime, value: object, per_second: int,
+                sane_years: tuple[int, int] | None = (1990, 2200)) -> str | None:
+    """`value` units (per_second of them in a second) after `epoch`, as ISO 8601 UTC.
+
+    None when the value is not a positive number, overflows, or (with sane_years) falls outside
+    those years: a damaged file must not produce a date that looks like evidence.
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not number > 0:  # also rejects NaN
+        return None
+    try:
+        when = epoch + dt.timedelta(seconds=number / per_second)
+    except (OverflowError, ValueError):
+        return None
+    if sane_years is not None and not sane_years[0] <= when.year <= sane_years[1]:
+        return None
+    return when.isoformat(timespec="seconds")
+
+
+def unix_time(value: object, per_second: int = 1) -> str | None:
+    """Unix time (in seconds, or in 1/per_second units) as ISO 8601; None when unset or absurd."""
+    return since_epoch(UNIX_EPOCH, value, per_second)
+
+
+def webkit_time(value: object) -> str | None:
+    """Chromium time (microseconds since 1601-01-01 UTC) as ISO 8601; None when unset or absurd."""
+    return since_epoch(WINDOWS_EPOCH, value, 1_000_000)
+
+
+def filetime_to_datetime(value: int | None) -> dt.datetime | None:
+    """A Windows FILETIME (100 ns since 1601-01-01 UTC) as a UTC datetime; None for 0 or nonsense."""
+    if not value or value <= 0:
+        return None
+    try:
+        return WINDOWS_EPOCH + dt.timedelta(microseconds=value // 10)
+    except OverflowError:
+        return None
