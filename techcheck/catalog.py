@@ -8,7 +8,9 @@ or the rule id when it has none. Groups:
 - remote-access trojan families: category rat;
 - built-in sharing: rules tagged `builtin` (system features such as remote desktop, SSH or screen
   sharing), or any remote_access/location/account rule that matches a `setting`;
-- location and account sharing products: categories location and account, not built-in.
+- location and account sharing checks: categories location and account, not built-in (signed-in and
+  mixed browser accounts, Apple Account, new or admin computer accounts; no desktop location-sharing
+  product had sourced install facts).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ GROUPS = {
     "monitoring_products": "monitoring, keylogger and stalkerware products",
     "rat_families": "remote-access trojan families",
     "builtin_sharing": "built-in remote access and sharing checks",
-    "location_account_sharing": "location and account sharing products",
+    "location_account_sharing": "location and account sharing checks",
 }
 
 
