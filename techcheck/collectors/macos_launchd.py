@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
@@ -165,10 +164,4 @@ class MacLaunchd(Collector):
                 job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
                 if job is not None:
                     yield job_artifact(job, path, folder, overrides)
-
-
-def overrides_state(overrides: Mapping[str, Any], label: str) -> bool | None:
-    """True = switched on, False = switched off, None = no override recorded."""
-    value = overrides.get(label)
-    return None if value is None else not value
 

@@ -295,9 +295,6 @@ class HiveRegistry(Registry):
     def hives(self) -> list[str]:
         return sorted(self.files)
 
-    def hive_path(self, hive: str) -> str:
-        return self.files[hive].path if hive in self.files else ""
-
     def _open_in_hive(self, hive: str, subpath: str) -> RegKey | None:
         entry = self.files[hive]
         parts = [p for p in subpath.split("\\") if p]
