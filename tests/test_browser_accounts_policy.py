@@ -6,8 +6,8 @@ import json
 import plistlib
 from pathlib import Path
 
-from techcheck.collectors.browsers_accounts import BrowserAccounts, chromium_accounts, firefox_account
-from techcheck.collectors.browsers_policy import (
+from techcheck.collectors.browsers.accounts import BrowserAccounts, chromium_accounts, firefox_account
+from techcheck.collectors.browsers.policy import (
     BrowserPolicies,
     chromium_forced_extensions,
     chromium_proxy,

@@ -8,19 +8,19 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techcheck.collectors.accounts_linux import parse_group, parse_shadow, parse_sudoers
-from techcheck.collectors.accounts_macos import parse_admin_members, parse_user_plist
-from techcheck.collectors.browser_profiles import parse_profiles_ini, reaches_all_sites
-from techcheck.collectors.browsers_accounts import chromium_accounts, firefox_account, local_state_accounts
-from techcheck.collectors.browsers_chromium import manifest_permissions, parse_extensions, parse_site_permissions
-from techcheck.collectors.browsers_firefox import parse_extensions_json, parse_prefs_js, proxy_from_prefs
-from techcheck.collectors.browsers_policy import (
+from techcheck.collectors.browsers.accounts import chromium_accounts, firefox_account, local_state_accounts
+from techcheck.collectors.browsers.chromium import manifest_permissions, parse_extensions, parse_site_permissions
+from techcheck.collectors.browsers.firefox import parse_extensions_json, parse_prefs_js, proxy_from_prefs
+from techcheck.collectors.browsers.policy import (
     chromium_forced_extensions,
     chromium_proxy,
     firefox_forced_extensions,
     firefox_proxy,
 )
-from techcheck.collectors.common import parse_passwd
+from techcheck.collectors.browsers.profiles import parse_profiles_ini, reaches_all_sites
+from techcheck.collectors.common.parsing import parse_passwd
+from techcheck.collectors.linux.accounts import parse_group, parse_shadow, parse_sudoers
+from techcheck.collectors.macos.accounts import parse_admin_members, parse_user_plist
 
 # Any JSON value, nested a few levels, with keys the parsers look for mixed in.
 KEYS = st.sampled_from(["content_scripts", "matches", "host_permissions", "origins", "defaultLocale",

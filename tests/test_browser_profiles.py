@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from techcheck.collectors.base import Context
-from techcheck.collectors.browser_profiles import (
+from techcheck.collectors.browsers.profiles import (
     browser_roots,
     find_profiles,
     parse_profiles_ini,
     reaches_all_sites,
 )
-from techcheck.collectors.common import UserHome, user_homes
+from techcheck.collectors.common.parsing import UserHome, user_homes
 from techcheck.target.image import open_image
 from techcheck.timeutil import unix_time, webkit_time
 from tests.conftest import write

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Context
-from techcheck.collectors.browsers_chromium import (
+from techcheck.collectors.browsers.chromium import (
     ChromiumBrowsers,
     ChromiumExtension,
     extension_folder,

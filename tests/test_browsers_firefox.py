@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techcheck.collectors.browsers_firefox import (
+from techcheck.collectors.browsers.firefox import (
     FirefoxBrowser,
     parse_extensions_json,
     parse_prefs_js,

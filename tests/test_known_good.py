@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.browsers_chromium import install_source
-from techcheck.collectors.linux_shell import unusual_lines
+from techcheck.collectors.browsers.chromium import install_source
+from techcheck.collectors.linux.shell import unusual_lines
 from techcheck.engine import Finding, Matcher
 from techcheck.ruleset import load_rules, shipped_rules_dir
 

@@ -11,20 +11,20 @@ from pathlib import Path
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context
-from techcheck.collectors.linux_cron import LinuxCron, parse_crontab
-from techcheck.collectors.linux_packages import LinuxPackages, installed_packages
-from techcheck.collectors.linux_screen_sharing import LinuxScreenSharing
-from techcheck.collectors.linux_shell import LinuxShellStartup, unusual_lines
-from techcheck.collectors.linux_ssh import (
+from techcheck.collectors.common.hosts import HostsFile
+from techcheck.collectors.linux.commandline import command_exe
+from techcheck.collectors.linux.cron import LinuxCron, parse_crontab
+from techcheck.collectors.linux.packages import LinuxPackages, installed_packages
+from techcheck.collectors.linux.screen_sharing import LinuxScreenSharing
+from techcheck.collectors.linux.shell import LinuxShellStartup, unusual_lines
+from techcheck.collectors.linux.ssh import (
     LinuxAuthorizedKeys,
     LinuxSshServer,
     fingerprint,
     parse_authorized_keys,
 )
-from techcheck.collectors.linux_systemd import LinuxSystemd, expand_specifiers, parse_unit
-from techcheck.collectors.linux_util import command_exe
-from techcheck.collectors.linux_xdg import LinuxXdgAutostart, parse_desktop
-from techcheck.collectors.system_hosts import HostsFile
+from techcheck.collectors.linux.systemd import LinuxSystemd, expand_specifiers, parse_unit
+from techcheck.collectors.linux.xdg import LinuxXdgAutostart, parse_desktop
 from techcheck.target import open_image
 from tests.conftest import realdata, write
 

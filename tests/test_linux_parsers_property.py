@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techcheck.collectors.linux_command_logging import pam_tty_audit, sudo_io_logging
-from techcheck.collectors.linux_cron import parse_anacrontab, parse_crontab
-from techcheck.collectors.linux_packages import installed_packages, parse_rpm_header
-from techcheck.collectors.linux_shell import environment_preload, unusual_lines
-from techcheck.collectors.linux_ssh import parse_authorized_keys, parse_sshd_config
-from techcheck.collectors.linux_systemd import expand_specifiers, parse_unit
-from techcheck.collectors.linux_util import command_exe
-from techcheck.collectors.linux_xdg import parse_desktop
-from techcheck.collectors.system_hosts import parse_hosts
+from techcheck.collectors.common.hosts import parse_hosts
+from techcheck.collectors.linux.command_logging import pam_tty_audit, sudo_io_logging
+from techcheck.collectors.linux.commandline import command_exe
+from techcheck.collectors.linux.cron import parse_anacrontab, parse_crontab
+from techcheck.collectors.linux.packages import installed_packages, parse_rpm_header
+from techcheck.collectors.linux.shell import environment_preload, unusual_lines
+from techcheck.collectors.linux.ssh import parse_authorized_keys, parse_sshd_config
+from techcheck.collectors.linux.systemd import expand_specifiers, parse_unit
+from techcheck.collectors.linux.xdg import parse_desktop
 
 # Text built from the characters these formats care about, plus anything else.
 SHELLISH = st.text(alphabet=st.sampled_from(list("ab/.~$=%@#[]()&|;'\"\\ \t\n*-:0123456789")) | st.characters(),

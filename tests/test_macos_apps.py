@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from techcheck.collectors.macos_apps import MacApps, parse_info_plist
-from techcheck.collectors.macos_common import PlistError
+from techcheck.collectors.macos.apps import MacApps, parse_info_plist
+from techcheck.collectors.macos.plists import PlistError
 from tests.conftest import realdata, write
 from tests.macos_tree import collect, mac_skeleton, only, put_real, write_plist
 

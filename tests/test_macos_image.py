@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from techcheck.cli import cli
-from techcheck.collectors.macos_apps import parse_info_plist
-from techcheck.collectors.macos_common import PlistError
-from techcheck.collectors.macos_launchd import parse_launch_job
-from techcheck.collectors.macos_loginitems import (
+from techcheck.collectors.macos.apps import parse_info_plist
+from techcheck.collectors.macos.launchd import parse_launch_job
+from techcheck.collectors.macos.loginitems import (
     ArchiveError,
     alias_path,
     bookmark_path,
@@ -25,7 +24,8 @@ from techcheck.collectors.macos_loginitems import (
     parse_legacy_loginitems,
     parse_sfl2,
 )
-from techcheck.collectors.macos_profiles import DerError, parse_profile
+from techcheck.collectors.macos.plists import PlistError
+from techcheck.collectors.macos.profiles import DerError, parse_profile
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from techcheck.scan import ScanResult, run_scan
 from techcheck.target.image import open_image

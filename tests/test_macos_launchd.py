@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from techcheck.collectors.macos_common import PlistError, load_plist
-from techcheck.collectors.macos_launchd import MacLaunchd, parse_disabled_overrides, parse_launch_job
+from techcheck.collectors.macos.launchd import MacLaunchd, parse_disabled_overrides, parse_launch_job
+from techcheck.collectors.macos.plists import PlistError, load_plist
 from tests.conftest import realdata, write
 from tests.macos_tree import collect, mac_skeleton, only, put_real, realdata_mac, write_plist
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from techcheck.collectors.macos_loginitems import (
+from techcheck.collectors.macos.loginitems import (
     ArchiveError,
     MacLoginItems,
     alias_fields,

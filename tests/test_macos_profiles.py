@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from techcheck.collectors.macos_common import PlistError
-from techcheck.collectors.macos_profiles import (
+from techcheck.collectors.macos.plists import PlistError
+from techcheck.collectors.macos.profiles import (
     DerError,
     MacProfiles,
     cert_common_name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from techcheck.collectors.macos_sharing import MacSharing, parse_mobileme_accounts, sharing_from_overrides
+from techcheck.collectors.macos.sharing import MacSharing, parse_mobileme_accounts, sharing_from_overrides
 from tests.conftest import write
 from tests.macos_tree import collect, mac_skeleton, only, write_plist
 

@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from techcheck.collectors.macos_tcc import MacTcc, read_tcc_grants, service_name
+from techcheck.collectors.macos.tcc import MacTcc, read_tcc_grants, service_name
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from techcheck.scan import run_scan
 from techcheck.target.image import open_image

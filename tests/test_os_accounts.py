@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from techcheck.artifacts import Artifact
-from techcheck.collectors.accounts_linux import LinuxAccounts, parse_sudoers
-from techcheck.collectors.accounts_macos import MacAccounts, parse_user_plist, recently_created
-from techcheck.collectors.accounts_windows import WindowsAccounts
 from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.linux.accounts import LinuxAccounts, parse_sudoers
+from techcheck.collectors.macos.accounts import MacAccounts, parse_user_plist, recently_created
+from techcheck.collectors.windows.accounts import WindowsAccounts
 from techcheck.target.fake import FakeTarget
 from techcheck.target.image import open_image
 from tests.conftest import write

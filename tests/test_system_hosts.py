@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from techcheck.collectors.base import Context
-from techcheck.collectors.system_hosts import HostsFile, parse_hosts
+from techcheck.collectors.common.hosts import HostsFile, parse_hosts
 from techcheck.target import open_image
 from tests.conftest import write
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from techcheck.collectors.windows_autostart import parse_lnk
-from techcheck.collectors.windows_registry import command_args, command_exe, expand_vars
-from techcheck.collectors.windows_remote_logs import (
+from techcheck.collectors.windows.autostart import parse_lnk
+from techcheck.collectors.windows.registry import command_args, command_exe, expand_vars
+from techcheck.collectors.windows.remote_logs import (
     parse_anydesk_connection_trace,
     parse_anydesk_trace,
     parse_teamviewer_incoming,
 )
-from techcheck.collectors.windows_tasks import parse_task_xml
+from techcheck.collectors.windows.tasks import parse_task_xml
 from techcheck.target.winreg_live import windows_path_to_target
 from tests.conftest import realdata
 from tests.winsupport import shell_link

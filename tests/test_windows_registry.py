@@ -210,8 +210,8 @@ def test_live_backend_reads_keys_values_and_user_hives() -> None:
 
 
 def test_collectors_run_on_the_live_backend() -> None:
-    from techcheck.collectors.windows_autostart import WindowsRegistryAutostart
-    from techcheck.collectors.windows_remote import WindowsRemoteAccess
+    from techcheck.collectors.windows.autostart import WindowsRegistryAutostart
+    from techcheck.collectors.windows.remote import WindowsRemoteAccess
     from techcheck.scan import run_check
     from techcheck.target.fake import FakeTarget
 
@@ -234,7 +234,7 @@ def test_collectors_run_on_the_live_backend() -> None:
 
 
 def test_group_policy_overrides_remote_desktop_switch() -> None:
-    from techcheck.collectors.windows_remote import WindowsRemoteAccess
+    from techcheck.collectors.windows.remote import WindowsRemoteAccess
     from techcheck.scan import run_check
     from techcheck.target.fake import FakeTarget
 

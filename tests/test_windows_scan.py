@@ -375,7 +375,7 @@ def test_damaged_value_record_is_noted_and_other_values_still_read(tmp_path: Pat
 
 
 def test_unreadable_task_folder_is_a_note(tmp_path: Path) -> None:
-    from techcheck.collectors.windows_tasks import WindowsScheduledTasks
+    from techcheck.collectors.windows.tasks import WindowsScheduledTasks
     from techcheck.scan import run_check
     from techcheck.target.fake import FakeTarget
     from tests.conftest import realdata

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
 from techcheck.artifacts import Artifact
-from techcheck.collectors.common import JsonError, load_json
+from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -55,16 +55,22 @@ class Collector(ABC):
 
 
 def all_collectors() -> list[type[Collector]]:
-    """Every collector class in the techcheck.collectors package, sorted by check name."""
+    """Every collector defined in the techcheck.collectors package tree, sorted by check name.
+
+    Only classes whose module lives in this package count: a Collector subclass defined elsewhere
+    (a test, a plug-in imported by accident) never joins a scan.
+    """
     import techcheck.collectors as pkg
 
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    for mod in pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}."):
+        importlib.import_module(mod.name)
     found: dict[str, type[Collector]] = {}
     stack: list[type[Collector]] = list(Collector.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith(f"{pkg.__name__}."):
+            continue
         if getattr(cls, "name", None) and not getattr(cls, "__abstractmethods__", None):
             found[cls.name] = cls
     return [found[n] for n in sorted(found)]

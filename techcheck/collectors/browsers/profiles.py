@@ -1,0 +1,238 @@
+"""Where web browsers keep their profiles, for every user, on Windows, macOS and Linux.
+
+`browser_roots` is a pure function of the operating system and the users' home folders: it lists
+the folders where each browser keeps its data. `find_profiles` then looks inside those folders on
+the target for the actual profiles ("Default", "Profile 1", "abcd1234.default-release", ...).
+"""
+
+from __future__ import annotations
+
+import configparser
+import posixpath
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from techcheck.collectors.base import Context, list_dir_noted, read_text_noted
+from techcheck.collectors.common.parsing import UserHome
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+
+Family = Literal["chromium", "firefox"]
+
+
+@dataclass(frozen=True)
+class BrowserRoot:
+    """A browser's data folder for one user (Chromium "User Data", Firefox profiles folder)."""
+
+    browser: str  # chrome, edge, brave, chromium, firefox
+    family: Family
+    user: str
+    path: str
+    variant: str = ""  # beta/dev/canary channel, or "snap"/"flatpak" when installed that way
+
+
+@dataclass(frozen=True)
+class BrowserProfile:
+    browser: str
+    family: Family
+    user: str
+    path: str  # the profile folder
+    name: str  # the profile folder's name, as the browser names it
+
+
+# (browser, family, path under the home folder, variant) for each system.
+_WINDOWS: tuple[tuple[str, Family, str, str], ...] = (
+    ("chrome", "chromium", "AppData/Local/Google/Chrome/User Data", ""),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome Beta/User Data", "beta"),
+    ("chrome", "chromium", "AppData/Local/Google/Chrome SxS/User Data", "canary"),
+    ("edge", "chromium", "AppData/Local/Microsoft/Edge/User Data", ""),
+    ("brave", "chromium", "AppData/Local/BraveSoftware/Brave-Browser/User Data", ""),
+    ("chromium", "chromium", "AppData/Local/Chromium/User Data", ""),
+    ("firefox", "firefox", "AppData/Roaming/Mozilla/Firefox", ""),
+)
+_MACOS: tuple[tuple[str, Family, str, str], ...] = (
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome", ""),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Beta", "beta"),
+    ("chrome", "chromium", "Library/Application Support/Google/Chrome Canary", "canary"),
+    ("edge", "chromium", "Library/Application Support/Microsoft Edge", ""),
+    ("brave", "chromium", "Library/Application Support/BraveSoftware/Brave-Browser", ""),
+    ("chromium", "chromium", "Library/Application Support/Chromium", ""),
+    ("firefox", "firefox", "Library/Application Support/Firefox", ""),
+)
+_LINUX: tuple[tuple[str, Family, str, str], ...] = (
+    ("chrome", "chromium", ".config/google-chrome", ""),
+    ("chrome", "chromium", ".config/google-chrome-beta", "beta"),
+    ("chrome", "chromium", ".config/google-chrome-unstable", "dev"),
+    ("chromium", "chromium", ".config/chromium", ""),
+    ("edge", "chromium", ".config/microsoft-edge", ""),
+    ("brave", "chromium", ".config/BraveSoftware/Brave-Browser", ""),
+    ("firefox", "firefox", ".mozilla/firefox", ""),
+    # Snap and Flatpak keep each app's data in its own folder under the home folder.
+    ("chromium", "chromium", "snap/chromium/common/chromium", "snap"),
+    ("brave", "chromium", "snap/brave/current/.config/BraveSoftware/Brave-Browser", "snap"),
+    ("firefox", "firefox", "snap/firefox/common/.mozilla/firefox", "snap"),
+    ("chrome", "chromium", ".var/app/com.google.Chrome/config/google-chrome", "flatpak"),
+    ("chromium", "chromium", ".var/app/org.chromium.Chromium/config/chromium", "flatpak"),
+    ("edge", "chromium", ".var/app/com.microsoft.Edge/config/microsoft-edge", "flatpak"),
+    ("brave", "chromium", ".var/app/com.brave.Browser/config/BraveSoftware/Brave-Browser", "flatpak"),
+    ("firefox", "firefox", ".var/app/org.mozilla.firefox/.mozilla/firefox", "flatpak"),
+)
+_LAYOUTS = {"windows": _WINDOWS, "macos": _MACOS, "linux": _LINUX}
+
+# Chromium keeps some internal profiles that no person uses.
+_INTERNAL_CHROMIUM_PROFILES = {"system profile", "guest profile"}
+
+
+def browser_roots(os_name: str, homes: Iterable[UserHome]) -> list[BrowserRoot]:
+    """Every folder where a browser may keep data, for each user. Pure: nothing is read."""
+    layout = _LAYOUTS.get(os_name, ())
+    return [
+        BrowserRoot(browser, family, home.user, posixpath.join(home.home, rel), variant)
+        for home in homes
+        for browser, family, rel, variant in layout
+    ]
+
+
+def parse_profiles_ini(text: str) -> list[tuple[str, bool]]:
+    """(Path, IsRelative) of each [ProfileN] section of a Firefox profiles.ini."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    found = []
+    for section in parser.sections():
+        if not section.lower().startswith("profile"):
+            continue
+        path = parser.get(section, "Path", fallback="").strip()
+        if path:
+            found.append((path.replace("\\", "/"), parser.get(section, "IsRelative", fallback="1").strip() != "0"))
+    return found
+
+
+def _chromium_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[BrowserProfile]:
+    profiles = []
+    for path in list_dir_noted(target, ctx, root.path):
+        name = posixpath.basename(path)
+        if name.lower() in _INTERNAL_CHROMIUM_PROFILES:
+            continue
+        # A profile folder is one that holds a Preferences file (Default, Profile 1, ...).
+        if target.is_file(posixpath.join(path, "Preferences")) or target.is_file(
+                posixpath.join(path, "Secure Preferences")):
+            profiles.append(BrowserProfile(root.browser, "chromium", root.user, path, name))
+    return profiles
+
+
+def _firefox_profiles(target: Target, ctx: Context, root: BrowserRoot) -> list[BrowserProfile]:
+    candidates: dict[str, None] = {}
+    ini_path = posixpath.join(root.path, "profiles.ini")
+    if target.exists(ini_path):
+        text = read_text_noted(target, ctx, ini_path, limit=1024 * 1024)
+        for rel, is_relative in parse_profiles_ini(text or ""):
+            if is_relative:
+                candidates[posixpath.normpath(posixpath.join(root.path, rel))] = None
+            elif target.os != "windows" and rel.startswith("/"):
+                # Absolute paths are from the scanned system; on Windows they carry a drive letter.
+                candidates[posixpath.normpath(rel)] = None
+    # Also every folder that looks like a profile, in case profiles.ini is missing or stale.
+    for base in (root.path, posixpath.join(root.path, "Profiles")):
+        for path in list_dir_noted(target, ctx, base):
+            if target.is_file(posixpath.join(path, "prefs.js")) or target.is_file(
+                    posixpath.join(path, "extensions.json")):
+                candidates[path] = None
+    return [
+        BrowserProfile(root.browser, "firefox", root.user, path, posixpath.basename(path))
+        for path in sorted(candidates) if target.is_dir(path)
+    ]
+
+
+def find_profiles(target: Target, ctx: Context, homes: Iterable[UserHome],
+                  family: Family | None = None) -> list[BrowserProfile]:
+    """Every browser profile of every user that exists on the target (optionally of one family)."""
+    profiles: dict[str, BrowserProfile] = {}
+    for root in browser_roots(target.os, homes):
+        if (family and root.family != family) or not target.is_dir(root.path):
+            continue
+        found = (_chromium_profiles if root.family == "chromium" else _firefox_profiles)(target, ctx, root)
+        for profile in found:
+            profiles.setdefault(profile.path, profile)
+    return sorted(profiles.values(), key=lambda p: (p.user, p.browser, p.path))
+
+
+# --- small helpers shared by the browser collectors ---------------------------------------------
+
+
+
+
+# Site patterns that cover every web site.
+_ALL_SITES = {"<all_urls>", "*://*/*", "http://*/*", "https://*/*", "*://*/", "http://*/", "https://*/"}
+
+
+def reaches_all_sites(permissions: Iterable[str]) -> bool:
+    """True when the permissions let an add-on read and change every web site you visit."""
+    for perm in permissions:
+        if perm in _ALL_SITES:
+            return True
+        scheme, sep, rest = perm.partition("://")
+        if sep and scheme in ("*", "http", "https") and rest.split("/", 1)[0] == "*":
+            return True
+    return False
+
+
+# Only the most recent visits and downloads of each profile are kept, so a profile with years of
+# history cannot fill the memory. Rules look for a few sites; recent visits matter most.
+HISTORY_CAP = 5000
+DOWNLOAD_CAP = 1000
+
+
+@dataclass(frozen=True)
+class SitePermission:
+    service: str
+    site: str
+    status: str
+    allowed: bool
+    last_used: str | None
+
+
+@dataclass(frozen=True)
+class Visit:
+    url: str
+    title: str
+    visit_type: str  # history or download
+    time: str | None
+
+
+T = TypeVar("T")
+
+
+def query_sqlite_noted(target: Target, ctx: Context, path: str,
+                       reader: Callable[[sqlite3.Connection], list[T]]) -> list[T]:
+    """Run a reader on a read-only copy of a database; a note (and nothing) when it cannot be read."""
+    if not target.exists(path):
+        return []
+    try:
+        conn = target.sqlite(path)
+    except TargetError as exc:
+        ctx.note(target.display_path(path), f"could not read: {exc}")
+        return []
+    try:
+        rows = reader(conn)
+    except sqlite3.Error as exc:
+        ctx.note(target.display_path(path), f"could not read: {exc}")
+        return []
+    finally:
+        conn.close()
+    # The newest changes of a database in use may still sit in its write-ahead log, which the
+    # in-memory copy does not include. Say so rather than imply the list is complete.
+    wal = target.stat_follow(path + "-wal")
+    if wal is not None and wal.is_file and wal.size > 0:
+        ctx.note(target.display_path(path + "-wal"),
+                 "the most recent changes, kept in this side file, were not read")
+    return rows
+
+
+def note_history_cap(target: Target, ctx: Context, path: str, visits: list[Visit]) -> None:
+    if sum(v.visit_type == "history" for v in visits) >= HISTORY_CAP:
+        ctx.note(target.display_path(path), f"only the {HISTORY_CAP} most recently visited addresses were checked")

@@ -1,0 +1,1 @@
+"""Linux collectors, one module per artifact family; commandline.py is their shared helper."""

@@ -1,0 +1,170 @@
+"""cron: jobs that run on a schedule or at boot (@reboot), system-wide and per user.
+
+/etc/crontab and /etc/cron.d/* have a user column; per-user crontabs (/var/spool/cron/crontabs/<user>
+on Debian, /var/spool/cron/<user> on Fedora) do not. Scripts in /etc/cron.hourly, .daily, .weekly,
+.monthly run through run-parts and are listed too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.linux.commandline import command_exe
+from techcheck.target.base import Target
+
+SYSTEM_CRONTAB = "/etc/crontab"
+CRON_D = "/etc/cron.d"
+USER_SPOOLS = ("/var/spool/cron/crontabs", "/var/spool/cron")
+PERIODIC = ("hourly", "daily", "weekly", "monthly")
+SPECIALS = {"@reboot": "boot", "@yearly": "yearly", "@annually": "yearly", "@monthly": "monthly",
+            "@weekly": "weekly", "@daily": "daily", "@midnight": "daily", "@hourly": "hourly"}
+_ENV = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+_ATOM = r"(?:\*|\d+|[A-Za-z]{3})"  # a number, '*', or a month/day name such as 'jan' or 'mon'
+_FIELD = re.compile(rf"^{_ATOM}(?:[-~/,]{_ATOM})*$")
+# run-parts (and so cron.d on Debian) only runs names made of these characters.
+_RUN_PARTS_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+CRON_LIMIT = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CronJob:
+    line: int
+    schedule: str  # "17 * * * *" or "@reboot"
+    user: str  # from the user column; empty in per-user crontabs
+    command: str
+
+
+@dataclass
+class Crontab:
+    jobs: list[CronJob] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_crontab(text: str, has_user_column: bool) -> Crontab:
+    """Parse a crontab: comments, NAME=value lines, five time fields or an @special, [user], command."""
+    tab = Crontab()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        env = _ENV.match(line)  # a job line starts with a digit, '*' or '@', never NAME=
+        if env:
+            tab.env[env.group(1)] = env.group(2).strip().strip("'\"")
+            continue
+        words = line.split(None, 6 if not line.startswith("@") else 2)
+        if line.startswith("@"):
+            schedule = words[0].lower()
+            if schedule not in SPECIALS:
+                tab.problems.append(f"line {lineno}: unknown schedule {words[0][:40]!r}")
+                continue
+            rest = words[1:]
+        else:
+            fields = words[:5]
+            if len(fields) < 5 or not all(_FIELD.match(f) for f in fields):
+                tab.problems.append(f"line {lineno}: not a cron line (expected five time fields)")
+                continue
+            schedule = " ".join(fields)
+            rest = words[5:]
+        if has_user_column:
+            if not rest:
+                tab.problems.append(f"line {lineno}: no user and command after the schedule")
+                continue
+            parts = " ".join(rest).split(None, 1)
+            user, command = parts[0], parts[1] if len(parts) > 1 else ""
+        else:
+            user, command = "", " ".join(rest)
+        if not command.strip():
+            tab.problems.append(f"line {lineno}: no command after the schedule")
+            continue
+        tab.jobs.append(CronJob(lineno, schedule, user, command.strip()))
+    return tab
+
+
+ANACRONTAB = "/etc/anacrontab"
+_ANACRON_PERIOD = re.compile(r"^(\d+|@daily|@weekly|@monthly|@yearly|@annually)$")
+
+
+def parse_anacrontab(text: str) -> Crontab:
+    """anacrontab lines: 'period delay job-id command' (period in days or @monthly ...), NAME=value."""
+    tab = Crontab()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        env = _ENV.match(line)
+        if env:
+            tab.env[env.group(1)] = env.group(2).strip().strip("'\"")
+            continue
+        words = line.split(None, 3)
+        if len(words) < 4 or not _ANACRON_PERIOD.match(words[0]) or not words[1].isdigit():
+            tab.problems.append(f"line {lineno}: not an anacron line (period, delay, name, command)")
+            continue
+        period = f"every {words[0]} days" if words[0].isdigit() else words[0]
+        tab.jobs.append(CronJob(lineno, period, "root", words[3]))
+    return tab
+
+
+def trigger_of(schedule: str) -> str:
+    return SPECIALS.get(schedule, f"schedule {schedule}")
+
+
+class LinuxCron(Collector):
+    name = "linux.cron"
+    title = "Scheduled jobs (cron)"
+    platforms = ("linux",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        files: list[tuple[str, bool, str]] = []  # (path, has user column, owner)
+        if target.exists(SYSTEM_CRONTAB):
+            files.append((SYSTEM_CRONTAB, True, ""))
+        files += [(p, True, "") for p in list_dir_noted(target, ctx, CRON_D) if not target.is_dir(p)]
+        for spool in USER_SPOOLS:
+            files += [(p, False, posixpath.basename(p)) for p in list_dir_noted(target, ctx, spool)
+                      if not target.is_dir(p)]
+        for path, has_user, owner in files:
+            yield from self._crontab(target, ctx, path, has_user, owner)
+        if target.exists(ANACRONTAB):
+            text = read_text_noted(target, ctx, ANACRONTAB, CRON_LIMIT)
+            ana = parse_anacrontab(text or "")
+            for problem in ana.problems[:20]:
+                ctx.note(ANACRONTAB, f"anacrontab {problem}")
+            for job in ana.jobs:
+                yield make("autostart", Location(path=ANACRONTAB), mechanism="cron", name=f"anacrontab:{job.line}",
+                           exe=command_exe(job.command) or None, command=job.command, user="", scope="system",
+                           run_as="root", enabled=True, trigger=f"anacron, {job.schedule}")
+        for period in PERIODIC:
+            folder = f"/etc/cron.{period}"
+            for path in list_dir_noted(target, ctx, folder):
+                name = posixpath.basename(path)
+                if name.startswith(".") or not target.is_file(path):
+                    continue
+                yield make("autostart", Location(path=path), mechanism="cron", name=name, exe=path,
+                           command=path, user="", scope="system", run_as="root",
+                           enabled=bool(_RUN_PARTS_NAME.match(name)), trigger=period)
+
+    def _crontab(self, target: Target, ctx: Context, path: str, has_user: bool, owner: str) -> Iterable[Artifact]:
+        name = posixpath.basename(path)
+        if path.startswith(CRON_D + "/") and name.startswith("."):
+            return  # e.g. Debian's .placeholder: cron never reads hidden names
+        text = read_text_noted(target, ctx, path, CRON_LIMIT)
+        if text is None:
+            return
+        tab = parse_crontab(text, has_user)
+        for problem in tab.problems[:20]:
+            ctx.note(path, f"crontab {problem}")
+        if len(tab.problems) > 20:
+            ctx.note(path, f"crontab: {len(tab.problems) - 20} more lines could not be understood")
+        # cron.d files whose names run-parts would skip are never read by Debian's cron.
+        enabled = not path.startswith(CRON_D + "/") or bool(_RUN_PARTS_NAME.match(name))
+        for job in tab.jobs:
+            run_as = job.user or owner
+            yield make("autostart", Location(path=path), mechanism="cron", name=f"{name}:{job.line}",
+                       exe=command_exe(job.command) or None, command=job.command, user=owner,
+                       scope="user" if owner else "system", run_as=run_as, enabled=enabled,
+                       trigger=trigger_of(job.schedule))

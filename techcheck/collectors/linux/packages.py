@@ -1,0 +1,142 @@
+"""Installed software on Linux: Debian packages (dpkg), rpm packages, and snap and flatpak apps.
+
+dpkg keeps one stanza per package in /var/lib/dpkg/status; only packages whose Status is
+"install ok installed" are really installed (others are removed but configured, half-installed ...).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sqlite3
+import struct
+from collections.abc import Iterable, Iterator
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+from techcheck.timeutil import iso_utc
+
+DPKG_STATUS = "/var/lib/dpkg/status"
+RPMDB_SQLITE = ("/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite")
+# rpm header tags and types (rpm's lib/rpmtag.h)
+RPMTAG_NAME, RPMTAG_VERSION, RPMTAG_RELEASE, RPMTAG_EPOCH = 1000, 1001, 1002, 1003
+RPMTAG_SUMMARY, RPMTAG_INSTALLTIME, RPMTAG_VENDOR = 1004, 1008, 1011
+RPM_INT32, RPM_STRING, RPM_STRING_ARRAY, RPM_I18NSTRING = 4, 6, 8, 9
+SNAP_DIR = "/snap"
+SNAP_SKIP = {"bin", "core", "core18", "core20", "core22", "core24", "snapd", "README"}
+FLATPAK_SYSTEM = "/var/lib/flatpak/app"
+FLATPAK_USER = ".local/share/flatpak/app"
+
+
+def parse_dpkg_status(text: str) -> Iterator[dict[str, str]]:
+    """Stanzas of a dpkg status file as field dicts (continuation lines are joined)."""
+    fields: dict[str, str] = {}
+    last = ""
+    for line in text.splitlines():
+        if not line.strip():
+            if fields:
+                yield fields
+            fields, last = {}, ""
+        elif line[0] in " \t":
+            if last:
+                fields[last] += "\n" + line.strip()
+        else:
+            key, sep, value = line.partition(":")
+            if sep:
+                last = key.strip()
+                fields[last] = value.strip()
+    if fields:
+        yield fields
+
+
+def installed_packages(text: str) -> list[dict[str, str]]:
+    return [s for s in parse_dpkg_status(text) if s.get("Status", "").split() == ["install", "ok", "installed"]
+            and s.get("Package")]
+
+
+def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
+    """Text and number tags of an rpm header as stored in rpmdb (index count, data size, index, data).
+
+    Raises ValueError for a blob that is not a header.
+    """
+    if len(blob) < 8:
+        raise ValueError("too short for an rpm header")
+    count, size = struct.unpack(">II", blob[:8])
+    data_start = 8 + 16 * count
+    if count > 100_000 or data_start + size > len(blob):
+        raise ValueError("rpm header sizes do not fit the data")
+    data = blob[data_start:data_start + size]
+    tags: dict[int, str | int] = {}
+    for i in range(count):
+        tag, kind, offset, n = struct.unpack(">IIII", blob[8 + 16 * i: 24 + 16 * i])
+        if offset >= len(data):
+            continue
+        if kind in (RPM_STRING, RPM_STRING_ARRAY, RPM_I18NSTRING):
+            end = data.find(b"\x00", offset)
+            tags[tag] = data[offset:end if end >= 0 else len(data)].decode("utf-8", "replace")
+        elif kind == RPM_INT32 and n >= 1 and offset + 4 <= len(data):
+            tags[tag] = struct.unpack(">i", data[offset:offset + 4])[0]
+    return tags
+
+
+def rpm_version(tags: dict[int, str | int]) -> str:
+    epoch = tags.get(RPMTAG_EPOCH)
+    version = f"{tags.get(RPMTAG_VERSION, '')}-{tags.get(RPMTAG_RELEASE, '')}".strip("-")
+    return f"{epoch}:{version}" if isinstance(epoch, int) and epoch else version
+
+
+class LinuxPackages(Collector):
+    name = "linux.packages"
+    title = "Installed software (dpkg, rpm, snap, flatpak)"
+    platforms = ("linux",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        if target.exists(DPKG_STATUS):
+            text = read_text_noted(target, ctx, DPKG_STATUS, 256 * 1024 * 1024)
+            for pkg in installed_packages(text or ""):
+                yield make("app", Location(path=DPKG_STATUS), name=pkg["Package"], package=pkg["Package"],
+                           version=pkg.get("Version", ""), publisher=pkg.get("Maintainer", ""), source="dpkg",
+                           install_path="")
+        for path in RPMDB_SQLITE:
+            if target.exists(path):
+                yield from self._rpm(target, ctx, path)
+        for path in list_dir_noted(target, ctx, SNAP_DIR):
+            name = posixpath.basename(path)
+            if name not in SNAP_SKIP and target.is_dir(path):
+                yield make("app", Location(path=path), name=name, package=name, source="snap", install_path=path)
+        folders = [(FLATPAK_SYSTEM, "")] + [(posixpath.join(h.home, FLATPAK_USER), h.user) for h in user_homes(target)]
+        for folder, user in folders:
+            for path in list_dir_noted(target, ctx, folder):
+                app_id = posixpath.basename(path)
+                yield make("app", Location(path=path), name=app_id, package=app_id, source="flatpak",
+                           install_path=path, user=user)
+
+    def _rpm(self, target: Target, ctx: Context, path: str) -> Iterator[Artifact]:
+        """Packages in rpm's SQLite database (Fedora 33 and later, openSUSE, RHEL 9)."""
+        try:
+            conn = target.sqlite(path)
+        except TargetError as exc:
+            ctx.note(path, f"could not read the rpm database: {exc}")
+            return
+        try:
+            rows = conn.execute("SELECT hnum, blob FROM Packages").fetchall()
+        except sqlite3.DatabaseError as exc:
+            ctx.note(path, f"rpm database has no readable package table: {exc}")
+            return
+        finally:
+            conn.close()
+        for hnum, blob in rows:
+            try:
+                tags = parse_rpm_header(bytes(blob))
+            except (ValueError, TypeError) as exc:
+                ctx.note(path, f"rpm package record {hnum}: {exc}")
+                continue
+            name = tags.get(RPMTAG_NAME)
+            if not isinstance(name, str) or not name or name == "gpg-pubkey":
+                continue  # imported signing keys are stored as fake packages
+            installed = tags.get(RPMTAG_INSTALLTIME)
+            yield make("app", Location(path=path), name=name, package=name, version=rpm_version(tags),
+                       publisher=str(tags.get(RPMTAG_VENDOR, "")), source="rpm", install_path="",
+                       installed=iso_utc(installed) if isinstance(installed, int) else None)

@@ -1,0 +1,103 @@
+"""Screen sharing and remote desktop set up through files: VNC, xrdp, KDE and GNOME sharing.
+
+Each is a `setting`: name "screen_sharing" (someone can see or control the screen you are using)
+or "remote_desktop" (someone can open their own desktop session on this computer), value = the
+program, detail = the file that shows it. Settings kept in GNOME's dconf database (vino) are not
+files and are found through the autostart entries and running programs instead.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.linux.systemd import system_unit_state
+from techcheck.target.base import Target
+
+# (file or folder in the home folder, program, setting name, what it shows)
+USER_FILES = (
+    (".x11vncrc", "x11vnc", "screen_sharing", "x11vnc settings file"),
+    (".vnc/passwd", "vnc_password", "screen_sharing", "a saved VNC password (x11vnc, TigerVNC, TightVNC)"),
+    (".config/tigervnc/passwd", "vnc_password", "screen_sharing", "a saved TigerVNC password"),
+    (".config/krfbrc", "krfb", "screen_sharing", "KDE desktop sharing (Krfb) settings"),
+    (".config/gnome-remote-desktop", "gnome-remote-desktop", "screen_sharing", "GNOME remote desktop settings"),
+    (".local/share/gnome-remote-desktop", "gnome-remote-desktop", "screen_sharing",
+     "GNOME remote desktop keys or credentials"),
+)
+SYSTEM_FILES = (
+    ("/etc/gnome-remote-desktop/grd.conf", "gnome-remote-desktop", "remote_desktop",
+     "GNOME remote sign-in settings"),
+    ("/var/lib/gnome-remote-desktop/.local/share/gnome-remote-desktop", "gnome-remote-desktop",
+     "remote_desktop", "GNOME remote sign-in keys or credentials"),
+)
+XRDP_INI = "/etc/xrdp/xrdp.ini"
+TIGERVNC_USERS = "/etc/tigervnc/vncserver.users"
+
+
+def xrdp_port(text: str) -> str:
+    """The port= value of xrdp.ini's [Globals] section ('3389' when not set)."""
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip().lower()
+        elif section == "globals" and line.lower().startswith("port="):
+            return line.split("=", 1)[1].strip()
+    return "3389"
+
+
+def tigervnc_displays(text: str) -> list[tuple[str, str]]:
+    """(display, user) pairs from vncserver.users lines like ':1=ana'."""
+    pairs = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        display, sep, user = line.partition("=")
+        if sep and display.startswith(":") and user.strip():
+            pairs.append((display.strip(), user.strip()))
+    return pairs
+
+
+def krfb_details(text: str) -> list[str]:
+    """Lines of krfbrc worth showing: unattended access (no one must accept) and similar."""
+    return [line.strip() for line in text.splitlines() if "unattended" in line.lower() and "=" in line]
+
+
+class LinuxScreenSharing(Collector):
+    name = "linux.screen_sharing"
+    title = "Screen sharing and remote desktop settings"
+    platforms = ("linux",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for home in user_homes(target):
+            for rel, program, setting, what in USER_FILES:
+                path = posixpath.join(home.home, rel)
+                if not target.exists(path):
+                    continue
+                detail = what
+                if program == "krfb":
+                    text = read_text_noted(target, ctx, path, 1024 * 1024)
+                    extra = krfb_details(text or "")
+                    detail += ("; " + ", ".join(extra)) if extra else ""
+                yield make("setting", Location(path=path), name=setting, value=program, detail=detail,
+                           user=home.user)
+        for path, program, setting, what in SYSTEM_FILES:
+            if target.exists(path):
+                yield make("setting", Location(path=path), name=setting, value=program, detail=what)
+        yield from self._xrdp(target, ctx)
+        if target.exists(TIGERVNC_USERS):
+            text = read_text_noted(target, ctx, TIGERVNC_USERS, 1024 * 1024)
+            for display, user in tigervnc_displays(text or ""):
+                yield make("setting", Location(path=TIGERVNC_USERS), name="remote_desktop", value="tigervnc",
+                           detail=f"VNC desktop {display} for {user}", user=user)
+
+    def _xrdp(self, target: Target, ctx: Context) -> Iterator[Artifact]:
+        if not target.exists(XRDP_INI):
+            return
+        text = read_text_noted(target, ctx, XRDP_INI, 1024 * 1024)
+        state = system_unit_state(target)
+        enabled = "xrdp.service" in state.enabled and "xrdp.service" not in state.masked
+        yield make("setting", Location(path=XRDP_INI), name="remote_desktop", value="xrdp", enabled=enabled,
+                   detail=f"port {xrdp_port(text or '')}; " + ("set to start" if enabled else "not set to start"))

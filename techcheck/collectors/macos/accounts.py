@@ -1,0 +1,120 @@
+"""macOS computer accounts from the local directory (/private/var/db/dslocal/nodes/Default).
+
+Each user is a binary property list whose values are lists. The creation time is inside
+accountPolicyData (itself a property list). Administrators are the members of groups/admin.plist.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.common.parsing import plist_or_none
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+from techcheck.timeutil import iso_utc
+
+DSLOCAL = "/private/var/db/dslocal/nodes/Default"
+RECENT_DAYS = 30
+NO_LOGIN_SHELLS = ("false", "nologin")
+
+
+@dataclass(frozen=True)
+class MacUser:
+    name: str
+    uid: int | None
+    shell: str
+    real_name: str
+    has_password: bool
+    created: float | None  # seconds since 1970
+
+
+def _first(record: Mapping[str, Any], key: str) -> Any:
+    value = record.get(key)
+    return value[0] if isinstance(value, list) and value else None
+
+
+def parse_user_plist(data: bytes) -> MacUser | None:
+    record = plist_or_none(data)
+    if not isinstance(record, dict) or not isinstance(_first(record, "name"), str):
+        return None
+    uid_text = _first(record, "uid")
+    try:
+        uid = int(uid_text) if uid_text is not None else None
+    except ValueError:
+        uid = None
+    created = None
+    policy = _first(record, "accountPolicyData")
+    if isinstance(policy, bytes):
+        policy_data = plist_or_none(policy)
+        if isinstance(policy_data, dict) and isinstance(policy_data.get("creationTime"), (int, float)):
+            created = float(policy_data["creationTime"])
+    return MacUser(
+        name=_first(record, "name"), uid=uid, shell=str(_first(record, "shell") or ""),
+        real_name=str(_first(record, "realname") or ""),
+        has_password=bool(record.get("ShadowHashData")), created=created,
+    )
+
+
+def parse_admin_members(data: bytes) -> set[str]:
+    record = plist_or_none(data)
+    if not isinstance(record, dict):
+        return set()
+    members = record.get("users") or record.get("GroupMembership") or []
+    return {m for m in members if isinstance(m, str)} if isinstance(members, list) else set()
+
+
+def is_system_account(user: MacUser) -> bool:
+    """Apple's service accounts start with "_"; ids below 500 are not people (root is 0)."""
+    return user.name.startswith("_") or (user.uid is not None and 0 < user.uid < 500) or user.name == "nobody"
+
+
+
+
+
+def recently_created(created: float | None, now: float) -> bool | None:
+    if created is None:
+        return None
+    return 0 <= now - created <= RECENT_DAYS * 86400
+
+
+class MacAccounts(Collector):
+    name = "macos.accounts"
+    title = "Computer accounts (who can sign in, who is an administrator)"
+    platforms = ("macos",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        users_dir = posixpath.join(DSLOCAL, "users")
+        if not target.is_dir(users_dir):
+            ctx.note(target.display_path(users_dir), "the local accounts folder is missing or cannot be opened")
+            return
+        # Only an administrator can list this folder on a live Mac; list_dir_noted says so if not.
+        user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
+        admins: set[str] = set()
+        admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
+        if target.exists(admin_path):
+            try:
+                admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
+            except TargetError as exc:
+                ctx.note(target.display_path(admin_path), f"could not read: {exc}")
+        now = time.time()
+        for path in user_files:
+            try:
+                user = parse_user_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
+            except TargetError as exc:
+                ctx.note(target.display_path(path), f"could not read: {exc}")
+                continue
+            if user is None:
+                ctx.note(target.display_path(path), "not a readable account record; skipped")
+                continue
+            shell_ok = bool(user.shell) and user.shell.rsplit("/", 1)[-1] not in NO_LOGIN_SHELLS
+            yield make("account", Location(path=target.display_path(path)), account_type="os_user",
+                       name=user.name, uid=None if user.uid is None else str(user.uid),
+                       admin=user.name in admins, can_login=shell_ok and user.has_password,
+                       created=iso_utc(user.created), recently_created=recently_created(user.created, now),
+                       system_account=is_system_account(user), user=user.name)

@@ -1,0 +1,127 @@
+"""Installed apps, privileged helper tools, kernel extensions and system extensions.
+
+An app is a folder `Name.app` whose `Contents/Info.plist` names it (CFBundleName), identifies it
+(CFBundleIdentifier) and may hide it: `LSUIElement` (no Dock icon, no menu bar) and
+`LSBackgroundOnly` (no interface at all) — hidden apps are how monitoring tools stay out of sight.
+Kernel extensions live in /Library/Extensions/*.kext; system extensions are copied by macOS into
+/Library/SystemExtensions/<UUID>/*.systemextension; helper tools that apps install to run as root
+live in /Library/PrivilegedHelperTools (a bare program, started by a launchd daemon).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
+from techcheck.errors import TargetError
+from techcheck.target.base import Target
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    name: str
+    bundle_id: str
+    version: str
+    executable: str
+    ui_element: bool
+    background_only: bool
+
+    @property
+    def hidden(self) -> bool:
+        return self.ui_element or self.background_only
+
+
+def parse_info_plist(data: bytes) -> BundleInfo:
+    """The facts techcheck needs from a bundle's Info.plist. Raises PlistError when unusable."""
+    plist = load_plist(data)
+    if not isinstance(plist, dict):
+        raise PlistError("Info.plist must be a dictionary")
+    version = plist_str(plist.get("CFBundleShortVersionString")) or plist_str(plist.get("CFBundleVersion")) or ""
+    return BundleInfo(
+        name=plist_str(plist.get("CFBundleDisplayName")) or plist_str(plist.get("CFBundleName")) or "",
+        bundle_id=plist_str(plist.get("CFBundleIdentifier")) or "",
+        version=version,
+        executable=plist_str(plist.get("CFBundleExecutable")) or "",
+        ui_element=bool(plist_bool(plist.get("LSUIElement"))),
+        background_only=bool(plist_bool(plist.get("LSBackgroundOnly"))),
+    )
+
+
+@dataclass(frozen=True)
+class FoundBundle:
+    path: str  # the bundle folder
+    info: BundleInfo
+    user: str
+
+
+def read_bundle(target: Target, ctx: Context, bundle: str) -> BundleInfo | None:
+    plist_path = f"{bundle}/Contents/Info.plist"
+    if not target.exists(plist_path):
+        return None
+    try:
+        return parse_info_plist(target.read_bytes(plist_path, 4 * 1024 * 1024))
+    except TargetError as exc:
+        ctx.note(target.display_path(plist_path), f"could not read: {exc}")
+    except PlistError as exc:
+        ctx.note(target.display_path(plist_path), f"could not decode this app's description: {exc}")
+    return None
+
+
+def app_folders(target: Target) -> list[tuple[str, str]]:
+    """(folder, user) pairs where apps are installed."""
+    folders = [("/Applications", "")]
+    folders += [(f"{h.home}/Applications", h.user) for h in user_homes(target)]
+    return folders
+
+
+def find_app_bundles(target: Target, ctx: Context) -> list[FoundBundle]:
+    """Apps in the app folders and one folder down (such as /Applications/Utilities)."""
+    found: list[FoundBundle] = []
+    for folder, user in app_folders(target):
+        for entry in list_dir_noted(target, ctx, folder):
+            if entry.lower().endswith(".app"):
+                candidates = [entry]
+            elif target.is_dir(entry):
+                candidates = [p for p in list_dir_noted(target, ctx, entry) if p.lower().endswith(".app")]
+            else:
+                candidates = []
+            for bundle in candidates:
+                info = read_bundle(target, ctx, bundle)
+                if info is not None:
+                    found.append(FoundBundle(bundle, info, user))
+    return found
+
+
+def _bundle_artifact(b: FoundBundle, source: str) -> Artifact:
+    name = b.info.name or posixpath.splitext(posixpath.basename(b.path))[0]
+    return make("app", Location(path=b.path), name=name, version=b.info.version or None,
+                install_path=b.path, bundle_id=b.info.bundle_id or None, source=source,
+                hidden=b.info.hidden, user=b.user or None)
+
+
+class MacApps(Collector):
+    name = "macos.apps"
+    title = "Installed apps, helper tools and extensions"
+    platforms = ("macos",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for bundle in find_app_bundles(target, ctx):
+            yield _bundle_artifact(bundle, "bundle")
+        for path in list_dir_noted(target, ctx, "/Library/PrivilegedHelperTools"):
+            if target.is_file(path):
+                yield make("app", Location(path=path), name=posixpath.basename(path), install_path=path,
+                           source="privileged_helper")
+        for path in list_dir_noted(target, ctx, "/Library/Extensions"):
+            if path.lower().endswith(".kext"):
+                info = read_bundle(target, ctx, path)
+                if info is not None:
+                    yield _bundle_artifact(FoundBundle(path, info, ""), "kernel_extension")
+        for path in target.glob("/Library/SystemExtensions/*/*.systemextension"):
+            info = read_bundle(target, ctx, path)
+            if info is not None:
+                yield _bundle_artifact(FoundBundle(path, info, ""), "system_extension")

@@ -1,0 +1,425 @@
+"""Login items: apps a user's account opens at sign-in.
+
+Three stores, by macOS version:
+- up to macOS 10.12, ~/Library/Preferences/com.apple.loginitems.plist: SessionItems/CustomListItems,
+  each with a Name and a classic Alias record (a binary record of tagged fields that holds the path);
+- macOS 10.13 to 12, ~/Library/Application Support/com.apple.sharedfilelist/...SessionLoginItems.sfl2,
+  an NSKeyedArchiver archive whose root holds `items` (each with a Name and a bookmark), and
+  ~/Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm, an
+  archive whose items each hold a bookmark (the successor of the Alias record: a table of tagged
+  records, one of which lists the path's folder names);
+- from macOS 13, the Background Task Management store
+  /private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v<N>.btm: an NSKeyedArchiver
+  property list whose "store" object keeps, per user UUID, a list of ItemRecord objects (name,
+  identifier, url, executablePath, type bit flags, disposition bit flags, team id, developer name).
+"""
+
+from __future__ import annotations
+
+import plistlib
+import posixpath
+import re
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
+from techcheck.target.base import Target
+
+LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
+BTM_DIR = "/private/var/db/com.apple.backgroundtaskmanagement"
+# macOS 10.13 to 12 kept login items per user in these two keyed archives.
+SFL2 = "Library/Application Support/com.apple.sharedfilelist/com.apple.LSSharedFileList.SessionLoginItems.sfl2"
+AGENT_BTM = "Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+# The BTM store keys items by user UUID; this one stands for the system (user id 0).
+SYSTEM_USER_UUID = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
+
+
+@dataclass(frozen=True)
+class LoginItem:
+    name: str
+    path: str
+    hidden: bool
+
+
+# --- classic Alias records -------------------------------------------------------------------
+# Header: creator code (4), record size (2), version (2). The fixed part is 150 bytes in
+# version 2 and 58 bytes in version 3; tagged fields follow: tag (2), length (2), data padded to
+# an even length, ended by tag -1. Tag 18 = path from the volume's root, 19 = volume mount point,
+# 14 = file name (UTF-16 with a length prefix), 2 = full HFS path with ':' separators.
+_ALIAS_FIXED = {2: 150, 3: 58}
+
+
+def alias_fields(data: bytes) -> dict[int, bytes]:
+    """Tagged fields of a classic Alias record; empty when it is not one."""
+    if len(data) < 8:
+        return {}
+    _size, version = struct.unpack(">HH", data[4:8])
+    offset = _ALIAS_FIXED.get(version)
+    if offset is None:
+        return {}
+    fields: dict[int, bytes] = {}
+    while offset + 4 <= len(data):
+        tag, length = struct.unpack(">hH", data[offset:offset + 4])
+        if tag == -1:
+            break
+        fields.setdefault(tag, data[offset + 4:offset + 4 + length])
+        offset += 4 + length + (length & 1)
+    return fields
+
+
+def alias_path(data: bytes) -> str:
+    """The POSIX path an Alias record points to, or '' when it cannot be found."""
+    fields = alias_fields(data)
+    if 18 in fields:
+        rel = fields[18].decode("utf-8", errors="replace")
+        mount = fields.get(19, b"/").decode("utf-8", errors="replace") or "/"
+        return posixpath.join(mount, rel) if not rel.startswith("/") else rel
+    if 2 in fields:  # "Macintosh HD:Applications:X.app" -> /Applications/X.app
+        hfs = fields[2].decode("mac_roman", errors="replace")
+        return "/" + "/".join(hfs.split(":")[1:]) if ":" in hfs else ""
+    return ""
+
+
+_FILE_URL = re.compile(rb"file://[\x21-\x7e]+")
+
+# --- bookmark records ("book"), which replaced Alias records ------------------------------------------
+# Header: "book", total size (LE), version, offset of the data area (LE, usually 48). The data area
+# starts with the offset of the first table of contents (TOC); a TOC is: size, magic 0xFFFFFFFE,
+# id, offset of the next TOC, entry count, then entries of (key, offset, reserved). Offsets count
+# from the data area. A record is: length, type, payload. Key 0x1004 holds the path as an array
+# (type 0x0601: offsets of records) of strings (type 0x0101, UTF-8), one per folder.
+_BOOK_PATH_KEY = 0x1004
+_BOOK_ARRAY = 0x0601
+_BOOK_STRING = 0x0101
+
+
+def _u32(data: bytes, pos: int) -> int:
+    if pos < 0 or pos + 4 > len(data):
+        raise ValueError("bookmark offset out of range")
+    return int(struct.unpack_from("<I", data, pos)[0])
+
+
+def _book_record(data: bytes, base: int, offset: int) -> tuple[int, bytes]:
+    length, rtype = _u32(data, base + offset), _u32(data, base + offset + 4)
+    start = base + offset + 8
+    if start + length > len(data):
+        raise ValueError("bookmark record runs past the end")
+    return rtype, data[start:start + length]
+
+
+def bookmark_components(data: bytes) -> list[str]:
+    """The path components stored in a bookmark record; empty when there are none or it is not one."""
+    if not data.startswith(b"book"):
+        return []
+    try:
+        base = _u32(data, 12)
+        toc = _u32(data, base)
+        seen: set[int] = set()
+        while toc and toc not in seen and len(seen) < 32:
+            seen.add(toc)
+            pos = base + toc
+            count, next_toc = _u32(data, pos + 16), _u32(data, pos + 12)
+            for i in range(min(count, 4096)):
+                key, offset = _u32(data, pos + 20 + 12 * i), _u32(data, pos + 24 + 12 * i)
+                if key != _BOOK_PATH_KEY:
+                    continue
+                rtype, payload = _book_record(data, base, offset)
+                if rtype != _BOOK_ARRAY:
+                    return []
+                parts = []
+                for j in range(len(payload) // 4):
+                    stype, text = _book_record(data, base, _u32(payload, 4 * j))
+                    if stype == _BOOK_STRING:
+                        parts.append(text.decode("utf-8", errors="replace"))
+                return parts
+            toc = next_toc
+    except (ValueError, struct.error):
+        return []
+    return []
+
+
+def bookmark_path(data: bytes) -> str:
+    """The path a bookmark points to: its path components, else a file:// address written in it."""
+    parts = bookmark_components(data)
+    if parts:
+        return "/" + "/".join(parts)
+    m = _FILE_URL.search(data)
+    if not m:
+        return ""
+    try:
+        return unquote(urlsplit(m.group(0).decode("ascii")).path).rstrip("/") or ""
+    except ValueError:  # a malformed address, such as "file://[" (found by the property test)
+        return ""
+
+
+def parse_legacy_loginitems(data: bytes) -> list[LoginItem]:
+    """Items in a com.apple.loginitems.plist (XML or binary)."""
+    plist = load_plist(data)
+    if not isinstance(plist, dict):
+        raise PlistError("the login items file must be a dictionary")
+    session = plist.get("SessionItems")
+    items = session.get("CustomListItems") if isinstance(session, dict) else None
+    out: list[LoginItem] = []
+    for raw in items if isinstance(items, list) else []:
+        if not isinstance(raw, dict):
+            continue
+        path = ""
+        if isinstance(raw.get("Alias"), bytes):
+            path = alias_path(raw["Alias"])
+        props = raw.get("CustomItemProperties")
+        props = props if isinstance(props, dict) else {}
+        binding = props.get("com.apple.LSSharedFileList.Binding")
+        if not path and isinstance(binding, bytes):
+            path = bookmark_path(binding)
+        name = plist_str(raw.get("Name")) or posixpath.basename(path)
+        hidden = bool(plist_bool(props.get("com.apple.LSSharedFileList.ItemIsHidden")))
+        out.append(LoginItem(name, path, hidden))
+    return out
+
+
+# --- NSKeyedArchiver and the Background Task Management store -----------------------------------
+
+class ArchiveError(ValueError):
+    """An NSKeyedArchiver property list could not be decoded."""
+
+
+def unarchive(plist: Any, max_depth: int = 64) -> Any:
+    """Turn an NSKeyedArchiver plist into plain Python values.
+
+    Objects become dicts with a "$class" name; NSArray/NSSet become lists, NSDictionary a dict,
+    NSURL its address, NSUUID its text. Cycles and very deep nesting are cut (value None).
+    """
+    if not isinstance(plist, dict) or plist.get("$archiver") != "NSKeyedArchiver":
+        raise ArchiveError("not an NSKeyedArchiver archive")
+    objects = plist.get("$objects")
+    top = plist.get("$top")
+    if not isinstance(objects, list) or not isinstance(top, dict):
+        raise ArchiveError("archive has no $objects or $top")
+
+    def class_name(obj: dict[str, Any]) -> str:
+        ref = obj.get("$class")
+        if isinstance(ref, plistlib.UID) and ref.data < len(objects):
+            cls = objects[ref.data]
+            if isinstance(cls, dict):
+                return str(cls.get("$classname", ""))
+        return ""
+
+    def resolve(value: Any, depth: int, seen: frozenset[int]) -> Any:
+        if isinstance(value, plistlib.UID):
+            idx = value.data
+            if idx >= len(objects) or idx in seen or depth > max_depth:
+                return None
+            return decode(objects[idx], depth + 1, seen | {idx})
+        if isinstance(value, list):
+            return [resolve(v, depth + 1, seen) for v in value]
+        return value
+
+    def decode(obj: Any, depth: int, seen: frozenset[int]) -> Any:
+        if obj == "$null":
+            return None
+        if not isinstance(obj, dict):
+            return obj
+        name = class_name(obj)
+        if "NS.keys" in obj and "NS.objects" in obj:
+            keys = resolve(obj["NS.keys"], depth, seen) or []
+            vals = resolve(obj["NS.objects"], depth, seen) or []
+            return {str(k): v for k, v in zip(keys, vals, strict=False)}
+        if "NS.objects" in obj:
+            return resolve(obj["NS.objects"], depth, seen)
+        if name == "NSURL" or "NS.relative" in obj:
+            rel = resolve(obj.get("NS.relative"), depth, seen)
+            base = resolve(obj.get("NS.base"), depth, seen)
+            return f"{base or ''}{rel or ''}"
+        if "NS.uuidbytes" in obj and isinstance(obj["NS.uuidbytes"], bytes):
+            b = obj["NS.uuidbytes"].hex().upper()
+            return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}"
+        if "NS.string" in obj:
+            return resolve(obj["NS.string"], depth, seen)
+        if "NS.data" in obj:
+            return resolve(obj["NS.data"], depth, seen)
+        out = {k: resolve(v, depth, seen) for k, v in obj.items() if k != "$class"}
+        out["$class"] = name
+        return out
+
+    return {k: resolve(v, 0, frozenset()) for k, v in top.items()}
+
+
+@dataclass(frozen=True)
+class BtmItem:
+    user_uuid: str
+    name: str
+    identifier: str
+    url: str
+    executable: str
+    type_flags: int
+    disposition: int
+    team_id: str
+    developer: str
+
+    @property
+    def mechanism(self) -> str:
+        if self.type_flags & 0x10:
+            return "launch_daemon"
+        if self.type_flags & 0x8:
+            return "launch_agent"
+        return "login_item"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.disposition & 0x1)
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.disposition & 0x4)
+
+
+def _first(obj: dict[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if obj.get(k) not in (None, ""):
+            return obj[k]
+    return None
+
+
+def parse_btm(data: bytes) -> list[BtmItem]:
+    """Items in a BackgroundItems-v*.btm file. Raises PlistError/ArchiveError when undecodable."""
+    plist = load_plist(data)
+    if isinstance(plist, list):  # some versions wrap the archive with a version record in a list
+        plist = next((p for p in plist if isinstance(p, dict) and p.get("$archiver")), None)
+    tree = unarchive(plist)
+    store = tree.get("store")
+    if not isinstance(store, dict):
+        raise ArchiveError("no 'store' object in the archive")
+    by_user = _first(store, "itemsByUserIdentifier", "itemsByUserID")
+    if not isinstance(by_user, dict):
+        raise ArchiveError("no items-by-user table in the store")
+    items: list[BtmItem] = []
+    for uuid, records in by_user.items():
+        for rec in records if isinstance(records, list) else []:
+            if not isinstance(rec, dict):
+                continue
+            url = _first(rec, "url", "URL")
+            exe = _first(rec, "executablePath", "exePath")
+            mark = rec.get("bookmark")
+            if not exe and isinstance(mark, bytes):
+                exe = bookmark_path(mark)
+            kind = rec.get("type")
+            disp = rec.get("disposition")
+            items.append(BtmItem(
+                user_uuid=str(uuid),
+                name=str(_first(rec, "name") or ""),
+                identifier=str(_first(rec, "identifier") or ""),
+                url=str(url or ""),
+                executable=str(exe or ""),
+                type_flags=kind if isinstance(kind, int) else 0,
+                disposition=disp if isinstance(disp, int) else 0,
+                team_id=str(_first(rec, "teamIdentifier") or ""),
+                developer=str(_first(rec, "developerName") or ""),
+            ))
+    return items
+
+
+def parse_sfl2(data: bytes) -> list[LoginItem]:
+    """Login items in a SessionLoginItems.sfl2 archive (root: {items: [{Name, Bookmark, ...}]})."""
+    tree = unarchive(load_plist(data))
+    root = tree.get("root")
+    items = root.get("items") if isinstance(root, dict) else None
+    if not isinstance(items, list):
+        raise ArchiveError("no 'items' list in the archive")
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        mark = item.get("Bookmark")
+        path = bookmark_path(mark) if isinstance(mark, bytes) else ""
+        name = str(item.get("Name") or posixpath.basename(path))
+        if name:
+            out.append(LoginItem(name, path, False))
+    return out
+
+
+def _bookmarks(value: Any, depth: int = 0) -> Iterator[bytes]:
+    """Every bookmark blob under a "bookmark" key, at any depth of a decoded archive."""
+    if depth > 32:
+        return
+    if isinstance(value, dict):
+        for key, v in value.items():
+            if key.lower() == "bookmark":
+                blob = v.get("data") if isinstance(v, dict) else v
+                if isinstance(blob, bytes):
+                    yield blob
+                    continue
+            yield from _bookmarks(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _bookmarks(v, depth + 1)
+
+
+def parse_agent_btm(data: bytes) -> list[LoginItem]:
+    """Login items in the per-user backgrounditems.btm of macOS 10.13 to 12 (bookmarks in an archive)."""
+    tree = unarchive(load_plist(data))
+    out = []
+    for blob in _bookmarks(tree):
+        path = bookmark_path(blob)
+        if path:
+            out.append(LoginItem(posixpath.basename(path), path, False))
+    return out
+
+
+def _btm_version(path: str) -> int:
+    m = re.search(r"-v(\d+)\.btm$", path, re.IGNORECASE)
+    return int(m.group(1)) if m else -1
+
+
+class MacLoginItems(Collector):
+    name = "macos.login_items"
+    title = "Apps that open when you sign in (login items, background items)"
+    platforms = ("macos",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for home in user_homes(target):
+            yield from self._legacy(target, ctx, home.home, home.user)
+            yield from self._sfl2(target, ctx, home.home, home.user)
+        yield from self._btm(target, ctx)
+
+    def _legacy(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        path = f"{home}/{LEGACY_PLIST}"
+        if not target.exists(path):
+            return
+        for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
+            yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                       exe=item.path or None, command=item.path or None, user=user, scope="user",
+                       enabled=True, hidden=item.hidden, trigger="logon", file=path)
+
+    def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        for rel, parser in ((SFL2, parse_sfl2), (AGENT_BTM, parse_agent_btm)):
+            path = f"{home}/{rel}"
+            if not target.exists(path):
+                continue
+            for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
+                yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
+                           exe=item.path or None, command=item.path or None, user=user, scope="user",
+                           enabled=True, trigger="logon", file=path)
+
+    def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
+        if not stores:
+            return
+        path = max(stores, key=_btm_version)  # the newest format is the one in use
+        items = parse_noted(target, ctx, path, parse_btm, "the background items store, so login items from it "
+                            "are not listed", (PlistError, ArchiveError), limit=32 * 1024 * 1024)
+        for item in items or []:
+            exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
+            detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)
+            system = item.user_uuid.upper() == SYSTEM_USER_UUID or item.mechanism == "launch_daemon"
+            yield make("autostart", Location(path=path), mechanism=item.mechanism,
+                       name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
+                       scope="system" if system else "user",
+                       enabled=item.enabled, hidden=item.hidden,
+                       trigger="logon" if item.mechanism == "login_item" else None,
+                       description=detail or None, file=path)

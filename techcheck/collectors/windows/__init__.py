@@ -1,0 +1,1 @@
+"""Windows collectors, one module per artifact family; registry.py holds the registry check and its helpers."""

@@ -1,0 +1,136 @@
+"""Incoming-connection records that remote-desktop programs keep on disk (TeamViewer, AnyDesk).
+
+Each logged incoming session becomes one dated `file` artifact, so a report shows when someone
+connected to this computer from elsewhere, even after the program was closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.target.base import Target
+
+MAX_SESSIONS_PER_FILE = 500
+SESSION_PREFIX = "Incoming remote session"
+
+
+@dataclass(frozen=True)
+class Session:
+    time: str  # ISO 8601 (local time of the computer; the logs do not say the zone)
+    detail: str
+
+
+def _iso(text: str, formats: tuple[str, ...]) -> str | None:
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).isoformat(timespec="seconds")
+        except ValueError:
+            continue
+    return None
+
+
+def parse_teamviewer_incoming(text: str) -> list[Session]:
+    """Connections_incoming.txt: tab-separated ID, name, start, end, local user, type, connection id."""
+    sessions = []
+    for line in text.splitlines():
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 4:
+            continue
+        start = _iso(cols[2], ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S"))
+        if start is None:
+            continue
+        end = _iso(cols[3], ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S")) or cols[3]
+        who = f"TeamViewer ID {cols[0]}" + (f" ({cols[1]})" if cols[1] else "")
+        local = f", signed-in user {cols[4]}" if len(cols) > 4 and cols[4] else ""
+        kind = f", {cols[5]}" if len(cols) > 5 and cols[5] else ""
+        sessions.append(Session(start, f"from {who} until {end}{local}{kind}"))
+    return sessions
+
+
+_ANYDESK_LINE = re.compile(r"^\s*Incoming\s+(\d{4}-\d{2}-\d{2}),\s*(\d{2}:\d{2})\s+(\S+)\s*(.*)$", re.IGNORECASE)
+
+
+def parse_anydesk_connection_trace(text: str) -> list[Session]:
+    """connection_trace.txt: 'Incoming  2014-11-26, 03:46  User  alias@ad 654321' per connection."""
+    sessions = []
+    for line in text.splitlines():
+        m = _ANYDESK_LINE.match(line)
+        if not m:
+            continue
+        when = _iso(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",))
+        if when is None:
+            continue
+        method, who = m.group(3), " ".join(m.group(4).split())
+        sessions.append(Session(when, f"from AnyDesk {who or 'unknown'}, accepted by: {method}"))
+    return sessions
+
+
+_ANYDESK_TRACE = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})")
+_TRACE_EVENTS = ("incoming session request", "accepting from", "logged in from")
+
+
+def parse_anydesk_trace(text: str) -> list[Session]:
+    """ad.trace / ad_svc.trace: keep the lines that record an incoming session being set up."""
+    sessions = []
+    for line in text.splitlines():
+        low = line.lower()
+        if not any(e in low for e in _TRACE_EVENTS):
+            continue
+        m = _ANYDESK_TRACE.search(line)
+        when = _iso(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M:%S",)) if m else None
+        if when is None:
+            continue
+        event = next(e for e in _TRACE_EVENTS if e in low)
+        tail = line[low.index(event):].strip()
+        sessions.append(Session(when, f"AnyDesk log: {' '.join(tail.split())[:200]}"))
+    return sessions
+
+
+PARSERS = {
+    "connections_incoming.txt": ("TeamViewer", parse_teamviewer_incoming),
+    "connection_trace.txt": ("AnyDesk", parse_anydesk_connection_trace),
+    "ad.trace": ("AnyDesk", parse_anydesk_trace),
+    "ad_svc.trace": ("AnyDesk", parse_anydesk_trace),
+}
+
+
+def log_files(target: Target) -> Iterator[tuple[str, str]]:
+    """(path pattern, user) where these logs are kept."""
+    for base in ("/Program Files", "/Program Files (x86)"):
+        yield f"{base}/TeamViewer/Connections_incoming.txt", ""
+    yield "/ProgramData/AnyDesk/connection_trace.txt", ""
+    yield "/ProgramData/AnyDesk/ad_svc.trace", ""
+    for home in user_homes(target):
+        yield f"{home.home}/AppData/Roaming/AnyDesk/connection_trace.txt", home.user
+        yield f"{home.home}/AppData/Roaming/AnyDesk/ad.trace", home.user
+
+
+class WindowsRemoteSessionLogs(Collector):
+    name = "windows.remote_session_logs"
+    title = "Records of incoming remote-desktop connections"
+    platforms = ("windows",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for path, user in log_files(target):
+            if not target.exists(path):
+                continue
+            text = read_text_noted(target, ctx, path, limit=64 * 1024 * 1024)
+            if text is None:
+                continue
+            name = posixpath.basename(path).lower()
+            product, parser = PARSERS[name]
+            sessions = parser(text)
+            shown = target.display_path(path)
+            if len(sessions) > MAX_SESSIONS_PER_FILE:
+                ctx.note(shown, f"{len(sessions)} sessions logged; only the latest {MAX_SESSIONS_PER_FILE} are listed")
+                sessions = sessions[-MAX_SESSIONS_PER_FILE:]
+            for s in sessions:
+                yield make("file", Location(path=shown), path=shown, name=name, time=s.time, user=user,
+                           description=f"{SESSION_PREFIX} ({product}) on {s.time}: {s.detail}")
