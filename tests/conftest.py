@@ -1,4 +1,5 @@
-"""Shared test helpers. Real artifact files live in ../shared/realdata; tests copy, never edit them."""
+"""Shared test helpers. Real artifact files live in tests/data/realdata (copied byte for byte from
+../shared/realdata, with its provenance README and SHA256SUMS); tests copy, never edit them."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-REALDATA = REPO.parent / "shared" / "realdata"
+REALDATA = REPO / "tests" / "data" / "realdata"
+SEED = REPO / "tests" / "data" / "seed"
 
 
 def realdata(rel: str) -> Path:
     path = REALDATA / rel
     if not path.exists():
-        raise FileNotFoundError(f"real artifact file missing: {path} (../shared/realdata must sit beside the repo)")
+        raise FileNotFoundError(f"real artifact file missing: {path} (tests/data/realdata is part of the repository)")
     return path
 
 

@@ -1,4 +1,4 @@
-"""Build macOS disk-image trees for tests: real files from ../shared/realdata put where macOS keeps
+"""Build macOS disk-image trees for tests: real files from tests/data/realdata put where macOS keeps
 them, plus property lists and TCC databases written with plistlib and sqlite3 in the real formats."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Linux collectors on the real artifact files (../shared/realdata/linux) and small real-format trees."""
+"""Linux collectors on the real artifact files (tests/data/realdata/linux) and small real-format trees."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Helpers for the Windows tests: real hives from ../shared/realdata, planted values written with
+"""Helpers for the Windows tests: real hives from tests/data/realdata, planted values written with
 hivexsh (Debian libhivex-bin) into COPIES of real hives, and Windows disk-image trees."""
 
 from __future__ import annotations
