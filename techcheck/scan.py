@@ -52,7 +52,9 @@ def run_check(collector: type[Collector], target: Target) -> tuple[CheckResult, 
         result.status, result.reason = "skipped", collector.live_only_reason
         return result, artifacts
     try:
-        artifacts = list(collector().collect(target, ctx))
+        # Appended one by one: what a collector yielded before it failed is kept and matched.
+        for artifact in collector().collect(target, ctx):
+            artifacts.append(artifact)
     except (Skip, NotAvailable) as exc:
         result.status, result.reason = "skipped", str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan

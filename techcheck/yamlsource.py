@@ -39,8 +39,51 @@ class YamlProblem(Exception):
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Aliases are allowed (shipped rules share parts with anchors) but limited, so a small "billion
+# laughs" file cannot expand into billions of values. Counted from the parser's events before any
+# document is built, so the C loader is covered too.
+MAX_ALIASES = 1000
+MAX_ALIAS_EXPANSION = 100_000  # values that aliases add to the document, counted as expanded
+
+
+def check_aliases(text: str, max_aliases: int = MAX_ALIASES, max_expansion: int = MAX_ALIAS_EXPANSION) -> None:
+    """Raise YamlProblem (with the line of the alias) when aliases would expand past the limits."""
+    sizes: dict[str, int] = {}  # anchor -> values it stands for, once expanded
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, values counted when it started)
+    total = aliases = from_aliases = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            size = sizes.get(event.anchor or "", 1)
+            total += size
+            from_aliases += size
+            if aliases > max_aliases or from_aliases > max_expansion:
+                what = (f"more than {max_aliases} aliases" if aliases > max_aliases
+                        else f"aliases expand to more than {max_expansion} values")
+                raise YamlProblem(event.start_mark.line + 1 if event.start_mark else None,
+                                  f"{what}; refused (a file built to exhaust memory?)")
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            total += 1
+            open_nodes.append((event.anchor, total))
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent) and open_nodes:
+            anchor, started = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = total - started + 1
+
+
 def load_yaml(text: str) -> LoadedYaml:
     """Parse one YAML document with safe types only. Raises YamlProblem with a line number."""
+    try:
+        check_aliases(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlProblem(mark.line + 1 if mark else None, str(exc.problem or exc)) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(None, str(exc)) from exc
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -12,19 +12,22 @@ from techcheck.target.registry import HiveRegistry, Registry, open_hive_registry
 
 
 def detect_os(root: str) -> OsName:
-    """Tell the operating system of an image from its layout (case-insensitively for Windows)."""
+    """Tell the operating system of an image from its layout (case-insensitively for Windows).
+
+    The layout is read through the same in-image path resolution as every other read, so a
+    planted link such as Windows -> /home/someone is followed inside the image, never on the host.
+    """
+    probe = FilesystemTarget(mode="image", os="unknown", root=root, case_insensitive=True)
     try:
-        names = {n.casefold() for n in os.listdir(root)}
-    except OSError as exc:
-        raise TargetError(f"cannot read the image folder {root!r}: {exc.strerror or exc}") from exc
-    if "windows" in names:
-        win = os.path.join(root, next(n for n in os.listdir(root) if n.casefold() == "windows"))
-        try:
-            sub = {n.casefold() for n in os.listdir(win)}
-        except OSError:
-            sub = set()
-        if "system32" in sub or "explorer.exe" in sub or "users" in names:
-            return "windows"
+        names = {e.name.casefold() for e in probe.list_dir("/")}
+    except TargetError as exc:
+        raise TargetError(f"cannot read the image folder {root!r}: {exc}") from exc
+
+    def has(*path: str) -> bool:
+        return probe.exists("/" + "/".join(path))
+
+    if "windows" in names and (has("Windows", "System32") or has("Windows", "explorer.exe") or "users" in names):
+        return "windows"
     if "system" in names and ("library" in names or "applications" in names):
         return "macos"
     if "etc" in names and ("usr" in names or "home" in names or "var" in names):
