@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from techcheck.artifacts import KINDS, Artifact, Location, check_fields, make
+from techcheck.artifacts import KINDS, Artifact, FieldSpec, Location, check_fields, make
 from techcheck.errors import RuleError, RuleProblem
 from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
 
@@ -307,19 +307,22 @@ class _Checker:
             if name not in spec.fields:
                 self.unknown_key(path, str(name), spec.fields)
                 continue
-            t = self._field_test(raw, (*path, name))
+            t = self._field_test(raw, (*path, name), spec.fields[name])
             if t is not None:
                 tests.append((str(name), t))
         if not tests:
-            self.problem(path, "a condition needs at least one field test besides 'kind'")
+            if len(cond) == 1:  # (bad field tests were reported above)
+                self.problem(path, "a condition needs at least one field test besides 'kind'")
             return None
         return Condition(kind, tuple(tests))
 
-    def _field_test(self, raw: Any, path: tuple[str | int, ...]) -> FieldTest | None:
+    def _field_test(self, raw: Any, path: tuple[str | int, ...], spec: FieldSpec) -> FieldTest | None:
         if not isinstance(raw, dict):
             values = raw if isinstance(raw, list) else [raw]
             if not values or not all(isinstance(v, str | int | bool) for v in values):
                 self.problem(path, "must be a value, a list of values, or a test such as {glob: ...}")
+                return None
+            if not self._values_fit(values, spec, path, "equals"):
                 return None
             return FieldTest("equals", tuple(values))
         if len(raw) != 1:
@@ -330,7 +333,7 @@ class _Checker:
             self.unknown_key(path, str(op), OPS)
             return None
         if op == "not":
-            inner = self._field_test(arg, (*path, "not"))
+            inner = self._field_test(arg, (*path, "not"), spec)
             return FieldTest("not", (), (), (inner,)) if inner else None
         if op == "exists":
             if not isinstance(arg, bool):
@@ -340,6 +343,8 @@ class _Checker:
         values = arg if isinstance(arg, list) else [arg]
         if not values or not all(isinstance(v, str | int | bool) for v in values):
             self.problem((*path, op), "must be a value or a list of values")
+            return None
+        if not self._values_fit(values, spec, (*path, op), op):
             return None
         compiled: list[re.Pattern[str]] = []
         if op == "regex":
@@ -354,6 +359,21 @@ class _Checker:
         elif op == "domain":
             values = [str(v).lower().strip(".") for v in values]
         return FieldTest(op, tuple(values), tuple(compiled))
+
+    def _values_fit(self, values: list[Any], spec: FieldSpec, path: tuple[str | int, ...], op: str) -> bool:
+        """Each value has the field's type in the artifact schema (a "5900" never equals port 5900)."""
+        if op != "equals" and spec.type not in TEXT_FIELD_TYPES:
+            self.problem(path, f"{op} works on text fields; this field is {_TYPE_WORDS[spec.type]}: "
+                               "give the value itself")
+            return False
+        wanted = spec.type if op == "equals" else "str"
+        for v in values:
+            fits = isinstance(v, bool) if wanted == "bool" else (
+                isinstance(v, int) and not isinstance(v, bool) if wanted == "int" else isinstance(v, str))
+            if not fits:
+                self.problem(path, f"{v!r} is {_value_words(v)}, but this field is {_TYPE_WORDS[wanted]}")
+                return False
+        return True
 
     def _samples(self, value: Any, path: tuple[str | int, ...]) -> tuple[list[Artifact], list[Artifact]]:
         if value is None:
@@ -397,6 +417,18 @@ class _Checker:
         loc = item.get("location") or {}
         location = Location(path=str(loc.get("path", "")), registry_key=str(loc.get("registry_key", "")))
         return make(kind, location, **fields)
+
+
+# What the artifact schema's field types are called in error messages; text ops need text fields.
+TEXT_FIELD_TYPES = ("str", "list", "time")
+_TYPE_WORDS = {"str": "text", "list": "a list of text values", "time": "a time (ISO 8601 text)",
+               "int": "a number (write it without quotes)", "bool": "true or false (without quotes)"}
+
+
+def _value_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return "a number" if isinstance(value, int) else "text"
 
 
 def _clean(value: Any) -> str:

@@ -122,3 +122,29 @@ def test_ordinary_anchors_still_load() -> None:
     rules, problems = parse_rule_file("r.yaml", text)
     assert problems == [] and len(rules[0].conditions) == 2
 
+
+
+# --- item 13: rule values of the wrong type ------------------------------------------------------
+
+@pytest.mark.parametrize(("condition", "field", "says"), [
+    ('{kind: listener, port: "5900"}', "match[0].port", "'5900' is text, but this field is a number"),
+    ("{kind: process, user: 0}", "match[0].user", "0 is a number, but this field is text"),
+    ('{kind: listener, exposed: "yes"}', "match[0].exposed", "'yes' is text, but this field is true or false"),
+    ("{kind: listener, port: {not: [5900, \"5901\"]}}", "match[0].port.not", "'5901' is text"),
+    ("{kind: listener, port: {glob: \"59*\"}}", "match[0].port.glob", "glob works on text fields"),
+    ("{kind: app, hidden: 1}", "match[0].hidden", "1 is a number, but this field is true or false"),
+])
+def test_rule_values_are_checked_against_the_field_type(condition: str, field: str, says: str) -> None:
+    text = RULE.replace("match: [{kind: app, package: x11vnc}]", f"match:\n  - {condition}")
+    rules, problems = parse_rule_file("typed.yaml", text)
+    assert rules == []
+    assert [(p.file, p.line, p.field) for p in problems] == [("typed.yaml", 7, field)]
+    assert says in problems[0].message
+
+
+def test_rule_values_of_the_right_type_load() -> None:
+    text = RULE.replace("match: [{kind: app, package: x11vnc}]",
+                        "match:\n  - {kind: listener, port: [5900, 5901], exposed: true}\n"
+                        "  - {kind: browser_extension, permissions: {contains: debugger}}")
+    rules, problems = parse_rule_file("typed.yaml", text)
+    assert problems == [] and len(rules[0].conditions) == 2
