@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re2
+
 from techcheck.artifacts import KINDS, Artifact, FieldSpec, Location, check_fields, make
 from techcheck.errors import RuleError, RuleProblem
 from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
@@ -41,7 +43,25 @@ def shipped_rules_dir() -> Path:
 
 # --- field conditions -------------------------------------------------------------------------
 
-def _path_regex(pattern: str) -> re.Pattern[str]:
+# Rule regexes run on RE2, whose matching time grows linearly with the text: a pattern such as
+# ^(a+)+$ cannot hang a scan on a planted 33-character command line. Python's `re` is used only
+# for techcheck's own fixed patterns.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.case_sensitive = False
+_RE2_OPTIONS.log_errors = False  # a bad pattern becomes a rule error, not a line on stderr
+_RE2_OPTIONS.dot_nl = True
+
+
+def compile_rule_regex(pattern: str) -> Any:
+    """A case-insensitive RE2 pattern. Raises ValueError when RE2 cannot take it (lookaround, backrefs)."""
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(detail) from exc
+
+
+def _path_regex(pattern: str) -> Any:
     """Path glob: '*' stays inside one folder, '**' crosses folders; '\\' and '/' are the same."""
     pattern = pattern.replace("\\", "/")
     out = []
@@ -59,7 +79,7 @@ def _path_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("^" + "".join(out) + "$", re.IGNORECASE | re.DOTALL)
+    return compile_rule_regex("^" + "".join(out) + "$")
 
 
 @dataclass(frozen=True)
@@ -110,11 +130,15 @@ class Condition:
 
     kind: str
     tests: tuple[tuple[str, FieldTest], ...]
+    # `not: {field: test, ...}`: the artifact must not pass all of these (an exception to the rule).
+    exclude: tuple[tuple[str, FieldTest], ...] = ()
 
     def matches(self, artifact: Artifact) -> bool:
         if artifact.kind != self.kind:
             return False
-        return all(test.test_value(artifact.get(name)) for name, test in self.tests)
+        if not all(test.test_value(artifact.get(name)) for name, test in self.tests):
+            return False
+        return not (self.exclude and all(test.test_value(artifact.get(name)) for name, test in self.exclude))
 
 
 @dataclass(frozen=True)
@@ -299,22 +323,31 @@ class _Checker:
             else:
                 self._bad_choice((*path, "kind"), kind, KINDS)
             return None
+        before = len(self.problems)
+        tests = self._field_tests({k: v for k, v in cond.items() if k not in ("kind", "not")}, path, kind)
+        exclude: list[tuple[str, FieldTest]] = []
+        if "not" in cond:
+            if isinstance(cond["not"], dict) and cond["not"]:
+                exclude = self._field_tests(cond["not"], (*path, "not"), kind)
+            else:
+                self.problem((*path, "not"), "must map fields to the tests that make an exception")
+        if not tests:
+            if len(self.problems) == before:  # (bad field tests were reported above)
+                self.problem(path, "a condition needs at least one field test besides 'kind' and 'not'")
+            return None
+        return Condition(kind, tuple(tests), tuple(exclude))
+
+    def _field_tests(self, raw: dict[Any, Any], path: tuple[str | int, ...], kind: str) -> list[tuple[str, FieldTest]]:
         spec = KINDS[kind]
         tests = []
-        for name, raw in cond.items():
-            if name == "kind":
-                continue
+        for name, value in raw.items():
             if name not in spec.fields:
-                self.unknown_key(path, str(name), spec.fields)
+                self.unknown_key(path, str(name), [*spec.fields, "not"])
                 continue
-            t = self._field_test(raw, (*path, name), spec.fields[name])
+            t = self._field_test(value, (*path, name), spec.fields[name])
             if t is not None:
                 tests.append((str(name), t))
-        if not tests:
-            if len(cond) == 1:  # (bad field tests were reported above)
-                self.problem(path, "a condition needs at least one field test besides 'kind'")
-            return None
-        return Condition(kind, tuple(tests))
+        return tests
 
     def _field_test(self, raw: Any, path: tuple[str | int, ...], spec: FieldSpec) -> FieldTest | None:
         if not isinstance(raw, dict):
@@ -346,13 +379,15 @@ class _Checker:
             return None
         if not self._values_fit(values, spec, (*path, op), op):
             return None
-        compiled: list[re.Pattern[str]] = []
+        compiled: list[Any] = []
         if op == "regex":
             for v in values:
                 try:
-                    compiled.append(re.compile(str(v), re.IGNORECASE))
-                except re.error as exc:
-                    self.problem((*path, op), f"bad regular expression {v!r}: {exc}")
+                    compiled.append(compile_rule_regex(str(v)))
+                except ValueError as exc:
+                    hint = " (lookahead and lookbehind are not supported: use a 'not:' test)" \
+                        if "(?" in str(v) and ("?=" in str(v) or "?!" in str(v) or "?<" in str(v)) else ""
+                    self.problem((*path, op), f"regular expression {v!r} cannot be used: {exc}{hint}")
                     return None
         elif op == "path":
             compiled = [_path_regex(str(v)) for v in values]

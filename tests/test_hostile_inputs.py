@@ -148,3 +148,41 @@ def test_rule_values_of_the_right_type_load() -> None:
                         "  - {kind: browser_extension, permissions: {contains: debugger}}")
     rules, problems = parse_rule_file("typed.yaml", text)
     assert problems == [] and len(rules[0].conditions) == 2
+
+
+# --- item 6: catastrophic regular expressions ----------------------------------------------------
+
+def test_a_catastrophic_regex_runs_in_linear_time_on_a_planted_command_line() -> None:
+    text = RULE.replace("match: [{kind: app, package: x11vnc}]",
+                        "match: [{kind: process, cmdline: {regex: '^(a+)+$'}}]")
+    rules, problems = parse_rule_file("slow.yaml", text)
+    assert problems == []
+    planted = [make("process", Location(pid=7), pid=7, name="a", cmdline="a" * n + "!") for n in (33, 100_000)]
+    start = time.monotonic()
+    assert Matcher.build(rules).match(planted) == []
+    assert time.monotonic() - start < 1.0  # Python's re takes minutes on the 33-character line alone
+
+
+@pytest.mark.parametrize("pattern", ["foo(?!bar)", "(?<=x)y", r"(a)\1"])
+def test_a_regex_re2_cannot_take_is_a_load_error_with_file_line_and_field(pattern: str) -> None:
+    text = RULE.replace("match: [{kind: app, package: x11vnc}]",
+                        f"match:\n  - {{kind: process, cmdline: {{regex: '{pattern}'}}}}")
+    rules, problems = parse_rule_file("re.yaml", text)
+    assert rules == []
+    assert [(p.file, p.line, p.field) for p in problems] == [("re.yaml", 7, "match[0].cmdline.regex")]
+    assert "cannot be used" in problems[0].message
+
+
+def test_a_condition_level_not_makes_an_exception() -> None:
+    text = RULE.replace("match: [{kind: app, package: x11vnc}]",
+                        "match:\n  - kind: autostart\n    exe: {glob: '*/tmp/*'}\n"
+                        "    not: {exe: {glob: '*/tmp/ok/*'}, enabled: false}")
+    rules, problems = parse_rule_file("not.yaml", text)
+    assert problems == []
+    rule = rules[0]
+
+    def art(exe: str, enabled: bool) -> Artifact:
+        return make("autostart", Location(), mechanism="cron", exe=exe, enabled=enabled)
+
+    assert rule.matches(art("/tmp/x", False)) and rule.matches(art("/tmp/ok/x", True))
+    assert not rule.matches(art("/tmp/ok/x", False))
