@@ -61,6 +61,15 @@ def compile_rule_regex(pattern: str) -> Any:
         raise ValueError(detail) from exc
 
 
+def _utf8_safe(text: str) -> str:
+    """RE2 works on UTF-8: undecodable bytes of a scanned name (lone surrogates) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _path_regex(pattern: str) -> Any:
     """Path glob: '*' stays inside one folder, '**' crosses folders; '\\' and '/' are the same."""
     pattern = pattern.replace("\\", "/")
@@ -116,7 +125,7 @@ class FieldTest:
             low = text.lower()
             return any(fnmatch.fnmatchcase(low, str(v).lower()) for v in self.values)
         if self.op in ("path", "regex"):
-            candidate = text.replace("\\", "/") if self.op == "path" else text
+            candidate = _utf8_safe(text.replace("\\", "/") if self.op == "path" else text)
             return any(rx.search(candidate) for rx in self.compiled)
         if self.op == "domain":
             low = text.lower().rstrip(".")
