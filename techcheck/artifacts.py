@@ -75,6 +75,10 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
     }),
     KindSpec("autostart", "something set to start by itself (Run keys, tasks, launchd, systemd, XDG, cron, ...)", {
         "mechanism": _f("str", "run_key, startup_folder, scheduled_task, winlogon, ifeo, appinit, "
+                               "silent_process_exit, appcert, lsa_package, print_monitor, netsh_helper, "
+                               "boot_execute, active_setup, cmd_autorun, logon_script, screensaver, "
+                               "ts_initial_program, policy_script, powershell_profile, com_override, "
+                               "wmi_subscription, "
                                "launch_agent, launch_daemon, login_item, systemd, xdg_autostart, "
                                "cron, shell_startup, ld_preload"),
         "name": _f("str", "entry name: value name, task path, label, unit or file name"),

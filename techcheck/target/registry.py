@@ -120,7 +120,8 @@ class Registry(ABC):
         """A key inside one hive; subpath has no leading backslash ('' = the hive's root)."""
 
     def user_hives(self) -> list[str]:
-        return [h for h in self.hives() if h.startswith(USERS_PREFIX)]
+        """Each person's own hive (HKU\\<user>); a classes hive mounted below one is not counted."""
+        return [h for h in self.hives() if h.startswith(USERS_PREFIX) and "\\" not in h[len(USERS_PREFIX):]]
 
     @staticmethod
     def user_of(hive: str) -> str:
@@ -350,7 +351,25 @@ def open_hive_registry(target: Any) -> HiveRegistry:
             reg.problems.append(ReadProblem(target.display_path(found[0]), f"could not read: {exc}"))
             continue
         reg.add_hive(USERS_PREFIX + entry.name, data, target.display_path(found[0]))
+        _add_classes_hive(reg, target, entry.name, hive_limit)
     return reg
+
+
+USER_CLASSES = "AppData/Local/Microsoft/Windows/UsrClass.dat"
+
+
+def _add_classes_hive(reg: HiveRegistry, target: Any, user: str, limit: int) -> None:
+    """A person's UsrClass.dat is what Windows shows as HKU\\<user>\\Software\\Classes (per-user COM
+    classes and file types): mounted there, it hides the NTUSER.DAT key of the same name, as on Windows."""
+    found = target.glob(f"/Users/{_glob_escape(user)}/{USER_CLASSES}")
+    if not found:
+        return
+    try:
+        data = target.read_bytes(found[0], limit)
+    except TargetError as exc:
+        reg.problems.append(ReadProblem(target.display_path(found[0]), f"could not read: {exc}"))
+        return
+    reg.add_hive(f"{USERS_PREFIX}{user}\\Software\\Classes", data, target.display_path(found[0]))
 
 
 def _glob_escape(name: str) -> str:

@@ -1,4 +1,6 @@
-"""Things Windows starts by itself: Run keys, Winlogon, debugger hijacks, AppInit DLLs, Startup folders."""
+"""Things Windows starts by itself: Run keys, Active Setup, single values that name a program
+(Command Processor AutoRun, sign-in script, screen saver, remote desktop initial program), Startup
+folders. System hooks (Winlogon, debuggers, LSA ...) are in hooks.py."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import posixpath
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
@@ -21,14 +24,12 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
-from techcheck.target.registry import MACHINE_SOFTWARE, USERS_PREFIX, Registry, RegKey
+from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, USERS_PREFIX, Registry, RegKey
 
 CURRENT_VERSION = "Microsoft\\Windows\\CurrentVersion"
 # Under ...\CurrentVersion; Policies\Explorer\Run is the Group Policy list of programs to start.
 RUN_KEYS = ("Run", "RunOnce", "RunOnceEx", "Policies\\Explorer\\Run")
-WINLOGON = "Microsoft\\Windows NT\\CurrentVersion\\Winlogon"
-IFEO = "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options"
-WINDOWS_NT_WINDOWS = "Microsoft\\Windows NT\\CurrentVersion\\Windows"
+ACTIVE_SETUP = "Microsoft\\Active Setup\\Installed Components"
 STARTUP_APPROVED = "Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved"
 
 SHELL_LINK_CLSID = uuid.UUID("00021401-0000-0000-C000-000000000046").bytes_le
@@ -74,16 +75,16 @@ class WindowsRegistryAutostart(Collector):
                 key = open_noted(reg, f"{software}\\{CURRENT_VERSION}\\{run}", ctx)
                 if key is not None:
                     yield from self._run_values(key, run, user, scope, disabled, ctx)
-            yield from self._winlogon(reg, software, user, scope, ctx)
             if scope == "system":
-                yield from self._ifeo(reg, software, ctx)
-                yield from self._appinit(reg, software, ctx)
+                yield from self._active_setup(reg, software, ctx)
+        yield from value_places(reg, ctx)
 
     def _run_values(self, key: RegKey, run: str, user: str, scope: str, disabled: set[str],
                     ctx: Context) -> Iterator[Artifact]:
         keys = [key]
-        if run == "RunOnceEx":  # RunOnceEx keeps its commands in numbered subkeys
-            keys += list(subkeys_noted(key, ctx))
+        if run == "RunOnceEx":  # RunOnceEx keeps its commands in numbered subkeys, libraries in their Depend keys
+            for sub in subkeys_noted(key, ctx):
+                keys += [sub, *subkeys_noted(sub, ctx)]
         for k in keys:
             for v in values_noted(k, ctx):
                 command = v.text()
@@ -95,49 +96,74 @@ class WindowsRegistryAutostart(Collector):
                            trigger="next sign-in (once)" if run.startswith("RunOnce") else "sign-in",
                            description=f"{run} value")
 
-    def _winlogon(self, reg: Registry, software: str, user: str, scope: str, ctx: Context) -> Iterator[Artifact]:
-        if "wow6432node" in software.lower():
-            return
-        key = open_noted(reg, f"{software}\\{WINLOGON}", ctx)
-        if key is None:
-            return
-        for name in ("Userinit", "Shell"):
-            v = value_noted(key, name, ctx)
-            if v is None or not v.text().strip():
+    def _active_setup(self, reg: Registry, software: str, ctx: Context) -> Iterator[Artifact]:
+        key = open_noted(reg, f"{software}\\{ACTIVE_SETUP}", ctx)
+        for sub in subkeys_noted(key, ctx) if key else []:
+            stub = value_noted(sub, "StubPath", ctx)
+            if stub is None or not stub.text().strip():
+                continue
+            label = value_noted(sub, "", ctx)
+            installed = value_noted(sub, "IsInstalled", ctx)
+            command = stub.text().strip()
+            yield make("autostart", Location(registry_key=sub.path), mechanism="active_setup", name=sub.name,
+                       exe=command_exe(command), command=command, scope="system",
+                       enabled=installed is None or installed.number() != 0,
+                       trigger="first sign-in of each person",
+                       description="Active Setup StubPath" + (f": {label.text()}" if label and label.text() else ""))
+
+
+# --- single values that name a program ------------------------------------------------------
+
+@dataclass(frozen=True)
+class ValuePlace:
+    """A registry value that makes Windows run the program it names."""
+
+    mechanism: str
+    key: str  # below the root named by `root`
+    value: str
+    root: str  # "software" (each SOFTWARE root), "user" (each user's hive root), "system" (HKLM\SYSTEM)
+    trigger: str
+    description: str
+
+
+VALUE_PLACES = (
+    ValuePlace("cmd_autorun", "Microsoft\\Command Processor", "AutoRun", "software",
+               "whenever the command prompt (cmd.exe) opens", "Command Processor AutoRun"),
+    ValuePlace("logon_script", "Environment", "UserInitMprLogonScript", "user", "sign-in",
+               "UserInitMprLogonScript: a sign-in script for this person"),
+    ValuePlace("screensaver", "Control Panel\\Desktop", "SCRNSAVE.EXE", "user", "when the screen saver starts",
+               "screen saver program"),
+    ValuePlace("ts_initial_program", "CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
+               "InitialProgram", "system", "remote desktop sign-in",
+               "Terminal Server InitialProgram: what a remote desktop session starts"),
+    ValuePlace("ts_initial_program", "Policies\\Microsoft\\Windows NT\\Terminal Services", "InitialProgram",
+               "software", "remote desktop sign-in", "Terminal Services policy InitialProgram"),
+)
+
+
+def value_place_roots(reg: Registry, place: ValuePlace) -> list[tuple[str, str, str]]:
+    if place.root == "system":
+        return [(MACHINE_SYSTEM, "", "system")]
+    if place.root == "user":
+        return [(hive, reg.user_of(hive), "user") for hive in reg.user_hives()]
+    return [r for r in software_roots(reg) if "wow6432node" not in r[0].lower()]
+
+
+def value_places(reg: Registry, ctx: Context) -> Iterator[Artifact]:
+    for place in VALUE_PLACES:
+        for root, user, scope in value_place_roots(reg, place):
+            key = open_noted(reg, f"{root}\\{place.key}", ctx)
+            v = value_noted(key, place.value, ctx) if key else None
+            if key is None or v is None or not v.text().strip():
                 continue
             command = v.text().strip()
-            yield make("autostart", Location(registry_key=key.path), mechanism="winlogon", name=name,
-                       exe=command_exe(command.split(",")[0], user), command=command, user=user,
-                       scope=scope, enabled=True, trigger="sign-in",
-                       description=f"Winlogon {name}: what Windows starts when someone signs in")
-
-    def _ifeo(self, reg: Registry, software: str, ctx: Context) -> Iterator[Artifact]:
-        key = open_noted(reg, f"{software}\\{IFEO}", ctx)
-        for sub in subkeys_noted(key, ctx) if key else []:
-            debugger = value_noted(sub, "Debugger", ctx)
-            if debugger is None or not debugger.text().strip():
-                continue
-            command = debugger.text().strip()
-            yield make("autostart", Location(registry_key=sub.path), mechanism="ifeo", name=sub.name,
-                       exe=command_exe(command), command=command, scope="system", enabled=True,
-                       trigger=f"whenever {sub.name} starts",
-                       description=f"Image File Execution Options Debugger for {sub.name}")
-
-    def _appinit(self, reg: Registry, software: str, ctx: Context) -> Iterator[Artifact]:
-        key = open_noted(reg, f"{software}\\{WINDOWS_NT_WINDOWS}", ctx)
-        if key is None:
-            return
-        dlls = value_noted(key, "AppInit_DLLs", ctx)
-        if dlls is None or not dlls.text().strip():
-            return
-        load = value_noted(key, "LoadAppInit_DLLs", ctx)
-        enabled = bool(load.number()) if load is not None else False
-        command = dlls.text().strip()
-        yield make("autostart", Location(registry_key=key.path), mechanism="appinit", name="AppInit_DLLs",
-                   exe=command_exe(command.replace(",", " ").split(" ")[0]), command=command, scope="system",
-                   enabled=enabled, trigger="every program that shows windows",
-                   description="AppInit_DLLs: libraries loaded into programs" +
-                   ("" if enabled else " (LoadAppInit_DLLs is off)"))
+            enabled = True
+            if place.mechanism == "screensaver":
+                active = value_noted(key, "ScreenSaveActive", ctx)
+                enabled = active is None or active.text().strip() != "0"
+            yield make("autostart", Location(registry_key=key.path), mechanism=place.mechanism, name=place.value,
+                       exe=command_exe(command, user), command=command, user=user, scope=scope, enabled=enabled,
+                       trigger=place.trigger, description=place.description)
 
 
 # --- Startup folders --------------------------------------------------------------------------

@@ -65,6 +65,16 @@ def value_noted(key: RegKey, name: str, ctx: Context) -> RegValue | None:
     return None
 
 
+def value_list(value: RegValue | None) -> list[str]:
+    """The non-empty strings of a list value (REG_MULTI_SZ); a plain string counts as one item."""
+    if value is None:
+        return []
+    if isinstance(value.data, list):
+        return [s.strip() for s in value.data if isinstance(s, str) and s.strip()]
+    text = value.text().strip()
+    return [text] if text else []
+
+
 def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
     """Entries of a folder; a note (and no entries) when it cannot be listed."""
     try:
@@ -113,7 +123,7 @@ def expand_vars(text: str, user: str = "") -> str:
     return re.sub(r"%([^%\s]+)%", repl, text)
 
 
-_EXE_END = re.compile(r"\.(exe|com|bat|cmd|vbs|vbe|js|jse|wsf|ps1|scr|pif|dll|hta|lnk|msi|cpl|sys)(?=$|[\s,\"])",
+_EXE_END = re.compile(r"\.(exe|com|bat|cmd|vbs|vbe|js|jse|wsf|ps1|scr|pif|dll|hta|lnk|msi|cpl|sys)(?=$|[\s,\"|])",
                       re.IGNORECASE)
 
 

@@ -1,7 +1,9 @@
-"""Scheduled tasks: the XML files in Windows/System32/Tasks (UTF-16 with a byte-order mark)."""
+"""Scheduled tasks: the XML files in Windows/System32/Tasks (UTF-16 with a byte-order mark), and tasks
+registered in the task registry (TaskCache) that have no file."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -11,9 +13,17 @@ from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
-from techcheck.collectors.windows.registry import command_exe, entries_noted, sid_users
+from techcheck.collectors.windows.registry import (
+    command_exe,
+    entries_noted,
+    open_noted,
+    sid_users,
+    subkeys_noted,
+    value_noted,
+)
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import DirEntry, Target, decode_text
+from techcheck.target.registry import MACHINE_SOFTWARE, Registry
 
 TASKS_DIR = "/Windows/System32/Tasks"
 WELL_KNOWN_SIDS = {"s-1-5-18": "SYSTEM", "s-1-5-19": "LOCAL SERVICE", "s-1-5-20": "NETWORK SERVICE"}
@@ -127,37 +137,158 @@ class WindowsScheduledTasks(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        if not target.is_dir(TASKS_DIR):
-            ctx.note(target.display_path(TASKS_DIR), "the scheduled tasks folder was not found")
-            return
         try:
-            users = sid_users(target.registry(), ctx)
+            reg: Registry | None = target.registry()
         except NotAvailable:
-            users = {}
-        for entry in task_files(target, ctx):
-            shown = target.display_path(entry.path)
-            try:
-                task = parse_task_xml(target.read_bytes(entry.path, 4 * 1024 * 1024))
-            except (TargetError, ValueError) as exc:
-                ctx.note(shown, f"could not read this scheduled task: {exc}")
-                continue
-            name = task.uri or "\\" + entry.path[len(TASKS_DIR):].strip("/").replace("/", "\\")
-            run_as = account_name(task.run_as, users)
-            user = run_as if run_as not in WELL_KNOWN_SIDS.values() and "\\" not in run_as else ""
-            if "\\" in run_as:  # DOMAIN\user
-                user = run_as.rsplit("\\", 1)[1]
-            for action in task.actions or [TaskAction("exec")]:
-                if action.kind == "com":
-                    command = f"COM handler {action.class_id}" + (f" {action.arguments}" if action.arguments else "")
-                    exe = None
-                else:
-                    command = f"{action.command} {action.arguments}".strip()
-                    # An unresolved SID is not a folder name: leave %LOCALAPPDATA% and the like as they are.
-                    expand_for = "" if user.upper().startswith("S-1-") else user
-                    exe = command_exe(action.command if action.command.startswith('"')
-                                      else f'"{action.command}"', expand_for) if action.command else None
-                yield make("autostart", Location(path=shown), mechanism="scheduled_task", name=name,
-                           exe=exe, command=command, user=user, scope="user" if user else "system",
-                           enabled=task.enabled, hidden=task.hidden, trigger=", ".join(task.triggers),
-                           run_as=run_as, description=task.description or (f"author: {task.author}"
-                                                                            if task.author else None))
+            reg = None
+        users = sid_users(reg, ctx) if reg is not None else {}
+        seen: set[str] = set()
+        if target.is_dir(TASKS_DIR):
+            for entry in task_files(target, ctx):
+                for art in file_task(target, entry, users, ctx):
+                    seen.add(str(art.fields["name"]).strip("\\").lower())
+                    yield art
+        else:
+            ctx.note(target.display_path(TASKS_DIR), "the scheduled tasks folder was not found")
+        if reg is not None:
+            yield from task_cache_only(reg, seen, ctx)
+
+
+def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Context) -> Iterator[Artifact]:
+    shown = target.display_path(entry.path)
+    try:
+        task = parse_task_xml(target.read_bytes(entry.path, 4 * 1024 * 1024))
+    except (TargetError, ValueError) as exc:
+        ctx.note(shown, f"could not read this scheduled task: {exc}")
+        return
+    name = task.uri or "\\" + entry.path[len(TASKS_DIR):].strip("/").replace("/", "\\")
+    run_as = account_name(task.run_as, users)
+    user = run_as if run_as not in WELL_KNOWN_SIDS.values() and "\\" not in run_as else ""
+    if "\\" in run_as:  # DOMAIN\user
+        user = run_as.rsplit("\\", 1)[1]
+    # An unresolved SID is not a folder name: leave %LOCALAPPDATA% and the like as they are.
+    expand_for = "" if user.upper().startswith("S-1-") else user
+    for action in task.actions or [TaskAction("exec")]:
+        command, exe = action_command(action, expand_for)
+        yield make("autostart", Location(path=shown), mechanism="scheduled_task", name=name,
+                   exe=exe, command=command, user=user, scope="user" if user else "system",
+                   enabled=task.enabled, hidden=task.hidden, trigger=", ".join(task.triggers),
+                   run_as=run_as, description=task.description or (f"author: {task.author}"
+                                                                    if task.author else None))
+
+
+def action_command(action: TaskAction, user: str) -> tuple[str, str | None]:
+    """(command line, program) of a task action."""
+    if action.kind == "com":
+        return f"COM handler {action.class_id}" + (f" {action.arguments}" if action.arguments else ""), None
+    command = f"{action.command} {action.arguments}".strip()
+    exe = command_exe(action.command if action.command.startswith('"')
+                      else f'"{action.command}"', user) if action.command else None
+    return command, exe
+
+
+# --- the task registry (TaskCache) -----------------------------------------------------------
+# Windows keeps every registered task in SOFTWARE\...\Schedule\TaskCache too: Tasks\{id} holds the
+# path and the actions (a binary list), Tree\<folders>\<name> the id and the security descriptor
+# (SD). A task whose file was deleted, or whose SD was removed ("Tarrask"), still runs but is missing
+# from the task list. Blob layout: https://github.com/GDATAAdvancedAnalytics/winreg-tasks (kaitai/actions.ksy).
+
+TASK_CACHE = MACHINE_SOFTWARE + "\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache"
+ACTION_EXEC, ACTION_COM, ACTION_EMAIL, ACTION_MESSAGE = 0x6666, 0x7777, 0x8888, 0x9999
+
+
+class _Blob:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def take(self, n: int) -> bytes:
+        if n < 0 or self.pos + n > len(self.data):
+            raise ValueError("the actions list ends too early")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def u16(self) -> int:
+        return int.from_bytes(self.take(2), "little")
+
+    def u32(self) -> int:
+        return int.from_bytes(self.take(4), "little")
+
+    def text(self) -> str:
+        return self.take(self.u32()).decode("utf-16-le", errors="replace").rstrip("\x00")
+
+    def done(self) -> bool:
+        return self.pos >= len(self.data)
+
+
+def parse_task_actions(data: bytes) -> list[TaskAction]:
+    """The actions of a TaskCache Actions value. Raises ValueError for data that is not one."""
+    blob = _Blob(data)
+    version = blob.u16()
+    if version not in (1, 2, 3):
+        raise ValueError(f"unknown actions format version {version}")
+    if version == 3:
+        blob.text()  # the principal the actions run as
+    actions: list[TaskAction] = []
+    while not blob.done() and len(actions) < 64:
+        magic = blob.u16()
+        blob.text()  # the action's own id
+        if magic == ACTION_EXEC:
+            command, arguments = blob.text(), blob.text()
+            blob.text()  # working folder
+            if version == 3:
+                blob.u16()
+            actions.append(TaskAction("exec", command, arguments))
+        elif magic == ACTION_COM:
+            clsid = blob.take(16)
+            actions.append(TaskAction("com", class_id="{" + str(uuid.UUID(bytes_le=clsid)).upper() + "}",
+                                      arguments=blob.text()))
+        elif magic == ACTION_MESSAGE:
+            blob.text(), blob.text()
+        else:  # e-mail actions are long gone from Windows; anything else is damage
+            raise ValueError(f"unknown action type {magic:#x}")
+    return actions
+
+
+def task_tree(reg: Registry, ctx: Context, max_depth: int = 12) -> dict[str, bool]:
+    """Task id (lower-case) -> whether its Tree entry still has a security descriptor."""
+    tree = open_noted(reg, TASK_CACHE + "\\Tree", ctx)
+    found: dict[str, bool] = {}
+    stack = [(tree, 0)] if tree is not None else []
+    while stack:
+        key, depth = stack.pop()
+        for sub in subkeys_noted(key, ctx):
+            task_id = value_noted(sub, "Id", ctx)
+            if task_id is not None and task_id.text():
+                found[task_id.text().strip().lower()] = value_noted(sub, "SD", ctx) is not None
+            if depth < max_depth:
+                stack.append((sub, depth + 1))
+    return found
+
+
+def task_cache_only(reg: Registry, seen: set[str], ctx: Context) -> Iterator[Artifact]:
+    """Tasks registered in TaskCache that have no task file (the files were read first)."""
+    tasks = open_noted(reg, TASK_CACHE + "\\Tasks", ctx)
+    if tasks is None:
+        return
+    tree = task_tree(reg, ctx)
+    for sub in subkeys_noted(tasks, ctx):
+        path = value_noted(sub, "Path", ctx)
+        name = path.text().strip() if path is not None else ""
+        if not name or name.strip("\\").lower() in seen:
+            continue
+        blob = value_noted(sub, "Actions", ctx)
+        try:
+            actions = parse_task_actions(blob.data) if blob is not None and isinstance(blob.data, bytes) else []
+        except ValueError as exc:
+            ctx.note(sub.path, f"could not read the task's actions: {exc}")
+            actions = []
+        has_sd = tree.get(sub.name.lower(), False)
+        description = "registered only in the task registry (TaskCache), with no task file"
+        if not has_sd:
+            description += "; no security descriptor, so the task list does not show it"
+        for action in actions or [TaskAction("exec")]:
+            command, exe = action_command(action, "")
+            yield make("autostart", Location(registry_key=sub.path), mechanism="scheduled_task", name=name,
+                       exe=exe, command=command or None, scope="system", enabled=True, hidden=not has_sd,
+                       description=description)

@@ -1,0 +1,138 @@
+"""Script files Windows runs by itself: Group Policy start-up and sign-in scripts (scripts.ini,
+psscripts.ini) and PowerShell profile scripts.
+
+Group Policy scripts: [MS-GPSCR] (https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-gpscr/)
+lists them in <GPO>/{Machine,User}/Scripts/{scripts,psscripts}.ini as "<n>CmdLine" and "<n>Parameters"
+under [Startup], [Shutdown], [Logon], [Logoff]; a CmdLine without a folder lies in the Scripts/<section>
+folder. The local policy is Windows/System32/GroupPolicy, per-user local policies are in
+GroupPolicyUsers/<SID>. PowerShell profiles: about_Profiles
+(https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_profiles).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.windows.registry import command_exe, entries_noted
+from techcheck.errors import TargetError
+from techcheck.target.base import Target, decode_text
+
+GROUP_POLICY = "/Windows/System32/GroupPolicy"
+GROUP_POLICY_USERS = "/Windows/System32/GroupPolicyUsers"
+SCRIPT_SECTIONS = {"startup": "Windows start-up", "shutdown": "Windows shut-down", "logon": "sign-in",
+                   "logoff": "sign-out"}
+INI_LIMIT = 1024 * 1024
+MAX_SCRIPTS = 200
+_ENTRY = re.compile(r"^(\d{1,4})(cmdline|parameters)$", re.IGNORECASE)
+
+ALL_USERS_PROFILES = ("/Windows/System32/WindowsPowerShell/v1.0", "/Windows/SysWOW64/WindowsPowerShell/v1.0",
+                      "/Program Files/PowerShell/7")
+USER_PROFILE_FOLDERS = ("Documents/WindowsPowerShell", "Documents/PowerShell", "OneDrive/Documents/WindowsPowerShell",
+                        "OneDrive/Documents/PowerShell")
+PROFILE_NAMES = ("profile.ps1", "Microsoft.PowerShell_profile.ps1", "Microsoft.PowerShellISE_profile.ps1",
+                 "Microsoft.VSCode_profile.ps1")
+
+
+@dataclass(frozen=True)
+class PolicyScript:
+    section: str  # lower-case: startup, shutdown, logon, logoff
+    number: int
+    command: str
+    parameters: str
+
+
+def parse_scripts_ini(text: str) -> list[PolicyScript]:
+    """The scripts a scripts.ini / psscripts.ini lists, in file order (at most MAX_SCRIPTS)."""
+    section = ""
+    found: dict[tuple[str, int], dict[str, str]] = {}
+    for raw in text.splitlines()[:20_000]:
+        line = raw.strip().lstrip("\ufeff")
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip().lower()
+            continue
+        if section not in SCRIPT_SECTIONS or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        m = _ENTRY.match(key.strip())
+        if m and len(found) < MAX_SCRIPTS:
+            found.setdefault((section, int(m.group(1))), {})[m.group(2).lower()] = value.strip()
+    return [PolicyScript(sec, n, parts.get("cmdline", ""), parts.get("parameters", ""))
+            for (sec, n), parts in found.items() if parts.get("cmdline")]
+
+
+def policy_folders(target: Target, ctx: Context) -> Iterator[tuple[str, str]]:
+    """(Scripts folder, scope) of the local Group Policy and each per-user local policy."""
+    yield f"{GROUP_POLICY}/Machine/Scripts", "system"
+    yield f"{GROUP_POLICY}/User/Scripts", "user"
+    if target.is_dir(GROUP_POLICY_USERS):
+        for entry in entries_noted(target, ctx, GROUP_POLICY_USERS):
+            if entry.is_dir and not entry.is_symlink:
+                yield f"{entry.path}/User/Scripts", "user"
+
+
+def script_path(folder: str, script: PolicyScript, target: Target) -> str:
+    """The script's full Windows path: a bare file name lies in Scripts/<Section>."""
+    if "\\" in script.command or "/" in script.command or ":" in script.command:
+        return command_exe(f'"{script.command.strip(chr(34))}"')
+    section = {"startup": "Startup", "shutdown": "Shutdown", "logon": "Logon", "logoff": "Logoff"}[script.section]
+    return target.display_path(f"{folder}/{section}/{script.command}")
+
+
+class WindowsPolicyScripts(Collector):
+    name = "windows.policy_scripts"
+    title = "Group Policy start-up and sign-in scripts"
+    platforms = ("windows",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for folder, scope in policy_folders(target, ctx):
+            for ini in ("scripts.ini", "psscripts.ini"):
+                path = f"{folder}/{ini}"
+                if not target.exists(path):
+                    continue
+                shown = target.display_path(path)
+                try:
+                    scripts = parse_scripts_ini(decode_text(target.read_bytes(path, INI_LIMIT)))
+                except TargetError as exc:
+                    ctx.note(shown, f"could not read: {exc}")
+                    continue
+                for script in scripts:
+                    exe = script_path(folder, script, target)
+                    command = f'"{exe}"' if " " in exe else exe
+                    command += f" {script.parameters}" if script.parameters else ""
+                    if ini == "psscripts.ini":
+                        command = f"powershell.exe -File {command}"
+                    yield make("autostart", Location(path=shown), mechanism="policy_script",
+                               name=f"{script.section.capitalize()} {script.number}", exe=exe, command=command,
+                               scope=scope, enabled=True, trigger=SCRIPT_SECTIONS[script.section], file=shown,
+                               description=f"Group Policy {script.section} script ({ini})")
+
+
+def profile_scripts(target: Target) -> Iterator[tuple[str, str]]:
+    """(profile script path, user) of every PowerShell profile that exists."""
+    folders = [(folder, "") for folder in ALL_USERS_PROFILES]
+    folders += [(f"{home.home}/{sub}", home.user) for home in user_homes(target) for sub in USER_PROFILE_FOLDERS]
+    for folder, user in folders:
+        for name in PROFILE_NAMES:
+            path = posixpath.join(folder, name)
+            if target.is_file(path):
+                yield path, user
+
+
+class WindowsPowerShellProfiles(Collector):
+    name = "windows.powershell_profiles"
+    title = "PowerShell profile scripts"
+    platforms = ("windows",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for path, user in profile_scripts(target):
+            shown = target.display_path(path)
+            yield make("autostart", Location(path=shown), mechanism="powershell_profile",
+                       name=posixpath.basename(path), exe=shown, command=shown, user=user,
+                       scope="user" if user else "system", enabled=True, trigger="whenever PowerShell opens",
+                       file=shown, description="PowerShell profile: a script PowerShell runs each time it opens")
