@@ -118,3 +118,45 @@ def shell_link(target: str, arguments: str) -> bytes:
                             suffix_off) + body
     args = struct.pack("<H", len(arguments)) + arguments.encode("utf-16-le")
     return header + link_info + args
+
+
+def multi_sz(items: list[str]) -> str:
+    """hivexsh value text for a REG_MULTI_SZ."""
+    data = "".join(f"{item}\x00" for item in items).encode("utf-16-le") + b"\x00\x00"
+    return "hex:7:" + ",".join(f"{b:02x}" for b in data)
+
+
+def binary(data: bytes) -> str:
+    """hivexsh value text for a REG_BINARY."""
+    return "hex:3:" + ",".join(f"{b:02x}" for b in data)
+
+
+def task_actions(command: str, arguments: str, principal: str = "Author") -> bytes:
+    """A TaskCache Actions value (version 3, one exec action), laid out as Windows writes it
+    (https://github.com/GDATAAdvancedAnalytics/winreg-tasks, kaitai/actions.ksy)."""
+    def bstr(text: str) -> bytes:
+        raw = text.encode("utf-16-le")
+        return struct.pack("<I", len(raw)) + raw
+
+    return (struct.pack("<H", 3) + bstr(principal) + struct.pack("<H", 0x6666) + bstr("") + bstr(command)
+            + bstr(arguments) + bstr("") + struct.pack("<H", 0))
+
+
+def wmi_repository(consumers: list[tuple[str, str, str]], bindings: list[tuple[str, str, str]]) -> bytes:
+    """Bytes shaped like the records of an OBJECTS.DATA (built here, not taken from a real repository):
+    per consumer (class, name, command or script) its class name, NULs, a key hash, the name and the
+    command as NUL-separated strings, as PyWMIPersistenceFinder expects them; per binding
+    (consumer class, consumer name, filter name) the reference strings a binding record holds."""
+    import hashlib
+
+    out = bytearray(b"\x00" * 8192)
+    for cls, name, text in consumers:
+        key = hashlib.md5(name.encode()).hexdigest().upper().encode()
+        out += cls.encode() + b"\x00\x00" + key + b"\x00\x7f\x01" + name.encode() + b"\x00\x00" + text.encode()
+        if cls.startswith("ActiveScript"):
+            out += b"\x00\x00VBScript"
+        out += b"\x00" * 300
+    for cls, name, filter_name in bindings:
+        out += (b"__FilterToConsumerBinding\x00\x00" + f'{cls}.Name="{name}"'.encode() + b"\x00\x00"
+                + f'__EventFilter.Name="{filter_name}"'.encode() + b"\x00" * 200)
+    return bytes(out)

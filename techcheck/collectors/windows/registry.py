@@ -69,10 +69,9 @@ def value_list(value: RegValue | None) -> list[str]:
     """The non-empty strings of a list value (REG_MULTI_SZ); a plain string counts as one item."""
     if value is None:
         return []
-    if isinstance(value.data, list):
-        return [s.strip() for s in value.data if isinstance(s, str) and s.strip()]
-    text = value.text().strip()
-    return [text] if text else []
+    items = value.data if isinstance(value.data, list) else [value.text()]
+    # Windows writes an empty list as the two characters "" (Lsa Security Packages).
+    return [s.strip() for s in items if isinstance(s, str) and s.strip() not in ("", '""')]
 
 
 def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
