@@ -2,7 +2,8 @@
 
 Exit status: 0 = done (scan completed, report intact, reports compared); 1 = the scan could not run;
 2 = usage or rule error; 3 = findings at or above the --fail-on severity; 4 = `verify`: the report
-was changed after it was made; 5 = `verify`/`diff`: a file is not a readable techcheck report.
+was changed after it was made; 5 = `verify`/`diff`: a file is not a readable techcheck report;
+6 = the person left at the safety note (q or Ctrl-C): nothing was scanned.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
+from techcheck.target.base import Target
 from techcheck.texts import LANGUAGES, check_title, detect_language, t
 
 EXIT_OK = 0
@@ -28,6 +30,7 @@ EXIT_USAGE = 2
 EXIT_FINDINGS = 3
 EXIT_ALTERED = 4
 EXIT_UNREADABLE = 5
+EXIT_LEFT = 6
 
 
 def write_private(path: str, content: str) -> None:
@@ -78,7 +81,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--root", type=click.Path(file_okay=False), help="Scan a disk copy mounted in this folder.")
+@click.option("--root", type=click.Path(), help="Scan a disk copy mounted in this folder.")
 @click.option("--os", "os_name", type=click.Choice(["linux", "windows", "macos"]),
               help="The system of the disk copy, when it cannot be told from its layout.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
@@ -91,17 +94,15 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["alert", "review", "info"]),
               help=f"Exit with status {EXIT_FINDINGS} when a finding at or above this severity exists.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress while scanning.")
+@click.option("--yes", "-y", is_flag=True, help="Start at once: do not wait for Enter after the safety note.")
 def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, key_file: str | None,
-         rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool) -> None:
+         rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool,
+         yes: bool) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
     from techcheck.collectors.base import collectors_for
-    from techcheck.report.html import render_html
-    from techcheck.report.json_report import render_json
-    from techcheck.report.model import build_report
-    from techcheck.report.text import render_safety_note, render_text
+    from techcheck.report.model import build_report, layout_warnings
+    from techcheck.report.text import render_safety_note, wrap_paragraphs
     from techcheck.scan import run_scan
-    from techcheck.target import open_image, open_live
-    from techcheck.target.base import Target
 
     lang = lang or detect_language()
     key = read_key(key_file, lang) if key_file else None
@@ -110,19 +111,15 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     except RuleError as exc:
         rule_error_exit(exc)
         return
+    target = open_target(root, os_name, lang)
     # The safety note comes before the scan, on the terminal, whatever the output format.
-    click.echo(render_safety_note(lang, _style_for(colour_allowed(sys.stderr))), err=True, nl=False)
-    if root and not os.path.isdir(root):
-        click.echo(t("root_not_folder", lang, root=click.format_filename(root)), err=True)
-        sys.exit(EXIT_USAGE)
-    try:
-        target: Target = open_image(root, os_name) if root else open_live()  # type: ignore[arg-type]
-    except TechcheckError as exc:
-        click.echo(f"techcheck: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    if target.os == "unknown":
-        click.echo(t("unknown_os", lang), err=True)
-        sys.exit(EXIT_USAGE)
+    style = _style_for(colour_allowed(sys.stderr))
+    click.echo(render_safety_note(lang, style), err=True, nl=False)
+    for warning in layout_warnings(target, lang):
+        click.echo(wrap_paragraphs(warning) + "\n", err=True)
+    if not yes and sys.stdin.isatty() and sys.stderr.isatty() and not wait_for_go_ahead(lang):
+        click.echo(t("safety_left", lang), err=True)
+        sys.exit(EXIT_LEFT)
 
     show_progress = not no_progress and sys.stderr.isatty()
     local_titles = {c.title: check_title(c.name, c.title, lang) for c in collectors_for(target.os)}
@@ -137,6 +134,99 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
     model = build_report(result, lang, key)
+    emit_report(model, fmt, output, lang)
+    if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+def wait_for_go_ahead(lang: str) -> bool:
+    """After the safety note on a terminal: True on Enter; False on q, Ctrl-C or end of input."""
+    from techcheck.report.text import wrap_paragraphs
+
+    click.echo(wrap_paragraphs(t("safety_prompt", lang)), err=True)
+    try:
+        while True:
+            key = click.getchar()
+            if key[:1] in ("\r", "\n"):
+                return True
+            if key[:1] in ("q", "Q"):
+                return False
+    except (KeyboardInterrupt, EOFError):
+        return False
+
+
+def open_target(root: str | None, os_name: str | None, lang: str) -> Target:
+    """The live system, or the disk copy in `root`; exits explaining what `root` is when it is not one."""
+    from techcheck.target import open_image, open_live
+
+    if not root:
+        return open_live()
+    if os.path.isfile(root):
+        explain_image_file(root, lang)
+        sys.exit(EXIT_USAGE)
+    if not os.path.isdir(root):
+        click.echo(t("root_not_folder", lang, root=click.format_filename(root)), err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        target = open_image(root, os_name)  # type: ignore[arg-type]
+    except TechcheckError as exc:
+        click.echo(f"techcheck: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if target.os == "unknown":
+        from techcheck.report.model import layout_warnings
+        from techcheck.target.layout import image_files_in
+
+        images = image_files_in(root)
+        if images:
+            explain_image_file(images[0].path, lang, in_folder=True)
+        else:
+            from techcheck.report.text import wrap_paragraphs
+
+            # Say which folder looks like the top of the copy, when one does; else ask for --os.
+            for warning in layout_warnings(target, lang) or [t("unknown_os", lang)]:
+                click.echo(wrap_paragraphs(warning), err=True)
+        sys.exit(EXIT_USAGE)
+    return target
+
+
+def explain_image_file(path: str, lang: str, in_folder: bool = False) -> None:
+    """Say what kind of disk image file this is and how to mount it read-only on each system."""
+    from techcheck.report.safe import safe_text
+    from techcheck.report.text import wrap_paragraphs
+    from techcheck.target.layout import identify_image_file
+
+    kind = identify_image_file(path)
+    shown = safe_text(click.format_filename(path), 300)
+    if kind is None:
+        click.echo(t("image_not_image_file", lang, path=shown), err=True)
+        return
+    intro = "image_in_folder" if in_folder else "image_file"
+    lines = [wrap_paragraphs(t(intro, lang, path=shown, kind=t(f"image_kind_{kind}", lang)))]
+    for key in MOUNT_STEPS[kind]:
+        lines.append(wrap_paragraphs(t(key, lang), first="  - ", indent="    "))
+    lines.append(wrap_paragraphs(t("image_then", lang)))
+    click.echo("\n".join(lines), err=True)
+
+
+# How to mount each kind of image read-only: Linux, macOS, Windows. Sources: losetup(8) (util-linux),
+# ewfmount(1) (libewf), guestmount(1) (libguestfs), hdiutil(1) (Apple), Mount-DiskImage (Microsoft
+# Learn, Storage module: "-Access ReadOnly"; VHD and VHDX).
+MOUNT_STEPS: dict[str, tuple[str, str, str]] = {
+    "raw": ("mount_linux_raw", "mount_macos_raw", "mount_windows_other"),
+    "e01": ("mount_linux_e01", "mount_macos_other", "mount_windows_other"),
+    "vhd": ("mount_linux_vdisk", "mount_macos_other", "mount_windows_vhd"),
+    "vhdx": ("mount_linux_vdisk", "mount_macos_other", "mount_windows_vhd"),
+    "vmdk": ("mount_linux_vdisk", "mount_macos_other", "mount_windows_other"),
+    "qcow2": ("mount_linux_vdisk", "mount_macos_other", "mount_windows_other"),
+    "dmg": ("mount_linux_dmg", "mount_macos_dmg", "mount_windows_dmg"),
+}
+
+
+def emit_report(model: dict[str, Any], fmt: str, output: str | None, lang: str) -> None:
+    from techcheck.report.html import render_html
+    from techcheck.report.json_report import render_json
+    from techcheck.report.text import render_text
+
     if fmt == "json":
         content = render_json(model)
     elif fmt == "html":
@@ -151,8 +241,6 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         click.echo(t("saved", lang, path=output), err=True)
     else:
         click.echo(content, nl=False)
-    if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
-        sys.exit(EXIT_FINDINGS)
 
 
 def read_key(path: str, lang: str) -> bytes:

@@ -176,6 +176,81 @@ MESSAGES: dict[str, dict[str, str]] = {
             "This compares only what both checks could see. Something that hides from the check, "
             "or that a check could not read, does not show up here."
         ),
+        # --- before the scan: the wait, and what --root was given -----------------------------
+        "safety_prompt": "Press Enter to start the check. Press q or Ctrl-C to leave without checking anything.",
+        "safety_left": "You left before the check started. Nothing was checked and nothing was saved.",
+        "layout_os_mismatch": (
+            "Careful: you said this disk copy is {given}, but its folders look like {layout}. "
+            "The {given} checks may find nothing on it. To check it as {layout}, run the scan "
+            "again with --os {layout_id}, or without --os."
+        ),
+        "layout_not_root": (
+            "Careful: this folder does not look like the top folder of a disk copy. The folder "
+            "that does is {folder} ({os}). Give that folder to --root."
+        ),
+        "layout_not_root_live": (
+            "Careful: this folder is part of this computer's own disk, not a copy of another one. "
+            "To check this computer, run techcheck scan without --root. If it is a disk copy, say "
+            "its system with --os."
+        ),
+        "layout_no_root": (
+            "Careful: this folder does not look like the top folder of a {given} disk copy, and "
+            "no folder around it does. The checks may find nothing. Give the folder that holds "
+            "the system's own folders (for Windows: Windows and Users; for macOS: Library and "
+            "System; for Linux: etc and usr)."
+        ),
+        "image_file": (
+            "techcheck: {path} is a disk image file: {kind}. techcheck reads a disk copy through "
+            "the folder where it is opened (mounted). Mount it read-only first, then give that "
+            "folder to --root. How to mount it:"
+        ),
+        "image_in_folder": (
+            "techcheck: this folder holds a disk image file, {path}: {kind}. Mount it read-only "
+            "first, then give the folder where it is mounted to --root. How to mount it:"
+        ),
+        "image_not_image_file": (
+            "techcheck: {path} is a file, not a folder. Give the folder where the disk copy is mounted."
+        ),
+        "image_then": "Then: techcheck scan --root FOLDER (the mounted copy's top folder).",
+        "image_kind_e01": "a forensic image in the Expert Witness (EnCase, E01) format",
+        "image_kind_vhd": "a Windows virtual disk (VHD)",
+        "image_kind_vhdx": "a Windows virtual disk (VHDX)",
+        "image_kind_vmdk": "a VMware virtual disk (VMDK)",
+        "image_kind_qcow2": "a QEMU virtual disk (qcow2)",
+        "image_kind_dmg": "a macOS disk image (DMG)",
+        "image_kind_raw": "a raw disk image (a byte-for-byte copy of a disk)",
+        "mount_linux_raw": (
+            "Linux: sudo losetup --find --show --read-only --partscan FILE, then "
+            "sudo mount -o ro,noexec /dev/loopNpM FOLDER (the partition that holds the system)."
+        ),
+        "mount_linux_e01": (
+            "Linux: sudo ewfmount FILE /mnt/ewf (Debian package ewf-tools) shows the disk as "
+            "/mnt/ewf/ewf1. Then sudo losetup --find --show --read-only --partscan /mnt/ewf/ewf1, "
+            "and sudo mount -o ro,noexec /dev/loopNpM FOLDER (the partition that holds the system)."
+        ),
+        "mount_linux_vdisk": "Linux: sudo guestmount --ro -i -a FILE FOLDER (Debian package libguestfs-tools).",
+        "mount_linux_dmg": (
+            "Linux: there is no simple read-only mount. Open it on a Mac, or extract its files into "
+            "an empty folder with 7-Zip (7z x FILE) and scan that folder."
+        ),
+        "mount_macos_raw": (
+            "macOS: hdiutil attach -readonly -imagekey diskimage-class=CRawDiskImage FILE"
+        ),
+        "mount_macos_dmg": "macOS: hdiutil attach -readonly FILE",
+        "mount_macos_other": (
+            "macOS: it has no built-in tool for this kind. Mount it on a Linux or Windows computer, "
+            "or with a forensic tool that mounts images read-only."
+        ),
+        "mount_windows_vhd": (
+            "Windows: in PowerShell run as administrator: Mount-DiskImage -ImagePath FILE -Access ReadOnly"
+        ),
+        "mount_windows_other": (
+            "Windows: use an image mounter such as Arsenal Image Mounter or FTK Imager, and choose read-only."
+        ),
+        "mount_windows_dmg": (
+            "Windows: it has no built-in tool for this kind. 7-Zip can extract its files into an "
+            "empty folder to scan."
+        ),
     },
     "es": {
         "safety_title": "Antes de empezar: una nota de seguridad",
@@ -347,6 +422,86 @@ MESSAGES: dict[str, dict[str, str]] = {
         "diff_limits": (
             "Esto compara solo lo que las dos revisiones pudieron ver. Algo que se esconde de la "
             "revisión, o que una revisión no pudo leer, no aparece aquí."
+        ),
+        # --- antes de la revisión: la espera, y qué se dio a --root ------------------------------
+        "safety_prompt": "Pulse Enter para empezar la revisión. Pulse q o Ctrl-C para salir sin revisar nada.",
+        "safety_left": "Salió antes de empezar la revisión. No se revisó nada y no se guardó nada.",
+        "layout_os_mismatch": (
+            "Cuidado: usted indicó que esta copia de disco es de {given}, pero sus carpetas parecen "
+            "de {layout}. Las revisiones de {given} pueden no encontrar nada en ella. Para revisarla "
+            "como {layout}, vuelva a hacer la revisión con --os {layout_id}, o sin --os."
+        ),
+        "layout_not_root": (
+            "Cuidado: esta carpeta no parece la carpeta principal de una copia de disco. La que sí "
+            "lo parece es {folder} ({os}). Indique esa carpeta en --root."
+        ),
+        "layout_not_root_live": (
+            "Cuidado: esta carpeta es parte del disco de esta misma computadora, no una copia de "
+            "otra. Para revisar esta computadora, use techcheck scan sin --root. Si es una copia de "
+            "disco, indique su sistema con --os."
+        ),
+        "layout_no_root": (
+            "Cuidado: esta carpeta no parece la carpeta principal de una copia de disco de {given}, "
+            "y ninguna carpeta cercana lo parece. Puede que las revisiones no encuentren nada. "
+            "Indique la carpeta que contiene las carpetas del sistema (en Windows: Windows y Users; "
+            "en macOS: Library y System; en Linux: etc y usr)."
+        ),
+        "image_file": (
+            "techcheck: {path} es un archivo de imagen de disco: {kind}. techcheck lee una copia de "
+            "disco a través de la carpeta donde está abierta (montada). Primero móntela en modo de "
+            "solo lectura y luego indique esa carpeta en --root. Cómo montarla:"
+        ),
+        "image_in_folder": (
+            "techcheck: esta carpeta contiene un archivo de imagen de disco, {path}: {kind}. Primero "
+            "móntelo en modo de solo lectura y luego indique en --root la carpeta donde quedó "
+            "montado. Cómo montarlo:"
+        ),
+        "image_not_image_file": (
+            "techcheck: {path} es un archivo, no una carpeta. Indique la carpeta donde está montada "
+            "la copia del disco."
+        ),
+        "image_then": "Después: techcheck scan --root CARPETA (la carpeta principal de la copia montada).",
+        "image_kind_e01": "una imagen forense en formato Expert Witness (EnCase, E01)",
+        "image_kind_vhd": "un disco virtual de Windows (VHD)",
+        "image_kind_vhdx": "un disco virtual de Windows (VHDX)",
+        "image_kind_vmdk": "un disco virtual de VMware (VMDK)",
+        "image_kind_qcow2": "un disco virtual de QEMU (qcow2)",
+        "image_kind_dmg": "una imagen de disco de macOS (DMG)",
+        "image_kind_raw": "una imagen de disco sin formato (una copia exacta, byte por byte, de un disco)",
+        "mount_linux_raw": (
+            "Linux: sudo losetup --find --show --read-only --partscan ARCHIVO, y luego "
+            "sudo mount -o ro,noexec /dev/loopNpM CARPETA (la partición que tiene el sistema)."
+        ),
+        "mount_linux_e01": (
+            "Linux: sudo ewfmount ARCHIVO /mnt/ewf (paquete de Debian ewf-tools) muestra el disco "
+            "como /mnt/ewf/ewf1. Luego sudo losetup --find --show --read-only --partscan "
+            "/mnt/ewf/ewf1, y sudo mount -o ro,noexec /dev/loopNpM CARPETA (la partición que tiene "
+            "el sistema)."
+        ),
+        "mount_linux_vdisk": "Linux: sudo guestmount --ro -i -a ARCHIVO CARPETA (paquete de Debian libguestfs-tools).",
+        "mount_linux_dmg": (
+            "Linux: no hay una forma simple de montarlo en solo lectura. Ábralo en una Mac, o extraiga "
+            "sus archivos en una carpeta vacía con 7-Zip (7z x ARCHIVO) y revise esa carpeta."
+        ),
+        "mount_macos_raw": (
+            "macOS: hdiutil attach -readonly -imagekey diskimage-class=CRawDiskImage ARCHIVO"
+        ),
+        "mount_macos_dmg": "macOS: hdiutil attach -readonly ARCHIVO",
+        "mount_macos_other": (
+            "macOS: no trae una herramienta para este tipo. Móntelo en una computadora con Linux o "
+            "Windows, o con una herramienta forense que monte imágenes en solo lectura."
+        ),
+        "mount_windows_vhd": (
+            "Windows: en PowerShell abierto como administrador: "
+            "Mount-DiskImage -ImagePath ARCHIVO -Access ReadOnly"
+        ),
+        "mount_windows_other": (
+            "Windows: use un programa para montar imágenes, como Arsenal Image Mounter o FTK Imager, "
+            "y elija solo lectura."
+        ),
+        "mount_windows_dmg": (
+            "Windows: no trae una herramienta para este tipo. 7-Zip puede extraer sus archivos en "
+            "una carpeta vacía para revisarla."
         ),
     },
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
 import string
 import subprocess
@@ -17,6 +16,7 @@ from techcheck.report.text import cell_width, render_text
 from techcheck.texts import CHECK_TITLES, LANGUAGES, MESSAGES, detect_language, t
 from tests.conftest import write
 from tests.reportdata import LONG, WIDE, hostile_scan
+from tests.terminal import Terminal
 from tests.test_cli import linux_image
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -69,23 +69,12 @@ def test_text_report_can_leave_out_the_safety_note() -> None:
 
 
 def run_in_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run techcheck with stdout and stderr on a real pseudo-terminal; return what it showed."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "techcheck", *args], stdin=follower, stdout=follower,
-                            stderr=follower, env=env, close_fds=True)
-    os.close(follower)
-    chunks: list[bytes] = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the program ends
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    assert proc.wait(timeout=60) == 0
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    """Run techcheck on a real pseudo-terminal, press Enter at the safety note; return what it showed."""
+    term = Terminal(args, env)
+    term.wait_for("Ctrl-C")
+    term.press("\r", until="What was checked")
+    assert term.finish() == 0
+    return term.text
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ This is the evidence record (the JSON report) and the input of the text and HTML
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from techcheck.artifacts import Artifact
@@ -19,7 +20,9 @@ from techcheck.report.evidence import (
 from techcheck.report.inventory import build_inventory
 from techcheck.report.permissions import describe_permissions
 from techcheck.scan import ScanResult
-from techcheck.texts import check_title, t, translate_message
+from techcheck.target.base import Target
+from techcheck.target.image import ImageTarget
+from techcheck.texts import check_title, os_name, t, translate_message
 from techcheck.timeutil import iso_utc
 
 SCHEMA = "techcheck.report/1"
@@ -69,6 +72,24 @@ def evidence_record(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def layout_warnings(target: Target, lang: str) -> list[str]:
+    """Warnings when a disk copy's folder is not what --root/--os say (shown on the terminal and in reports)."""
+    if not isinstance(target, ImageTarget):
+        return []
+    out: list[str] = []
+    if target.layout_os not in ("unknown", target.os) and target.os != "unknown":
+        out.append(t("layout_os_mismatch", lang, given=os_name(target.os), layout=os_name(target.layout_os),
+                     layout_id=target.layout_os))
+    if target.layout_os == "unknown":
+        if target.copy_root and os.path.dirname(target.copy_root) == target.copy_root:
+            out.append(t("layout_not_root_live", lang))  # "/": a folder of the checking computer itself
+        elif target.copy_root:
+            out.append(t("layout_not_root", lang, folder=target.copy_root, os=os_name(target.copy_root_os)))
+        elif target.os != "unknown":
+            out.append(t("layout_no_root", lang, given=os_name(target.os)))
+    return out
+
+
 def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> dict[str, Any]:
     """The report model, sealed with its digest (an HMAC when a key is given)."""
     target = result.target
@@ -87,6 +108,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "finished": iso_utc(result.finished),
         "rules": {"count": result.rule_count, "sources": result.rule_sources},
         "summary": summary,
+        "warnings": layout_warnings(target, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
         "findings": [finding_dict(f, lang) for f in result.findings],
         "checks": [

@@ -92,6 +92,11 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     return lines
 
 
+def wrap_paragraphs(text: str, indent: str = "", first: str | None = None) -> str:
+    """Text wrapped to the report's width, as one string (for messages on the terminal)."""
+    return "\n".join(_wrap(text, indent, first))
+
+
 def _field_value(value: Any, lang: str, name: str = "") -> str:
     label = value_label(name, value, lang)
     if label:
@@ -153,6 +158,11 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
     if target["mode"] == "image":
         desc += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     out.extend(_wrap(desc))
+    for warning in model.get("warnings", []):
+        out.append("")
+        out.extend(_wrap(style(safe_text(warning, 2000), "alert")))
+    if model.get("warnings"):
+        out.append("")
     out.extend(_wrap(t("findings_summary", lang, **model["summary"])))
 
     if not model["findings"]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import OsName
 from techcheck.target.filesystem import FilesystemTarget
+from techcheck.target.layout import find_copy_root
 from techcheck.target.registry import HiveRegistry, Registry, open_hive_registry
 
 
@@ -43,6 +44,11 @@ def detect_os(root: str) -> OsName:
 class ImageTarget(FilesystemTarget):
     """Processes, sockets and sessions are not available: those checks are reported as skipped."""
 
+    # What the folder's own layout says (may differ from an --os given by hand), and, when the
+    # folder is not the top of a disk copy, the folder that looks like it (and its system).
+    layout_os: OsName = "unknown"
+    copy_root: str = ""
+    copy_root_os: OsName = "unknown"
     _registry: HiveRegistry | None = field(default=None, init=False, repr=False)
 
     def registry(self) -> Registry:
@@ -66,10 +72,16 @@ def open_image(root: str, os_name: OsName | None = None) -> ImageTarget:
     root = os.path.abspath(root)
     if not os.path.isdir(root):
         raise TargetError(f"{root!r} is not a folder. Give the folder where the disk copy is mounted.")
-    detected = os_name or detect_os(root)
+    layout = detect_os(root)
+    detected = os_name or layout
+    found = find_copy_root(root, detect_os) if layout == "unknown" else None
+    copy_root, copy_root_os = found if found else ("", layout)
     return ImageTarget(
         mode="image",
         os=detected,
         root=root,
         case_insensitive=detected in ("windows", "macos"),
+        layout_os=layout,
+        copy_root=copy_root,
+        copy_root_os=copy_root_os,
     )
