@@ -120,11 +120,12 @@ def test_broken_files_are_noted_and_the_other_profile_still_read(tmp_path: Path)
     assert "not valid JSON" in noted["extensions.json"] and "not read" in noted["places.sqlite"]
 
 
-def test_pending_write_ahead_log_is_noted(tmp_path: Path) -> None:
+def test_a_damaged_write_ahead_log_is_noted(tmp_path: Path) -> None:
     root = linux_image(tmp_path / "img", "ana")
     profile = _profile(root)
     firefox_places(profile / "places.sqlite", visits=[("https://example.org/", "E", "2024-01-01T00:00:00+00:00")])
     (profile / "places.sqlite-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 60)
     arts, ctx = run_collector(FirefoxBrowser(), root)
     assert [a.get("url") for a in arts if a.kind == "web_visit"] == ["https://example.org/"]
-    assert [n.path.rsplit("/", 1)[-1] for n in ctx.notes] == ["places.sqlite-wal"]
+    assert [n.path.rsplit("/", 1)[-1] for n in ctx.notes] == ["places.sqlite"]
+    assert "write-ahead log could not be applied" in ctx.notes[0].message

@@ -5,6 +5,8 @@ Each test builds the hostile input and asserts what techcheck does with it, with
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.cli import cli
 from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.macos.tcc import MacTcc
 from techcheck.engine import Matcher
 from techcheck.feeds import FeedError, import_feed
 from techcheck.report.html import render_html
@@ -24,6 +27,9 @@ from techcheck.ruleset import parse_rule_file
 from techcheck.scan import run_check
 from techcheck.target import FakeTarget, detect_os, open_image
 from techcheck.target.base import Target
+from techcheck.target.budget import ReadBudget
+from techcheck.target.sqlite import QueryLimits, QueryRefused
+from tests.macos_tree import collect, mac_skeleton, make_tcc_db
 from tests.reportdata import hostile_scan
 
 RULE = """\
@@ -186,3 +192,124 @@ def test_a_condition_level_not_makes_an_exception() -> None:
 
     assert rule.matches(art("/tmp/x", False)) and rule.matches(art("/tmp/ok/x", True))
     assert not rule.matches(art("/tmp/ok/x", False))
+
+
+# --- items 1, 2 and 4: SQLite databases --------------------------------------------------------
+
+SYSTEM_DB = "Library/Application Support/com.apple.TCC/TCC.db"
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, float]]:
+    """Every file below root with its size and change time: a scan must change none of them."""
+    return {str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime)
+            for p in root.rglob("*")}
+
+
+def tcc_in_wal(root: Path) -> tuple[Path, sqlite3.Connection]:
+    """A TCC.db whose only grant sits in its -wal file (the writer still has it open)."""
+    db = make_tcc_db(root / SYSTEM_DB, [("kTCCServiceCamera", "com.example.cam", 0, 2, 2, 1700000000)])
+    writer = sqlite3.connect(db)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("INSERT INTO access (service, client, client_type, auth_value, auth_reason, auth_version, "
+                   "last_modified) VALUES ('kTCCServiceListenEvent', 'com.example.keys', 0, 2, 2, 1, 1700000001)")
+    writer.commit()
+    # An uncommitted change after the commit: SQLite's own readers would not see it, nor may we.
+    writer.execute("BEGIN")
+    writer.execute("DELETE FROM access")
+    return db, writer
+
+
+def test_a_tcc_grant_only_in_the_write_ahead_log_is_read_and_nothing_is_written(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    db, writer = tcc_in_wal(root)
+    assert (root / (SYSTEM_DB + "-wal")).stat().st_size > 0
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("*-shm"))  # as a disk copy would hold it
+    writer.rollback()
+    writer.close()
+    before = snapshot(copy)
+    arts, ctx = collect(MacTcc, copy)
+    grants = sorted((a.get("service"), a.get("app")) for a in arts if a.get("source") == "tcc")
+    assert grants == [("camera", "com.example.cam"), ("input_monitoring", "com.example.keys")]
+    assert ctx.notes == []
+    assert snapshot(copy) == before  # no -shm, no journal, nothing changed
+
+
+def test_a_wal_that_cannot_be_applied_is_noted(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    make_tcc_db(root / SYSTEM_DB, [("kTCCServiceCamera", "com.example.cam", 0, 2, 2, 1700000000)])
+    (root / (SYSTEM_DB + "-wal")).write_bytes(b"\x37\x7f\x06\x82" + b"\xff" * 60)
+    arts, ctx = collect(MacTcc, root)
+    assert [a.get("app") for a in arts if a.get("source") == "tcc"] == ["com.example.cam"]
+    assert any("write-ahead log could not be applied" in n.message for n in ctx.notes)
+
+
+ENDLESS_VIEWS = {
+    "recursive view": "CREATE VIEW access AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                      "SELECT 'kTCCServiceCamera' AS service, 'c' || x AS client, 0 AS client_type, "
+                      "2 AS auth_value, 2 AS auth_reason, x AS last_modified FROM n",
+    "huge rows": "CREATE VIEW access AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                 "SELECT 'kTCCServiceCamera' AS service, hex(zeroblob(1000000)) AS client, 0 AS client_type, "
+                 "2 AS auth_value, 2 AS auth_reason, 0 AS last_modified FROM n",
+    "virtual table": "CREATE VIRTUAL TABLE access USING fts5(service, client, client_type, auth_value, "
+                     "auth_reason, last_modified)",
+}
+
+
+@pytest.mark.parametrize("schema", list(ENDLESS_VIEWS))
+def test_a_database_built_to_hang_the_reader_is_refused_with_a_note(tmp_path: Path, schema: str) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    db = root / SYSTEM_DB
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute(ENDLESS_VIEWS[schema])
+    conn.commit()
+    conn.close()
+    assert db.stat().st_size < 64 * 1024
+    start = time.monotonic()
+    arts, ctx = collect(MacTcc, root)
+    assert time.monotonic() - start < 5.0
+    assert [a for a in arts if a.get("source") == "tcc"] == []
+    expected = "a virtual table" if schema == "virtual table" else "a view"
+    assert any(f"'access' is {expected}" in n.message and "not a table" in n.message for n in ctx.notes), ctx.notes
+
+
+def test_query_limits_stop_endless_and_huge_answers(tmp_path: Path) -> None:
+    db = tmp_path / "big.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t(a)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,)] * 2000)
+    conn.commit()
+    conn.close()
+    target = FakeTarget(mode="fake", os="linux", root=None, files={"/big.db": db.read_bytes()})
+    for limits, says in ((QueryLimits(rows=100), "more than 100 rows"),
+                         (QueryLimits(bytes=100_000), "more than 0 MiB of data"),
+                         (QueryLimits(steps=100_000), "more than 100,000 steps")):
+        reader = target.sqlite("/big.db", limits)
+        start = time.monotonic()
+        with pytest.raises(QueryRefused, match=says):
+            reader.execute("SELECT a.a FROM t a, t b ORDER BY a.a || b.a").fetchall() if limits.steps < 10**6 \
+                else reader.execute("SELECT a FROM t").fetchall()
+        assert time.monotonic() - start < 2.0
+        reader.close()
+    assert target.budget.held == 0  # closing gave back the budget
+
+
+def test_a_database_too_big_for_the_budget_is_read_in_place_without_writing(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    db, writer = tcc_in_wal(root)
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("*-shm"))
+    writer.rollback()
+    writer.close()
+    before = snapshot(copy)
+    target = open_image(str(copy))
+    target.budget = ReadBudget(limit=16 * 1024)  # smaller than twice the database
+    ctx = Context()
+    arts = list(MacTcc().collect(target, ctx))
+    # Read in place: what was checkpointed into the file is there; the log was not applied, and it says so.
+    assert [a.get("app") for a in arts if a.get("source") == "tcc"] == ["com.example.cam"]
+    assert any("write-ahead log was not applied" in n.message for n in ctx.notes), ctx.notes
+    assert snapshot(copy) == before
+    assert target.budget.held == 0

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.target.budget import ReadBudget
 
 if TYPE_CHECKING:
     from techcheck.target.registry import Registry
+    from techcheck.target.sqlite import LimitedConnection, QueryLimits
 
 OsName = Literal["linux", "windows", "macos", "unknown"]
 Mode = Literal["live", "image", "fake"]
@@ -93,6 +94,7 @@ class Target(ABC):
     os: OsName
     root: str | None
     read_limit: int = field(default=DEFAULT_READ_LIMIT, kw_only=True)
+    budget: ReadBudget = field(default_factory=ReadBudget, kw_only=True)  # held at once, whole scan
 
     # --- files -----------------------------------------------------------------------------
     @abstractmethod
@@ -189,28 +191,23 @@ class Target(ABC):
                 if entry.is_dir and not entry.is_symlink and depth + 1 < max_depth:
                     stack.append((entry.path, depth + 1))
 
-    def sqlite(self, path: str, limit: int = 512 * 1024 * 1024) -> sqlite3.Connection:
-        """Open a SQLite database read-only, as an in-memory copy of its bytes.
+    def read_prefix(self, path: str, size: int) -> bytes:
+        """The first `size` bytes of a regular file, however big it is (to check a signature)."""
+        return self._read(path, size)[:size]
 
-        The scanned file is never opened by SQLite itself, so no journal or lock file is ever
-        created in the scanned system, and a database locked by a running program still reads.
+    def host_path(self, path: str) -> str | None:
+        """Where the file is on the scanning computer (links resolved inside the target), if anywhere."""
+        return None
+
+    def sqlite(self, path: str, limits: QueryLimits | None = None) -> LimitedConnection:
+        """Open a SQLite database read-only with limits; see techcheck.target.sqlite.
+
+        Nothing is ever written on the scanned system. `conn.notes` lists what the reader should
+        tell (for example that the database's write-ahead log could not be applied).
         """
-        data = self.read_bytes(path, limit)
-        if not data.startswith(b"SQLite format 3\x00"):
-            # Checked first: sqlite3 answers an empty buffer with MemoryError, not DatabaseError.
-            raise TargetError("not a SQLite database" + (" (the file is empty)" if not data else ""))
-        if data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
-            # A WAL-mode database cannot be opened from memory; marking our copy as a rollback-journal
-            # database makes it readable. (Pages still in the -wal file beside it are not seen.)
-            data = data[:18] + b"\x01\x01" + data[20:]
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.deserialize(data)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise TargetError(f"not a readable SQLite database: {exc}") from exc
-        return conn
+        from techcheck.target.sqlite import open_database
+
+        return open_database(self, path, limits)
 
     # --- live-only facts -------------------------------------------------------------------
     def processes(self) -> list[ProcessInfo]:

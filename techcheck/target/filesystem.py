@@ -130,18 +130,33 @@ class FilesystemTarget(Target):
             entries.append(DirEntry(e.name, posixpath.join(path, e.name), is_file, is_dir, is_link))
         return entries
 
+    def host_path(self, path: str) -> str | None:
+        try:
+            return self._resolve(path, follow_last=True)
+        except (TargetError, ValueError):
+            return None
+
     def _read(self, path: str, limit: int) -> bytes:
+        return self._open_and_read(path, limit, whole=True)
+
+    def read_prefix(self, path: str, size: int) -> bytes:
+        return self._open_and_read(path, size, whole=False)
+
+    def _open_and_read(self, path: str, limit: int, whole: bool) -> bytes:
+        """Read at most limit+1 bytes (whole) or the first `limit` bytes of a regular file."""
         host = self._resolve(path, follow_last=True)
         try:
             st = os.stat(host)
             if not statmod.S_ISREG(st.st_mode):
                 raise TargetError("not a regular file")
-            if st.st_size > limit:
+            if whole and st.st_size > limit:
                 # Refused before reading: a huge (or sparse multi-GiB) file must cost nothing.
                 raise too_large(limit)
             # O_NONBLOCK so a FIFO planted in an image can never hang the scan.
             fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
             with os.fdopen(fd, "rb") as fh:
+                if not whole:
+                    return fh.read(limit)
                 return _read_up_to(fh, limit + 1, st.st_size)
         except FileNotFoundError as exc:
             raise TargetError("file not found") from exc

@@ -217,20 +217,15 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
     except TargetError as exc:
         ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
+    for note in conn.notes:  # for example: its write-ahead log could not be applied
+        ctx.note(target.display_path(path), note)
     try:
-        rows = reader(conn)
+        return reader(conn)
     except sqlite3.Error as exc:
         ctx.note(target.display_path(path), f"could not read: {exc}")
         return []
     finally:
         conn.close()
-    # The newest changes of a database in use may still sit in its write-ahead log, which the
-    # in-memory copy does not include. Say so rather than imply the list is complete.
-    wal = target.stat_follow(path + "-wal")
-    if wal is not None and wal.is_file and wal.size > 0:
-        ctx.note(target.display_path(path + "-wal"),
-                 "the most recent changes, kept in this side file, were not read")
-    return rows
 
 
 def note_history_cap(target: Target, ctx: Context, path: str, visits: list[Visit]) -> None:

@@ -16,9 +16,12 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.target.sqlite import QueryLimits
 from techcheck.timeutil import iso_utc
 
 DPKG_STATUS = "/var/lib/dpkg/status"
+# Package headers are read one at a time, so the answer may be large (a few hundred MiB in all).
+RPM_LIMITS = QueryLimits(bytes=1024 * 1024 * 1024)
 RPMDB_SQLITE = ("/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite")
 # rpm header tags and types (rpm's lib/rpmtag.h)
 RPMTAG_NAME, RPMTAG_VERSION, RPMTAG_RELEASE, RPMTAG_EPOCH = 1000, 1001, 1002, 1003
@@ -81,6 +84,14 @@ def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
     return tags
 
 
+def _rpm_tags(blob: object) -> dict[int, str | int] | str:
+    """The tags of one package header, or why it could not be decoded."""
+    try:
+        return parse_rpm_header(bytes(blob))  # type: ignore[call-overload]
+    except (ValueError, TypeError) as exc:
+        return str(exc)
+
+
 def rpm_version(tags: dict[int, str | int]) -> str:
     epoch = tags.get(RPMTAG_EPOCH)
     version = f"{tags.get(RPMTAG_VERSION, '')}-{tags.get(RPMTAG_RELEASE, '')}".strip("-")
@@ -116,22 +127,22 @@ class LinuxPackages(Collector):
     def _rpm(self, target: Target, ctx: Context, path: str) -> Iterator[Artifact]:
         """Packages in rpm's SQLite database (Fedora 33 and later, openSUSE, RHEL 9)."""
         try:
-            conn = target.sqlite(path)
+            conn = target.sqlite(path, RPM_LIMITS)
         except TargetError as exc:
             ctx.note(path, f"could not read the rpm database: {exc}")
             return
+        for note in conn.notes:
+            ctx.note(path, note)
         try:
-            rows = conn.execute("SELECT hnum, blob FROM Packages").fetchall()
+            records = [(hnum, _rpm_tags(blob)) for hnum, blob in conn.execute("SELECT hnum, blob FROM Packages")]
         except sqlite3.DatabaseError as exc:
             ctx.note(path, f"rpm database has no readable package table: {exc}")
             return
         finally:
             conn.close()
-        for hnum, blob in rows:
-            try:
-                tags = parse_rpm_header(bytes(blob))
-            except (ValueError, TypeError) as exc:
-                ctx.note(path, f"rpm package record {hnum}: {exc}")
+        for hnum, tags in records:
+            if isinstance(tags, str):
+                ctx.note(path, f"rpm package record {hnum}: {tags}")
                 continue
             name = tags.get(RPMTAG_NAME)
             if not isinstance(name, str) or not name or name == "gpg-pubkey":

@@ -171,6 +171,8 @@ class MacTcc(Collector):
         except TargetError as exc:
             ctx.note(target.display_path(path), f"could not open the privacy database: {exc}")
             return
+        for note in conn.notes:
+            ctx.note(target.display_path(path), note)
         try:
             grants = read_tcc_grants(conn)
         except TccSchemaError as exc:
