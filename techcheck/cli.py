@@ -285,6 +285,9 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
 
     lang = lang or detect_language()
     key = read_key(key_file, lang) if key_file else None
+    if report.lower().endswith(".zip"):
+        verify_bundle_file(report, key, lang)
+        return
     data, _ = read_report_file(report, lang)
     result = verify_report(data, key)
     if result.status == "intact":
@@ -303,6 +306,31 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
     else:
         click.echo(t("verify_unreadable", lang, detail=result.detail), err=True)
         sys.exit(EXIT_UNREADABLE)
+
+
+def verify_bundle_file(path: str, key: bytes | None, lang: str) -> None:
+    """Check an evidence bundle (zip) from the app: every file against its manifest, every report against its digest."""
+    from techcheck.app.bundle import MAX_BUNDLE_BYTES, verify_bundle
+
+    try:
+        if os.path.getsize(path) > MAX_BUNDLE_BYTES:
+            raise OSError(0, "larger than a techcheck bundle can be")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        click.echo(t("report_unreadable", lang, path=path, reason=exc.strerror or exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    check = verify_bundle(data, key)
+    if check.ok:
+        click.echo(t("bundle_intact", lang, files=check.files, reports=check.reports))
+        if "sha256" in check.algorithms or not check.algorithms:
+            click.echo(t("verify_limits", lang))
+        return
+    click.echo(t("bundle_altered", lang))
+    for problem in check.problems:
+        click.echo(f"  {problem}")
+    readable = not any(p.startswith(("not a readable zip", "manifest.json is")) for p in check.problems)
+    sys.exit(EXIT_ALTERED if readable else EXIT_UNREADABLE)
 
 
 @cli.command()
@@ -440,6 +468,27 @@ def rules_import(fmt: str, output: str, replace: bool, inputs: tuple[str, ...]) 
     for reason, count in summary.unusable.items():
         click.echo(f"  not usable: {count} {reason}")
     click.echo(f"Use them with: techcheck scan --rules {summary.output}")
+
+
+@cli.command("app")
+@click.option("--clinic", is_flag=True, help="Clinic mode: case records (cases, visits, answers, notes) in one file.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="The case file for clinic mode (default: cases.sqlite in your data folder).")
+@click.option("--no-browser", is_flag=True, help="Print the page's address instead of opening the browser.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule folder or file (repeatable), added to the shipped rules.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the pages (default: from the locale).")
+def app_command(clinic: bool, store_path: str | None, no_browser: bool, rule_dirs: tuple[str, ...],
+                lang: str | None) -> None:
+    """Open techcheck as a page in your web browser, served on this computer only."""
+    from pathlib import Path
+
+    from techcheck.app.server import run_app
+    from techcheck.app.web import AppConfig
+
+    config = AppConfig(clinic=clinic, store_path=Path(store_path) if store_path else None,
+                       rule_dirs=rule_dirs, lang=lang or detect_language())
+    run_app(config, open_browser=not no_browser, echo=click.echo)
 
 
 @cli.command()

@@ -104,6 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notes_count": "{n} in all",
         "made_with": "techcheck {version}",
         "root_not_folder": "techcheck: {root} is not a folder. Give the folder where the disk copy is mounted.",
+        "bundle_intact": "The evidence bundle is intact: {files} files match its manifest, {reports} report(s) match their digest.",
+        "bundle_altered": "The evidence bundle was changed after it was made, or is incomplete:",
         "report_made": "Report made",
         "html_rule": "Rule",
         "html_category": "Category",
@@ -348,6 +350,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notes_more": "{n} más de esta revisión que no se muestran aquí; el informe JSON los tiene todos",
         "notes_count": "{n} en total",
         "made_with": "techcheck {version}",
+        "bundle_intact": (
+            "El paquete de pruebas está intacto: {files} archivos coinciden con su lista, {reports} informe(s) "
+            "coinciden con su suma de control."),
+        "bundle_altered": "El paquete de pruebas se cambió después de hacerse, o está incompleto:",
         "root_not_folder": (
             "techcheck: {root} no es una carpeta. Indique la carpeta donde está montada la copia del disco."
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
 from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
@@ -46,9 +46,16 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in str(text).split("\n\n") if p.strip()]
 
 
-def _environment(lang: str) -> Environment:
+def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Environment:
+    """The Jinja2 environment of the report: autoescape, safe text and the report's filters.
+
+    The app renders its pages with the same environment (its own templates first).
+    """
+    loader: BaseLoader = PackageLoader("techcheck.report", "templates")
+    if extra_loader is not None:
+        loader = ChoiceLoader([extra_loader, loader])
     env = Environment(
-        loader=PackageLoader("techcheck.report", "templates"),
+        loader=loader,
         autoescape=True,
         finalize=_finalize,
         undefined=StrictUndefined,
@@ -87,7 +94,7 @@ def render_html(model: dict[str, Any]) -> str:
     if target["mode"] == "image":
         scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
-    template = _environment(lang).get_template("report.html.j2")
+    template = report_environment(lang).get_template("report.html.j2")
     return template.render(
         r=model,
         rec=record,
