@@ -35,19 +35,26 @@ def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads:
     guard = Guard()
     server_box: list[object] = []
     stopped = threading.Event()
+    serving = threading.Event()
+
+    def close_all() -> None:
+        # Runs inside the server's own loop (through its trigger): closing every channel there —
+        # the listening socket, open connections, the trigger itself — makes run() return.
+        server = server_box[0]
+        for channel in list(server._map.values()):  # type: ignore[attr-defined]
+            channel.handle_close()
 
     def stop() -> None:
         if stopped.is_set():
             return
         stopped.set()
         state.stop_everything()
-        server = server_box[0]
         logging.getLogger("waitress").setLevel(logging.CRITICAL)
-        # Close every channel (listening socket, open connections, the trigger): run() then returns.
-        while server._map:  # type: ignore[attr-defined]
-            for channel in list(server._map.values()):  # type: ignore[attr-defined]
-                channel.handle_close()
-        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+        server = server_box[0]
+        if serving.is_set():
+            server.trigger.pull_trigger(close_all)  # type: ignore[attr-defined]
+        else:
+            close_all()
 
     state = AppState(config=config, guard=guard, shutdown=stop)
     app = create_app(state)
@@ -62,12 +69,16 @@ def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads:
 
     def serve() -> None:
         threading.Thread(target=watch_idle, daemon=True).start()
+        serving.set()
         try:
-            server.run()
+            if not stopped.is_set():
+                server.run()
         except KeyboardInterrupt:
             pass
         finally:
+            serving.clear()
             stop()
+            server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
 
     return RunningApp(guard.url(), guard.port, state, serve, stop)
 

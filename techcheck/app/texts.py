@@ -10,6 +10,9 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "page_title": "Local page",
         "quick_exit": "Quick exit",
         "quick_exit_help": "Leaves this page at once and closes the app. You can also press Escape.",
+        "quick_exit_explain": (
+            "If you need to leave fast, use the Quick exit button at the top, or press the Escape key. "
+            "The page is replaced at once and the app closes."),
         "language": "Language",
         "private_window": (
             "Tip: open this page in a private or incognito window, so the browser keeps no history of it."),
@@ -110,6 +113,9 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "page_title": "Página local",
         "quick_exit": "Salida rápida",
         "quick_exit_help": "Sale de esta página de inmediato y cierra la aplicación. También puede pulsar Escape.",
+        "quick_exit_explain": (
+            "Si necesita salir rápido, use el botón Salida rápida de arriba o pulse la tecla Escape. "
+            "La página se reemplaza de inmediato y la aplicación se cierra."),
         "language": "Idioma",
         "private_window": (
             "Consejo: abra esta página en una ventana privada o de incógnito, para que el navegador no "
