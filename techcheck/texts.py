@@ -104,7 +104,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notes_count": "{n} in all",
         "made_with": "techcheck {version}",
         "root_not_folder": "techcheck: {root} is not a folder. Give the folder where the disk copy is mounted.",
-        "bundle_intact": "The evidence bundle is intact: {files} files match its manifest, {reports} report(s) match their digest.",
+        "bundle_intact": (
+            "The evidence bundle is intact: {files} files match its manifest, {reports} report(s) match "
+            "their digest."),
         "bundle_altered": "The evidence bundle was changed after it was made, or is incomplete:",
         "report_made": "Report made",
         "html_rule": "Rule",

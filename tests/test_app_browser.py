@@ -88,7 +88,8 @@ def _events(log: dict[str, Any], *names: str) -> list[dict[str, Any]]:
 
 
 def connection_addresses(log: dict[str, Any]) -> list[str]:
-    return [str(e["params"]["address"]) for e in _events(log, "TCP_CONNECT_ATTEMPT") if "address" in e.get("params", {})]
+    return [str(e["params"]["address"]) for e in _events(log, "TCP_CONNECT_ATTEMPT")
+            if "address" in e.get("params", {})]
 
 
 def page_requests(log: dict[str, Any]) -> list[str]:
@@ -171,7 +172,7 @@ def answer_two(driver: Any, notes: tuple[str, str]) -> list[str]:
     articles = driver.find_elements(By.CSS_SELECTOR, "article.finding")
     assert len(articles) >= 2
     keys = []
-    for article, (value, note) in zip(articles[:2], (("no", notes[0]), ("unsure", notes[1]))):
+    for article, (value, note) in zip(articles[:2], (("no", notes[0]), ("unsure", notes[1])), strict=True):
         key = article.get_attribute("aria-labelledby").removeprefix("title-")
         driver.find_element(By.ID, f"answer-{key}-{value}").click()
         driver.find_element(By.ID, f"note-{key}").send_keys(note)
@@ -258,7 +259,8 @@ def test_clinic_two_visits_in_chromium(browser: Any, tmp_path: Path) -> None:
         submit(browser, By.PARTIAL_LINK_TEXT, "Compare with the visit before")
         shot(browser, "clinic-compare")
         axe_check(browser)
-        sections = {s.find_element(By.TAG_NAME, "h2").text: s.text for s in browser.find_elements(By.TAG_NAME, "section")}
+        sections = {s.find_element(By.TAG_NAME, "h2").text: s.text
+                    for s in browser.find_elements(By.TAG_NAME, "section")}
         new = next(v for k, v in sections.items() if k.startswith("New since the last visit"))
         same = next(v for k, v in sections.items() if k.startswith("Still there"))
         assert "(1)" in new.splitlines()[0] and len(new.splitlines()) == 2

@@ -18,7 +18,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
             "Tip: open this page in a private or incognito window, so the browser keeps no history of it."),
         "traces_title": "What this app leaves on the computer",
         "traces": (
-            "The techcheck program itself, where it was saved.\n"
+            "The techcheck program itself, where it was saved. The single-file program also unpacks "
+            "itself into a temporary folder while it runs, and removes it when it closes.\n"
             "The address of this page in the browser's history, unless you use a private window.\n"
             "Reports and bundles you choose to save, in the folder you choose.\n"
             "In clinic mode: the case file in this account's data folder."),
@@ -122,7 +123,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
             "guarde su historial."),
         "traces_title": "Qué deja esta aplicación en la computadora",
         "traces": (
-            "El propio programa techcheck, donde se guardó.\n"
+            "El propio programa techcheck, donde se guardó. El programa de un solo archivo también se "
+            "descomprime en una carpeta temporal mientras funciona, y la borra al cerrarse.\n"
             "La dirección de esta página en el historial del navegador, salvo en una ventana privada.\n"
             "Los informes y paquetes que decida guardar, en la carpeta que elija.\n"
             "En modo clínica: el archivo de casos en la carpeta de datos de esta cuenta."),
