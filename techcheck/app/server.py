@@ -78,7 +78,7 @@ def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads:
         finally:
             serving.clear()
             stop()
-            server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+            server.task_dispatcher.shutdown()
 
     return RunningApp(guard.url(), guard.port, state, serve, stop)
 
