@@ -39,6 +39,19 @@ def _f(type_: FieldType, description: str, derived: bool = False) -> FieldSpec:
 _USER = _f("str", "the account this belongs to (empty when system-wide)")
 _EXE = _f("str", "full path of the program that runs")
 _EXE_NAME = _f("str", "file name of `exe`, lower-case (derived)", derived=True)
+# Facts about what starts by itself (shared by autostart, service and app; CONTRACT-persistence).
+_ORIGIN_FACTS = {
+    "origin": _f("str", "where it comes from: system (part of the operating system), installed (from an "
+                        "installed package, program or driver package), changed (a packaged file that no longer "
+                        "matches), unknown"),
+    "origin_name": _f("str", "the package, program or driver package it comes from"),
+    "interpreter": _f("str", "the program that runs a script or library: powershell, cmd, wscript, rundll32, ..."),
+    "runs": _f("str", "what the interpreter is told to run (script or library path; empty for inline code)"),
+    "behaviour": _f("list", "facts about what it runs: download_exec, encoded_code, inline_code, hidden_window, "
+                            "script_from_web, temp_folder, hidden_folder, downloads_folder, user_folder, "
+                            "system_name_elsewhere, missing_program"),
+    "personal": _f("bool", "the file belongs to a person (a profile script, a person's own start-up list)"),
+}
 
 KINDS: dict[str, KindSpec] = {k.name: k for k in [
     KindSpec("process", "a running program (live scans only)", {
@@ -61,6 +74,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "hidden": _f("bool", "hides from the Dock / programs list"),
         "installed": _f("time", "install date (ISO 8601)"),
         "user": _USER,
+        **_ORIGIN_FACTS,
     }),
     KindSpec("service", "a background service registered with the system (Windows services)", {
         "name": _f("str", "service (key) name"),
@@ -72,6 +86,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "user": _f("str", "account the service runs as"),
         "service_dll": _f("str", "ServiceDll for shared-host services"),
         "description": _f("str", "description"),
+        **_ORIGIN_FACTS,
     }),
     KindSpec("autostart", "something set to start by itself (Run keys, tasks, launchd, systemd, XDG, cron, ...)", {
         "mechanism": _f("str", "run_key, startup_folder, scheduled_task, winlogon, ifeo, appinit, "
@@ -92,6 +107,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "run_as": _f("str", "account it runs as"),
         "description": _f("str", "description from the entry"),
         "file": _f("str", "file that defines the entry (plist, unit, desktop file), when there is one"),
+        **_ORIGIN_FACTS,
     }),
     KindSpec("listener", "a program waiting for network connections (live scans only)", {
         "protocol": _f("str", "tcp, udp, tcp6, udp6"),

@@ -22,6 +22,7 @@ from techcheck.collectors.windows.registry import (
     value_noted,
     values_noted,
 )
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, USERS_PREFIX, Registry, RegKey
@@ -68,6 +69,9 @@ class WindowsRegistryAutostart(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         for software, user, scope in software_roots(reg):
             disabled = startup_disabled(reg, software, ctx)
@@ -202,6 +206,9 @@ class WindowsStartupFolders(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         try:
             reg: Registry | None = target.registry()
         except NotAvailable:

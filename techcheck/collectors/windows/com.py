@@ -20,6 +20,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     value_noted,
 )
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
@@ -70,6 +71,9 @@ class WindowsComOverrides(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         machine: dict[str, str] | None = None
         for hive in reg.user_hives():

@@ -24,6 +24,7 @@ from techcheck.collectors.windows.registry import (
     value_noted,
     values_noted,
 )
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry, RegKey
 
@@ -77,6 +78,9 @@ class WindowsSystemHooks(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         for software, user, scope in software_roots(reg):
             if "wow6432node" not in software.lower():

@@ -20,6 +20,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import command_exe, entries_noted
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
 from techcheck.target.base import Target, decode_text
 
@@ -90,6 +91,9 @@ class WindowsPolicyScripts(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for folder, scope in policy_folders(target, ctx):
             for ini in ("scripts.ini", "psscripts.ini"):
                 path = f"{folder}/{ini}"
@@ -130,6 +134,9 @@ class WindowsPowerShellProfiles(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for path, user in profile_scripts(target):
             shown = target.display_path(path)
             yield make("autostart", Location(path=shown), mechanism="powershell_profile",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
@@ -13,6 +13,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     values_noted,
 )
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SYSTEM, RegValue
 
@@ -30,6 +31,9 @@ class WindowsServices(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         services = open_noted(reg, SERVICES, ctx)
         if services is None:
@@ -39,6 +43,10 @@ class WindowsServices(Collector):
             image = values["imagepath"].text() if "imagepath" in values else ""
             if not image and "type" not in values:
                 continue  # a bare key (event-log registration, leftovers), not a service
+            kind = values["type"].number() if "type" in values else None
+            # A driver without ImagePath is loaded from System32\drivers\<name>.sys (ntoskrnl's default).
+            exe = command_exe(image) if image else (
+                f"C:\\Windows\\System32\\drivers\\{svc.name}.sys" if kind in (1, 2, 8) else "")
             start = values["start"].number() if "start" in values else None
             start_name = start_type_name(start)
             if start == 2 and "delayedautostart" in values and values["delayedautostart"].number() == 1:
@@ -48,9 +56,11 @@ class WindowsServices(Collector):
             if params is not None:
                 dll = {v.name.lower(): v for v in values_noted(params, ctx)}.get("servicedll")
                 service_dll = command_exe(dll.text()) if dll is not None and dll.text() else ""
+                if service_dll and "\\" not in service_dll:  # a bare name is loaded from System32
+                    service_dll = "C:\\Windows\\System32\\" + service_dll
             yield make("service", Location(registry_key=svc.path), name=svc.name,
                        display_name=values["displayname"].text() if "displayname" in values else None,
-                       exe=command_exe(image) if image else None, command=image or None,
+                       exe=exe or None, command=image or None,
                        start_type=start_name or None, enabled=start in (0, 1, 2),
                        user=values["objectname"].text() if "objectname" in values else None,
                        service_dll=service_dll or None,

@@ -21,6 +21,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     value_noted,
 )
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target.base import DirEntry, Target, decode_text
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
@@ -137,6 +138,9 @@ class WindowsScheduledTasks(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         try:
             reg: Registry | None = target.registry()
         except NotAvailable:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.windows.registry import command_exe
+from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
@@ -92,6 +93,9 @@ class WindowsWmiSubscriptions(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for path in REPOSITORY:
             if target.exists(path):
                 yield from self._repository(target, path, ctx)
