@@ -635,7 +635,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "last_used_until": "used until", "app_hidden": "app hidden", "payload_types": "contents",
         "removal_disallowed": "cannot be removed", "key_type": "key type", "visit_type": "visit type",
         "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id",
-        "registry_key": "registry key",
+        "registry_key": "registry key", "origin_name": "comes from", "interpreter": "run by",
+        "runs": "what it runs", "behaviour": "what it does", "personal": "a person's own file",
     },
     "es": {
         "pid": "id del proceso", "name": "nombre", "exe": "archivo del programa", "exe_name": "programa",
@@ -645,6 +646,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "source": "origen", "hidden": "oculto", "installed": "instalado", "display_name": "nombre visible",
         "command": "comando", "start_type": "inicio", "enabled": "activado",
         "service_dll": "biblioteca del servicio", "description": "descripción",
+        "origin": "procedencia", "origin_name": "viene de", "interpreter": "lo ejecuta", "runs": "qué ejecuta",
+        "behaviour": "qué hace", "personal": "archivo propio de una persona",
         "mechanism": "cómo se abre", "scope": "alcance", "trigger": "cuándo", "run_as": "se ejecuta como",
         "file": "archivo", "protocol": "protocolo", "address": "dirección", "port": "puerto",
         "process_name": "programa", "exposed": "visible desde fuera", "local_address": "dirección local",
