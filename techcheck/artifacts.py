@@ -95,7 +95,10 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
                                "ts_initial_program, policy_script, powershell_profile, com_override, "
                                "wmi_subscription, "
                                "launch_agent, launch_daemon, login_item, systemd, xdg_autostart, "
-                               "cron, shell_startup, ld_preload"),
+                               "cron, shell_startup, ld_preload; macOS also login_hook, logout_hook, "
+                               "reopen_at_login, startup_item, emond_rule, periodic, at_job, "
+                               "dyld_insert, authorization_plugin, directory_services_plugin, "
+                               "screen_saver, spotlight_importer, quicklook_plugin"),
         "name": _f("str", "entry name: value name, task path, label, unit or file name"),
         "exe": _EXE, "exe_name": _EXE_NAME,
         "command": _f("str", "full command that runs"),
@@ -158,6 +161,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "created": _f("time", "when created (ISO 8601)"),
         "recently_created": _f("bool", "created in the 30 days before the scan (when the date is known)"),
         "system_account": _f("bool", "a built-in or service account no person signs in with"),
+        "hidden": _f("bool", "kept off the sign-in screen and the Users list (macOS IsHidden, or an id under 500)"),
         "browser": _f("str", "browser, for browser accounts"),
         "profile": _f("str", "browser profile, for browser accounts"),
         "user": _USER,

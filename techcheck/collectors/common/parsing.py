@@ -58,6 +58,9 @@ def user_homes(target: Target) -> list[UserHome]:
             homes.setdefault("/root", UserHome("root", "/root"))
     else:
         bases = ["/Users"]
+        # root's home on macOS: its LoginHook, shell files and agents count like anyone's.
+        if target.is_dir("/private/var/root"):
+            homes.setdefault("/private/var/root", UserHome("root", "/private/var/root"))
     skip = {"public", "default", "default user", "all users", "shared", ".localized"}
     for base in bases:
         try:

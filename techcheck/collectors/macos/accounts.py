@@ -20,6 +20,7 @@ from techcheck.target.base import Target
 from techcheck.timeutil import iso_utc
 
 DSLOCAL = "/private/var/db/dslocal/nodes/Default"
+LOGINWINDOW = "/Library/Preferences/com.apple.loginwindow.plist"
 RECENT_DAYS = 30
 NO_LOGIN_SHELLS = ("false", "nologin")
 
@@ -32,6 +33,7 @@ class MacUser:
     real_name: str
     has_password: bool
     created: float | None  # seconds since 1970
+    is_hidden: bool = False  # IsHidden: kept off the sign-in window and the Users & Groups list
 
 
 def _first(record: Mapping[str, Any], key: str) -> Any:
@@ -58,6 +60,7 @@ def parse_user_plist(data: bytes) -> MacUser | None:
         name=_first(record, "name"), uid=uid, shell=str(_first(record, "shell") or ""),
         real_name=str(_first(record, "realname") or ""),
         has_password=bool(record.get("ShadowHashData")), created=created,
+        is_hidden=str(_first(record, "IsHidden") or "").strip().lower() in ("1", "yes", "true"),
     )
 
 
@@ -69,10 +72,33 @@ def parse_admin_members(data: bytes) -> set[str]:
     return {m for m in members if isinstance(m, str)} if isinstance(members, list) else set()
 
 
-def is_system_account(user: MacUser) -> bool:
-    """Apple's service accounts start with "_"; ids below 500 are not people (root is 0)."""
-    return user.name.startswith("_") or (user.uid is not None and 0 < user.uid < 500) or user.name == "nobody"
+# Apple's built-in accounts that do not start with "_" (dscl . list /Users on a new Mac).
+APPLE_BUILT_IN = frozenset({"root", "daemon", "nobody"})
+# The Guest User account Apple creates with id 201; it has no password unless switched on.
+GUEST = "Guest"
 
+
+def is_system_account(user: MacUser) -> bool:
+    """Apple's service accounts start with "_" (ids below 500, some above); root, daemon, nobody."""
+    return user.name.startswith("_") or user.name in APPLE_BUILT_IN
+
+
+def is_hidden_account(user: MacUser, hidden_names: frozenset[str] = frozenset()) -> bool:
+    """A person-style account kept out of sight: IsHidden, listed in the sign-in window's
+    HiddenUsersList, or given an id under 500, which macOS leaves off the sign-in window and the
+    Users & Groups list (https://attack.mitre.org/techniques/T1564/002/;
+    https://www.macworld.com/article/181025/hidelogin.html for HiddenUsersList)."""
+    if is_system_account(user) or user.name == GUEST:
+        return False
+    low_id = user.uid is not None and 0 < user.uid < 500
+    return user.is_hidden or low_id or user.name in hidden_names
+
+
+def parse_hidden_users(data: bytes) -> frozenset[str]:
+    """HiddenUsersList of /Library/Preferences/com.apple.loginwindow.plist."""
+    record = plist_or_none(data)
+    names = record.get("HiddenUsersList") if isinstance(record, dict) else None
+    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
 
 
 
@@ -102,6 +128,12 @@ class MacAccounts(Collector):
                 admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
             except TargetError as exc:
                 ctx.note(target.display_path(admin_path), f"could not read: {exc}")
+        hidden_names: frozenset[str] = frozenset()
+        if target.exists(LOGINWINDOW):
+            try:
+                hidden_names = parse_hidden_users(target.read_bytes(LOGINWINDOW, limit=4 * 1024 * 1024))
+            except TargetError as exc:
+                ctx.note(target.display_path(LOGINWINDOW), f"could not read: {exc}")
         now = time.time()
         for path in user_files:
             try:
@@ -117,4 +149,5 @@ class MacAccounts(Collector):
                        name=user.name, uid=None if user.uid is None else str(user.uid),
                        admin=user.name in admins, can_login=shell_ok and user.has_password,
                        created=iso_utc(user.created), recently_created=recently_created(user.created, now),
-                       system_account=is_system_account(user), user=user.name)
+                       system_account=is_system_account(user), hidden=is_hidden_account(user, hidden_names),
+                       user=user.name)

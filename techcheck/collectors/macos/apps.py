@@ -30,6 +30,10 @@ class BundleInfo:
     executable: str
     ui_element: bool
     background_only: bool
+    # SMJobBless: labels of the helper tools the app may install in /Library/PrivilegedHelperTools.
+    privileged_helpers: tuple[str, ...] = ()
+    # LSEnvironment: variables set for the app each time it opens (DYLD_INSERT_LIBRARIES loads code into it).
+    environment: tuple[tuple[str, str], ...] = ()
 
     @property
     def hidden(self) -> bool:
@@ -49,7 +53,19 @@ def parse_info_plist(data: bytes) -> BundleInfo:
         executable=plist_str(plist.get("CFBundleExecutable")) or "",
         ui_element=bool(plist_bool(plist.get("LSUIElement"))),
         background_only=bool(plist_bool(plist.get("LSBackgroundOnly"))),
+        privileged_helpers=_str_keys(plist.get("SMPrivilegedExecutables")),
+        environment=_str_items(plist.get("LSEnvironment")),
     )
+
+
+def _str_keys(value: object) -> tuple[str, ...]:
+    return tuple(k for k in value if isinstance(k, str)) if isinstance(value, dict) else ()
+
+
+def _str_items(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        return ()
+    return tuple((k, v) for k, v in value.items() if isinstance(k, str) and isinstance(v, str))
 
 
 @dataclass(frozen=True)
@@ -97,11 +113,17 @@ def find_app_bundles(target: Target, ctx: Context) -> list[FoundBundle]:
     return found
 
 
-def _bundle_artifact(b: FoundBundle, source: str) -> Artifact:
+def _bundle_artifact(b: FoundBundle, source: str, facts: dict[str, object] | None = None) -> Artifact:
     name = b.info.name or posixpath.splitext(posixpath.basename(b.path))[0]
     return make("app", Location(path=b.path), name=name, version=b.info.version or None,
                 install_path=b.path, bundle_id=b.info.bundle_id or None, source=source,
-                hidden=b.info.hidden, user=b.user or None)
+                hidden=b.info.hidden, user=b.user or None, **(facts or {}))
+
+
+def inserted_libraries_of(b: FoundBundle) -> list[str]:
+    """DYLD_INSERT_LIBRARIES from the app's LSEnvironment: code loaded into it each time it opens."""
+    value = dict(b.info.environment).get("DYLD_INSERT_LIBRARIES", "")
+    return [p.strip() for p in value.split(":") if p.strip()]
 
 
 class MacApps(Collector):
@@ -110,18 +132,31 @@ class MacApps(Collector):
     platforms = ("macos",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        for bundle in find_app_bundles(target, ctx):
+        from techcheck.collectors.macos.origin import entry_facts, origins_for  # origin reads apps.py
+
+        origins = origins_for(target, ctx)
+        for bundle in origins.apps:
             yield _bundle_artifact(bundle, "bundle")
+            for lib in inserted_libraries_of(bundle):
+                app_exe = f"{bundle.path}/Contents/MacOS/{bundle.info.executable}"
+                yield make("autostart", Location(path=f"{bundle.path}/Contents/Info.plist"), mechanism="dyld_insert",
+                           name=bundle.info.name or posixpath.basename(bundle.path), exe=lib,
+                           command=f"DYLD_INSERT_LIBRARIES={lib} {app_exe}", user=bundle.user or None,
+                           scope="user" if bundle.user else "system", enabled=True,
+                           trigger="each time the app opens", file=f"{bundle.path}/Contents/Info.plist",
+                           **entry_facts(target, origins, exe=lib))
         for path in list_dir_noted(target, ctx, "/Library/PrivilegedHelperTools"):
             if target.is_file(path):
                 yield make("app", Location(path=path), name=posixpath.basename(path), install_path=path,
-                           source="privileged_helper")
+                           source="privileged_helper", **entry_facts(target, origins, exe=path))
         for path in list_dir_noted(target, ctx, "/Library/Extensions"):
             if path.lower().endswith(".kext"):
                 info = read_bundle(target, ctx, path)
                 if info is not None:
-                    yield _bundle_artifact(FoundBundle(path, info, ""), "kernel_extension")
+                    yield _bundle_artifact(FoundBundle(path, info, ""), "kernel_extension",
+                                           entry_facts(target, origins, exe=path))
         for path in target.glob("/Library/SystemExtensions/*/*.systemextension"):
             info = read_bundle(target, ctx, path)
             if info is not None:
-                yield _bundle_artifact(FoundBundle(path, info, ""), "system_extension")
+                yield _bundle_artifact(FoundBundle(path, info, ""), "system_extension",
+                                       entry_facts(target, origins, exe=path))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
@@ -32,13 +33,18 @@ class LaunchJob:
     disabled: bool
     interval: bool  # StartInterval / StartCalendarInterval
     run_as: str
+    inserted_libraries: tuple[str, ...] = ()  # DYLD_INSERT_LIBRARIES in EnvironmentVariables
 
     @property
-    def command(self) -> str:
+    def argv(self) -> tuple[str, ...]:
         args = list(self.arguments)
         if self.program and (not args or args[0] != self.program):
             args.insert(0, self.program)
-        return " ".join(args)
+        return tuple(args)
+
+    @property
+    def command(self) -> str:
+        return " ".join(self.argv)
 
     @property
     def trigger(self) -> str:
@@ -75,7 +81,20 @@ def parse_launch_job(data: bytes) -> LaunchJob:
         disabled=bool(plist_bool(plist.get("Disabled"))),
         interval="StartInterval" in plist or "StartCalendarInterval" in plist,
         run_as=plist_str(plist.get("UserName")) or "",
+        inserted_libraries=inserted_libraries(plist.get("EnvironmentVariables")),
     )
+
+
+def inserted_libraries(environment: object) -> tuple[str, ...]:
+    """Libraries named by DYLD_INSERT_LIBRARIES (colon-separated) in an environment dictionary.
+
+    dyld loads them into the program before its own code runs (dyld(1)); almost no ordinary
+    program is started that way, which is why code-injection tools use it.
+    """
+    if not isinstance(environment, dict):
+        return ()
+    value = environment.get("DYLD_INSERT_LIBRARIES")
+    return tuple(p.strip() for p in value.split(":") if p.strip()) if isinstance(value, str) else ()
 
 
 def parse_disabled_overrides(data: bytes) -> dict[str, bool]:
@@ -126,13 +145,17 @@ def job_folders(target: Target) -> list[JobFolder]:
         # Apple's own jobs: reported as context so an advocate can see them, never flagged.
         JobFolder("/System/Library/LaunchAgents", "launch_agent", "apple"),
         JobFolder("/System/Library/LaunchDaemons", "launch_daemon", "apple"),
+        # Since macOS 11 some Apple jobs (such as MRT) live here, protected like /System.
+        JobFolder("/Library/Apple/System/Library/LaunchAgents", "launch_agent", "apple"),
+        JobFolder("/Library/Apple/System/Library/LaunchDaemons", "launch_daemon", "apple"),
     ]
     for home in user_homes(target):
         folders.append(JobFolder(f"{home.home}/Library/LaunchAgents", "launch_agent", "user", home.user))
     return folders
 
 
-def job_artifact(job: LaunchJob, path: str, folder: JobFolder, overrides: Overrides) -> Artifact:
+def job_artifact(job: LaunchJob, path: str, folder: JobFolder, overrides: Overrides,
+                 facts: Mapping[str, object] | None = None) -> Artifact:
     domain = overrides.system if folder.mechanism == "launch_daemon" else overrides.user
     disabled = domain.get(job.label, job.disabled) if job.label else job.disabled
     return make(
@@ -147,7 +170,18 @@ def job_artifact(job: LaunchJob, path: str, folder: JobFolder, overrides: Overri
         trigger=job.trigger,
         run_as=job.run_as or None,
         file=path,
+        **(facts or {}),
     )
+
+
+def inserted_library_artifacts(target: Target, origins: MacOrigins, job: LaunchJob, path: str,
+                               folder: JobFolder) -> Iterable[Artifact]:
+    for lib in job.inserted_libraries:
+        yield make("autostart", Location(path=path), mechanism="dyld_insert",
+                   name=job.label or posixpath.basename(path), exe=lib,
+                   command=f"DYLD_INSERT_LIBRARIES={lib} {job.command}".strip(), user=folder.user or None,
+                   scope=folder.scope, enabled=True, trigger=f"each time {job.program or 'the job'} starts",
+                   file=path, **entry_facts(target, origins, exe=lib))
 
 
 class MacLaunchd(Collector):
@@ -157,11 +191,15 @@ class MacLaunchd(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         overrides = read_overrides(target, ctx)
+        origins = origins_for(target, ctx)
         for folder in job_folders(target):
             for path in list_dir_noted(target, ctx, folder.path):
                 if not path.lower().endswith(".plist"):
                     continue
                 job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
-                if job is not None:
-                    yield job_artifact(job, path, folder, overrides)
+                if job is None:
+                    continue
+                facts = entry_facts(target, origins, argv=job.argv, label=job.label, job_file=path)
+                yield job_artifact(job, path, folder, overrides, facts)
+                yield from inserted_library_artifacts(target, origins, job, path, folder)
 

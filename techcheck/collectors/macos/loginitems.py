@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
 
@@ -36,6 +37,8 @@ BTM_DIR = "/private/var/db/com.apple.backgroundtaskmanagement"
 # macOS 10.13 to 12 kept login items per user in these two keyed archives.
 SFL2 = "Library/Application Support/com.apple.sharedfilelist/com.apple.LSSharedFileList.SessionLoginItems.sfl2"
 AGENT_BTM = "Library/Application Support/com.apple.backgroundtaskmanagementagent/backgrounditems.btm"
+# Apps macOS opens again at sign-in ("Reopen windows when logging back in"): per user and computer.
+REOPEN_GLOB = "Library/Preferences/ByHost/com.apple.loginwindow.*.plist"
 # The BTM store keys items by user UUID; this one stands for the system (user id 0).
 SYSTEM_USER_UUID = "FFFFEEEE-DDDD-CCCC-BBBB-AAAA00000000"
 
@@ -371,6 +374,24 @@ def parse_agent_btm(data: bytes) -> list[LoginItem]:
     return out
 
 
+def parse_reopen_apps(data: bytes) -> list[LoginItem]:
+    """TALAppsToRelaunchAtLogin of a ByHost com.apple.loginwindow plist: [{BundleID, Path, Hide}, ...]
+    (mac_apt's autostart plugin and HackTricks "macOS Auto Start Locations" read the same key)."""
+    plist = load_plist(data)
+    if not isinstance(plist, dict):
+        raise PlistError("the sign-in window settings must be a dictionary")
+    apps = plist.get("TALAppsToRelaunchAtLogin")
+    out = []
+    for app in apps if isinstance(apps, list) else []:
+        if not isinstance(app, dict):
+            continue
+        path = plist_str(app.get("Path")) or ""
+        name = posixpath.splitext(posixpath.basename(path))[0] or plist_str(app.get("BundleID")) or ""
+        if name:
+            out.append(LoginItem(name, path, bool(plist_bool(app.get("Hide")))))
+    return out
+
+
 def _btm_version(path: str) -> int:
     m = re.search(r"-v(\d+)\.btm$", path, re.IGNORECASE)
     return int(m.group(1)) if m else -1
@@ -380,12 +401,19 @@ class MacLoginItems(Collector):
     name = "macos.login_items"
     title = "Apps that open when you sign in (login items, background items)"
     platforms = ("macos",)
+    origins: MacOrigins
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        self.origins = origins_for(target, ctx)
         for home in user_homes(target):
             yield from self._legacy(target, ctx, home.home, home.user)
             yield from self._sfl2(target, ctx, home.home, home.user)
+            yield from self._reopen(target, ctx, home.home, home.user)
         yield from self._btm(target, ctx)
+
+    def _facts(self, target: Target, path: str) -> dict[str, object]:
+        # No path (a damaged record): where it comes from cannot be told, so no origin is claimed.
+        return entry_facts(target, self.origins, exe=path) if path else {}
 
     def _legacy(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         path = f"{home}/{LEGACY_PLIST}"
@@ -394,7 +422,8 @@ class MacLoginItems(Collector):
         for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
             yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                        exe=item.path or None, command=item.path or None, user=user, scope="user",
-                       enabled=True, hidden=item.hidden, trigger="logon", file=path)
+                       enabled=True, hidden=item.hidden, trigger="logon", file=path,
+                       **self._facts(target, item.path))
 
     def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         for rel, parser in ((SFL2, parse_sfl2), (AGENT_BTM, parse_agent_btm)):
@@ -404,7 +433,16 @@ class MacLoginItems(Collector):
             for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
-                           enabled=True, trigger="logon", file=path)
+                           enabled=True, trigger="logon", file=path, **self._facts(target, item.path))
+
+    def _reopen(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
+        for path in target.glob(f"{home}/{REOPEN_GLOB}"):
+            for item in parse_noted(target, ctx, path, parse_reopen_apps, "the apps reopened at sign-in",
+                                    (PlistError,)) or []:
+                yield make("autostart", Location(path=path), mechanism="reopen_at_login", name=item.name,
+                           exe=item.path or None, command=item.path or None, user=user, scope="user",
+                           enabled=True, hidden=item.hidden, trigger="logon", file=path,
+                           **self._facts(target, item.path))
 
     def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         stores = [p for p in list_dir_noted(target, ctx, BTM_DIR) if p.lower().endswith(".btm")]
@@ -422,4 +460,4 @@ class MacLoginItems(Collector):
                        scope="system" if system else "user",
                        enabled=item.enabled, hidden=item.hidden,
                        trigger="logon" if item.mechanism == "login_item" else None,
-                       description=detail or None, file=path)
+                       description=detail or None, file=path, **self._facts(target, exe))

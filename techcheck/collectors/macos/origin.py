@@ -1,0 +1,283 @@
+"""Where a macOS start-up entry comes from: the system, an installed app or package, or unknown.
+
+- "system": a program on the sealed system volume (/System, /usr except /usr/local, /bin, /sbin;
+  https://support.apple.com/guide/security/signed-system-volume-security-secd698747c9/web) or in
+  /Library/Apple (System Integrity Protection keeps it Apple's); an Apple job label (com.apple.*)
+  whose program lies there; a file from one of Apple's own installer packages (com.apple.pkg.*).
+- "installed": the program lies inside an app bundle that is present in the copy and not in a
+  temporary, hidden or shared folder (origin_name = the app's name); or a helper tool in
+  /Library/PrivilegedHelperTools that an installed app names (its SMJobBless list
+  SMPrivilegedExecutables, the copy kept in Contents/Library/LaunchServices, a daemon plist in
+  Contents/Library/LaunchDaemons, or the app's bundle-id family); or a file an installer package
+  listed in its receipt (origin_name = the package id).
+- "unknown": anything else. An entry that runs a script through an interpreter takes the origin of
+  the script, never of the interpreter (sh, python, osascript are always the system's).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+import weakref
+from dataclasses import dataclass, field
+
+from techcheck.collectors.base import Context, list_dir_noted, parse_noted
+from techcheck.collectors.macos.apps import FoundBundle, find_app_bundles, read_bundle
+from techcheck.collectors.macos.plists import PlistError
+from techcheck.collectors.macos.receipts import (
+    RECEIPTS_DIR,
+    BomError,
+    Receipt,
+    bom_paths,
+    installed_path,
+    parse_receipt_plist,
+)
+from techcheck.errors import TargetError
+from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script
+from techcheck.target.base import Target
+
+SYSTEM = "system"
+INSTALLED = "installed"
+UNKNOWN = "unknown"
+
+SEALED_PREFIXES = ("/system/", "/usr/", "/bin/", "/sbin/", "/library/apple/")
+NOT_SEALED = ("/usr/local/",)
+APPLE_PROGRAM_PREFIXES = ("/system/", "/usr/libexec/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/",
+                          "/library/apple/")
+HELPER_TOOLS = "/Library/PrivilegedHelperTools"
+# Folders no installer puts an app in: temporary folders, the folder every account can write to.
+_ODD_PLACE = re.compile(r"^/(?:private/)?(?:tmp|var/tmp|var/folders)/|^/users/shared/|/\.[^/]+/|/downloads/",
+                        re.IGNORECASE)
+_BUNDLE_SUFFIXES = (".app", ".bundle", ".plugin", ".saver", ".mdimporter", ".qlgenerator", ".kext",
+                    ".systemextension", ".dsplug", ".appex", ".framework", ".prefpane")
+
+
+# Periodic scripts macOS itself puts in /private/etc/periodic (on the data volume, so not sealed).
+# Listed from a stock macOS 14 and from https://book.hacktricks.wiki/en/macos-hardening/
+# macos-auto-start-locations.html ("Periodic"); macOS's periodic comes from FreeBSD's periodic(8).
+MACOS_PERIODIC = {
+    "daily": {"110.clean-tmps", "130.clean-msgs", "140.clean-rwho", "199.rotate-fax", "310.accounting",
+              "400.status-disks", "420.status-network", "430.status-rwho", "999.local"},
+    "weekly": {"320.whatis", "340.noid", "999.local"},
+    "monthly": {"199.rotate-fax", "200.accounting", "999.local"},
+}
+
+
+def is_stock_periodic(path: str) -> bool:
+    parts = path.split("/")
+    return (len(parts) == 6 and "/".join(parts[:4]).lower() == "/private/etc/periodic"
+            and parts[5] in MACOS_PERIODIC.get(parts[4], set()))
+
+
+@dataclass(frozen=True)
+class Origin:
+    origin: str
+    name: str = ""
+
+
+def is_sealed(path: str) -> bool:
+    low = path.lower()
+    return low.startswith(SEALED_PREFIXES) and not low.startswith(NOT_SEALED)
+
+
+def odd_place(path: str) -> bool:
+    return bool(_ODD_PLACE.search(path))
+
+
+def outer_bundle(path: str, suffixes: tuple[str, ...] = (".app",)) -> str:
+    """The outermost folder of `path` whose name ends with one of suffixes, or ''."""
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        if part.lower().endswith(suffixes) and i > 0:
+            return "/".join(parts[:i + 1])
+    return ""
+
+
+def _family(bundle_id: str) -> str:
+    """The first two parts of a reverse-DNS id ("us.zoom" of "us.zoom.xos"); '' for Apple's and short ids."""
+    parts = bundle_id.lower().split(".")
+    return ".".join(parts[:2]) if len(parts) >= 3 and parts[:2] != ["com", "apple"] else ""
+
+
+@dataclass
+class MacOrigins:
+    """What is installed on one target, read once: apps, their helper lists, and receipts."""
+
+    target: Target
+    ctx: Context
+    apps: list[FoundBundle] = field(default_factory=list)
+    receipt_files: dict[str, str] = field(default_factory=dict)  # lower-case path -> package id
+    receipts: list[Receipt] = field(default_factory=list)
+    _bundles: dict[str, Origin] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, target: Target, ctx: Context) -> MacOrigins:
+        found = cls(target, ctx, find_app_bundles(target, ctx))
+        found._read_receipts()
+        return found
+
+    def _read_receipts(self) -> None:
+        for path in list_dir_noted(self.target, self.ctx, RECEIPTS_DIR):
+            if not path.lower().endswith(".plist"):
+                continue
+            receipt = parse_noted(self.target, self.ctx, path, parse_receipt_plist, "this installer receipt",
+                                  (PlistError,), limit=4 * 1024 * 1024)
+            if receipt is None:
+                continue
+            self.receipts.append(receipt)
+            bom = path[:-len(".plist")] + ".bom"
+            if not self.target.exists(bom):
+                continue
+            listed = parse_noted(self.target, self.ctx, bom, bom_paths, "the file list of this installer receipt",
+                                 (BomError,), limit=64 * 1024 * 1024)
+            for rel in listed or []:
+                self.receipt_files.setdefault(installed_path(receipt.prefix, rel).lower(), receipt.package_id)
+
+    def _from_receipt(self, path: str) -> Origin | None:
+        package = self.receipt_files.get(posixpath.normpath(path).lower()) if path.startswith("/") else None
+        if package is None:
+            return None
+        return Origin(SYSTEM if package.lower().startswith("com.apple.pkg.") else INSTALLED, package)
+
+    def _from_bundle(self, path: str) -> Origin | None:
+        bundle = outer_bundle(path)
+        if not bundle or odd_place(bundle):
+            return None
+        key = bundle.lower()
+        if key not in self._bundles:
+            info = read_bundle(self.target, self.ctx, bundle)
+            name = (info.name if info else "") or posixpath.splitext(posixpath.basename(bundle))[0]
+            self._bundles[key] = Origin(INSTALLED, name) if info is not None else Origin(UNKNOWN)
+        found = self._bundles[key]
+        return found if found.origin == INSTALLED else None
+
+    def _from_helper_tools(self, path: str) -> Origin | None:
+        if posixpath.dirname(path).lower() != HELPER_TOOLS.lower():
+            return None
+        tool = posixpath.basename(path)
+        low = tool.lower()
+        for app in self.apps:
+            named = {h.lower() for h in app.info.privileged_helpers}
+            copies = [f"{app.path}/Contents/Library/LaunchServices/{tool}",
+                      f"{app.path}/Contents/Library/LaunchDaemons/{tool}.plist"]
+            family = _family(app.info.bundle_id)
+            if (low in named or any(self.target.exists(c) for c in copies)
+                    or (family and low.startswith(family + "."))):
+                return Origin(INSTALLED, app.info.name or posixpath.basename(app.path))
+        return None
+
+    def _from_system_extension(self, path: str) -> Origin | None:
+        """macOS copies an app's Contents/Library/SystemExtensions/X.systemextension to
+        /Library/SystemExtensions/<UUID>/X.systemextension when the app activates it."""
+        parts = path.split("/")
+        if len(parts) < 5 or "/".join(parts[:3]).lower() != "/library/systemextensions":
+            return None
+        name = parts[4]
+        for app in self.apps:
+            if self.target.exists(f"{app.path}/Contents/Library/SystemExtensions/{name}"):
+                return Origin(INSTALLED, app.info.name or posixpath.basename(app.path))
+        return None
+
+    def of_path(self, path: str) -> Origin:
+        """The origin of one file (a program, script, library or plug-in bundle)."""
+        if not path or not path.startswith("/"):
+            return Origin(UNKNOWN)
+        if is_sealed(path) or is_stock_periodic(path):
+            return Origin(SYSTEM, "macOS")
+        for look in (self._from_receipt, self._from_bundle, self._from_helper_tools, self._from_system_extension):
+            found = look(path)
+            if found is not None:
+                return found
+        bundle = outer_bundle(path, _BUNDLE_SUFFIXES)  # a plug-in bundle listed by a receipt
+        if bundle and bundle != path:
+            found = self._from_receipt(bundle)
+            if found is not None:
+                return found
+        return Origin(UNKNOWN)
+
+    def of_job(self, label: str, program: str, job_file: str) -> Origin:
+        """The origin of a launchd job: Apple's label with Apple's program, else its program's."""
+        if job_file.lower().startswith(("/system/", "/library/apple/")):
+            return Origin(SYSTEM, "macOS")
+        if label.lower().startswith("com.apple.") and program.lower().startswith(APPLE_PROGRAM_PREFIXES):
+            return Origin(SYSTEM, "macOS")
+        return self.of_path(program)
+
+
+_CACHE: dict[int, tuple[weakref.ref[Target], MacOrigins]] = {}
+
+
+def origins_for(target: Target, ctx: Context) -> MacOrigins:
+    """The origin index of a target, built once per target and shared by the collectors."""
+    key = id(target)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0]() is target:
+        return cached[1]
+    found = MacOrigins.read(target, ctx)
+    _CACHE.clear()  # one scan at a time; never keep an old target's index alive
+    _CACHE[key] = (weakref.ref(target), found)
+    return found
+
+
+def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str = "", label: str = "",
+                job_file: str = "", argv: tuple[str, ...] = ()) -> dict[str, object]:
+    """origin, origin_name, interpreter, runs and behaviour fields for one start-up entry.
+
+    argv: the exact argument list when the entry has one (launchd), so paths with spaces stay whole.
+    """
+    found = behaviour_of(shlex.join(argv) if argv else command or _quoted(exe))
+    program = exe or (command.split()[0] if command else "")
+    tags = list(found.tags)
+    if found.interpreter:
+        origin = origins.of_path(found.runs) if found.runs else Origin(UNKNOWN)
+    elif label or job_file:
+        origin = origins.of_job(label, program, job_file)
+    else:
+        origin = origins.of_path(program)
+    if _poses_as_apple(label, job_file, program):
+        tags.append("system_name_elsewhere")
+    checked = found.runs or program
+    if checked.startswith("/") and not target.exists(checked) and target.is_dir(posixpath.dirname(checked)):
+        tags.append("missing_program")
+    tags += script_tags(target, checked)
+    return {"origin": origin.origin, "origin_name": origin.name or None,
+            "interpreter": found.interpreter or None, "runs": found.runs or None,
+            "behaviour": list(dict.fromkeys(tags))}
+
+
+SCRIPT_LIMIT = 1024 * 1024
+_SHEBANG_KINDS = {"sh": "sh", "bash": "bash", "zsh": "sh", "dash": "sh", "python": "python", "python3": "python",
+                  "osascript": "applescript", "node": "js"}
+
+
+def script_tags(target: Target, path: str) -> list[str]:
+    """What a script file does (download and run, encoded code), read from its text; [] for programs."""
+    if not path.startswith("/") or not target.is_file(path):
+        return []
+    try:
+        data = target.read_bytes(path, SCRIPT_LIMIT)
+    except TargetError:
+        return []  # too large or unreadable: a compiled program or something the other checks note
+    if not data.startswith(b"#!"):
+        return []
+    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split()
+    name = posixpath.basename(first[-1] if first and first[0].endswith("/env") else first[0][2:] if first else "")
+    kind = _SHEBANG_KINDS.get(name.rstrip("0123456789.") or name, "sh")
+    return list(analyse_script(data.decode("utf-8", errors="replace"), kind).tags)
+
+
+def _poses_as_apple(label: str, job_file: str, program: str) -> bool:
+    """An Apple-style name (com.apple.*) on a job outside Apple's folders that runs a non-Apple program."""
+    apple_name = label.lower().startswith("com.apple.") or posixpath.basename(job_file).lower().startswith("com.apple.")
+    if not apple_name or job_file.lower().startswith(("/system/", "/library/apple/")):
+        return False
+    return not program.lower().startswith(APPLE_PROGRAM_PREFIXES)
+
+
+def _quoted(path: str) -> str:
+    return shlex.quote(path) if path else ""
+
+
+def behaviour_of(command: str) -> Behaviour:
+    return analyse_command(command, "macos") if command else Behaviour()

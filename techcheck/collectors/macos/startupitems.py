@@ -1,0 +1,57 @@
+"""StartupItems: the oldest macOS start-up folders, run as root while the Mac starts.
+
+Each item is a folder in /Library/StartupItems (or /System/Library/StartupItems) holding a script
+named like the folder and a StartupParameters.plist (Description, Provides, Requires,
+OrderPreference). Apple deprecated them in Mac OS X 10.4 in favour of launchd and stopped running
+them in OS X 10.10, but old malware and old software still leave them (Apple, "Daemons and Services
+Programming Guide", https://developer.apple.com/library/archive/documentation/MacOSX/Conceptual/
+BPSystemStartup/Chapters/StartupItems.html; https://attack.mitre.org/techniques/T1037/005/).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from typing import Any
+
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
+from techcheck.collectors.macos.origin import entry_facts, origins_for
+from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
+from techcheck.target.base import Target
+
+FOLDERS = (("/Library/StartupItems", "system"), ("/System/Library/StartupItems", "apple"))
+
+
+def parse_startup_parameters(data: bytes) -> str:
+    """The Description of a StartupParameters.plist (XML, binary or the old text format's XML)."""
+    plist: Any = load_plist(data)
+    if not isinstance(plist, dict):
+        raise PlistError("StartupParameters.plist must be a dictionary")
+    provides = plist.get("Provides")
+    names = ", ".join(p for p in provides if isinstance(p, str)) if isinstance(provides, list) else ""
+    return plist_str(plist.get("Description")) or names
+
+
+class MacStartupItems(Collector):
+    name = "macos.startup_items"
+    title = "Old-style start-up items (StartupItems)"
+    platforms = ("macos",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        origins = origins_for(target, ctx)
+        for folder, scope in FOLDERS:
+            for item in list_dir_noted(target, ctx, folder):
+                if not target.is_dir(item):
+                    continue
+                params = f"{item}/StartupParameters.plist"
+                description = ""
+                if target.exists(params):
+                    description = parse_noted(target, ctx, params, parse_startup_parameters,
+                                              "this start-up item's description", (PlistError,)) or ""
+                script = f"{item}/{posixpath.basename(item)}"
+                yield make("autostart", Location(path=item), mechanism="startup_item",
+                           name=posixpath.basename(item), exe=script, command=script, scope=scope,
+                           enabled=target.exists(script), trigger="boot", run_as="root",
+                           description=description or None, file=params if target.exists(params) else None,
+                           **entry_facts(target, origins, exe=script))

@@ -1,0 +1,1 @@
+"""Cross-platform facts that collectors attach to artifacts (origin, behaviour)."""
