@@ -61,9 +61,10 @@ def test_realdata_image_raises_no_alert_and_every_check_runs(tmp_path: Path) -> 
          "/Users/ana/Downloads/tcc.configuration-profile-policy.santa.example.mobileconfig"),
     }
     counts = {c.name: c.artifact_count for c in result.checks if c.name in MAC_CHECKS}
-    # 5 launchd jobs + 1 Apple one; 1 login item; 1 app; 21 TCC rows; 3 profiles + 3 PPPC grants;
-    # 4 sharing settings (all off).
-    assert counts == {"macos.launchd": 6, "macos.login_items": 1, "macos.apps": 1, "macos.privacy": 21,
+    # 5 launchd jobs + 1 Apple one; 1 login item; 4 apps (Autoupdate, and the Santa, Managed Software
+    # Center and iTunes apps the real jobs and login item run); 21 TCC rows; 3 profiles + 3 PPPC
+    # grants; 4 sharing settings (all off).
+    assert counts == {"macos.launchd": 6, "macos.login_items": 1, "macos.apps": 4, "macos.privacy": 21,
                       "macos.profiles": 6, "macos.sharing": 4}
 
 
@@ -91,8 +92,8 @@ def test_planted_items_are_found(tmp_path: Path) -> None:
     result = scan(plant(realdata_mac(tmp_path / "img")))
     got = found(result)
     agent = "/Users/ana/Library/LaunchAgents/com.apple.softwareupdate.agent.plist"
-    assert ("macos.launchd.apple-lookalike", agent) in got
-    assert ("macos.autostart.odd-folder", agent) in got
+    assert ("macos.startup.apple-lookalike", agent) in got
+    assert ("macos.startup.odd-folder", agent) in got
     assert ("macos.sharing.screen-sharing", "/private/var/db/com.apple.xpc.launchd/disabled.plist") in got
     assert ("macos.privacy.hidden-app-watching", "/Library/Application Support/com.apple.TCC/TCC.db") in got
     store = "/private/var/db/ConfigurationProfiles/Store/ConfigProfiles.binary"

@@ -154,9 +154,9 @@ class MacApps(Collector):
                 info = read_bundle(target, ctx, path)
                 if info is not None:
                     yield _bundle_artifact(FoundBundle(path, info, ""), "kernel_extension",
-                                           entry_facts(target, origins, exe=path))
+                                           entry_facts(target, origins, exe=path, own_bundle=path))
         for path in target.glob("/Library/SystemExtensions/*/*.systemextension"):
             info = read_bundle(target, ctx, path)
             if info is not None:
                 yield _bundle_artifact(FoundBundle(path, info, ""), "system_extension",
-                                       entry_facts(target, origins, exe=path))
+                                       entry_facts(target, origins, exe=path, own_bundle=path))

@@ -7,8 +7,8 @@
 - "installed": the program lies inside an app bundle that is present in the copy and not in a
   temporary, hidden or shared folder (origin_name = the app's name); or a helper tool in
   /Library/PrivilegedHelperTools that an installed app names (its SMJobBless list
-  SMPrivilegedExecutables, the copy kept in Contents/Library/LaunchServices, a daemon plist in
-  Contents/Library/LaunchDaemons, or the app's bundle-id family); or a file an installer package
+  SMPrivilegedExecutables, the copy kept in Contents/Library/LaunchServices, or a daemon plist in
+  Contents/Library/LaunchDaemons for SMAppService); or a file an installer package
   listed in its receipt (origin_name = the package id).
 - "unknown": anything else. An entry that runs a script through an interpreter takes the origin of
   the script, never of the interpreter (sh, python, osascript are always the system's).
@@ -94,12 +94,6 @@ def outer_bundle(path: str, suffixes: tuple[str, ...] = (".app",)) -> str:
     return ""
 
 
-def _family(bundle_id: str) -> str:
-    """The first two parts of a reverse-DNS id ("us.zoom" of "us.zoom.xos"); '' for Apple's and short ids."""
-    parts = bundle_id.lower().split(".")
-    return ".".join(parts[:2]) if len(parts) >= 3 and parts[:2] != ["com", "apple"] else ""
-
-
 @dataclass
 class MacOrigins:
     """What is installed on one target, read once: apps, their helper lists, and receipts."""
@@ -140,9 +134,12 @@ class MacOrigins:
             return None
         return Origin(SYSTEM if package.lower().startswith("com.apple.pkg.") else INSTALLED, package)
 
-    def _from_bundle(self, path: str) -> Origin | None:
-        bundle = outer_bundle(path)
-        if not bundle or odd_place(bundle):
+    def _from_bundle(self, path: str, own_bundle: str = "") -> Origin | None:
+        """Inside an app (or another bundle with a description, such as Google's updater bundle)
+        that is present in the copy, outside odd places, and is not the entry's own bundle: a plug-in,
+        kernel extension or screen saver does not vouch for itself."""
+        bundle = outer_bundle(path, _BUNDLE_SUFFIXES)
+        if not bundle or odd_place(bundle) or bundle.lower() == own_bundle.lower():
             return None
         key = bundle.lower()
         if key not in self._bundles:
@@ -161,9 +158,7 @@ class MacOrigins:
             named = {h.lower() for h in app.info.privileged_helpers}
             copies = [f"{app.path}/Contents/Library/LaunchServices/{tool}",
                       f"{app.path}/Contents/Library/LaunchDaemons/{tool}.plist"]
-            family = _family(app.info.bundle_id)
-            if (low in named or any(self.target.exists(c) for c in copies)
-                    or (family and low.startswith(family + "."))):
+            if low in named or any(self.target.exists(c) for c in copies):
                 return Origin(INSTALLED, app.info.name or posixpath.basename(app.path))
         return None
 
@@ -179,16 +174,20 @@ class MacOrigins:
                 return Origin(INSTALLED, app.info.name or posixpath.basename(app.path))
         return None
 
-    def of_path(self, path: str) -> Origin:
-        """The origin of one file (a program, script, library or plug-in bundle)."""
+    def of_path(self, path: str, own_bundle: str = "") -> Origin:
+        """The origin of one file (a program, script, library or plug-in bundle).
+
+        own_bundle: the bundle that is itself the entry (a plug-in), which cannot explain itself.
+        """
         if not path or not path.startswith("/"):
             return Origin(UNKNOWN)
         if is_sealed(path) or is_stock_periodic(path):
             return Origin(SYSTEM, "macOS")
-        for look in (self._from_receipt, self._from_bundle, self._from_helper_tools, self._from_system_extension):
-            found = look(path)
-            if found is not None:
-                return found
+        found = self._from_receipt(path) or self._from_bundle(path, own_bundle)
+        for look in (self._from_helper_tools, self._from_system_extension):
+            found = found or look(path)
+        if found is not None:
+            return found
         bundle = outer_bundle(path, _BUNDLE_SUFFIXES)  # a plug-in bundle listed by a receipt
         if bundle and bundle != path:
             found = self._from_receipt(bundle)
@@ -221,20 +220,23 @@ def origins_for(target: Target, ctx: Context) -> MacOrigins:
 
 
 def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str = "", label: str = "",
-                job_file: str = "", argv: tuple[str, ...] = ()) -> dict[str, object]:
+                job_file: str = "", argv: tuple[str, ...] = (), own_bundle: str = "") -> dict[str, object]:
     """origin, origin_name, interpreter, runs and behaviour fields for one start-up entry.
 
     argv: the exact argument list when the entry has one (launchd), so paths with spaces stay whole.
+    own_bundle: the entry's own bundle (plug-ins, extensions), which does not count as an installed app.
     """
     found = behaviour_of(shlex.join(argv) if argv else command or _quoted(exe))
-    program = exe or (command.split()[0] if command else "")
+    program = exe or (argv[0] if argv else command.split()[0] if command else "")
     tags = list(found.tags)
+    if command and exe and not found.interpreter:  # the program found past wrappers (nohup, env)
+        tags += [t for t in behaviour_of(_quoted(exe)).tags if t not in tags]
     if found.interpreter:
         origin = origins.of_path(found.runs) if found.runs else Origin(UNKNOWN)
     elif label or job_file:
         origin = origins.of_job(label, program, job_file)
     else:
-        origin = origins.of_path(program)
+        origin = origins.of_path(program, own_bundle)
     if _poses_as_apple(label, job_file, program):
         tags.append("system_name_elsewhere")
     checked = found.runs or program

@@ -69,7 +69,7 @@ class MacPlugins(Collector):
                 info = read_bundle(target, ctx, bundle)
                 exe = f"{bundle}/Contents/MacOS/{info.executable}" if info and info.executable else bundle
                 name = (info.name if info else "") or posixpath.splitext(posixpath.basename(bundle))[0]
-                facts = entry_facts(target, origins, exe=exe)
+                facts = entry_facts(target, origins, exe=exe, own_bundle=bundle)
                 yield make("autostart", Location(path=bundle), mechanism=place.mechanism, name=name,
                            exe=exe, command=exe, user=user or None, scope="user" if user else "system",
                            enabled=True, trigger=place.trigger, description=info.bundle_id if info else None,

