@@ -91,8 +91,8 @@ def office(root: Path) -> None:
               SMPrivilegedExecutables={"com.microsoft.autoupdate.helper": "identifier com.microsoft.autoupdate.helper"})
     assistant = f"{MAU}/Contents/MacOS/Microsoft Update Assistant.app/Contents/MacOS/Microsoft Update Assistant"
     program(root, assistant)
-    write_job(root, f"{LA}/com.microsoft.update.agent.plist", "com.microsoft.update.agent", [assistant, "--launchByAgent"],
-              StartInterval=7200)
+    write_job(root, f"{LA}/com.microsoft.update.agent.plist", "com.microsoft.update.agent",
+              [assistant, "--launchByAgent"], StartInterval=7200)
     helper = f"{HT}/com.microsoft.autoupdate.helper"
     program(root, helper)
     write_job(root, f"{LD}/com.microsoft.autoupdate.helper.plist", "com.microsoft.autoupdate.helper", [helper])
@@ -168,7 +168,8 @@ def login_items(root: Path) -> None:
     write_plist(root, "Users/ana/Library/Preferences/ByHost/com.apple.loginwindow.0A1B2C3D-0000-4000-8000-"
                       "000000000001.plist", {"TALAppsToRelaunchAtLogin": [
                           {"BundleID": "com.google.Chrome", "Path": "/Applications/Google Chrome.app", "Hide": False},
-                          {"BundleID": "com.microsoft.Word", "Path": "/Applications/Microsoft Word.app", "Hide": False}],
+                          {"BundleID": "com.microsoft.Word", "Path": "/Applications/Microsoft Word.app",
+                           "Hide": False}],
                           "TALLogoutSavesState": True}, binary=True)
 
 
@@ -182,12 +183,13 @@ def shell_and_system(root: Path) -> None:
         '[ -s "$NVM_DIR/nvm.sh" ] && \\. "$NVM_DIR/nvm.sh"',
         '[ -s "$NVM_DIR/bash_completion" ] && \\. "$NVM_DIR/bash_completion"',
         'export PYENV_ROOT="$HOME/.pyenv"', '[[ -d $PYENV_ROOT/bin ]] && export PATH="$PYENV_ROOT/bin:$PATH"',
-        'eval "$(pyenv init - zsh)"', "__conda_setup=\"$('/opt/miniconda3/bin/conda' 'shell.zsh' 'hook' 2> /dev/null)\"",
+        'eval "$(pyenv init - zsh)"',
+        "__conda_setup=\"$('/opt/miniconda3/bin/conda' 'shell.zsh' 'hook' 2> /dev/null)\"",
         'if [ $? -eq 0 ]; then', '    eval "$__conda_setup"', "fi", "unset __conda_setup",
         'test -e "${HOME}/.iterm2_shell_integration.zsh" && source "${HOME}/.iterm2_shell_integration.zsh"',
         "alias ll='ls -la'", ""]))
-    write(root, "private/etc/zshrc", "# System-wide profile for interactive zsh(1) shells.\n"
-                                     "setopt BEEP\n[ -r \"/etc/zshrc_$TERM_PROGRAM\" ] && . \"/etc/zshrc_$TERM_PROGRAM\"\n")
+    write(root, "private/etc/zshrc", "# System-wide profile for interactive zsh(1) shells.\nsetopt BEEP\n"
+                                     "[ -r \"/etc/zshrc_$TERM_PROGRAM\" ] && . \"/etc/zshrc_$TERM_PROGRAM\"\n")
     write(root, "private/etc/profile", "# System-wide .profile for sh(1)\nif [ -x /usr/libexec/path_helper ]; then\n"
                                        "\teval `/usr/libexec/path_helper -s`\nfi\n")
     for period, names in {"daily": ["110.clean-tmps", "130.clean-msgs", "999.local"],
