@@ -803,6 +803,18 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "scheduled_task"): "scheduled task", ("mechanism", "shell_startup"): "terminal start-up file",
         ("mechanism", "startup_folder"): "Startup folder", ("mechanism", "systemd"): "systemd service",
         ("mechanism", "winlogon"): "Windows sign-in setting", ("mechanism", "xdg_autostart"): "desktop autostart",
+        # macOS start-up places (collectors/macos/)
+        ("mechanism", "login_hook"): "script run at every sign-in (login hook)",
+        ("mechanism", "logout_hook"): "script run at every sign-out (logout hook)",
+        ("mechanism", "reopen_at_login"): "app reopened at sign-in", ("mechanism", "startup_item"):
+        "old-style start-up item", ("mechanism", "emond_rule"): "event monitor rule (emond)",
+        ("mechanism", "periodic"): "daily, weekly or monthly script",
+        ("mechanism", "at_job"): "one-off scheduled job (at)",
+        ("mechanism", "dyld_insert"): "code forced into a program (DYLD_INSERT_LIBRARIES)",
+        ("mechanism", "authorization_plugin"): "sign-in add-on", ("mechanism", "directory_services_plugin"):
+        "account directory add-on", ("mechanism", "screen_saver"): "screen saver",
+        ("mechanism", "spotlight_importer"): "Spotlight search add-on", ("mechanism", "quicklook_plugin"):
+        "Quick Look preview add-on",
         ("service", "input_monitoring"): "keyboard and mouse monitoring", ("service", "input_control"):
         "control of keyboard and mouse", ("service", "screen_recording"): "screen recording",
         ("service", "full_disk_access"): "all files (full disk access)", ("service", "accessibility"):
@@ -821,6 +833,19 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "systemd"): "servicio systemd",
         ("mechanism", "winlogon"): "ajuste de inicio de sesión de Windows",
         ("mechanism", "xdg_autostart"): "inicio automático del escritorio",
+        ("mechanism", "login_hook"): "guion que se ejecuta en cada inicio de sesión (login hook)",
+        ("mechanism", "logout_hook"): "guion que se ejecuta en cada cierre de sesión (logout hook)",
+        ("mechanism", "reopen_at_login"): "app que se vuelve a abrir al iniciar sesión",
+        ("mechanism", "startup_item"): "elemento de arranque antiguo",
+        ("mechanism", "emond_rule"): "regla del monitor de eventos (emond)",
+        ("mechanism", "periodic"): "guion diario, semanal o mensual",
+        ("mechanism", "at_job"): "tarea programada una sola vez (at)",
+        ("mechanism", "dyld_insert"): "código metido en un programa (DYLD_INSERT_LIBRARIES)",
+        ("mechanism", "authorization_plugin"): "complemento del inicio de sesión",
+        ("mechanism", "directory_services_plugin"): "complemento del directorio de cuentas",
+        ("mechanism", "screen_saver"): "salvapantallas", ("mechanism", "spotlight_importer"):
+        "complemento de búsqueda de Spotlight", ("mechanism", "quicklook_plugin"):
+        "complemento de vista previa (Vista rápida)",
         ("service", "camera"): "cámara", ("service", "microphone"): "micrófono", ("service", "location"): "ubicación",
         ("service", "input_monitoring"): "vigilancia del teclado y el ratón", ("service", "input_control"):
         "control del teclado y el ratón", ("service", "screen_recording"): "grabación de pantalla",
