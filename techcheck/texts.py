@@ -532,6 +532,12 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
         "browsers.policy": "Reglas de los navegadores que imponen complementos o un proxy",
         "macos.apps": "Apps instaladas, herramientas de ayuda y extensiones",
         "macos.launchd": "Programas que se abren solos (agentes y servicios de inicio)",
+        "macos.cron": "Tareas programadas (cron, at y guiones periódicos)",
+        "macos.emond": "Reglas del monitor de eventos que ejecutan órdenes (emond)",
+        "macos.login_hooks": "Guiones que se ejecutan en cada inicio o cierre de sesión (login y logout hooks)",
+        "macos.plugins": "Complementos que macOS carga solo (inicio de sesión, Spotlight, Vista rápida, salvapantallas)",
+        "macos.shell_startup": "Archivos de inicio de la terminal (.zshrc, .bash_profile y parecidos)",
+        "macos.startup_items": "Elementos de arranque antiguos (StartupItems)",
         "macos.login_items": "Apps que se abren al iniciar sesión (elementos de inicio y en segundo plano)",
         "macos.profiles": (
             "Perfiles de configuración (gestión del aparato, certificados, ajustes de red y de privacidad)"
