@@ -98,7 +98,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
                                "cron, shell_startup, ld_preload; macOS also login_hook, logout_hook, "
                                "reopen_at_login, startup_item, emond_rule, periodic, at_job, "
                                "dyld_insert, authorization_plugin, directory_services_plugin, "
-                               "screen_saver, spotlight_importer, quicklook_plugin"),
+                               "screensaver, spotlight_importer, quicklook_plugin"),
         "name": _f("str", "entry name: value name, task path, label, unit or file name"),
         "exe": _EXE, "exe_name": _EXE_NAME,
         "command": _f("str", "full command that runs"),

@@ -535,7 +535,8 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
         "macos.cron": "Tareas programadas (cron, at y guiones periódicos)",
         "macos.emond": "Reglas del monitor de eventos que ejecutan órdenes (emond)",
         "macos.login_hooks": "Guiones que se ejecutan en cada inicio o cierre de sesión (login y logout hooks)",
-        "macos.plugins": "Complementos que macOS carga solo (inicio de sesión, Spotlight, Vista rápida, salvapantallas)",
+        "macos.plugins": "Complementos que macOS carga solo (inicio de sesión, Spotlight, Vista rápida, "
+                         "salvapantallas)",
         "macos.shell_startup": "Archivos de inicio de la terminal (.zshrc, .bash_profile y parecidos)",
         "macos.startup_items": "Elementos de arranque antiguos (StartupItems)",
         "macos.login_items": "Apps que se abren al iniciar sesión (elementos de inicio y en segundo plano)",
@@ -818,7 +819,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "at_job"): "one-off scheduled job (at)",
         ("mechanism", "dyld_insert"): "code forced into a program (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "sign-in add-on", ("mechanism", "directory_services_plugin"):
-        "account directory add-on", ("mechanism", "screen_saver"): "screen saver",
+        "account directory add-on", ("mechanism", "screensaver"): "screen saver",
         ("mechanism", "spotlight_importer"): "Spotlight search add-on", ("mechanism", "quicklook_plugin"):
         "Quick Look preview add-on",
         ("service", "input_monitoring"): "keyboard and mouse monitoring", ("service", "input_control"):
@@ -849,7 +850,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "dyld_insert"): "código metido en un programa (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "complemento del inicio de sesión",
         ("mechanism", "directory_services_plugin"): "complemento del directorio de cuentas",
-        ("mechanism", "screen_saver"): "salvapantallas", ("mechanism", "spotlight_importer"):
+        ("mechanism", "screensaver"): "salvapantallas", ("mechanism", "spotlight_importer"):
         "complemento de búsqueda de Spotlight", ("mechanism", "quicklook_plugin"):
         "complemento de vista previa (Vista rápida)",
         ("service", "camera"): "cámara", ("service", "microphone"): "micrófono", ("service", "location"): "ubicación",

@@ -207,7 +207,7 @@ FLAGGED = [
     ("shell_startup", ".zshrc:4", "unknown", {"temp_folder", "hidden_folder"}, {"alert", "review"}),
     ("authorization_plugin", "AuthHelper", "unknown", set(), {"alert", "review"}),
     ("directory_services_plugin", "Lookup", "unknown", set(), {"review"}),
-    ("screen_saver", "Fish", "unknown", set(), {"review"}),
+    ("screensaver", "Fish", "unknown", set(), {"review"}),
     ("spotlight_importer", "Notes", "unknown", set(), {"review"}),
     ("quicklook_plugin", "Peek", "unknown", set(), {"review"}),
 ]

@@ -40,7 +40,7 @@ class PluginPlace:
 PLACES = (
     PluginPlace("authorization_plugin", "Library/Security/SecurityAgentPlugins", ".bundle", False, "sign-in"),
     PluginPlace("directory_services_plugin", "Library/DirectoryServices/PlugIns", ".dsplug", False, "boot"),
-    PluginPlace("screen_saver", "Library/Screen Savers", ".saver", True, "screen saver starts"),
+    PluginPlace("screensaver", "Library/Screen Savers", ".saver", True, "screen saver starts"),
     PluginPlace("spotlight_importer", "Library/Spotlight", ".mdimporter", True, "files are indexed"),
     PluginPlace("quicklook_plugin", "Library/QuickLook", ".qlgenerator", True, "files are previewed"),
 )
