@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from techcheck.collectors.base import Context, list_dir_noted, parse_noted
 from techcheck.collectors.macos.apps import FoundBundle, find_app_bundles, read_bundle
+from techcheck.collectors.macos.commandfacts import Behaviour, analyse_command, analyse_script
 from techcheck.collectors.macos.plists import PlistError
 from techcheck.collectors.macos.receipts import (
     RECEIPTS_DIR,
@@ -34,7 +35,6 @@ from techcheck.collectors.macos.receipts import (
     parse_receipt_plist,
 )
 from techcheck.errors import TargetError
-from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script
 from techcheck.target.base import Target
 
 SYSTEM = "system"

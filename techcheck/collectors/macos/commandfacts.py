@@ -1,5 +1,5 @@
-"""PLACEHOLDER until the shared facts/behaviour.py (issue 10) lands on main: the contract's API,
-with only what the macOS collectors need. Replaced by the shared module at rebase."""
+"""Command facts for macOS start-up entries (interpreter, what it runs, behaviour tags), in the
+contract's shape (CONTRACT-persistence). Replaced by the shared facts/behaviour.py once it lands."""
 
 from __future__ import annotations
 

@@ -1,1 +1,0 @@
-"""Cross-platform facts that collectors attach to artifacts (origin, behaviour)."""
