@@ -76,6 +76,7 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
         result, found = run_check(collector, target)
         checks.append(result)
         artifacts.extend(found)
+    target.release()  # hives and other big holdings are not needed for matching
     if progress:
         progress("Comparing with the rules", len(collectors), len(collectors))
     rules = [r for r in ruleset.rules if r.applies_to(target.os)]

@@ -209,6 +209,9 @@ class Target(ABC):
 
         return open_database(self, path, limits)
 
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """Let go of what was held for the scan (registry hives); called when the checks are done."""
+
     # --- live-only facts -------------------------------------------------------------------
     def processes(self) -> list[ProcessInfo]:
         raise NotAvailable("a disk image has no running programs")

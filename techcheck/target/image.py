@@ -59,6 +59,11 @@ class ImageTarget(FilesystemTarget):
             self._registry = open_hive_registry(self)
         return self._registry
 
+    def release(self) -> None:
+        if self._registry is not None:
+            self._registry.close()
+            self._registry = None
+
     def hostname(self) -> str:
         if self.os == "linux":
             try:

@@ -12,6 +12,7 @@ Lookups are case-insensitive, as on Windows. Every backend reads only; nothing i
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import logging
 from abc import ABC, abstractmethod
@@ -21,6 +22,7 @@ from typing import Any
 
 from techcheck.errors import TargetError
 from techcheck.target.base import ReadProblem
+from techcheck.target.budget import BudgetExceeded, Reservation
 from techcheck.timeutil import filetime_to_datetime
 
 ValueData = str | int | bytes | list[str] | None
@@ -252,32 +254,115 @@ class HiveKey(RegKey):
 class HiveFile:
     name: str  # HKLM\SOFTWARE ...
     path: str  # where the file is, as shown to people
-    hive: Any
+    hive: Any  # the parsed hive; None while it is not held (it is read again when needed)
     prefix_to_drop: str = ""  # "software\\" for a saved HKCU\Software subtree
     control_set: str = ""  # for SYSTEM: "ControlSet001" ...
+    source: str = ""  # its path in the target, to read it again
+    reservation: Reservation | None = None
 
 
 @dataclass
 class HiveRegistry(Registry):
-    """A registry made of hive files (from a disk image). Hives that could not be read are problems."""
+    """A registry made of hive files (from a disk image). Hives that could not be read are problems.
+
+    With a target, hives are read through the scan's read budget: a user's hive that does not fit
+    is read when a check asks for it, after the least recently used user hives are let go.
+    """
 
     files: dict[str, HiveFile] = field(default_factory=dict)
     problems: list[ReadProblem] = field(default_factory=list)
+    target: Any = None
+    _recent: list[str] = field(default_factory=list, repr=False)  # loaded user hives, oldest first
 
     def add_hive(self, name: str, data: bytes, shown_path: str) -> None:
+        entry = self._parsed(name, data, shown_path)
+        if entry is not None:
+            self.files[name] = entry
+
+    def _parsed(self, name: str, data: bytes, shown_path: str) -> HiveFile | None:
         try:
             hive = parse_hive(data)
             root_name = str(hive.root.name)
         except RegistryError as exc:
             self.problems.append(ReadProblem(shown_path, str(exc)))
-            return
+            return None
         entry = HiveFile(name, shown_path, hive)
         # A saved HKCU\Software subtree has root "Software": its paths lack the leading Software\.
         if name.startswith(USERS_PREFIX) and root_name.lower() == "software":
             entry.prefix_to_drop = "software\\"
         if name == MACHINE_SYSTEM:
             entry.control_set = self._current_control_set(entry, shown_path)
-        self.files[name] = entry
+        return entry
+
+    def add_hive_file(self, name: str, path: str) -> None:
+        """Read a hive file of the target within the read budget; a user hive that does not fit now
+        is listed and read later, when asked for."""
+        shown = self.target.display_path(path)
+        try:
+            if self.target.read_prefix(path, 4) != b"regf":
+                raise RegistryError("not a registry hive file (no 'regf' signature)")
+            entry = self._read_hive(name, path, shown, evict=False)
+        except BudgetExceeded as exc:
+            if not name.startswith(USERS_PREFIX):
+                self.problems.append(ReadProblem(shown, f"could not read: {exc}"))
+                return
+            entry = HiveFile(name, shown, None, source=path)  # read when a check asks for it
+        except TargetError as exc:
+            self.problems.append(ReadProblem(shown, str(exc) if isinstance(exc, RegistryError)
+                                             else f"could not read: {exc}"))
+            return
+        if entry is not None:
+            self.files[name] = entry
+
+    def _read_hive(self, name: str, path: str, shown: str, evict: bool) -> HiveFile | None:
+        st = self.target.stat_follow(path)
+        size = st.size if st is not None else 0
+        reservation = self.target.budget.try_reserve(size)
+        while reservation is None and evict and self._evict_one(keep=name):
+            reservation = self.target.budget.try_reserve(size)
+        if reservation is None:
+            reservation = self.target.budget.reserve(size)  # raises BudgetExceeded with the reason
+        try:
+            entry = self._parsed(name, self.target.read_bytes(path, HIVE_READ_LIMIT), shown)
+        except BaseException:
+            reservation.release()
+            raise
+        if entry is None:
+            reservation.release()
+            return None
+        entry.source, entry.reservation = path, reservation
+        if name.startswith(USERS_PREFIX):
+            self._recent.append(name)
+        return entry
+
+    def _evict_one(self, keep: str) -> bool:
+        """Let go of the least recently used user hive other than `keep`; False when there is none."""
+        for name in self._recent:
+            entry = self.files.get(name)
+            if name != keep and entry is not None and entry.hive is not None and entry.reservation is not None:
+                self._recent.remove(name)
+                _let_go(entry)
+                return True
+        return False
+
+    def close(self) -> None:
+        """Let go of every hive held (and its share of the read budget)."""
+        for entry in self.files.values():
+            _let_go(entry)
+        self._recent.clear()
+
+    def _held(self, hive: str) -> HiveFile:
+        entry = self.files[hive]
+        if entry.hive is None and self.target is not None:
+            loaded = self._read_hive(hive, entry.source, entry.path, evict=True)
+            if loaded is None:
+                del self.files[hive]
+                raise RegistryError(f"{entry.path}: {self.problems[-1].message}")
+            self.files[hive] = entry = loaded
+        elif hive in self._recent:
+            self._recent.remove(hive)
+            self._recent.append(hive)
+        return entry
 
     def _current_control_set(self, entry: HiveFile, shown_path: str) -> str:
         root = HiveKey(entry.hive.root, entry.name)
@@ -297,7 +382,10 @@ class HiveRegistry(Registry):
         return sorted(self.files)
 
     def _open_in_hive(self, hive: str, subpath: str) -> RegKey | None:
-        entry = self.files[hive]
+        try:
+            entry = self._held(hive)
+        except TargetError as exc:
+            raise RegistryError(str(exc)) from exc
         parts = [p for p in subpath.split("\\") if p]
         if entry.prefix_to_drop and parts:
             if parts[0].lower() != "software":
@@ -316,25 +404,32 @@ class HiveRegistry(Registry):
         return key
 
 
+def _let_go(entry: HiveFile) -> None:
+    """Free a hive's bytes now, even while a key of it is still referenced somewhere (such a key then
+    reads as damaged), and give back its share of the read budget."""
+    stream = getattr(entry.hive, "_stream", None)
+    if stream is not None:
+        stream.close()
+    entry.hive = None
+    if entry.reservation is not None:
+        entry.reservation.release()
+        entry.reservation = None
+    gc.collect()  # the parsed hive holds reference cycles
+
+
 def open_hive_registry(target: Any) -> HiveRegistry:
     """The registry of a Windows disk image, read through the Target API (never from the host).
 
     HKLM\\SOFTWARE and HKLM\\SYSTEM from Windows/System32/config; HKU\\<user> from each
     Users/<user>/NTUSER.DAT. Unreadable or damaged hives are listed in `problems`.
     """
-    reg = HiveRegistry()
-    hive_limit = HIVE_READ_LIMIT
+    reg = HiveRegistry(target=target)
     for name, path in ((MACHINE_SOFTWARE, "/Windows/System32/config/SOFTWARE"),
                        (MACHINE_SYSTEM, "/Windows/System32/config/SYSTEM")):
         if not target.exists(path):
             reg.problems.append(ReadProblem(target.display_path(path), "registry hive file not found"))
             continue
-        try:
-            data = target.read_bytes(path, hive_limit)
-        except TargetError as exc:
-            reg.problems.append(ReadProblem(target.display_path(path), f"could not read: {exc}"))
-            continue
-        reg.add_hive(name, data, target.display_path(path))
+        reg.add_hive_file(name, path)
     try:
         users = target.list_dir("/Users")
     except TargetError:
@@ -343,33 +438,9 @@ def open_hive_registry(target: Any) -> HiveRegistry:
         if not entry.is_dir or entry.is_symlink:
             continue
         found = target.glob(f"/Users/{_glob_escape(entry.name)}/NTUSER.DAT")
-        if not found:
-            continue
-        try:
-            data = target.read_bytes(found[0], hive_limit)
-        except TargetError as exc:
-            reg.problems.append(ReadProblem(target.display_path(found[0]), f"could not read: {exc}"))
-            continue
-        reg.add_hive(USERS_PREFIX + entry.name, data, target.display_path(found[0]))
-        _add_classes_hive(reg, target, entry.name, hive_limit)
+        if found:
+            reg.add_hive_file(USERS_PREFIX + entry.name, found[0])
     return reg
-
-
-USER_CLASSES = "AppData/Local/Microsoft/Windows/UsrClass.dat"
-
-
-def _add_classes_hive(reg: HiveRegistry, target: Any, user: str, limit: int) -> None:
-    """A person's UsrClass.dat is what Windows shows as HKU\\<user>\\Software\\Classes (per-user COM
-    classes and file types): mounted there, it hides the NTUSER.DAT key of the same name, as on Windows."""
-    found = target.glob(f"/Users/{_glob_escape(user)}/{USER_CLASSES}")
-    if not found:
-        return
-    try:
-        data = target.read_bytes(found[0], limit)
-    except TargetError as exc:
-        reg.problems.append(ReadProblem(target.display_path(found[0]), f"could not read: {exc}"))
-        return
-    reg.add_hive(f"{USERS_PREFIX}{user}\\Software\\Classes", data, target.display_path(found[0]))
 
 
 def _glob_escape(name: str) -> str:
