@@ -11,10 +11,8 @@ import ntpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from techcheck.errors import TargetError
 from techcheck.target.base import ReadProblem
 from techcheck.target.registry import (
-    HIVE_READ_LIMIT,
     MACHINE_SOFTWARE,
     MACHINE_SYSTEM,
     USERS_PREFIX,
@@ -172,12 +170,8 @@ class WinregRegistry(Registry):
             hive_file = f"{path}/NTUSER.DAT"
             if not target.is_file(hive_file):
                 continue
-            try:
-                data = target.read_bytes(hive_file, HIVE_READ_LIMIT)
-            except TargetError as exc:
-                self.problems.append(ReadProblem(target.display_path(hive_file), f"could not read: {exc}"))
-                continue
-            self.offline.add_hive(USERS_PREFIX + user, data, target.display_path(hive_file))
+            self.offline.target = target  # read within the scan's read budget
+            self.offline.add_hive_file(USERS_PREFIX + user, hive_file)
         self.problems.extend(self.offline.problems)
         self.offline.problems = []
 
