@@ -8,11 +8,10 @@ was changed after it was made; 5 = `verify`/`diff`: a file is not a readable tec
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -20,8 +19,10 @@ from techcheck import __version__
 from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
+from techcheck.report.output import OutputError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
 from techcheck.target.base import Target
+from techcheck.target.budget import DEFAULT_READ_BUDGET, ReadBudget
 from techcheck.texts import LANGUAGES, check_title, detect_language, t
 
 EXIT_OK = 0
@@ -31,16 +32,6 @@ EXIT_FINDINGS = 3
 EXIT_ALTERED = 4
 EXIT_UNREADABLE = 5
 EXIT_LEFT = 6
-
-
-def write_private(path: str, content: str) -> None:
-    """Write a report readable only by the owner (reports are sensitive)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o600)
-    with contextlib.suppress(AttributeError, OSError):  # Windows: inherits the folder's permissions
-        os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
 
 
 def load_all_rules(extra: Sequence[str], include_shipped: bool = True) -> RuleSet:
@@ -95,9 +86,12 @@ def cli() -> None:
               help=f"Exit with status {EXIT_FINDINGS} when a finding at or above this severity exists.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress while scanning.")
 @click.option("--yes", "-y", is_flag=True, help="Start at once: do not wait for Enter after the safety note.")
+@click.option("--read-budget", type=click.IntRange(min=16), default=DEFAULT_READ_BUDGET // (1024 * 1024),
+              show_default=True, metavar="MIB",
+              help="Most file content (registry hives, database copies) held in memory at once, in MiB.")
 def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, key_file: str | None,
          rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool,
-         yes: bool) -> None:
+         yes: bool, read_budget: int) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
     from techcheck.collectors.base import collectors_for
     from techcheck.report.model import build_report, layout_warnings
@@ -112,6 +106,9 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
         rule_error_exit(exc)
         return
     target = open_target(root, os_name, lang)
+    target.budget = ReadBudget(read_budget * 1024 * 1024)
+    if output:
+        output = checked_output(output, root, lang)  # before the scan: a bad path costs nothing
     # The safety note comes before the scan, on the terminal, whatever the output format.
     style = _style_for(colour_allowed(sys.stderr))
     click.echo(render_safety_note(lang, style), err=True, nl=False)
@@ -134,7 +131,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
     model = build_report(result, lang, key)
-    emit_report(model, fmt, output, lang)
+    emit_report(model, fmt, output, lang, root)
     if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
         sys.exit(EXIT_FINDINGS)
 
@@ -222,7 +219,37 @@ MOUNT_STEPS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def emit_report(model: dict[str, Any], fmt: str, output: str | None, lang: str) -> None:
+def checked_output(output: str, scanned_root: str | None, lang: str) -> str:
+    """The output path, checked before any work; exits with a one-line reason when it cannot be used."""
+    from techcheck.report.output import check_output_path
+
+    try:
+        return check_output_path(output, scanned_root)
+    except OutputError as exc:
+        output_error_exit(exc, "output_refused", lang)
+
+
+def output_error_exit(exc: OutputError, key: str, lang: str) -> NoReturn:
+    from techcheck.report.safe import safe_text
+
+    reason = t(f"output_{exc.reason}", lang, detail=safe_text(exc.detail, 200))
+    click.echo(t(key, lang, path=safe_text(click.format_filename(exc.path), 300), reason=reason), err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def save_report(output: str, content: str, lang: str, scanned_root: str | None = None) -> None:
+    """Write a report atomically (owner-only); exits with a one-line reason when it fails."""
+    from techcheck.report.output import write_report_atomically
+
+    try:
+        write_report_atomically(output, content, scanned_root)
+    except OutputError as exc:
+        output_error_exit(exc, "output_failed", lang)
+    click.echo(t("saved", lang, path=output), err=True)
+
+
+def emit_report(model: dict[str, Any], fmt: str, output: str | None, lang: str,
+                scanned_root: str | None = None) -> None:
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
     from techcheck.report.text import render_text
@@ -237,8 +264,7 @@ def emit_report(model: dict[str, Any], fmt: str, output: str | None, lang: str) 
         # On the terminal the safety note was just shown before the scan: do not repeat it.
         content = render_text(model, _style_for(colour), include_safety_note=not to_terminal)
     if output:
-        write_private(output, content)
-        click.echo(t("saved", lang, path=output), err=True)
+        save_report(output, content, lang, scanned_root)
     else:
         click.echo(content, nl=False)
 
@@ -346,6 +372,8 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
     from techcheck.report.diff import diff_reports, render_diff_text, report_info
 
     lang = lang or detect_language()
+    if output:
+        output = checked_output(output, None, lang)
     old_data, old_report = read_report_file(old, lang)
     new_data, new_report = read_report_file(new, lang)
     try:
@@ -361,8 +389,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
                    err=True)
         sys.exit(EXIT_UNREADABLE)
     if output:
-        write_private(output, content)
-        click.echo(t("saved", lang, path=output), err=True)
+        save_report(output, content, lang)
     else:
         click.echo(content, nl=False)
 

@@ -108,6 +108,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The evidence bundle is intact: {files} files match its manifest, {reports} report(s) match "
             "their digest."),
         "bundle_altered": "The evidence bundle was changed after it was made, or is incomplete:",
+        "output_refused": "techcheck: the report cannot be saved to {path}: {reason} Nothing was scanned.",
+        "output_failed": "techcheck: the report could not be saved to {path}: {reason} No partial file was left.",
+        "output_link": "it is a link to another place. Give the name of a new or ordinary file.",
+        "output_not_regular": "it is not an ordinary file (a folder, a pipe or a device).",
+        "output_no_folder": "that folder does not exist.",
+        "output_not_writable": "this account may not write in that folder.",
+        "output_inside_image": "it is inside the disk copy being checked. Saving there would change the evidence.",
+        "output_write_failed": "writing failed ({detail}).",
         "report_made": "Report made",
         "html_rule": "Rule",
         "html_category": "Category",
@@ -359,6 +367,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "root_not_folder": (
             "techcheck: {root} no es una carpeta. Indique la carpeta donde está montada la copia del disco."
         ),
+        "output_refused": "techcheck: no se puede guardar el informe en {path}: {reason} No se revisó nada.",
+        "output_failed": (
+            "techcheck: no se pudo guardar el informe en {path}: {reason} No quedó ningún archivo a medias."
+        ),
+        "output_link": "es un enlace a otro lugar. Indique el nombre de un archivo nuevo o común.",
+        "output_not_regular": "no es un archivo común (es una carpeta, una tubería o un dispositivo).",
+        "output_no_folder": "esa carpeta no existe.",
+        "output_not_writable": "esta cuenta no puede escribir en esa carpeta.",
+        "output_inside_image": "está dentro de la copia del disco que se revisa. Guardarlo ahí cambiaría las pruebas.",
+        "output_write_failed": "falló la escritura ({detail}).",
         "report_made": "Informe hecho",
         "html_rule": "Regla",
         "html_category": "Categoría",

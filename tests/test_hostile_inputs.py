@@ -5,11 +5,19 @@ Each test builds the hostile input and asserts what techcheck does with it, with
 
 from __future__ import annotations
 
+import json
+import os
+import resource
 import shutil
+import signal
 import sqlite3
+import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +37,7 @@ from techcheck.target import FakeTarget, detect_os, open_image
 from techcheck.target.base import Target
 from techcheck.target.budget import ReadBudget
 from techcheck.target.sqlite import QueryLimits, QueryRefused
+from tests.conftest import REPO
 from tests.macos_tree import collect, mac_skeleton, make_tcc_db
 from tests.reportdata import hostile_scan
 
@@ -313,3 +322,114 @@ def test_a_database_too_big_for_the_budget_is_read_in_place_without_writing(tmp_
     assert any("write-ahead log was not applied" in n.message for n in ctx.notes), ctx.notes
     assert snapshot(copy) == before
     assert target.budget.held == 0
+
+
+# --- item 7: saving a report ---------------------------------------------------------------------
+
+def small_linux_image(root: Path) -> Path:
+    (root / "etc").mkdir(parents=True)
+    (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "etc/ld.so.preload").write_text("/usr/lib/libsneaky.so\n")
+    (root / "usr").mkdir()
+    return root
+
+
+def scan_to(root: Path, output: Path | str, *extra: str) -> Any:
+    start = time.monotonic()
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "json", "--output", str(output),
+                                   "--lang", "en", "--yes", *extra])
+    assert time.monotonic() - start < 10.0
+    return res
+
+
+def refused(res: Any, reason: str) -> None:
+    assert res.exit_code == 2, res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot be saved" in lines[0] and reason in lines[0], res.output
+    assert "Traceback" not in res.output and "safety" not in res.output.lower()  # refused before the scan
+
+
+def test_an_output_path_that_cannot_be_used_is_refused_before_the_scan(tmp_path: Path) -> None:
+    root = small_linux_image(tmp_path / "img")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("keep me")
+    link = tmp_path / "link.json"
+    link.symlink_to(elsewhere)
+    refused(scan_to(root, link), "link")
+    assert elsewhere.read_text() == "keep me"
+    refused(scan_to(root, tmp_path / "missing" / "r.json"), "folder does not exist")
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    refused(scan_to(root, fifo), "not an ordinary file")
+    refused(scan_to(root, "/dev/null"), "not an ordinary file")
+
+
+def test_a_report_is_never_saved_inside_the_scanned_disk_copy(tmp_path: Path) -> None:
+    root = small_linux_image(tmp_path / "img")
+    refused(scan_to(root, root / "etc" / "r.json"), "inside the disk copy")
+    (tmp_path / "via").symlink_to(root / "usr")  # a folder outside that is really inside
+    refused(scan_to(root, tmp_path / "via" / "r.json"), "inside the disk copy")
+    assert sorted(p.name for p in (root / "etc").iterdir()) == ["ld.so.preload", "passwd"]
+    res = scan_to(root, tmp_path / "r.json")
+    assert res.exit_code == 0 and json.loads((tmp_path / "r.json").read_text())["findings"]
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o600
+
+
+def test_a_failed_write_leaves_no_partial_report(tmp_path: Path) -> None:
+    """The disk fills up while saving (a file size limit makes writes fail the same way)."""
+    root = small_linux_image(tmp_path / "img")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "r.json").write_text("the previous report")
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    res = subprocess.run([sys.executable, "-m", "techcheck", "scan", "--root", str(root), "--format", "json",
+                          "--output", str(out / "r.json"), "--lang", "en", "--yes"],
+                         capture_output=True, text=True, timeout=60, preexec_fn=small_files, cwd=REPO,
+                         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert res.returncode == 2, res.stderr
+    assert "could not be saved" in res.stderr and "No partial file" in res.stderr and "Traceback" not in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["r.json"]  # no temporary file left behind
+    assert (out / "r.json").read_text() == "the previous report"  # the old one is intact, not truncated
+
+
+# --- item 4: one read budget ---------------------------------------------------------------------
+
+def test_huge_hives_and_histories_stay_within_the_read_budget() -> None:
+    """Six user folders with 16 MiB sparse NTUSER.DAT files and four 16 MiB History files, budget
+    24 MiB: every hive and history is still read, and the peak memory stays far below what holding
+    them all takes (132 MiB measured; scripts/bench_memory.py measures the full 511 MiB case)."""
+    res = subprocess.run([sys.executable, "scripts/bench_memory.py", "--size", "16", "--budget", "24", "--json"],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    measured = json.loads(res.stdout)
+    assert measured["failed"] == [] and measured["history_users_read"] == 4
+    assert measured["hives_read"] == [f"user{i}" for i in range(1, 7)]
+    assert measured["budget_peak_mib"] <= 24 and measured["budget_held_after_mib"] == 0
+    assert measured["peak_rss_mib"] < 90, measured
+
+
+def test_a_hive_bigger_than_the_budget_is_noted(tmp_path: Path) -> None:
+    root = tmp_path / "img"
+    config = root / "Windows/System32/config"
+    config.mkdir(parents=True)
+    software = config / "SOFTWARE"
+    software.write_bytes(b"regf" + bytes(100))
+    os.truncate(software, 64 * 1024 * 1024)
+    (root / "Users").mkdir()
+    target = open_image(str(root))
+    target.budget = ReadBudget(16 * 1024 * 1024)
+    reg = target.registry()
+    assert any("more than the scan's read budget of 16 MiB" in p.message for p in reg.problems), reg.problems
+    assert target.budget.held == 0
+
+
+def test_the_read_budget_can_be_set_on_the_command_line(tmp_path: Path) -> None:
+    root = small_linux_image(tmp_path / "img")
+    res = scan_to(root, tmp_path / "r.json", "--read-budget", "64")
+    assert res.exit_code == 0, res.output
+    res = scan_to(root, tmp_path / "r.json", "--read-budget", "1")
+    assert res.exit_code == 2 and "--read-budget" in res.output
