@@ -440,7 +440,19 @@ def open_hive_registry(target: Any) -> HiveRegistry:
         found = target.glob(f"/Users/{_glob_escape(entry.name)}/NTUSER.DAT")
         if found:
             reg.add_hive_file(USERS_PREFIX + entry.name, found[0])
+            _add_classes_hive(reg, target, entry.name)
     return reg
+
+
+USER_CLASSES = "AppData/Local/Microsoft/Windows/UsrClass.dat"
+
+
+def _add_classes_hive(reg: HiveRegistry, target: Any, user: str) -> None:
+    """A person's UsrClass.dat is what Windows shows as HKU\\<user>\\Software\\Classes (per-user COM
+    classes and file types): mounted there, it hides the NTUSER.DAT key of the same name, as on Windows."""
+    found = target.glob(f"/Users/{_glob_escape(user)}/{USER_CLASSES}")
+    if found:
+        reg.add_hive_file(f"{USERS_PREFIX}{user}\\Software\\Classes", found[0])
 
 
 def _glob_escape(name: str) -> str:
