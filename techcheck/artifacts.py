@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-FieldType = Literal["str", "int", "bool", "list", "time"]
+from techcheck.timeutil import Time
+
+FieldType = Literal["str", "int", "bool", "list", "time", "times"]
 _PY_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,), "int": (int,), "bool": (bool,), "list": (list, tuple), "time": (str,),
+    "str": (str,), "int": (int,), "bool": (bool,), "list": (list, tuple), "time": (str,), "times": (list, tuple),
 }
 
 
@@ -39,18 +41,21 @@ def _f(type_: FieldType, description: str, derived: bool = False) -> FieldSpec:
 _USER = _f("str", "the account this belongs to (empty when system-wide)")
 _EXE = _f("str", "full path of the program that runs")
 _EXE_NAME = _f("str", "file name of `exe`, lower-case (derived)", derived=True)
-# Facts about what starts by itself (shared by autostart, service and app; CONTRACT-persistence).
-_ORIGIN_FACTS = {
-    "origin": _f("str", "where it comes from: system (part of the operating system), installed (from an "
-                        "installed package, program or driver package), changed (a packaged file that no longer "
-                        "matches), unknown"),
-    "origin_name": _f("str", "the package, program or driver package it comes from"),
-    "interpreter": _f("str", "the program that runs a script or library: powershell, cmd, wscript, rundll32, ..."),
-    "runs": _f("str", "what the interpreter is told to run (script or library path; empty for inline code)"),
-    "behaviour": _f("list", "facts about what it runs: download_exec, encoded_code, inline_code, hidden_window, "
+# Facts about where an entry came from and what it runs (techcheck/facts/), on every platform.
+_FACTS: dict[str, FieldSpec] = {
+    "origin": _f("str", "system (part of the operating system), installed (from a package or app), "
+                        "changed (a packaged file whose checksum no longer matches) or unknown"),
+    "origin_name": _f("str", "the package or app it came from (installed, changed)"),
+    "interpreter": _f("str", "interpreter it runs through: sh, bash, python, powershell, cmd, wscript, "
+                             "mshta, rundll32, osascript ... (empty when none)"),
+    "runs": _f("str", "what the interpreter is told to run: script or library path (empty for inline code)"),
+    "behaviour": _f("list", "behaviour tags: download_exec, encoded_code, inline_code, hidden_window, "
                             "script_from_web, temp_folder, hidden_folder, downloads_folder, user_folder, "
                             "system_name_elsewhere, missing_program"),
-    "personal": _f("bool", "the file belongs to a person (a profile script, a person's own start-up list)"),
+    "personal": _f("bool", "the file belongs to a person (.bashrc, crontab, ~/.config/autostart): "
+                           "judged by what it runs, not by its origin"),
+    "times": _f("times", "times the system keeps about it: list of {time (ISO 8601), kind (installed, "
+                         "created, changed, last_used, connected), source}"),
 }
 
 KINDS: dict[str, KindSpec] = {k.name: k for k in [
@@ -62,6 +67,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "user": _USER,
         "ppid": _f("int", "parent process id"),
         "parent_name": _f("str", "name of the parent process"),
+        **_FACTS,
     }),
     KindSpec("app", "installed software: a package, a programs-list entry, an app bundle or program folder", {
         "name": _f("str", "name as shown to people"),
@@ -74,7 +80,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "hidden": _f("bool", "hides from the Dock / programs list"),
         "installed": _f("time", "install date (ISO 8601)"),
         "user": _USER,
-        **_ORIGIN_FACTS,
+        **_FACTS,
     }),
     KindSpec("service", "a background service registered with the system (Windows services)", {
         "name": _f("str", "service (key) name"),
@@ -86,7 +92,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "user": _f("str", "account the service runs as"),
         "service_dll": _f("str", "ServiceDll for shared-host services"),
         "description": _f("str", "description"),
-        **_ORIGIN_FACTS,
+        **_FACTS,
     }),
     KindSpec("autostart", "something set to start by itself (Run keys, tasks, launchd, systemd, XDG, cron, ...)", {
         "mechanism": _f("str", "run_key, startup_folder, scheduled_task, winlogon, ifeo, appinit, "
@@ -110,7 +116,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "run_as": _f("str", "account it runs as"),
         "description": _f("str", "description from the entry"),
         "file": _f("str", "file that defines the entry (plist, unit, desktop file), when there is one"),
-        **_ORIGIN_FACTS,
+        **_FACTS,
     }),
     KindSpec("listener", "a program waiting for network connections (live scans only)", {
         "protocol": _f("str", "tcp, udp, tcp6, udp6"),
@@ -269,7 +275,8 @@ class Artifact:
         return self.fields.get(name)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "fields": dict(self.fields), "location": self.location.to_dict()}
+        fields = {k: ([t.to_dict() for t in v] if k == "times" else v) for k, v in self.fields.items()}
+        return {"kind": self.kind, "fields": fields, "location": self.location.to_dict()}
 
     def sort_key(self) -> tuple[str, ...]:
         loc = self.location
@@ -309,6 +316,8 @@ def check_fields(kind: str, fields: Mapping[str, Any]) -> list[str]:
             problems.append(f"field {name!r} must be {fs.type}, not {type(value).__name__}")
         elif fs.type == "int" and isinstance(value, bool):
             problems.append(f"field {name!r} must be int, not bool")
+        elif fs.type == "times" and not all(isinstance(v, Time) for v in value):  # type: ignore[attr-defined]
+            problems.append(f"field {name!r} must be a list of Time values")
     return problems
 
 

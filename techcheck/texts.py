@@ -660,8 +660,9 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "last_used_until": "used until", "app_hidden": "app hidden", "payload_types": "contents",
         "removal_disallowed": "cannot be removed", "key_type": "key type", "visit_type": "visit type",
         "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id",
-        "registry_key": "registry key", "origin_name": "comes from", "interpreter": "run by",
-        "runs": "what it runs", "behaviour": "what it does", "personal": "a person's own file",
+        "registry_key": "registry key", "origin": "comes from", "origin_name": "package or app",
+        "interpreter": "runs through", "runs": "script it runs", "behaviour": "what it does",
+        "personal": "a person's own file", "times": "times",
     },
     "es": {
         "pid": "id del proceso", "name": "nombre", "exe": "archivo del programa", "exe_name": "programa",
@@ -691,7 +692,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "path": "ruta", "size": "tamaño", "time": "hora", "key_type": "tipo de llave",
         "fingerprint": "huella", "comment": "comentario", "options": "opciones", "url": "dirección web",
         "domain": "dominio", "title": "título", "visit_type": "tipo de visita",
-        "hostname": "nombre del sitio web", "registry_key": "clave del registro",
+        "hostname": "nombre del sitio web", "registry_key": "clave del registro", "times": "fechas",
     },
 }
 
@@ -846,6 +847,8 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         "accessibility (can control the computer)",
         ("status", "allow"): "allowed", ("status", "deny"): "denied", ("status", "ask"): "asks first",
         ("status", "block"): "blocked",
+        ("origin", "system"): "part of the operating system", ("origin", "installed"): "an installed package or app",
+        ("origin", "changed"): "a package file that was changed", ("origin", "unknown"): "no package or app (unknown)",
     },
     "es": {
         ("mechanism", "appinit"): "ajuste AppInit_DLLs", ("mechanism", "cron"): "tarea programada (cron)",
@@ -882,6 +885,9 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("start_type", "automatic"): "automático", ("start_type", "automatic (delayed)"): "automático (retrasado)",
         ("start_type", "manual"): "manual", ("start_type", "disabled"): "desactivado",
         ("scope", "user"): "usuario", ("scope", "system"): "sistema",
+        ("origin", "system"): "parte del sistema operativo", ("origin", "installed"): "un paquete o app instalado",
+        ("origin", "changed"): "un archivo de un paquete que fue cambiado",
+        ("origin", "unknown"): "ningún paquete ni app (desconocido)",
     },
 }
 

@@ -8,6 +8,8 @@ nonsense value from a damaged file gives None instead of an error.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
 
 UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 WINDOWS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)  # FILETIME and Chromium (WebKit) time
@@ -64,3 +66,36 @@ def filetime_to_datetime(value: int | None) -> dt.datetime | None:
         return WINDOWS_EPOCH + dt.timedelta(microseconds=value // 10)
     except OverflowError:
         return None
+
+
+TimeKind = Literal["installed", "created", "changed", "last_used", "connected"]
+TIME_KINDS: tuple[TimeKind, ...] = ("installed", "created", "changed", "last_used", "connected")
+
+
+@dataclass(frozen=True)
+class Time:
+    """A time the scanned system keeps about an artifact, and where it comes from.
+
+    kind: installed / created / changed / last_used / connected. A file modification time is
+    "changed", never "installed": copying or editing a file sets it too.
+    source: in words, e.g. "file modification time", "dpkg log", "registry key last write".
+    """
+
+    when: dt.datetime
+    kind: TimeKind
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.when.tzinfo is None:
+            raise ValueError("Time.when must be time-zone aware (UTC)")
+        if self.kind not in TIME_KINDS:
+            raise ValueError(f"unknown time kind {self.kind!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": iso_utc(self.when), "kind": self.kind, "source": self.source}
+
+    @classmethod
+    def from_unix(cls, seconds: object, kind: TimeKind, source: str) -> Time | None:
+        """From Unix seconds; None for unset or absurd values (a damaged file must not make evidence)."""
+        iso = unix_time(seconds)
+        return cls(dt.datetime.fromisoformat(iso), kind, source) if iso else None
