@@ -44,6 +44,36 @@ MESSAGES: dict[str, dict[str, str]] = {
             "not looked at. If you still feel watched, trust that feeling and talk to an advocate."
         ),
         "findings_summary": "Summary: Needs attention: {alert}. Worth checking: {review}. Good to know: {info}.",
+        "startup_title": "What starts by itself on this computer",
+        "startup_intro": (
+            "A start-up entry makes a program start by itself: when the computer starts, when someone "
+            "signs in, or on a schedule. Most of them are normal: they come from apps and packages you "
+            "installed. This list shows every one that is not part of the operating system, grouped by "
+            "where it starts from, and where it came from."
+        ),
+        "startup_how": (
+            "How to tell: an entry from an installed package or app is usually normal if you know the app. "
+            "Look harder at entries that no package or app put there, and at files that were changed. "
+            "Ask yourself if you, or someone you trust, set them up."
+        ),
+        "startup_none": "No start-up entries outside the operating system were found.",
+        "status_off": "switched off",
+        "html_startup_name": "Entry", "html_startup_origin": "Where it came from",
+        "html_startup_runs": "What it runs, and where it is set",
+        "startup_origin_unchecked": "origin not checked",
+        "startup_more": "{n} more in this place are listed in the JSON report.",
+        "startup_counts": "{n} entries. Where they came from: {origins}.",
+        "behaviour_download_exec": "downloads code and runs it",
+        "behaviour_encoded_code": "runs code written in a coded form",
+        "behaviour_inline_code": "code written into the command",
+        "behaviour_hidden_window": "hides its window",
+        "behaviour_script_from_web": "runs a script from the web",
+        "behaviour_temp_folder": "program in a temporary folder",
+        "behaviour_hidden_folder": "program in a hidden folder",
+        "behaviour_downloads_folder": "program in a Downloads folder",
+        "behaviour_user_folder": "program in a person's folder",
+        "behaviour_system_name_elsewhere": "system program's name in another folder",
+        "behaviour_missing_program": "the program file is missing",
         "checks_title": "Every check and its result",
         "status_ok": "done",
         "status_skipped": "not checked",
@@ -299,6 +329,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "findings_summary": (
             "Resumen: Requiere atención: {alert}. Vale la pena revisar: {review}. Bueno saberlo: {info}."
         ),
+        "startup_title": "Lo que arranca solo en esta computadora",
+        "startup_intro": (
+            "Una entrada de inicio hace que un programa arranque solo: cuando se enciende la computadora, "
+            "cuando alguien entra a su cuenta, o a una hora fija. La mayoría son normales: vienen de apps "
+            "y paquetes que se instalaron. Esta lista muestra todas las que no son parte del sistema "
+            "operativo, agrupadas por el lugar desde donde arrancan, y de dónde vienen."
+        ),
+        "startup_how": (
+            "Cómo saberlo: una entrada de un paquete o app instalado suele ser normal si conoce la app. "
+            "Mire con más cuidado las entradas que no puso ningún paquete ni app, y los archivos que se "
+            "cambiaron. Piense si usted, o alguien de confianza, las puso."
+        ),
+        "startup_none": "No se encontraron entradas de inicio fuera del sistema operativo.",
+        "status_off": "desactivado",
+        "html_startup_name": "Entrada", "html_startup_origin": "De dónde viene",
+        "html_startup_runs": "Qué ejecuta, y dónde está puesta",
+        "startup_origin_unchecked": "origen no revisado",
+        "startup_more": "Hay {n} más en este lugar en el informe JSON.",
+        "startup_counts": "{n} entradas. De dónde vienen: {origins}.",
+        "behaviour_download_exec": "baja código y lo ejecuta",
+        "behaviour_encoded_code": "ejecuta código escrito en forma cifrada",
+        "behaviour_inline_code": "código escrito en la orden",
+        "behaviour_hidden_window": "oculta su ventana",
+        "behaviour_script_from_web": "ejecuta un script de internet",
+        "behaviour_temp_folder": "programa en una carpeta temporal",
+        "behaviour_hidden_folder": "programa en una carpeta oculta",
+        "behaviour_downloads_folder": "programa en una carpeta de descargas",
+        "behaviour_user_folder": "programa en la carpeta de una persona",
+        "behaviour_system_name_elsewhere": "nombre de un programa del sistema en otra carpeta",
+        "behaviour_missing_program": "falta el archivo del programa",
         "checks_title": "Todas las revisiones y su resultado",
         "status_ok": "hecho",
         "status_skipped": "no revisado",

@@ -55,7 +55,8 @@ def test_hostile_names_are_escaped_everywhere() -> None:
 def test_html_order_and_content() -> None:
     html = html_report()
     marks = ["Before you start: a safety note", "What was checked", "Needs attention (1)", "Worth checking (1)",
-             "Good to know (1)", "Every check and its result", "Things the check could not read",
+             "Good to know (1)", "What starts by itself on this computer", "Every check and its result",
+             "Things the check could not read",
              "Evidence record (for advocates)", "The limits of this check", "800-799-SAFE"]
     positions = [html.index(m) for m in marks]
     assert positions == sorted(positions), list(zip(marks, positions, strict=True))

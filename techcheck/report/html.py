@@ -14,7 +14,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictU
 
 from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
-from techcheck.report.text import SUMMARY_FIELDS, readable_time
+from techcheck.report.text import SUMMARY_FIELDS, origin_counts_line, readable_time
 from techcheck.texts import (
     MESSAGES,
     category_label,
@@ -27,6 +27,7 @@ from techcheck.texts import (
 )
 
 MAX_EVIDENCE = 50
+MAX_STARTUP = 500  # entries shown per place; the JSON report lists them all
 MAX_NOTES = 200
 MAX_NOTES_PER_CHECK = 50
 MAX_VALUE = 400  # characters of one scanned value shown; the JSON report keeps it whole
@@ -117,6 +118,8 @@ def render_html(model: dict[str, Any]) -> str:
         os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
+        max_startup=MAX_STARTUP,
+        startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",
         more=lambda n: t("more_in_json", lang, n=n),
     )
 

@@ -19,6 +19,7 @@ from techcheck.report.evidence import (
 )
 from techcheck.report.inventory import build_inventory
 from techcheck.report.permissions import describe_permissions
+from techcheck.report.startup import build_startup
 from techcheck.scan import ScanResult
 from techcheck.target.base import Target
 from techcheck.target.image import ImageTarget
@@ -111,6 +112,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "warnings": layout_warnings(target, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
         "findings": [finding_dict(f, lang) for f in result.findings],
+        "startup": build_startup(result.artifacts, lang),
         "checks": [
             {
                 "name": c.name,

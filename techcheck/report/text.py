@@ -192,6 +192,9 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
             if extra > 0:
                 out.append(f"      ({t('more_in_json', lang, n=extra)})")
 
+    if "startup" in model:
+        out.extend(render_startup(model["startup"], lang, style))
+
     heading(t("checks_title", lang))
     for c in model["checks"]:
         status = t(f"status_{c['status']}", lang)
@@ -234,4 +237,42 @@ def render_notes(model: dict[str, Any], lang: str) -> list[str]:
         if len(c["notes"]) > room:
             out.extend(_wrap(f"({t('notes_more', lang, n=len(c['notes']) - room)})", indent="      ",
                              first="    "))
+    return out
+
+
+MAX_STARTUP_PER_PLACE = 25
+
+
+def origin_counts_line(section: dict[str, Any], lang: str) -> str:
+    parts = [f"{value_label('origin', o, lang) or t('startup_origin_unchecked', lang)}: {n}"
+             for o, n in section["by_origin"].items()]
+    return t("startup_counts", lang, n=section["count"], origins="; ".join(parts) or "-")
+
+
+def render_startup(section: dict[str, Any], lang: str, style: Style = _plain) -> list[str]:
+    """The "What starts by itself" section: places, each entry with its origin and what it runs."""
+    title = section["title"]
+    out = ["", style(title, "heading"), style("-" * min(len(title), WIDTH), "heading")]
+    out.extend(_wrap(section["intro"]))
+    out.extend(_wrap(section["how_to_tell"]))
+    if not section["places"]:
+        out.extend(["", *_wrap(t("startup_none", lang))])
+        return out
+    out.extend(_wrap(origin_counts_line(section, lang)))
+    for place in section["places"]:
+        entries = place["entries"]
+        out.extend(["", *_wrap(f"{safe_text(place['label'], 100)} ({len(entries)})", first="  ", indent="    ")])
+        for e in entries[:MAX_STARTUP_PER_PLACE]:
+            line = f"{safe_text(e.get('name', ''), 200)} — {safe_text(e['origin_label'], 200)}"
+            if e.get("behaviour_labels"):
+                line += f" [{safe_text(', '.join(e['behaviour_labels']), 300)}]"
+            if e.get("enabled") is False:
+                line += f" ({t('status_off', lang)})"
+            out.extend(_wrap(line, first="    - ", indent="        "))
+            detail = e.get("command") or e.get("exe") or ""
+            if detail:
+                out.extend(_wrap(safe_text(detail, 300), indent="        ", first="        "))
+        extra = len(entries) - MAX_STARTUP_PER_PLACE
+        if extra > 0:
+            out.extend(_wrap(t("startup_more", lang, n=extra), first="    ", indent="    "))
     return out

@@ -1,0 +1,75 @@
+"""The "What starts by itself on this computer" section: every start-up entry and background
+service that is not part of the operating system, grouped by place (mechanism), with its origin.
+
+Like Autoruns with Windows' own entries hidden: an advocate goes through it with the client. Entries
+whose origin was not worked out (a collector that does not say yet) are listed too, as "not checked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from techcheck.artifacts import Artifact
+from techcheck.texts import MESSAGES, t, value_label
+
+STARTUP_KINDS = ("autostart", "service")
+MAX_ENTRIES = 5_000
+# Most doubtful first, so the entries to look at are at the top of each place.
+ORIGIN_ORDER = {"unknown": 0, "changed": 1, "": 2, "installed": 3, "system": 4}
+ENTRY_FIELDS = ("name", "command", "exe", "user", "run_as", "enabled", "trigger", "origin", "origin_name",
+                "interpreter", "runs", "behaviour", "personal")
+
+
+def place_of(art: Artifact) -> str:
+    """The place an entry starts from: its mechanism; a Windows service's place is "service"."""
+    return str(art.get("mechanism") or art.kind)
+
+
+def startup_entry(art: Artifact, lang: str) -> dict[str, Any]:
+    entry = {k: art.get(k) for k in ENTRY_FIELDS if art.get(k) not in (None, "", [])}
+    origin = str(art.get("origin") or "")
+    entry["origin"] = origin
+    entry["origin_label"] = origin_label(origin, str(art.get("origin_name") or ""), lang)
+    if art.get("behaviour"):
+        entry["behaviour_labels"] = [behaviour_label(b, lang) for b in art.get("behaviour")]
+    entry["where"] = art.location.path or art.location.registry_key
+    return entry
+
+
+def origin_label(origin: str, name: str, lang: str) -> str:
+    label = value_label("origin", origin, lang) if origin else t("startup_origin_unchecked", lang)
+    return f"{label}: {name}" if name and origin in ("installed", "changed") else str(label)
+
+
+def behaviour_label(tag: str, lang: str) -> str:
+    key = f"behaviour_{tag}"
+    return t(key, lang) if key in MESSAGES["en"] else tag.replace("_", " ")
+
+
+def build_startup(artifacts: Iterable[Artifact], lang: str) -> dict[str, Any]:
+    """The section's model (JSON key `startup`): texts, counts by origin, and places with entries."""
+    shown = [a for a in artifacts if a.kind in STARTUP_KINDS and a.get("origin") != "system"]
+    shown.sort(key=lambda a: (place_of(a), ORIGIN_ORDER.get(str(a.get("origin") or ""), 2),
+                              str(a.get("name") or ""), a.location.path, a.location.registry_key))
+    kept = shown[:MAX_ENTRIES]
+    places: dict[str, list[dict[str, Any]]] = {}
+    for art in kept:
+        places.setdefault(place_of(art), []).append(startup_entry(art, lang))
+    counts: dict[str, int] = {}
+    for art in shown:
+        key = str(art.get("origin") or "unchecked")
+        counts[key] = counts.get(key, 0) + 1
+    return {
+        "title": t("startup_title", lang),
+        "intro": t("startup_intro", lang),
+        "how_to_tell": t("startup_how", lang),
+        "count": len(shown),
+        "included": len(kept),
+        "by_origin": dict(sorted(counts.items())),
+        "places": [
+            {"place": place, "label": value_label("mechanism", place, lang) or place.replace("_", " "),
+             "entries": entries}
+            for place, entries in places.items()
+        ],
+    }
