@@ -288,3 +288,70 @@ def test_wmi_byte_search_is_bounded_and_ignores_unbound_noise() -> None:
     assert [(c.name, c.command, c.bound) for c in found] == [("", r"C:\x\y.exe", False)]
     class_definition = b"CommandLineEventConsumer\x00\x00CommandLineTemplate\x00ExecutablePath\x00WorkingDirectory"
     assert find_consumers(class_definition * 1000) == []
+
+
+def worst(result: ScanResult) -> dict[tuple[str, str, str], str]:
+    """(mechanism or kind, name or app, user) -> the worst windows.startup severity that judged it."""
+    order = {"info": 0, "review": 1, "alert": 2}
+    out: dict[tuple[str, str, str], str] = {}
+    for f in result.findings:
+        if f.rule.id.startswith("windows.startup."):
+            for a in f.artifacts:
+                key = (str(a.fields.get("mechanism") or a.kind), str(a.fields.get("name") or a.fields.get("app")),
+                       str(a.fields.get("user") or ""))
+                if order[f.severity] > order.get(out.get(key, "info"), 0):
+                    out[key] = f.severity
+    return out
+
+
+EXPECTED_SEVERITY = {  # the issue's "Needs attention" (alert) and "Worth checking" (review) lists
+    ("run_key", "upd", ""): "alert",  # download and run
+    ("scheduled_task", r"\Microsoft\Windows\Maintenance\Cleanup", ""): "alert",  # encoded command
+    ("scheduled_task", r"\Microsoft\Windows\UpdateOrchestrator\Refresh", ""): "alert",  # TaskCache only, encoded
+    ("scheduled_task", r"\SyncHelper", ""): "alert",  # hidden task, wscript script in a user folder
+    ("cmd_autorun", "AutoRun", "ana"): "alert",  # hidden encoded PowerShell
+    ("powershell_profile", "Microsoft.PowerShell_profile.ps1", "ana"): "alert",  # downloads and runs (file text)
+    ("policy_script", "Logon 0", ""): "alert",  # the script downloads and runs
+    ("wmi_subscription", "Updater", ""): "alert",
+    ("wmi_subscription", "Beacon", ""): "alert",  # VBScript starting mshta with a web address
+    ("winlogon", "Taskman", ""): "alert",
+    ("winlogon", r"Notify\WgaLogon", ""): "alert",
+    ("silent_process_exit", "notepad.exe", ""): "alert",
+    ("appcert", "cert", ""): "alert",
+    ("lsa_package", "mimilib", ""): "alert",
+    ("com_override", MMDEVICE, "ana"): "alert",
+    ("run_key", "x86helper", ""): "review",
+    ("run_key", "1", ""): "review",  # RunOnceEx Depend library
+    ("active_setup", "{0A1B2C3D-1111-2222-3333-444455556666}", ""): "review",
+    ("netsh_helper", "helper", ""): "review",
+    ("print_monitor", "Evil Port", ""): "review",
+    ("boot_execute", "BootExecute", ""): "review",
+    ("cmd_autorun", "AutoRun", ""): "review",
+    ("logon_script", "UserInitMprLogonScript", "ana"): "review",
+    ("screensaver", "SCRNSAVE.EXE", "ana"): "review",
+    ("ts_initial_program", "InitialProgram", ""): "review",
+    ("startup_folder", "agent.lnk", "ana"): "review",
+    ("policy_script", "Startup 0", ""): "review",
+    ("service", "kbdfilt", ""): "review",
+    ("permission", r"C:\Users\ana\AppData\Local\Temp\cam.exe", "ana"): "review",
+}
+
+
+def test_each_place_is_judged_at_the_issue_severity(places: ScanResult) -> None:
+    judged = worst(places)
+    assert {k: judged.get(k) for k in EXPECTED_SEVERITY} == EXPECTED_SEVERITY
+    benign = [("run_key", "SecurityHealth", ""), ("active_setup", "{89820200-ECBD-11cf-8B85-00AA005B4383}", ""),
+              ("winlogon", "Userinit", ""), ("winlogon", "Shell", ""), ("print_monitor", "Local Port", ""),
+              ("lsa_package", "kerberos", ""), ("netsh_helper", "ifmon", ""), ("screensaver", "SCRNSAVE.EXE", "ben"),
+              ("startup_folder", "Send to OneNote.lnk", "ana"), ("wmi_subscription", "BVTConsumer", "")]
+    assert {k: judged[k] for k in benign if k in judged} == {}
+    profiles = {a.fields["runs"]: (a.fields["origin"], a.fields["personal"], a.fields["behaviour"])
+                for a in entries_all(places, "powershell_profile")}
+    assert profiles[r"C:\Users\ana\Documents\PowerShell\Microsoft.PowerShell_profile.ps1"] == (
+        "unknown", True, ["user_folder"])  # personal: judged by what it runs, and posh-git runs nothing odd
+    facts = {n: (a.fields["origin"], a.fields.get("interpreter"), a.fields["behaviour"])
+             for n, a in entries(places, "run_key").items()}
+    assert facts["upd"] == ("unknown", "powershell", ["download_exec", "inline_code"])
+    assert facts["SecurityHealth"][0] == "system"
+    edge = next(a for a in entries_all(places, "scheduled_task") if "EdgeUpdate" in str(a.fields["name"]))
+    assert edge.fields["origin"] == "installed"
