@@ -4,12 +4,16 @@ place is not flagged. One copy holds all of them and is scanned once with the sh
 
 from __future__ import annotations
 
+import contextlib
 import plistlib
+import struct
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.macos.receipts import BomError, bom_paths, installed_path
@@ -299,3 +303,50 @@ def test_bom_writer_round_trip_and_damaged_boms() -> None:
     for bad in (b"", b"BOMStore" + b"\xff" * 40, data[:600], b"NOTABOM" + data[7:]):
         with pytest.raises(BomError):
             bom_paths(bad)
+
+
+def test_broken_files_in_every_new_place_give_notes_and_the_scan_goes_on(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "mac")
+    broken = {
+        "Library/Preferences/com.apple.loginwindow.plist": b"bplist00\x00broken",
+        "private/etc/emond.d/rules/bad.plist": b"<plist><array><dict><key>name",
+        "private/etc/emond.d/emond.plist": b"\x00\x01",
+        "Library/StartupItems/Old/StartupParameters.plist": b"{ Description = ",
+        "Users/ana/Library/Preferences/ByHost/com.apple.loginwindow.X.plist": b"not a plist",
+        "private/var/db/receipts/com.example.pkg.plist": b"bplist00",
+        "private/var/db/receipts/com.example.ok.bom": b"BOMStore" + b"\xff" * 64,
+        "Library/Security/SecurityAgentPlugins/Broken.bundle/Contents/Info.plist": b"<plist>",
+    }
+    for rel, data in broken.items():
+        write(root, rel, data)
+    write_plist(root, "private/var/db/receipts/com.example.ok.plist", {"PackageIdentifier": "com.example.ok"})
+    write(root, "private/var/at/tabs/ana", "this is not a cron line\n" * 50 + "@reboot /usr/local/bin/x\n")
+    write(root, "Users/ana/.zshrc", b"\xff\xfe\x00garbage\n")
+    result = run_scan(open_image(str(root)), RULES)
+    assert all(c.status == "ok" for c in result.checks if c.name.startswith("macos.")), \
+        [(c.name, c.reason) for c in result.checks if c.status != "ok"]
+    noted = {n.path for c in result.checks for n in c.notes}
+    for rel in ("Library/Preferences/com.apple.loginwindow.plist", "private/etc/emond.d/rules/bad.plist",
+                "private/etc/emond.d/emond.plist", "Library/StartupItems/Old/StartupParameters.plist",
+                "Users/ana/Library/Preferences/ByHost/com.apple.loginwindow.X.plist",
+                "private/var/db/receipts/com.example.pkg.plist", "private/var/db/receipts/com.example.ok.bom",
+                "private/var/at/tabs/ana"):
+        assert "/" + rel in noted, rel
+    cron = [a for a in result.artifacts if a.get("mechanism") == "cron"]
+    assert [a.get("trigger") for a in cron] == ["boot"]  # the one good line is still read
+
+
+@given(st.binary(max_size=2048))
+@settings(max_examples=200, deadline=None)
+def test_bom_reader_never_crashes(data: bytes) -> None:
+    with contextlib.suppress(BomError):
+        bom_paths(b"BOMStore" + data)
+
+
+def test_bom_with_short_records_is_an_error_not_a_crash() -> None:
+    data = bytearray(make_bom(["./a"]))
+    # point the leaf's first key at the (empty) null block's neighbour with a too-short length
+    offset = struct.unpack_from(">I", data, 16)[0]  # index table
+    struct.pack_into(">II", data, offset + 4 + 8 * 2, 512, 2)  # block 2 (path info) only 2 bytes long
+    with pytest.raises(BomError):
+        bom_paths(bytes(data))

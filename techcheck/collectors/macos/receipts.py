@@ -100,6 +100,13 @@ def _first_leaf(bom: _Bom, node_index: int) -> int:
 
 def bom_paths(data: bytes) -> list[str]:
     """Every path a BOM lists, as written ("./usr/local/bin/tool"). Raises BomError when unreadable."""
+    try:
+        return _bom_paths(data)
+    except struct.error as exc:  # a block shorter than the record it should hold
+        raise BomError(f"a record is cut short: {exc}") from exc
+
+
+def _bom_paths(data: bytes) -> list[str]:
     bom = _Bom(data)
     if "Paths" not in bom.vars:
         raise BomError("the bill of materials has no Paths list")
