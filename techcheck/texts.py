@@ -896,6 +896,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         "old-style start-up item", ("mechanism", "emond_rule"): "event monitor rule (emond)",
         ("mechanism", "periodic"): "daily, weekly or monthly script",
         ("mechanism", "at_job"): "one-off scheduled job (at)",
+        ("mechanism", "launchd_conf"): "old start-up command file (launchd.conf)",
         ("mechanism", "dyld_insert"): "code forced into a program (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "sign-in add-on", ("mechanism", "directory_services_plugin"):
         "account directory add-on", ("mechanism", "screensaver"): "screen saver",
@@ -928,6 +929,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "emond_rule"): "regla del monitor de eventos (emond)",
         ("mechanism", "periodic"): "guion diario, semanal o mensual",
         ("mechanism", "at_job"): "tarea programada una sola vez (at)",
+        ("mechanism", "launchd_conf"): "archivo antiguo de órdenes de arranque (launchd.conf)",
         ("mechanism", "dyld_insert"): "código metido en un programa (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "complemento del inicio de sesión",
         ("mechanism", "directory_services_plugin"): "complemento del directorio de cuentas",

@@ -113,6 +113,7 @@ def build_hooks_and_rules(root: Path) -> None:
     write(root, f"{kept}/PrintSpool", "#!/bin/sh\nexit 0\n")
     write_plist(root, f"{kept}/StartupParameters.plist", {"Description": "Print spooler", "Provides": ["PrintSpool"]})
     write_receipt(root, "com.example.printspool", [f"/{kept}", f"/{kept}/PrintSpool"])
+    write(root, "private/etc/launchd.conf", "# old settings\nbsexec 1 /bin/sh -c /Users/Shared/.l/run\n")
 
 
 def build_schedules_and_shell(root: Path) -> None:
@@ -204,6 +205,7 @@ FLAGGED = [
     ("login_hook", "LoginHook", "unknown", {"download_exec"}, {"alert", "review"}),
     ("emond_rule", "update", "unknown", {"inline_code"}, {"alert", "review"}),
     ("startup_item", "Updater", "unknown", set(), {"review"}),
+    ("launchd_conf", "launchd.conf:2", "unknown", {"inline_code"}, {"review"}),
     ("cron", "ana:1", "unknown", {"hidden_folder"}, {"alert", "review"}),
     ("at_job", "a0001801a2b3c4", "unknown", set(), {"review"}),
     ("periodic", "500.sync", "unknown", set(), {"review"}),

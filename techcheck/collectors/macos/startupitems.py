@@ -6,6 +6,10 @@ OrderPreference). Apple deprecated them in Mac OS X 10.4 in favour of launchd an
 them in OS X 10.10, but old malware and old software still leave them (Apple, "Daemons and Services
 Programming Guide", https://developer.apple.com/library/archive/documentation/MacOSX/Conceptual/
 BPSystemStartup/Chapters/StartupItems.html; https://attack.mitre.org/techniques/T1037/005/).
+
+/private/etc/launchd.conf is read here too: up to OS X 10.9 launchd ran each of its lines as a
+launchctl command at boot (launchd.conf(5)); macOS 10.10 and later ignore it, so one on a newer Mac
+was put there by hand (KnockKnock Plugins/StartupScripts.m lists it).
 """
 
 from __future__ import annotations
@@ -15,12 +19,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted, read_text_noted
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
 from techcheck.target.base import Target
 
 FOLDERS = (("/Library/StartupItems", "system"), ("/System/Library/StartupItems", "apple"))
+LAUNCHD_CONF = "/private/etc/launchd.conf"
+
+
+def launchd_conf_commands(text: str) -> list[tuple[int, str]]:
+    """(line number, launchctl command) for each line of a launchd.conf; comments and blanks left out."""
+    return [(n, line.strip()[:2000]) for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.strip().startswith("#")]
 
 
 def parse_startup_parameters(data: bytes) -> str:
@@ -55,3 +66,12 @@ class MacStartupItems(Collector):
                            enabled=target.exists(script), trigger="boot", run_as="root",
                            description=description or None, file=params if target.exists(params) else None,
                            **entry_facts(target, origins, exe=script))
+        if target.is_file(LAUNCHD_CONF):
+            for line, command in launchd_conf_commands(read_text_noted(target, ctx, LAUNCHD_CONF, 1024 * 1024) or ""):
+                # "bsexec PID /bin/sh -c ..." or "submit -l label -- /path/program": what runs is the
+                # part from the first full path on.
+                at = command.find(" /")
+                yield make("autostart", Location(path=LAUNCHD_CONF), mechanism="launchd_conf",
+                           name=f"launchd.conf:{line}", command=command, scope="system", enabled=True,
+                           trigger="boot (OS X 10.9 and older)", run_as="root", file=LAUNCHD_CONF,
+                           **entry_facts(target, origins, command[at + 1:] if at >= 0 else command))
