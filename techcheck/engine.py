@@ -1,8 +1,10 @@
 """The rule engine: matches artifacts against rules through an index.
 
-Each condition is filed under one exact value it requires (kind, field, value) when it has one,
-so matching an artifact costs a few dictionary look-ups plus the few conditions that have no exact
-value (globs, paths, regexes). Cost grows with artifacts, not with rules x artifacts.
+Each condition is filed under one exact value it requires (kind, field, value) when it has one, or
+else under the literal pieces its glob, path, regex or contains test requires (prefilter.py: one
+Aho-Corasick automaton per kind and field). Matching an artifact costs a few dictionary look-ups,
+one pass of each automaton over its fields, and the few conditions with neither (tried on every
+artifact of their kind). Cost grows with artifacts, not with rules x artifacts.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick
+
 from techcheck.artifacts import Artifact
+from techcheck.prefilter import literal_for, search_texts
 from techcheck.ruleset import Condition, Rule
 
 
@@ -29,6 +34,8 @@ class Finding:
 SEVERITY_ORDER = {"alert": 0, "review": 1, "info": 2}
 
 _Entry = tuple[Rule, Condition]
+_LiteralKey = tuple[str, str, str]  # kind, field, "path" (\\ read as /) or "text"
+LITERAL_OPS = ("glob", "path", "regex", "contains")
 
 
 def _index_value(value: Any) -> Any:
@@ -42,6 +49,8 @@ class Matcher:
     scan: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     exact_fields: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     domain_fields: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_literal: dict[_LiteralKey, dict[str, list[_Entry]]] = field(default_factory=lambda: defaultdict(dict))
+    automata: dict[str, list[tuple[str, str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> Matcher:
@@ -49,7 +58,16 @@ class Matcher:
         for rule in rules:
             for cond in rule.conditions:
                 m._add(rule, cond)
+        m._build_automata()
         return m
+
+    def _build_automata(self) -> None:
+        for (kind, name, norm), literals in self.by_literal.items():
+            automaton = ahocorasick.Automaton()
+            for literal, entries in literals.items():
+                automaton.add_word(literal, entries)
+            automaton.make_automaton()
+            self.automata[kind].append((name, norm, automaton))
 
     def _add(self, rule: Rule, cond: Condition) -> None:
         # Prefer an exact test on a text or number field (booleans say too little to index).
@@ -65,6 +83,14 @@ class Matcher:
                     self.domains[(cond.kind, name, v)].append((rule, cond))
                 self.domain_fields[cond.kind].add(name)
                 return
+        for name, test in cond.tests:
+            if test.op in LITERAL_OPS:
+                literals = [literal_for(test.op, v) for v in test.values]
+                if literals and all(literals):  # every value needs a literal, or the test cannot be filed
+                    table = self.by_literal[(cond.kind, name, "path" if test.op == "path" else "text")]
+                    for literal in set(literals):
+                        table.setdefault(literal, []).append((rule, cond))
+                    return
         self.scan[cond.kind].append((rule, cond))
 
     def candidates(self, art: Artifact) -> list[_Entry]:
@@ -80,13 +106,25 @@ class Matcher:
                 labels = value.lower().rstrip(".").split(".")
                 for i in range(len(labels)):
                     found.extend(self.domains.get((art.kind, name, ".".join(labels[i:])), ()))
+        for name, norm, automaton in self.automata.get(art.kind, ()):
+            value = art.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if v is None:
+                    continue
+                for text in search_texts(norm, v):
+                    for _end, entries in automaton.iter(text):
+                        found.extend(entries)
         found.extend(self.scan.get(art.kind, ()))
         return found
 
     def match(self, artifacts: Iterable[Artifact]) -> list[Finding]:
         hits: dict[str, tuple[Rule, dict[int, Artifact]]] = {}
         for art in artifacts:
+            tried: set[int] = set()
             for rule, cond in self.candidates(art):
+                if id(cond) in tried:  # a condition can be found through several literals
+                    continue
+                tried.add(id(cond))
                 if cond.matches(art):
                     entry = hits.setdefault(rule.id, (rule, {}))
                     entry[1].setdefault(id(art), art)
