@@ -102,7 +102,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
                                "wmi_subscription, "
                                "launch_agent, launch_daemon, login_item, systemd, xdg_autostart, "
                                "cron, shell_startup, ld_preload; macOS also login_hook, logout_hook, "
-                               "reopen_at_login, startup_item, launchd_conf, emond_rule, periodic, at_job, "
+                               "reopen_at_login, startup_item, launchd_conf, emond_rule, periodic, at, "
                                "dyld_insert, authorization_plugin, directory_services_plugin, "
                                "screensaver, spotlight_importer, quicklook_plugin"),
         "name": _f("str", "entry name: value name, task path, label, unit or file name"),

@@ -895,7 +895,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "reopen_at_login"): "app reopened at sign-in", ("mechanism", "startup_item"):
         "old-style start-up item", ("mechanism", "emond_rule"): "event monitor rule (emond)",
         ("mechanism", "periodic"): "daily, weekly or monthly script",
-        ("mechanism", "at_job"): "one-off scheduled job (at)",
+        ("mechanism", "at"): "one-off scheduled job (at)",
         ("mechanism", "launchd_conf"): "old start-up command file (launchd.conf)",
         ("mechanism", "dyld_insert"): "code forced into a program (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "sign-in add-on", ("mechanism", "directory_services_plugin"):
@@ -928,7 +928,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "startup_item"): "elemento de arranque antiguo",
         ("mechanism", "emond_rule"): "regla del monitor de eventos (emond)",
         ("mechanism", "periodic"): "guion diario, semanal o mensual",
-        ("mechanism", "at_job"): "tarea programada una sola vez (at)",
+        ("mechanism", "at"): "tarea programada una sola vez (at)",
         ("mechanism", "launchd_conf"): "archivo antiguo de órdenes de arranque (launchd.conf)",
         ("mechanism", "dyld_insert"): "código metido en un programa (DYLD_INSERT_LIBRARIES)",
         ("mechanism", "authorization_plugin"): "complemento del inicio de sesión",

@@ -207,7 +207,7 @@ FLAGGED = [
     ("startup_item", "Updater", "unknown", set(), {"review"}),
     ("launchd_conf", "launchd.conf:2", "unknown", {"inline_code"}, {"review"}),
     ("cron", "ana:1", "unknown", {"hidden_folder"}, {"alert", "review"}),
-    ("at_job", "a0001801a2b3c4", "unknown", set(), {"review"}),
+    ("at", "a0001801a2b3c4", "unknown", set(), {"review"}),
     ("periodic", "500.sync", "unknown", set(), {"review"}),
     ("shell_startup", ".zshrc:3", "unknown", {"download_exec"}, {"review"}),
     ("shell_startup", ".zshrc:4", "unknown", {"temp_folder", "hidden_folder"}, {"alert", "review"}),

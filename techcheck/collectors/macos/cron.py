@@ -92,7 +92,7 @@ class MacCron(Collector):
                 continue
             stat = target.stat(path)
             owner = None if stat is None or stat.uid is None else str(stat.uid)  # at runs the job as its owner
-            yield make("autostart", Location(path=path), mechanism="at_job", name=name,
+            yield make("autostart", Location(path=path), mechanism="at", name=name,
                        exe=command_exe(command) or None, command=command, scope="system", enabled=True,
                        trigger="once, at a set time", run_as=owner, file=path,
                        **entry_facts(target, origins, command))
