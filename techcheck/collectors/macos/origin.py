@@ -248,25 +248,27 @@ def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str
             "behaviour": list(dict.fromkeys(tags))}
 
 
-SCRIPT_LIMIT = 1024 * 1024
+SCRIPT_LIMIT = 64 * 1024
 _SHEBANG_KINDS = {"sh": "sh", "bash": "bash", "zsh": "sh", "dash": "sh", "python": "python", "python3": "python",
-                  "osascript": "applescript", "node": "js"}
+                  "perl": "perl", "osascript": "applescript", "node": "js"}
 
 
 def script_tags(target: Target, path: str) -> list[str]:
-    """What a script file does (download and run, encoded code), read from its text; [] for programs."""
+    """What a script file does (download and run, encoded code), read from the start of its text;
+    [] for compiled programs and files that cannot be read (other checks note those)."""
     if not path.startswith("/") or not target.is_file(path):
         return []
     try:
-        data = target.read_bytes(path, SCRIPT_LIMIT)
+        head = target.read_prefix(path, SCRIPT_LIMIT)
     except TargetError:
-        return []  # too large or unreadable: a compiled program or something the other checks note
-    if not data.startswith(b"#!"):
         return []
-    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split()
-    name = posixpath.basename(first[-1] if first and first[0].endswith("/env") else first[0][2:] if first else "")
-    kind = _SHEBANG_KINDS.get(name.rstrip("0123456789.") or name, "sh")
-    return list(analyse_script(data.decode("utf-8", errors="replace"), kind).tags)
+    if not head.startswith(b"#!") or b"\x00" in head[:1024]:
+        return []
+    first = head.split(b"\n", 1)[0][2:].decode("utf-8", errors="replace").split()
+    program = first[1] if len(first) > 1 and posixpath.basename(first[0]) == "env" else (first[0] if first else "")
+    name = posixpath.basename(program).rstrip("0123456789.")
+    kind = _SHEBANG_KINDS.get(name, "sh")
+    return list(analyse_script(head.decode("utf-8", errors="replace"), kind).tags)
 
 
 def _poses_as_apple(label: str, job_file: str, program: str) -> bool:
