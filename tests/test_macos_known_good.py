@@ -137,6 +137,18 @@ def passwords_and_devices(root: Path) -> None:
     write_job(root, f"{LD}/com.docker.vmnetd.plist", "com.docker.vmnetd", [f"{HT}/com.docker.vmnetd"])
 
 
+def homebrew(root: Path) -> None:
+    # `brew services start postgresql@16` writes ~/Library/LaunchAgents/homebrew.mxcl.postgresql@16.plist
+    # running the formula's opt prefix (https://docs.brew.sh/Formula-Cookbook: keg, opt prefix).
+    keg = "opt/homebrew/Cellar/postgresql@16/16.4"
+    write(root, f"{keg}/INSTALL_RECEIPT.json", '{"homebrew_version": "4.3.0", "installed_on_request": true}')
+    program(root, f"/{keg}/bin/postgres")
+    program(root, "/opt/homebrew/opt/postgresql@16/bin/postgres")  # the opt link, as a copy here
+    write_job(root, f"{UA}/homebrew.mxcl.postgresql@16.plist", "homebrew.mxcl.postgresql@16",
+              ["/opt/homebrew/opt/postgresql@16/bin/postgres", "-D", "/opt/homebrew/var/postgresql@16"],
+              KeepAlive=True)
+
+
 def btm_store(items: list[tuple[str, str, str, int]]) -> bytes:
     """A BackgroundItems-v4.btm (NSKeyedArchiver) with one user's items: (name, identifier, url, type)."""
     objs: list[Any] = ["$null",
@@ -220,7 +232,7 @@ def accounts(root: Path) -> None:
 
 def known_good_mac(root: Path) -> Path:
     mac_skeleton(root)
-    for build in (browsers, cloud_storage, office, video_calls, passwords_and_devices, login_items,
+    for build in (browsers, cloud_storage, office, video_calls, passwords_and_devices, homebrew, login_items,
                   shell_and_system, accounts):
         build(root)
     return root
@@ -248,15 +260,16 @@ def test_known_good_origins(known_good: ScanResult) -> None:
     # The note to the lead reports these counts (autostart entries and helper tools/extensions).
     counts = origin_counts(known_good)
     assert counts["unknown"] == 0, counts
-    # 22 installed: 6 launch daemons, 6 launch agents, 4 login items, 2 apps reopened at sign-in and
+    # 23 installed: 6 launch daemons, 7 launch agents, 4 login items, 2 apps reopened at sign-in and
     # 4 helper tools; 7 system: Apple's emond job and 6 stock periodic scripts.
-    assert counts == {"installed": 22, "system": 7}, counts
+    assert counts == {"installed": 23, "system": 7}, counts
     names = {a.get("name"): a for a in known_good.artifacts if a.kind == "autostart"}
     assert names["us.zoom.ZoomDaemon"].get("origin_name") == "us.zoom.pkg.videomeeting"
     assert names["com.microsoft.autoupdate.helper"].get("origin_name") in ("Microsoft AutoUpdate",
                                                                             "com.microsoft.package.Microsoft_AutoUpdate.app")
     assert names["com.google.keystone.daemon"].get("origin_name") == "GoogleSoftwareUpdate"
     assert names["Dropbox"].get("origin") == "installed"
+    assert names["homebrew.mxcl.postgresql@16"].get("origin_name") == "Homebrew postgresql@16"
 
 
 def test_realdata_plists_give_no_worth_checking(tmp_path: Path) -> None:

@@ -70,6 +70,8 @@ def build_launchd(root: Path) -> None:
     write_job(root, f"{ld}/org.example.backupd.plist", "org.example.backupd", ["/usr/local/libexec/backupd"],
               EnvironmentVariables={"LANG": "en_US.UTF-8"})
     write(root, "usr/local/libexec/backupd", b"\xcf\xfa\xed\xfe")
+    write(root, "opt/homebrew/opt/fake/bin/fake", b"\xcf\xfa\xed\xfe")  # no keg receipt: not Homebrew's
+    write_job(root, f"{la}/homebrew.mxcl.fake.plist", "homebrew.mxcl.fake", ["/opt/homebrew/opt/fake/bin/fake"])
     write_receipt(root, "org.example.backup", ["/usr/local/libexec/backupd", f"/{ld}/org.example.backupd.plist"])
 
 
@@ -195,6 +197,7 @@ def rule_ids(scan: ScanResult, art: Artifact) -> set[str]:
 FLAGGED = [
     ("launch_agent", "com.example.sync", "unknown", {"hidden_folder", "user_folder"}, {"alert", "review"}),
     ("launch_daemon", "com.example.sysmond", "unknown", set(), {"review"}),
+    ("launch_agent", "homebrew.mxcl.fake", "unknown", set(), {"review"}),
     ("launch_daemon", "com.apple.softwareupdate.helper", "unknown", {"system_name_elsewhere"}, {"alert", "review"}),
     ("launch_agent", "com.example.fetch", "unknown", {"download_exec", "inline_code"}, {"review"}),
     ("launch_daemon", "com.example.tmpscript", "unknown", {"temp_folder"}, {"alert", "review"}),

@@ -9,7 +9,7 @@
   /Library/PrivilegedHelperTools that an installed app names (its SMJobBless list
   SMPrivilegedExecutables, the copy kept in Contents/Library/LaunchServices, or a daemon plist in
   Contents/Library/LaunchDaemons for SMAppService); or a file an installer package
-  listed in its receipt (origin_name = the package id).
+  listed in its receipt (origin_name = the package id); or a file in a Homebrew keg.
 - "unknown": anything else. An entry that runs a script through an interpreter takes the origin of
   the script, never of the interpreter (sh, python, osascript are always the system's).
 """
@@ -49,6 +49,7 @@ HELPER_TOOLS = "/Library/PrivilegedHelperTools"
 # Folders no installer puts an app in: temporary folders, the folder every account can write to.
 _ODD_PLACE = re.compile(r"^/(?:private/)?(?:tmp|var/tmp|var/folders)/|^/users/shared/|/\.[^/]+/|/downloads/",
                         re.IGNORECASE)
+_HOMEBREW = re.compile(r"^/(opt/homebrew|usr/local)/(Cellar|opt)/([^/]+)/")
 _BUNDLE_SUFFIXES = (".app", ".bundle", ".plugin", ".saver", ".mdimporter", ".qlgenerator", ".kext",
                     ".systemextension", ".dsplug", ".appex", ".framework", ".prefpane")
 
@@ -162,6 +163,18 @@ class MacOrigins:
                 return Origin(INSTALLED, app.info.name or posixpath.basename(app.path))
         return None
 
+    def _from_homebrew(self, path: str) -> Origin | None:
+        """A file in a Homebrew keg (<prefix>/Cellar/<formula>/<version>/, or the <prefix>/opt/<formula>
+        link to it) that Homebrew installed: the keg holds the INSTALL_RECEIPT.json Homebrew writes
+        (https://docs.brew.sh/Formula-Cookbook, "keg" and "opt prefix")."""
+        m = _HOMEBREW.match(path)
+        if not m:
+            return None
+        prefix, formula = m.group(1), m.group(3)
+        if self.target.glob(f"/{prefix}/Cellar/{formula}/*/INSTALL_RECEIPT.json"):
+            return Origin(INSTALLED, f"Homebrew {formula}")
+        return None
+
     def _from_system_extension(self, path: str) -> Origin | None:
         """macOS copies an app's Contents/Library/SystemExtensions/X.systemextension to
         /Library/SystemExtensions/<UUID>/X.systemextension when the app activates it."""
@@ -184,7 +197,7 @@ class MacOrigins:
         if is_sealed(path) or is_stock_periodic(path):
             return Origin(SYSTEM, "macOS")
         found = self._from_receipt(path) or self._from_bundle(path, own_bundle)
-        for look in (self._from_helper_tools, self._from_system_extension):
+        for look in (self._from_helper_tools, self._from_system_extension, self._from_homebrew):
             found = found or look(path)
         if found is not None:
             return found
