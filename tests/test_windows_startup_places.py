@@ -355,3 +355,12 @@ def test_each_place_is_judged_at_the_issue_severity(places: ScanResult) -> None:
     assert facts["SecurityHealth"][0] == "system"
     edge = next(a for a in entries_all(places, "scheduled_task") if "EdgeUpdate" in str(a.fields["name"]))
     assert edge.fields["origin"] == "installed"
+
+
+def test_entries_carry_typed_times(places: ScanResult) -> None:
+    upd = entries(places, "run_key")["upd"]
+    assert [(t.kind, t.source) for t in upd.fields["times"]] == [("changed", "registry key last write")]
+    # hivexsh keeps a key's own last-write time: this is the real RunOnce key's, from the Default hive.
+    assert upd.fields["times"][0].when.isoformat(timespec="seconds") == "2022-10-31T07:23:59+00:00"
+    sync = entries(places, "scheduled_task")[r"\SyncHelper"]
+    assert [(t.kind, t.source) for t in sync.fields["times"]] == [("changed", "file modification time")]

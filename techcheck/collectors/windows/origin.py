@@ -32,10 +32,9 @@ from techcheck.collectors.base import Context
 from techcheck.collectors.windows.apps import UNINSTALL
 from techcheck.collectors.windows.registry import command_exe, open_noted, subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN
 from techcheck.target.base import Target, decode_text
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
-
-SYSTEM, INSTALLED, UNKNOWN = "system", "installed", "unknown"
 
 # Folders that hold Windows itself. Temp, Tasks and debug folders inside Windows do not count.
 WINDOWS_FOLDERS = ("c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\windows\\sysnative\\",

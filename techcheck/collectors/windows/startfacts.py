@@ -1,71 +1,118 @@
-"""Adds the shared facts (origin, interpreter, what it runs, behaviour, personal) to Windows start-up
-entries and services, as every Windows start-up collector yields them."""
+"""Adds the shared facts (origin, interpreter, what it runs, behaviour, personal, times) to Windows
+start-up entries and services, as every Windows start-up collector yields them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ntpath
-import posixpath
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import KINDS, Artifact, make
 from techcheck.collectors.base import Context
-from techcheck.collectors.windows.commandfacts import (
-    SCRIPT_HOSTS,
-    analyse_windows_command,
-    analyse_windows_script,
-    code_tags,
-)
+from techcheck.collectors.windows.commandfacts import SCRIPT_KINDS, windows_behaviour
 from techcheck.collectors.windows.origin import windows_origins
-from techcheck.errors import TargetError
+from techcheck.errors import NotAvailable, TargetError
+from techcheck.facts.behaviour import Behaviour, analyse_script, program_missing
 from techcheck.target.base import Target, decode_text
+from techcheck.target.registry import Registry, RegistryError, RegKey
 from techcheck.target.winreg_live import windows_path_to_target
+from techcheck.timeutil import Time
 
 SCRIPT_LIMIT = 1024 * 1024
-PERSONAL_MECHANISMS = {"powershell_profile"}
+PERSONAL_MECHANISMS = {"powershell_profile"}  # a person's own profile script: judged by what it runs
 
 
-def script_tags(target: Target, path: str, kind: str) -> set[str]:
-    """Behaviour tags of a script file in the scanned system; none when it cannot be read."""
+def script_facts(target: Target, path: str) -> Behaviour | None:
+    """The facts of a script file in the scanned system; None when it is not there or cannot be read."""
+    kind = SCRIPT_KINDS.get(ntpath.splitext(path.lower())[1], "")
     inside = windows_path_to_target(path)
-    if inside is None or not target.is_file(inside):
-        return set()
+    if not kind or inside is None or not target.is_file(inside):
+        return None
     try:
-        return set(analyse_windows_script(decode_text(target.read_bytes(inside, SCRIPT_LIMIT)), kind))
+        return analyse_script(decode_text(target.read_bytes(inside, SCRIPT_LIMIT)), kind)
     except TargetError:
-        return set()
+        return None
 
 
 def missing(target: Target, path: str) -> bool:
-    """The program is not there although the folder that should hold it is (a disk copy shows this)."""
+    """The program is not there although its folder is. Windows' own folders are left out: disk copies
+    made for a check often hold only part of them."""
     inside = windows_path_to_target(path)
-    # Windows' own folders are left out: disk copies used for checks often hold only part of them.
-    if inside is None or "\\" not in path or path.lower().startswith("c:\\windows\\"):
+    if target.mode == "live" or inside is None or path.lower().startswith("c:\\windows\\"):
         return False
-    return target.is_dir(posixpath.dirname(inside)) and not target.exists(inside)
+    return program_missing(inside, target.exists, target.is_dir)
+
+
+class KeyTimes:
+    """Last-write times of registry keys, looked up by path. Opening each key from the hive's root
+    costs a walk of every level (seconds for 700 services), so each parent key's children are read once."""
+
+    def __init__(self, reg: Registry | None) -> None:
+        self.reg = reg
+        self.children: dict[str, dict[str, RegKey]] = {}
+
+    def last_write(self, path: str) -> dt.datetime | None:
+        if self.reg is None or "\\" not in path:
+            return None
+        parent, name = path.rsplit("\\", 1)
+        if parent.lower() not in self.children:
+            try:
+                key = self.reg.open_key(parent)
+                self.children[parent.lower()] = {k.name.lower(): k for k in key.subkeys()} if key else {}
+            except RegistryError:
+                self.children[parent.lower()] = {}
+        child = self.children[parent.lower()].get(name.lower())
+        try:
+            return child.last_write if child is not None else None
+        except RegistryError:
+            return None
+
+
+def entry_times(target: Target, keys: KeyTimes, art: Artifact) -> list[Time]:
+    """When the entry was last changed: its registry key's last write, or its file's modification time."""
+    times: list[Time] = []
+    key_path = art.location.registry_key
+    if key_path:
+        when = keys.last_write(key_path)
+        if when is not None:
+            times.append(Time(when.astimezone(dt.timezone.utc), "changed", "registry key last write"))
+    shown = art.location.path
+    inside = windows_path_to_target(shown) if shown else None
+    if inside is not None:
+        st = target.stat(inside)
+        found = Time.from_unix(st.mtime, "changed", "file modification time") if st is not None else None
+        if found is not None:
+            times.append(found)
+    return times
+
+
+def _registry(target: Target) -> Registry | None:
+    try:
+        return target.registry()
+    except NotAvailable:
+        return None
 
 
 def with_facts(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> Iterator[Artifact]:
     origins = windows_origins(target, ctx)
+    keys = KeyTimes(_registry(target))
     for art in artifacts:
         if art.kind not in ("autostart", "service"):
             yield art
             continue
-        command = str(art.get("command") or art.get("exe") or "")
         exe = str(art.get("exe") or "")
-        facts = analyse_windows_command(command, exe, str(art.get("user") or ""))
-        tags = set(facts.tags)
-        if not exe and art.get("mechanism") == "wmi_subscription":  # a script consumer: the text is the script
-            tags |= code_tags(command)
-        script = facts.runs or (exe if ntpath.splitext(exe.lower())[1] in SCRIPT_HOSTS else "")
-        if script and ntpath.splitext(script.lower())[1] in SCRIPT_HOSTS:
-            tags |= script_tags(target, script, facts.interpreter)
-        program = facts.runs or exe
-        if program and target.mode != "live" and missing(target, program):
-            tags.add("missing_program")
-        origin, origin_name = origins.resolve(art, facts.runs, facts.inline)
-        personal = art.get("mechanism") in PERSONAL_MECHANISMS and bool(art.get("user"))
+        command = str(art.get("command") or exe)
+        facts = windows_behaviour(command, exe, str(art.get("user") or ""))
+        script = script_facts(target, facts.runs) if facts.runs else None
+        if script is not None:
+            facts = facts.merged(script)
+        if (facts.runs or exe) and missing(target, facts.runs or exe):
+            facts = facts.with_tags("missing_program")
+        origin, origin_name = origins.resolve(art, facts.runs, "inline_code" in facts.tags)
         spec = KINDS[art.kind].fields
         fields = {k: v for k, v in art.fields.items() if not spec[k].derived}
         fields.update(origin=origin, origin_name=origin_name or None, interpreter=facts.interpreter or None,
-                      runs=facts.runs or None, behaviour=sorted(tags), personal=personal)
+                      runs=facts.runs or None, behaviour=list(facts.tags),
+                      personal=art.get("mechanism") in PERSONAL_MECHANISMS and bool(art.get("user")),
+                      times=entry_times(target, keys, art) or None)
         yield make(art.kind, art.location, **fields)
