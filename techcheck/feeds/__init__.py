@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from techcheck.feeds.assoechap import read_ioc_yaml, read_stix
 from techcheck.feeds.lolrmm import read_lolrmm
 from techcheck.feeds.model import FeedError, FeedResult
 from techcheck.feeds.writer import ImportSummary, write_rules
+from techcheck.packs import PackInfo
 
 FORMATS: dict[str, tuple[Callable[[Iterable[Path]], FeedResult], tuple[str, ...]]] = {
     "assoechap-yaml": (read_ioc_yaml, (".yaml", ".yml")),
@@ -35,7 +37,23 @@ def feed_files(inputs: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[
     return files
 
 
-def import_feed(fmt: str, inputs: Iterable[str | Path], output: str | Path, replace: bool = False) -> ImportSummary:
+FEED_OF_FORMAT = {"assoechap-yaml": "assoechap", "assoechap-stix": "assoechap", "lolrmm": "lolrmm"}
+PACK_NAMES = {"assoechap": "AssoEchap stalkerware indicators", "lolrmm": "LOLRMM remote-management tools"}
+SOURCES = {"assoechap": "https://github.com/AssoEchap/stalkerware-indicators",
+           "lolrmm": "https://github.com/magicsword-io/LOLRMM"}
+
+
+def default_pack(fmt: str, files: list[Path]) -> PackInfo:
+    """The manifest of a pack imported by a user from files they supply: dated by the newest file."""
+    feed = FEED_OF_FORMAT[fmt]
+    newest = max(p.stat().st_mtime for p in files)
+    day = datetime.fromtimestamp(newest, tz=timezone.utc).date().isoformat()
+    return PackInfo(PACK_NAMES[feed], feed, SOURCES[feed], date=day)
+
+
+def import_feed(fmt: str, inputs: Iterable[str | Path], output: str | Path, replace: bool = False,
+                pack: PackInfo | None = None, id_prefix: str = "import") -> ImportSummary:
     reader, suffixes = FORMATS[fmt]
-    result = reader(feed_files(list(inputs), suffixes))
-    return write_rules(result, Path(output), replace)
+    files = feed_files(list(inputs), suffixes)
+    result = reader(files)
+    return write_rules(result, Path(output), replace, pack or default_pack(fmt, files), id_prefix)

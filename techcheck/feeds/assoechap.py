@@ -3,8 +3,14 @@
 ioc.yaml is a list of apps: name, names (other brand names), type (stalkerware or watchware),
 packages (Android app ids), certificates (Android signing certificates), websites, distribution
 (download sites), c2 (ips, domains) and a few more. Most of it is about phones. A computer can
-show: the brand names as installed programs, the web sites in browser history, downloads and the
-hosts file, and the c2 addresses as open network connections.
+show: the web sites in browser history, downloads and the hosts file, and the c2 addresses as open
+network connections. App names are phone app titles: they become computer program names only when
+the entry says the product runs on a computer (a `platforms` or `os` list naming windows, macos or
+linux); otherwise a Mac app that happens to share a name ("Dash") would be reported.
+
+Stalkerware gives two rules: downloads from its sites, hosts-file entries and c2 connections are
+"Needs attention"; visits to its sites are "Worth checking" (a visit alone can be research).
+Watchware (visible monitoring, often for parents) is "Worth checking" throughout.
 
 The STIX2 bundle holds `malware` objects (one per app), `indicator` objects with patterns such as
 [domain-name:value = 'x'], [app:id = 'x'], [file:hashes.'SHA-256' = 'x'], and `relationship`
@@ -20,15 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from techcheck.feeds.model import (
+    BLOCK_ADDRESSES,
     Cond,
     FeedError,
     FeedProduct,
     FeedResult,
     Test,
     clean_domain,
-    domain_conditions,
     load_feed_yaml,
     read_feed_text,
+    slugify,
 )
 from techcheck.yamlsource import LoadedYaml
 
@@ -61,11 +68,11 @@ def read_ioc_yaml(paths: Iterable[Path]) -> FeedResult:
             raise FeedError(file, "expected a list of apps (each with 'name', 'websites', 'c2', ...)",
                             loaded.line(()))
         for i, item in enumerate(loaded.data):
-            products.append(_ioc_entry(item, i, file, loaded))
+            products.extend(_ioc_entry(item, i, file, loaded))
     return FeedResult(products, files)
 
 
-def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> FeedProduct:
+def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> list[FeedProduct]:
     line = loaded.line((i,))
     if not isinstance(item, dict):
         raise FeedError(file, "each app must be a mapping with a 'name'", line, f"entry {i + 1}")
@@ -80,30 +87,67 @@ def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> FeedProduct:
     c2_ips = _str_list(c2.get("ips"), file, loaded.line((i, "c2", "ips")), entry, "c2.ips")
     c2_domains = _str_list(c2.get("domains"), file, loaded.line((i, "c2", "domains")), entry, "c2.domains")
     severity, category = _severity(str(item.get("type", "stalkerware")))
-    product = FeedProduct(name.strip(), "assoechap", severity, category, [FEED_URL])
-
-    brand_names = sorted({name.strip(), *lists["names"]}, key=str.lower)
-    product.conditions.append(Cond("app", (Test("name", "equals", tuple(brand_names)),)))
-    product.used["program names"] += len(brand_names)
+    product = FeedProduct(name.strip(), "assoechap", severity, category, [FEED_URL],
+                          template="alert" if severity == "alert" else "watchware")
+    _name_conditions(item, name, lists["names"], product)
     for key in _PHONE_ONLY:
         product.unusable[f"Android {key}"] += len(lists[key])
-    domains: list[str] = []
-    for raw in [*lists["websites"], *lists["distribution"], *c2_domains]:
-        host = clean_domain(raw)
-        if host:
-            domains.append(host)
-            product.used["web addresses"] += 1
-        elif _looks_like_ip(raw):
-            c2_ips.append(raw)
-        else:
-            product.unusable["unreadable web addresses"] += 1
-    product.conditions.extend(domain_conditions(domains))
+    product.unusable["iOS app ids"] += len(_str_list(item.get("ios_bundles"), file, None, entry, "ios_bundles"))
+    sites = [h for h in (_domain_or_note(raw, c2_ips, product) for raw in [*lists["websites"], *lists["distribution"]])
+             if h]
+    c2_hosts = [h for h in (_domain_or_note(raw, c2_ips, product) for raw in c2_domains) if h]
+    _download_conditions(sorted(set(sites)), sorted(set(c2_hosts)), product)
     ips = sorted({ip for ip in c2_ips if _looks_like_ip(ip)})
     product.unusable["unreadable addresses"] += len(set(c2_ips)) - len(ips)
     if ips:
         product.conditions.append(Cond("connection", (Test("remote_address", "equals", tuple(ips)),)))
         product.used["server addresses"] += len(ips)
-    return product
+    if severity != "alert" or not sites:
+        return [product]
+    visits = FeedProduct(product.name, "assoechap", "review", category, [FEED_URL], template="visits",
+                         slug=f"{slugify(product.name)}-visits", product_tag=slugify(product.name))
+    visits.conditions.append(Cond("web_visit", (Test("domain", "domain", tuple(sorted(set(sites)))),
+                                                Test("visit_type", "equals", ("history",)))))
+    return [product, visits]
+
+
+def _name_conditions(item: dict[str, Any], name: str, names: list[str], product: FeedProduct) -> None:
+    """Brand names as program names, only for a product the feed says runs on a computer."""
+    brand_names = sorted({name.strip(), *names}, key=str.lower)
+    raw = item.get("platforms", item.get("os")) or []
+    systems = sorted({str(v).strip().lower() for v in (raw if isinstance(raw, list) else [raw])}
+                     & {"windows", "macos", "linux"})
+    if not systems:
+        product.unusable["app names of phone apps (the feed names no computer system)"] += len(brand_names)
+        return
+    product.platforms = tuple(systems)
+    product.conditions.append(Cond("app", (Test("name", "equals", tuple(brand_names)),)))
+    product.used["program names"] += len(brand_names)
+
+
+def _domain_or_note(raw: str, ips: list[str], product: FeedProduct) -> str | None:
+    host = clean_domain(raw)
+    if host:
+        product.used["web addresses"] += 1
+        return host
+    if _looks_like_ip(raw):
+        ips.append(raw)
+    else:
+        product.unusable["unreadable web addresses"] += 1
+    return None
+
+
+def _download_conditions(sites: list[str], c2_hosts: list[str], product: FeedProduct) -> None:
+    """Downloads from the product's sites (any visit, for watchware), and hosts entries for all its names."""
+    every = tuple(sorted({*sites, *c2_hosts}))
+    if sites:
+        visit = [Test("domain", "domain", tuple(sites))]
+        if product.severity == "alert":
+            visit.append(Test("visit_type", "equals", ("download",)))
+        product.conditions.append(Cond("web_visit", tuple(visit)))
+    if every:
+        product.conditions.append(Cond("hosts_entry", (Test("hostname", "domain", every),
+                                                       Test("address", "not-equals", BLOCK_ADDRESSES))))
 
 
 def _looks_like_ip(value: str) -> bool:
@@ -160,7 +204,8 @@ def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]
             if key not in products:
                 severity, category = _severity("watchware" if "watchware" in str(obj.get("description", "")).lower()
                                                else "stalkerware")
-                products[key] = FeedProduct(name.strip(), "assoechap-stix", severity, category, [FEED_URL])
+                products[key] = FeedProduct(name.strip(), "assoechap-stix", severity, category, [FEED_URL],
+                                            template="alert" if severity == "alert" else "watchware")
             malware[oid] = products[key]
         elif kind == "indicator":
             pattern = obj.get("pattern")
@@ -181,7 +226,15 @@ def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]
         products.setdefault("\0unattributed", unattributed)
     for product in {id(p): p for p in [*malware.values(), unattributed]}.values():
         values = collected.get(id(product), {})
-        product.conditions.extend(domain_conditions(sorted(values.get("domain", ()))))
+        domains = sorted(values.get("domain", ()))
+        _download_conditions(domains, [], product)
+        if domains and product.severity == "alert":
+            visits = FeedProduct(product.name, "assoechap-stix", "review", product.category, [FEED_URL],
+                                 template="visits", slug=f"{slugify(product.name)}-visits",
+                                 product_tag=slugify(product.name))
+            visits.conditions.append(Cond("web_visit", (Test("domain", "domain", tuple(domains)),
+                                                        Test("visit_type", "equals", ("history",)))))
+            products.setdefault(f"\0visits:{product.name.lower()}", visits)
         if values.get("ip"):
             product.conditions.append(Cond("connection", (Test("remote_address", "equals",
                                                                tuple(sorted(values["ip"]))),)))

@@ -6,18 +6,29 @@ Domains and Ports). PEMetadata is a mapping in older files and a list in newer o
 use Domains/Ports lists or Domain/Port values. Both shapes are read.
 
 What a computer can show: the program file names (running programs, services, start-up entries,
-listening programs), install folders, service names (from the event log facts and the
-Services registry key), Uninstall key names, downloads from the tool's web sites, and hosts-file
-entries. Registry paths other than services and Uninstall keys, and log files, are not collected
-by techcheck: they are counted as not usable.
+listening programs, program files on disk), install folders, service names (from the event log
+facts and the Services registry key), Uninstall key names, downloads from the tool's web sites, and
+hosts-file entries. Registry paths other than services and Uninstall keys, and log files, are not
+collected by techcheck: they are counted as not usable. Install paths are translated by
+`lolrmm_paths`. A tool with nothing usable is skipped and counted; only a malformed file is an error.
+
+The feed does not say which side of a connection a tool sits on. `lolrmm_roles.yaml` (hand-made,
+beside this module) says it per tool: an agent or server lets someone into this computer and
+becomes a "Worth checking" rule; a viewer or client (a VNC viewer, an SSH or file-transfer client)
+only reaches out to other computers and is left out, as are tools a hand-made shipped rule covers.
+A tool the table does not know (a newer feed) is treated as an agent.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path, PureWindowsPath
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from techcheck.feeds.model import (
     Cond,
@@ -28,7 +39,9 @@ from techcheck.feeds.model import (
     clean_domain,
     domain_conditions,
     load_feed_yaml,
+    slugify,
 )
+from techcheck.feeds.lolrmm_paths import PathFact, name_fact, translate
 
 FEED_URL = "https://lolrmm.io/"
 _GENERIC_PORTS = {80, 443}
@@ -41,14 +54,46 @@ _SHARED_DOMAINS = {
 _SERVICE_KEY = re.compile(r"\\(?:CurrentControlSet|ControlSet\d+)\\Services\\([^\\*]+)$", re.IGNORECASE)
 _UNINSTALL_KEY = re.compile(r"\\Uninstall\\([^\\*]+)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^>]*>|\([^)]*random[^)]*\)|\{[^}]*\}", re.IGNORECASE)
+_PROGRAM_KINDS = ("process", "service", "autostart", "program_file")
+_OS_NAMES = {"windows": "windows", "mac": "macos", "macos": "macos", "linux": "linux"}
+ROLES_FILE = Path(__file__).with_name("lolrmm_roles.yaml")
+LEFT_OUT_ROLES = {
+    "viewer": "viewers (they only look at other computers; not a way into this one)",
+    "client": "SSH, file-transfer and storage clients (not a way into this computer)",
+    "other": "not remote access into this computer (for example a screen reader)",
+}
+# role -> (severity, category, texts) for the tools that become rules
+_KEPT_ROLES = {
+    "agent": ("review", "remote_access", "review"),
+    "server": ("review", "remote_access", "review"),
+    "monitoring": ("review", "monitoring", "review"),
+    "rat": ("alert", "rat", "rat"),
+}
+NO_INDICATOR = "tools with no indicator a computer can show"
 
 
-def read_lolrmm(paths: Iterable[Path]) -> FeedResult:
-    products: list[FeedProduct] = []
-    files: list[str] = []
+@dataclass(frozen=True)
+class RoleTable:
+    roles: dict[str, str]  # tool name (lower-case) -> role
+    products: dict[str, str]  # tool name (lower-case) -> product tag of a shipped hand-made rule
+
+
+@cache
+def role_table(path: Path = ROLES_FILE) -> RoleTable:
+    """The hand-made table beside this module: each tool's role and its hand-made product, if any."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    products = {str(k).strip().lower(): str(v) for k, v in (data.pop("product", None) or {}).items()}
+    roles = {str(name).strip().lower(): str(role) for role, names in data.items() for name in names or []}
+    return RoleTable(roles, products)
+
+
+def read_lolrmm(paths: Iterable[Path], table: RoleTable | None = None) -> FeedResult:
+    """Tools from LOLRMM files. `table` (roles and products) defaults to the shipped table."""
+    table = table or role_table()
+    result = FeedResult([], [])
     for path in paths:
         file = str(path)
-        files.append(file)
+        result.files.append(file)
         loaded = load_feed_yaml(path)
         data = loaded.data
         if not isinstance(data, dict) or not isinstance(data.get("Name"), str) or not data["Name"].strip():
@@ -57,8 +102,19 @@ def read_lolrmm(paths: Iterable[Path]) -> FeedResult:
         for key in ("Details", "Artifacts", "ForensicArtifacts"):
             if data.get(key) is not None and not isinstance(data[key], dict):
                 raise FeedError(file, f"{key!r} must be a mapping", loaded.line((key,)), data["Name"])
-        products.append(_tool(data, file))
-    return FeedResult(products, files)
+        key = data["Name"].strip().lower()
+        role = table.roles.get(key, "agent")
+        if role in LEFT_OUT_ROLES:
+            result.skipped[LEFT_OUT_ROLES[role]] += 1
+            continue
+        product = _tool(data)
+        product.severity, product.category, product.template = _KEPT_ROLES.get(role, _KEPT_ROLES["agent"])
+        product.slug = slugify(path.stem)
+        product.product_tag = table.products.get(key, "")
+        if not product.conditions:
+            result.skipped[NO_INDICATOR] += 1
+        result.products.append(product)
+    return result
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -71,7 +127,30 @@ def _texts(value: Any) -> list[str]:
     return [str(v).strip() for v in _as_list(value) if isinstance(v, str | int) and str(v).strip()]
 
 
-def _tool(data: dict[str, Any], file: str) -> FeedProduct:
+@dataclass
+class _Facts:
+    """What one tool's indicators say, before they become conditions."""
+
+    names: set[str] = field(default_factory=set)
+    name_globs: set[str] = field(default_factory=set)
+    file_paths: dict[str, str] = field(default_factory=dict)  # pattern -> file name
+    folders: set[str] = field(default_factory=set)
+    systems: set[str] = field(default_factory=set)
+
+    def add(self, fact: PathFact, product: FeedProduct) -> None:
+        if fact.problem:
+            product.unusable[fact.problem] += 1
+        elif fact.folder:
+            self.folders.add(fact.folder)
+        elif fact.file_path:
+            self.file_paths[fact.file_path] = fact.file_name
+        elif any(c in fact.file_name for c in "*?["):
+            self.name_globs.add(fact.file_name)
+        else:
+            self.names.add(fact.file_name)
+
+
+def _tool(data: dict[str, Any]) -> FeedProduct:
     name = data["Name"].strip()
     details = data.get("Details") or {}
     artifacts = data.get("Artifacts") or data.get("ForensicArtifacts") or {}  # both names occur
@@ -79,25 +158,74 @@ def _tool(data: dict[str, Any], file: str) -> FeedProduct:
     website = details.get("Website")
     if isinstance(website, str) and website.startswith("http"):
         product.references.append(website.strip())
-
-    exe_names: set[str] = set()
-    exe_globs: set[str] = set()
+    facts = _Facts(systems={_OS_NAMES[o.lower()] for o in _texts(details.get("SupportedOS"))
+                            if o.lower() in _OS_NAMES})
     for meta in _as_list(details.get("PEMetadata")):
         if isinstance(meta, dict):
             for key in ("Filename", "OriginalFileName"):
                 for v in _texts(meta.get(key)):
-                    _add_exe(v, exe_names, exe_globs)
-    paths: set[str] = set()
+                    facts.add(name_fact(v), product)
     for raw in _texts(details.get("InstallationPaths")):
-        if "/" in raw or "\\" in raw:
-            paths.update(path_patterns(raw))
-        else:
-            _add_exe(raw, exe_names, exe_globs)
+        facts.add(translate(raw) if "/" in raw or "\\" in raw else name_fact(raw), product)
+        facts.systems.update(_systems_of(raw))
+    _program_conditions(facts, product)
+    _registry_conditions(artifacts, product)
+    product.unusable["log and data files"] += len(_as_list(artifacts.get("Disk")))
+    domains, ports = _network(artifacts.get("Network"), product)
+    usable_ports = sorted(p for p in ports if p not in _GENERIC_PORTS)
+    if usable_ports and facts.names:
+        # Never a port alone: many programs can use the same port.
+        product.conditions.append(Cond("listener", (Test("port", "equals", tuple(usable_ports)),
+                                                    Test("exe_name", "equals", tuple(sorted(facts.names))))))
+        product.used["listening ports (with the program name)"] += len(usable_ports)
+    else:
+        product.unusable["ports without a program name"] += len(usable_ports)
+    product.conditions.extend(domain_conditions(sorted(domains), visit_type="download"))
+    product.used["web addresses"] += len(domains)
+    product.platforms = tuple(sorted(facts.systems)) or ("any",)
+    return product
+
+
+def _systems_of(raw: str) -> set[str]:
+    """The systems an install path belongs to, from its shape."""
+    low = raw.lower()
+    if re.match(r"^[a-z]:|^%|.*\\", low) or low.endswith((".exe", ".msi")):
+        return {"windows"}
+    if "/applications/" in low or low.startswith(("/applications", "~/library")) or ".app" in low:
+        return {"macos"}
+    if low.startswith(("/usr", "/opt", "/etc", "/var", "/home", "~/.")):
+        return {"linux"}
+    return set()
+
+
+def _program_conditions(facts: _Facts, product: FeedProduct) -> None:
+    tests: list[tuple[Test, ...]] = []
+    if facts.names:
+        tests.append((Test("exe_name", "equals", tuple(sorted(facts.names))),))
+    if facts.name_globs:
+        tests.append((Test("exe_name", "glob", tuple(sorted(facts.name_globs))),))
+    if facts.file_paths:  # indexed by the exact name, then the folder is checked
+        tests.append((Test("exe", "path", tuple(sorted(facts.file_paths))),
+                      Test("exe_name", "equals", tuple(sorted(set(facts.file_paths.values()))))))
+    if facts.folders:
+        below = tuple(sorted(f + "/**" for f in facts.folders))
+        tests.append((Test("exe", "path", below),))
+        product.conditions.append(Cond("app", (Test("install_path", "path",
+                                                    tuple(sorted({*facts.folders, *below}))),)))
+    for test in tests:
+        for kind in _PROGRAM_KINDS:
+            product.conditions.append(Cond(kind, test))
+    product.used["program file names"] += len(facts.names) + len(facts.name_globs)
+    product.used["program files in their folder"] += len(facts.file_paths)
+    product.used["install folders"] += len(facts.folders)
+
+
+def _registry_conditions(artifacts: dict[str, Any], product: FeedProduct) -> None:
     services: set[str] = set()
     packages: set[str] = set()
     for ev in _as_list(artifacts.get("EventLog")):
         if isinstance(ev, dict):
-            services.update(s for s in _texts(ev.get("ServiceName")) if "*" not in s)
+            services.update(s for s in _texts(ev.get("ServiceName")) if "*" not in s and "<" not in s)
     for reg in _as_list(artifacts.get("Registry")):
         key = str(reg.get("Path", "")).strip() if isinstance(reg, dict) else ""
         if (m := _SERVICE_KEY.search(key)) and not _PLACEHOLDER.search(m.group(1)):
@@ -106,68 +234,12 @@ def _tool(data: dict[str, Any], file: str) -> FeedProduct:
             packages.add(m.group(1).strip())
         elif key:
             product.unusable["registry keys"] += 1
-    product.unusable["log and data files"] += len(_as_list(artifacts.get("Disk")))
-    domains, ports = _network(artifacts.get("Network"), product)
-
-    exe_tests = [Test("exe_name", "equals", tuple(sorted(exe_names)))] if exe_names else []
-    exe_tests += [Test("exe_name", "glob", tuple(sorted(exe_globs)))] if exe_globs else []
-    for test in exe_tests:
-        for kind in ("process", "service", "autostart"):
-            product.conditions.append(Cond(kind, (test,)))
-    product.used["program file names"] += len(exe_names) + len(exe_globs)
     if services:
         product.conditions.append(Cond("service", (Test("name", "equals", tuple(sorted(services))),)))
         product.used["service names"] += len(services)
     if packages:
         product.conditions.append(Cond("app", (Test("package", "equals", tuple(sorted(packages))),)))
         product.used["programs-list entries"] += len(packages)
-    if paths:
-        values = tuple(sorted(paths))
-        product.conditions.append(Cond("app", (Test("install_path", "path", values),)))
-        for kind in ("process", "service", "autostart"):
-            product.conditions.append(Cond(kind, (Test("exe", "path", values),)))
-        product.used["install folders"] += len(paths)
-    usable_ports = sorted(p for p in ports if p not in _GENERIC_PORTS)
-    if usable_ports and exe_names:
-        # Never a port alone: many programs can use the same port.
-        product.conditions.append(Cond("listener", (Test("port", "equals", tuple(usable_ports)),
-                                                    Test("exe_name", "equals", tuple(sorted(exe_names))))))
-        product.used["listening ports (with the program name)"] += len(usable_ports)
-    else:
-        product.unusable["ports without a program name"] += len(usable_ports)
-    product.conditions.extend(domain_conditions(sorted(domains), visit_type="download"))
-    product.used["web addresses"] += len(domains)
-    if not product.conditions:
-        raise FeedError(file, "no indicator a computer can show (no file names, folders, services or web "
-                              "addresses)", None, name)
-    return product
-
-
-def _add_exe(raw: str, names: set[str], globs: set[str]) -> None:
-    base = PureWindowsPath(raw.strip().strip('"')).name.lower()
-    if not base or base in ("*", "*.exe"):
-        return
-    (globs if any(c in base for c in "*?[") else names).add(base)
-
-
-def path_patterns(raw: str) -> list[str]:
-    """techcheck path globs for a LOLRMM install path: the folder itself and everything below it."""
-    p = raw.strip().strip('"').replace("\\", "/")
-    p = _PLACEHOLDER.sub("*", p)
-    p = re.sub(r"%[A-Za-z_()]+%", "**", p)
-    p = re.sub(r"^[A-Za-z]:", "**", p)
-    p = re.sub(r"^~", "**", p)
-    if p.startswith("/"):
-        p = "**" + p
-    p = re.sub(r"/+", "/", p)
-    p = p.rstrip("/")
-    while p.endswith("/*") or p.endswith("/**"):
-        p = p.rsplit("/", 1)[0]
-    if not p or p in ("**", "*") or p.count("/") < 2:
-        return []  # too broad to say anything
-    last = p.rsplit("/", 1)[1]
-    is_file = "." in last and not last.lower().endswith(".app") and "*" not in last.split(".")[-1]
-    return [p] if is_file else [p, p + "/**"]
 
 
 def _network(items: Any, product: FeedProduct) -> tuple[set[str], set[int]]:

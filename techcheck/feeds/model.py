@@ -66,12 +66,17 @@ class FeedProduct:
     conditions: list[Cond] = field(default_factory=list)
     used: Counter[str] = field(default_factory=Counter)  # indicators turned into conditions, by type
     unusable: Counter[str] = field(default_factory=Counter)  # indicators a computer cannot show, by type
+    platforms: tuple[str, ...] = ("any",)
+    template: str = ""  # which generic texts the rule gets (writer._TEXTS); empty = by severity
+    slug: str = ""  # rule-id part; empty = from the name
+    product_tag: str = ""  # product tag shared with a hand-made rule; empty = from the name
 
 
 @dataclass
 class FeedResult:
     products: list[FeedProduct]
     files: list[str]
+    skipped: Counter[str] = field(default_factory=Counter)  # whole entries left out, by reason
 
     def used_count(self) -> int:
         return sum(sum(p.used.values()) for p in self.products)
@@ -81,6 +86,25 @@ class FeedResult:
         for p in self.products:
             total.update(p.unusable)
         return total
+
+
+# Program file names that many unrelated products use. Alone they say nothing about which product is
+# there, so a feed's file name from this list is kept only together with its folder.
+GENERIC_PROGRAM_NAMES = frozenset({
+    "agent.exe", "agent32.exe", "agent64.exe", "client.exe", "client32.exe", "client64.exe", "installer.exe",
+    "install.exe", "setup.exe", "setup64.exe", "connect.exe", "service.exe", "server.exe", "update.exe",
+    "updater.exe", "launcher.exe", "helper.exe", "host.exe", "run.exe", "start.exe", "main.exe", "app.exe",
+    "support.exe", "remote.exe", "viewer.exe", "monitor.exe", "tray.exe", "svc.exe", "core.exe", "uninstall.exe",
+    "uninst.exe", "unins000.exe", "vnc.exe", "cmd.exe", "powershell.exe", "rundll32.exe",
+    "msiexec.exe", "svchost.exe", "dwm.exe", "explorer.exe", "python.exe", "java.exe", "javaw.exe", "node.exe",
+    "electron.exe", "bash", "sh", "agent", "client", "server", "service", "daemon", "helper", "setup.msi",
+    "installer.msi", "agent.msi", "client.msi", "setup.dmg", "install.pkg", "update", "updater",
+})
+
+# Endings of program files a computer runs or installs from; any other ending (.dll, .log, .xml ...) is a
+# data or library file, not a program name.
+PROGRAM_SUFFIXES = (".exe", ".msi", ".dmg", ".pkg", ".app", ".appimage", ".scr", ".com", ".bat", ".cmd",
+                    ".ps1", ".vbs", ".jar", ".sh", ".deb", ".rpm", ".run", ".bin")
 
 
 def clean_domain(raw: str) -> str | None:

@@ -7,9 +7,10 @@ their samples run; only then is the folder renamed into place. A failure leaves 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import yaml
 from techcheck.artifacts import Artifact
 from techcheck.errors import RuleError
 from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, slugify
+from techcheck.packs import PackInfo, write_pack_info
+from techcheck.lint import MAX_TITLE_CHARS
 from techcheck.ruleset import load_rules, parse_rule_file, sample_problems
 
 # Generic texts, one per kind of product. {name} is the product's name from the feed.
@@ -84,6 +87,91 @@ _TEXTS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
+_TEXTS["rat"] = {
+    "en": {
+        "title": "Signs of {name}",
+        "what": "{name} is a tool for taking over a computer in secret. It is named in a public list of "
+                "remote control tools, and this computer has signs of it.",
+        "why": "Whoever controls it may see your screen and files, record what you type, and use the computer "
+               "from another place without you knowing.",
+        "actions": [
+            "Save this report. It is a record of what was found.",
+            "Use a phone or computer that you trust to change your most important passwords.",
+            "Talk with an advocate before you change anything. Removing it can warn the person who put it there.",
+        ],
+        "normal": "It is not normal on a home computer. A computer expert may have it only to study it.",
+    },
+    "es": {
+        "title": "Señales de {name}",
+        "what": "{name} es una herramienta para tomar el control de una computadora en secreto. Aparece en una "
+                "lista pública de herramientas de control remoto, y esta computadora tiene señales de ella.",
+        "why": "Quien la controla puede ver su pantalla y sus archivos, guardar lo que usted escribe y usar la "
+               "computadora desde otro lugar sin que usted lo sepa.",
+        "actions": [
+            "Guarde este informe. Es un registro de lo que se encontró.",
+            "Use un teléfono o una computadora de confianza para cambiar sus contraseñas más importantes.",
+            "Hable con una persona de apoyo antes de cambiar algo. Quitarla puede avisar a quien la puso.",
+        ],
+        "normal": "No es normal en una computadora de casa. Una persona experta puede tenerla solo para estudiarla.",
+    },
+}
+_TEXTS["visits"] = {
+    "en": {
+        "title": "A browser visited the site of {name}",
+        "what": "The browser history on this computer shows visits to a web site of {name}. {name} is sold to "
+                "watch a phone or computer in secret. The site is named in a public list.",
+        "why": "A visit alone does not mean that it is installed. Someone may have bought it here, or set up an "
+               "account to read what it collects.",
+        "actions": [
+            "Think about who uses this computer and whether you visited the site yourself.",
+            "Save this report. It is a record of what was found.",
+            "If you think someone is watching your phone, talk with an advocate about how to check it safely.",
+        ],
+        "normal": "It is normal if you or someone you trust looked the site up, for example to learn about it.",
+    },
+    "es": {
+        "title": "Un navegador visitó el sitio de {name}",
+        "what": "El historial del navegador de esta computadora muestra visitas a un sitio web de {name}. "
+                "{name} se vende para vigilar un teléfono o una computadora en secreto. El sitio aparece en una "
+                "lista pública.",
+        "why": "Una visita sola no quiere decir que esté instalado. Alguien pudo comprarlo aquí o crear una "
+               "cuenta para leer lo que recoge.",
+        "actions": [
+            "Piense en quién usa esta computadora y si usted visitó el sitio.",
+            "Guarde este informe. Es un registro de lo que se encontró.",
+            "Si cree que alguien vigila su teléfono, hable con una persona de apoyo sobre cómo revisarlo sin riesgo.",
+        ],
+        "normal": "Es normal si usted o alguien de confianza buscó el sitio, por ejemplo para informarse.",
+    },
+}
+_TEXTS["watchware"] = {
+    "en": {
+        "title": "Signs of {name}",
+        "what": "{name} is a monitoring app, often sold to parents. It is named in a public list. This computer "
+                "has signs of it, such as a download from its web site.",
+        "why": "Apps like this can show another person where a phone is, its messages or what it is used for.",
+        "actions": [
+            "Check if you or someone you trust set it up, and on which phone or computer.",
+            "If you do not know who set it up, save this report.",
+            "Talk with an advocate before you remove it. Removing it can warn the person who set it up.",
+        ],
+        "normal": "Many families use apps like this for children. It is normal when everyone knows about it.",
+    },
+    "es": {
+        "title": "Señales de {name}",
+        "what": "{name} es una aplicación de control, muchas veces vendida a padres y madres. Aparece en una "
+                "lista pública. Esta computadora tiene señales de ella, como una descarga desde su sitio web.",
+        "why": "Estas aplicaciones pueden mostrar a otra persona dónde está un teléfono, sus mensajes o para qué "
+               "se usa.",
+        "actions": [
+            "Vea si usted o alguien de confianza la instaló, y en qué teléfono o computadora.",
+            "Si no sabe quién la instaló, guarde este informe.",
+            "Hable con una persona de apoyo antes de quitarla. Quitarla puede avisar a quien la instaló.",
+        ],
+        "normal": "Muchas familias usan estas aplicaciones para sus hijos. Es normal si todas las personas lo saben.",
+    },
+}
+
 _FEED_TAGS = {"assoechap": "feed:assoechap", "assoechap-stix": "feed:assoechap", "lolrmm": "feed:lolrmm"}
 _SAMPLE_IP = "203.0.113.7"  # documentation address (RFC 5737): never a real server
 
@@ -94,19 +182,33 @@ class ImportSummary:
     rules: int
     indicators_used: int
     unusable: dict[str, int]
+    skipped: dict[str, int] = field(default_factory=dict)  # whole feed entries left out, by reason
 
     @property
     def unusable_count(self) -> int:
         return sum(self.unusable.values())
 
 
+def short_name(name: str, room: int) -> str:
+    """The product name, shortened to fit a title: without a part in brackets, then cut at a word."""
+    if len(name) <= room:
+        return name
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    while len(name) > room and " " in name:
+        name = name.rsplit(" ", 1)[0]
+    return name[:room]
+
+
 def _texts(product: FeedProduct) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for lang, block in _TEXTS[product.severity].items():
+    for lang, block in _TEXTS[product.template or product.severity].items():
+        room = MAX_TITLE_CHARS[lang] - len(block["title"].replace("{name}", ""))
+        title = block["title"].format(name=short_name(product.name, room))
         out[lang] = {
             k: ([a.format(name=product.name) for a in v] if isinstance(v, list) else v.format(name=product.name))
-            for k, v in block.items()
+            for k, v in block.items() if k != "title"
         }
+        out[lang] = {"title": title, **out[lang]}
     return out
 
 
@@ -131,7 +233,7 @@ def _artifact_fields(cond: Cond, change_first: str | None = None) -> dict[str, A
     for i, test in enumerate(cond.tests):
         value = change_first if (i == 0 and change_first is not None) else _example(test)
         if test.field == "exe_name":
-            fields["exe"] = f"C:\\Program Files\\Example\\{value}"
+            fields.setdefault("exe", f"C:\\Program Files\\Example\\{value}")
         elif cond.kind == "web_visit" and test.field == "domain":
             fields["url"] = f"https://{value}/download"
         else:
@@ -158,8 +260,8 @@ def _rule_dict(product: FeedProduct, rule_id: str) -> dict[str, Any]:
         "id": rule_id,
         "severity": product.severity,
         "category": product.category,
-        "platforms": ["any"],
-        "tags": [_FEED_TAGS[product.feed], f"product:{slugify(product.name)}"],
+        "platforms": list(product.platforms),
+        "tags": [_FEED_TAGS[product.feed], f"product:{product.product_tag or slugify(product.name)}"],
         "text": _texts(product),
         "match": [{"kind": c.kind, **{t.field: t.to_yaml() for t in c.tests}} for c in product.conditions],
         "references": product.references,
@@ -193,8 +295,9 @@ def _derived(fields: dict[str, Any]) -> dict[str, Any]:
     return dict(make(kind, None, **{k: v for k, v in fields.items() if k != "kind"}).fields)
 
 
-def write_rules(result: FeedResult, output: Path, replace: bool = False) -> ImportSummary:
-    """Write one rule file per product into `output`, validated, all or nothing."""
+def write_rules(result: FeedResult, output: Path, replace: bool = False, pack: PackInfo | None = None,
+                id_prefix: str = "import") -> ImportSummary:
+    """Write one rule file per product into `output`, with its pack manifest; validated, all or nothing."""
     output = output.resolve()
     if output.exists() and not replace and (not output.is_dir() or any(output.iterdir())):
         raise FeedError(str(output), "the output folder already exists and is not empty (use --replace)")
@@ -204,20 +307,7 @@ def write_rules(result: FeedResult, output: Path, replace: bool = False) -> Impo
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        used_ids: set[str] = set()
-        for product in products:
-            slug = slugify(product.name)
-            rule_id = f"import.{product.feed}.{slug}"
-            n = 2
-            while rule_id in used_ids:
-                rule_id = f"import.{product.feed}.{slug}-{n}"
-                n += 1
-            used_ids.add(rule_id)
-            file = staging / f"{rule_id.removeprefix('import.').replace('.', '-')}.yaml"
-            data = _with_samples(_rule_dict(product, rule_id), product, str(file))
-            file.write_text("# Imported by techcheck from a feed file; generic texts.\n"
-                            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                            encoding="utf-8")
+        _write_products(products, staging, id_prefix, pack)
         try:
             ruleset = load_rules([staging])
         except RuleError as exc:
@@ -225,13 +315,35 @@ def write_rules(result: FeedResult, output: Path, replace: bool = False) -> Impo
         bad = sample_problems(ruleset)
         if bad:
             raise FeedError(str(output), "imported rules failed their own samples: " + "; ".join(bad))
+        if pack is not None:
+            write_pack_info(staging, pack)
         _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     unusable = result.unusable()
     return ImportSummary(output, len(products), result.used_count(),
-                         {k: v for k, v in sorted(unusable.items()) if v > 0})
+                         {k: v for k, v in sorted(unusable.items()) if v > 0},
+                         dict(sorted(result.skipped.items())))
+
+
+def _write_products(products: list[FeedProduct], folder: Path, id_prefix: str, pack: PackInfo | None) -> None:
+    header = "# Generated by techcheck's feed importer from {source}; do not edit by hand.\n".format(
+        source=f"{pack.source} at {pack.commit}" if pack and pack.commit else "a feed file")
+    header += "# Texts are generic; see techcheck-pack.json in this folder for the source and license.\n"
+    used_ids: set[str] = set()
+    for product in products:
+        slug = product.slug or slugify(product.name)
+        rule_id = f"{id_prefix}.{product.feed}.{slug}"
+        n = 2
+        while rule_id in used_ids:
+            rule_id = f"{id_prefix}.{product.feed}.{slug}-{n}"
+            n += 1
+        used_ids.add(rule_id)
+        file = folder / f"{rule_id.split('.', 1)[1].replace('.', '-')}.yaml"
+        data = _with_samples(_rule_dict(product, rule_id), product, str(file))
+        file.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+                        encoding="utf-8")
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
