@@ -10,13 +10,13 @@ artifact of their kind). Cost grows with artifacts, not with rules x artifacts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
 
-from techcheck.artifacts import Artifact
+from techcheck.artifacts import Artifact, make
 from techcheck.prefilter import literal_for, search_texts
 from techcheck.ruleset import Condition, Rule
 
@@ -134,3 +134,52 @@ class Matcher:
         ]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule.category, f.rule.id))
         return findings
+
+
+def hash_targets(rules: Iterable[Rule]) -> Callable[[str, Mapping[str, Any]], bool] | None:
+    """Whether an artifact is one a hash condition points at: its other tests (name, folder) all pass.
+
+    A hash condition with nothing else to go on points at no file: files are never hashed for it.
+    """
+    conds = [c for r in rules for c in r.conditions
+             if any(name == "sha256" for name, _ in c.tests) and any(name != "sha256" for name, _ in c.tests)]
+    if not conds:
+        return None
+
+    def wanted(kind: str, fields: Mapping[str, Any]) -> bool:
+        art = make(kind, None, **{k: v for k, v in fields.items() if k != "exe_name"})
+        return any(c.kind == kind and all(t.test_value(art.get(n)) for n, t in c.tests if n != "sha256")
+                   for c in conds)
+
+    return wanted
+
+
+def _is_feed_rule(rule: Rule) -> bool:
+    return any(tag.startswith("feed:") for tag in rule.tags)
+
+
+def merge_same_product(findings: list[Finding]) -> list[Finding]:
+    """A product found by a hand-made rule is reported once: a feed-pack rule for the same product (same
+    `product:` tag and severity) adds its evidence to the hand-made finding instead of a second finding."""
+    hand: dict[tuple[str, str], int] = {}
+    for i, f in enumerate(findings):
+        if not _is_feed_rule(f.rule):
+            for tag in f.rule.tags:
+                if tag.startswith("product:"):
+                    hand.setdefault((tag, f.severity), i)
+    if not hand:
+        return findings
+    merged = list(findings)
+    dropped: set[int] = set()
+    for i, f in enumerate(findings):
+        if not _is_feed_rule(f.rule):
+            continue
+        for tag in f.rule.tags:
+            target = hand.get((tag, f.severity))
+            if tag.startswith("product:") and target is not None:
+                base = merged[target]
+                arts = {id(a): a for a in (*base.artifacts, *f.artifacts)}
+                merged[target] = Finding(base.rule, tuple(sorted(arts.values(), key=Artifact.sort_key)))
+                dropped.add(i)
+                break
+    return [f for i, f in enumerate(merged) if i not in dropped]

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from techcheck import __version__
 from techcheck.artifacts import Artifact
-from techcheck.collectors.base import Collector, Context, Note, Skip, Status, collectors_for
-from techcheck.engine import Finding, Matcher
+from techcheck.collectors.base import Collector, Context, HashWanted, Note, Skip, Status, collectors_for
+from techcheck.engine import Finding, Matcher, hash_targets, merge_same_product
 from techcheck.errors import NotAvailable
 from techcheck.ruleset import RuleSet
 from techcheck.target.base import Target
@@ -42,9 +42,10 @@ class ScanResult:
 ProgressHook = Callable[[str, int, int], None]
 
 
-def run_check(collector: type[Collector], target: Target) -> tuple[CheckResult, list[Artifact]]:
+def run_check(collector: type[Collector], target: Target,
+              hash_wanted: HashWanted | None = None) -> tuple[CheckResult, list[Artifact]]:
     """Run one collector; its failure is recorded and never stops the scan."""
-    ctx = Context()
+    ctx = Context(hash_wanted=hash_wanted)
     start = time.monotonic()
     result = CheckResult(collector.name, collector.title, "ok")
     artifacts: list[Artifact] = []
@@ -70,17 +71,18 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
     collectors = collectors_for(target.os)
     checks: list[CheckResult] = []
     artifacts: list[Artifact] = []
+    rules = [r for r in ruleset.rules if r.applies_to(target.os)]
+    hash_wanted = hash_targets(rules)
     for i, collector in enumerate(collectors):
         if progress:
             progress(collector.title, i, len(collectors))
-        result, found = run_check(collector, target)
+        result, found = run_check(collector, target, hash_wanted)
         checks.append(result)
         artifacts.extend(found)
     target.release()  # hives and other big holdings are not needed for matching
     if progress:
         progress("Comparing with the rules", len(collectors), len(collectors))
-    rules = [r for r in ruleset.rules if r.applies_to(target.os)]
-    findings: list[Finding] = Matcher.build(rules).match(artifacts)
+    findings: list[Finding] = merge_same_product(Matcher.build(rules).match(artifacts))
     return ScanResult(
         target=target, findings=findings, checks=checks, artifacts=artifacts,
         rule_count=len(rules), rule_sources=list(ruleset.sources),

@@ -641,6 +641,7 @@ CHECK_TITLES: dict[str, dict[str, str]] = {
         "windows.wmi_subscriptions": "Órdenes que la administración de Windows (WMI) ejecuta ante eventos",
         "windows.privacy": "Acceso a la cámara, el micrófono y la ubicación",
         "windows.program_folders": "Carpetas de programas en el disco",
+        "common.program_files": "Archivos de programas en carpetas de programas y de descargas",
         "windows.programs": "Programas instalados (lista de programas)",
         "windows.registry": "Base de datos de ajustes de Windows (registro)",
         "windows.remote_access": "Escritorio remoto, Asistencia remota y servidor SSH",

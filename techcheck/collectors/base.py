@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -34,12 +34,21 @@ class Note:
     message: str
 
 
+HashWanted = Callable[[str, Mapping[str, Any]], bool]
+
+
 @dataclass
 class Context:
     notes: list[Note] = field(default_factory=list)
+    # Whether a rule with a hash condition points at an artifact with these fields (set by the scan).
+    hash_wanted: HashWanted | None = None
 
     def note(self, path: str, message: str) -> None:
         self.notes.append(Note(path, message))
+
+    def wants_hash(self, kind: str, fields: Mapping[str, Any]) -> bool:
+        """Whether to compute a file's SHA-256: only when a rule's hash condition points at it."""
+        return self.hash_wanted is not None and self.hash_wanted(kind, fields)
 
 
 class Collector(ABC):

@@ -117,6 +117,10 @@ class Target(ABC):
             raise too_large(limit)
         return data
 
+    def read_head(self, path: str, size: int) -> bytes:
+        """The first `size` bytes of a file, however large it is (to tell file types apart)."""
+        return self._read(path, size)[:size]
+
     def read_text(self, path: str, limit: int | None = None) -> str:
         """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; undecodable bytes replaced."""
         return decode_text(self.read_bytes(path, limit))

@@ -168,6 +168,18 @@ class FilesystemTarget(Target):
             raise TargetError(f"cannot read: {exc.strerror or exc}") from exc
 
 
+    def read_head(self, path: str, size: int) -> bytes:
+        host = self._resolve(path, follow_last=True)
+        try:
+            if not statmod.S_ISREG(os.stat(host).st_mode):
+                raise TargetError("not a regular file")
+            fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            with os.fdopen(fd, "rb") as fh:
+                return fh.read(size)
+        except OSError as exc:
+            raise TargetError(f"cannot read: {exc.strerror or exc}") from exc
+
+
 def _read_up_to(fh: BinaryIO, want: int, size_hint: int) -> bytes:
     """Read at most `want` bytes without allocating `want` bytes up front.
 
