@@ -87,10 +87,7 @@ def rule_paths(shipped: Path, extra: Sequence[str], user: Path | None = None) ->
     user = user_rules_dir() if user is None else user
     user_feeds = {p.feed for p in packs_below([user])} if user.is_dir() else set()
     replaced = [Path(p.folder) for p in packs_below([shipped]) if p.feed in user_feeds]
-    if replaced:
-        paths = _expand(shipped, replaced)
-    else:
-        paths = [str(shipped)]
+    paths = _expand(shipped, replaced) if replaced else [str(shipped)]
     if user.is_dir():
         paths.append(str(user))
     paths.extend(extra)

@@ -12,7 +12,7 @@ from techcheck.artifacts import make
 from techcheck.cli import EXIT_USAGE, cli
 from techcheck.feeds import FeedError, import_feed
 from techcheck.feeds.assoechap import parse_stix_pattern
-from techcheck.feeds.lolrmm import path_patterns
+from techcheck.feeds.lolrmm_paths import translate
 from techcheck.lint import english_text
 from techcheck.ruleset import load_rules, sample_problems
 from tests.conftest import write
@@ -163,22 +163,39 @@ def test_blocked_names_in_hosts_file_are_not_findings(tmp_path: Path) -> None:
 def test_ioc_yaml_rules_match_desktop_facts_and_not_android_ids(tmp_path: Path) -> None:
     out = tmp_path / "rules"
     summary = import_feed("assoechap-yaml", [write(tmp_path, "ioc.yaml", IOC_YAML)], out)
-    assert summary.rules == 2
-    assert summary.unusable == {"Android certificates": 1, "Android packages": 3}
+    assert summary.rules == 3  # DemoSpy (downloads, hosts, servers), DemoSpy visits, FamilyWatch
+    assert summary.unusable == {"Android certificates": 1, "Android packages": 3,
+                                "app names of phone apps (the feed names no computer system)": 3}
     rules = load_rules([out])
     assert not sample_problems(rules)
     demo = rules.by_id("import.assoechap.demospy")
+    visits = rules.by_id("import.assoechap.demospy-visits")
     watch = rules.by_id("import.assoechap.familywatch")
     assert (demo.severity, demo.category) == ("alert", "stalkerware")
+    assert (visits.severity, visits.category) == ("review", "stalkerware")
     assert (watch.severity, watch.category) == ("review", "monitoring")
-    assert demo.matches(make("app", name="SpyDemo Pro"))
-    assert demo.matches(make("web_visit", url="https://www.demospy.com/pricing"))
+    # Phone app titles are not computer program names (a Mac app may share the name).
+    assert not demo.matches(make("app", name="SpyDemo Pro"))
+    assert demo.matches(make("web_visit", url="https://www.demospy.com/setup.exe", visit_type="download"))
+    assert not demo.matches(make("web_visit", url="https://www.demospy.com/pricing", visit_type="history"))
+    assert visits.matches(make("web_visit", url="https://www.demospy.com/pricing", visit_type="history"))
     assert demo.matches(make("connection", remote_address="198.51.100.20"))
-    assert not demo.matches(make("web_visit", url="https://notdemospy.com/"))
+    assert demo.matches(make("hosts_entry", hostname="sync.demospy-cloud.com", address="198.51.100.9"))
+    assert not demo.matches(make("web_visit", url="https://notdemospy.com/", visit_type="download"))
     # Android app ids are not matched on a computer, whatever field they could land in.
     assert not demo.matches(make("app", package="com.demospy.app"))
     assert not demo.matches(make("app", bundle_id="com.demospy.app"))
     assert "spyware" not in english_text(watch).lower()  # watchware is visible monitoring: review wording
+    assert "spyware" not in english_text(visits).lower()
+
+
+def test_ioc_names_match_programs_when_the_feed_names_a_computer_system(tmp_path: Path) -> None:
+    feed = write(tmp_path, "ioc.yaml", "- name: DeskSpy\n  type: stalkerware\n  platforms: [windows]\n"
+                                       "  websites: [deskspy.example]\n")
+    import_feed("assoechap-yaml", [feed], tmp_path / "out")
+    rule = load_rules([tmp_path / "out"]).by_id("import.assoechap.deskspy")
+    assert rule.platforms == ("windows",)
+    assert rule.matches(make("app", name="DeskSpy"))
 
 
 def test_lolrmm_rules_match_install_facts(tmp_path: Path) -> None:
@@ -195,6 +212,7 @@ def test_lolrmm_rules_match_install_facts(tmp_path: Path) -> None:
     assert demo.matches(make("app", install_path="C:\\Program Files (x86)\\DemoDesk"))
     assert demo.matches(make("autostart", exe="C:\\Program Files (x86)\\DemoDesk\\DemoDesk.exe"))
     assert demo.matches(make("process", exe="C:\\Users\\ana\\Downloads\\demodesk-1234.exe"))
+    assert demo.matches(make("program_file", exe="C:\\Users\\ana\\Downloads\\DemoDesk.exe"))
     assert demo.matches(make("app", install_path="/Applications/DemoDesk.app"))
     assert demo.matches(make("listener", port=7070, exe="C:\\x\\demodesk.exe"))
     assert not demo.matches(make("listener", port=7070, exe="C:\\x\\other.exe"))  # never a port alone
@@ -202,7 +220,7 @@ def test_lolrmm_rules_match_install_facts(tmp_path: Path) -> None:
     assert demo.matches(make("web_visit", url="https://get.demodesk.example/x.exe", visit_type="download"))
     assert not demo.matches(make("web_visit", url="https://get.demodesk.example/", visit_type="history"))
     assert not demo.matches(make("app", install_path="C:\\Program Files (x86)\\DemoDesktop"))
-    old = rules.by_id("import.lolrmm.oldtool")
+    old = rules.by_id("import.lolrmm.old")  # ids come from the file name (stable when names repeat)
     assert old.matches(make("process", exe="C:\\oldtool.exe"))
 
 
@@ -214,9 +232,12 @@ def test_stix_patterns_and_grouping(tmp_path: Path) -> None:
     summary = import_feed("assoechap-stix", [write(tmp_path, "s.stix2", json.dumps(stix_bundle()))], out)
     assert summary.unusable == {"Android app ids": 1}
     assert summary.indicators_used == 4
-    rule = load_rules([out]).by_id("import.assoechap-stix.stixspy")
+    rules = load_rules([out])
+    rule = rules.by_id("import.assoechap-stix.stixspy")
     assert rule.matches(make("file", sha256="ab" * 32))
-    assert rule.matches(make("web_visit", url="http://stixspy.com/"))
+    assert rule.matches(make("web_visit", url="http://stixspy.com/x.apk", visit_type="download"))
+    assert not rule.matches(make("web_visit", url="http://stixspy.com/", visit_type="history"))
+    assert rules.by_id("import.assoechap-stix.stixspy-visits").severity == "review"
 
 
 @pytest.mark.parametrize("fmt, name, content, expected", [
@@ -252,7 +273,7 @@ def test_existing_output_is_kept_unless_replace(tmp_path: Path) -> None:
         import_feed("assoechap-yaml", [feed], out)
     assert (out / "mine.yaml").exists()
     import_feed("assoechap-yaml", [feed], out, replace=True)
-    assert not (out / "mine.yaml").exists() and len(list(out.glob("*.yaml"))) == 2
+    assert not (out / "mine.yaml").exists() and len(list(out.glob("*.yaml"))) == 3
 
 
 def test_folder_input_reads_only_feed_files(tmp_path: Path) -> None:
@@ -262,13 +283,43 @@ def test_folder_input_reads_only_feed_files(tmp_path: Path) -> None:
     assert summary.rules == 1
 
 
-def test_install_path_patterns() -> None:
-    assert path_patterns("C:\\Program Files (x86)\\AnyDesk\\*") == [
-        "**/Program Files (x86)/AnyDesk", "**/Program Files (x86)/AnyDesk/**"]
-    assert path_patterns("C:\\Program Files (x86)\\ScreenConnect Client (<string ID>)\\*") == [
-        "**/Program Files (x86)/ScreenConnect Client (*)", "**/Program Files (x86)/ScreenConnect Client (*)/**"]
-    assert path_patterns("%programdata%\\Tool\\agent.exe") == ["**/Tool/agent.exe"]
-    assert path_patterns("C:\\*") == []  # too broad
+@pytest.mark.parametrize("raw, folder, name, file_path, problem", [
+    ("C:\\Program Files (x86)\\AnyDesk\\*", "**/Program Files (x86)/AnyDesk", "", "", ""),
+    ("C:\\Program Files (x86)\\ScreenConnect Client (<string ID>)\\*",
+     "**/Program Files (x86)/ScreenConnect Client (*)", "", "", ""),
+    ("*\\ManageEngine\\*", "**/ManageEngine", "", "", ""),  # a leading * is any folder, not one
+    ("%programdata%\\Tool\\agent.exe", "", "agent.exe", "**/ProgramData/Tool/agent.exe", ""),
+    ("%AppData%\\Mikogo\\", "**/Users/*/AppData/Roaming/Mikogo", "", "", ""),
+    ("C:\\Users\\USERNAME\\AppData\\Roaming\\Insync\\App\\Insync.exe", "", "insync.exe",
+     "**/Users/*/AppData/Roaming/Insync/App/Insync.exe", ""),
+    ("C:\\Users\\IEUser\\Downloads\\WinSCP-5.21.6-Portable\\*", "**/Users/*/Downloads/WinSCP-5.21.6-Portable",
+     "", "", ""),
+    ("*\\putty.exe", "", "putty.exe", "", ""),  # too broad as a path: the exact name is kept
+    ("C:\\*\\kitty.exe", "", "kitty.exe", "", ""),
+    ("*\\setup.exe", "", "", "", "generic program names without a folder"),
+    ("C:\\*", "", "", "", "install paths too broad"),
+    ("C:\\Program Files\\Remotely\\etag.txt", "**/Program Files/Remotely", "", "", ""),
+    ("C:\\Windows\\Lunixar.dll", "", "", "", "file names that are not programs (.dll, .log, .xml ...)"),
+])
+def test_install_path_translation(raw: str, folder: str, name: str, file_path: str, problem: str) -> None:
+    fact = translate(raw)
+    assert (fact.folder, fact.file_name, fact.file_path, fact.problem) == (folder, name, file_path, problem)
+
+
+@pytest.mark.parametrize("raw, path", [
+    ("*\\ManageEngine\\*", "C:\\Program Files\\ManageEngine\\UEMS_Agent\\bin\\dcagentservice.exe"),
+    ("%AppData%\\Mikogo\\", "C:\\Users\\ana\\AppData\\Roaming\\Mikogo\\mikogo.exe"),
+    ("C:\\Users\\USERNAME\\AppData\\Roaming\\Insync\\App\\Insync.exe",
+     "C:\\Users\\ana\\AppData\\Roaming\\Insync\\App\\Insync.exe"),
+    ("%ProgramFiles%\\Tool\\", "C:\\Program Files\\Tool\\tool.exe"),
+])
+def test_translated_paths_match_real_windows_paths(tmp_path: Path, raw: str, path: str) -> None:
+    feed = write(tmp_path, "t.yaml", f"Name: T\nDetails:\n  InstallationPaths:\n    - '{raw}'\n")
+    import_feed("lolrmm", [feed], tmp_path / "out")
+    rule = load_rules([tmp_path / "out"]).by_id("import.lolrmm.t")
+    assert rule.matches(make("program_file", exe=path))
+    assert not rule.matches(make("program_file", exe=path.replace("\\Users\\ana", "\\Other").replace("Tool", "Toolx")
+                                 .replace("ManageEngine", "Manage").replace("Mikogo", "Mik").replace("Insync", "Ins")))
 
 
 def test_imported_rules_pass_the_lint(tmp_path: Path, grade) -> None:  # type: ignore[no-untyped-def]
@@ -280,6 +331,6 @@ def test_imported_rules_pass_the_lint(tmp_path: Path, grade) -> None:  # type: i
     import_feed("lolrmm", [write(tmp_path, "t.yaml", LOLRMM_YAML)], out_rmm)
     import_feed("assoechap-stix", [write(tmp_path, "s.json", json.dumps(stix_bundle()))], out_stix)
     rules = load_rules([out_ioc, out_rmm, out_stix]).rules  # three imports load together: ids never clash
-    assert len(rules) == 4
+    assert len(rules) == 6
     issues = lint_rules(rules, grade)
     assert not issues, "\n".join(str(i) for i in issues)

@@ -41,6 +41,7 @@ from techcheck.yamlsource import LoadedYaml
 
 FEED_URL = "https://github.com/AssoEchap/stalkerware-indicators"
 _LIST_KEYS = ("names", "packages", "certificates", "websites", "distribution")
+PHONE_ONLY_APPS = "apps with nothing a computer can show (phone app ids and certificates only)"
 _PHONE_ONLY = ("packages", "certificates")  # Android app ids and app signing certificates
 
 
@@ -69,7 +70,11 @@ def read_ioc_yaml(paths: Iterable[Path]) -> FeedResult:
                             loaded.line(()))
         for i, item in enumerate(loaded.data):
             products.extend(_ioc_entry(item, i, file, loaded))
-    return FeedResult(products, files)
+    result = FeedResult(products, files)
+    phone_only = sum(1 for p in products if not p.conditions)
+    if phone_only:
+        result.skipped[PHONE_ONLY_APPS] = phone_only
+    return result
 
 
 def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> list[FeedProduct]:

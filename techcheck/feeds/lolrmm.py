@@ -24,12 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from techcheck.feeds.lolrmm_paths import PathFact, name_fact, translate
 from techcheck.feeds.model import (
     Cond,
     FeedError,
@@ -41,7 +43,6 @@ from techcheck.feeds.model import (
     load_feed_yaml,
     slugify,
 )
-from techcheck.feeds.lolrmm_paths import PathFact, name_fact, translate
 
 FEED_URL = "https://lolrmm.io/"
 _GENERIC_PORTS = {80, 443}
@@ -76,6 +77,7 @@ NO_INDICATOR = "tools with no indicator a computer can show"
 class RoleTable:
     roles: dict[str, str]  # tool name (lower-case) -> role
     products: dict[str, str]  # tool name (lower-case) -> product tag of a shipped hand-made rule
+    viewer_programs: frozenset[str] = frozenset()  # viewer program files of tools that also have an agent
 
 
 @cache
@@ -83,8 +85,9 @@ def role_table(path: Path = ROLES_FILE) -> RoleTable:
     """The hand-made table beside this module: each tool's role and its hand-made product, if any."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     products = {str(k).strip().lower(): str(v) for k, v in (data.pop("product", None) or {}).items()}
+    viewers = frozenset(str(v).strip().lower() for v in data.pop("viewer_programs", None) or [])
     roles = {str(name).strip().lower(): str(role) for role, names in data.items() for name in names or []}
-    return RoleTable(roles, products)
+    return RoleTable(roles, products, viewers)
 
 
 def read_lolrmm(paths: Iterable[Path], table: RoleTable | None = None) -> FeedResult:
@@ -107,7 +110,7 @@ def read_lolrmm(paths: Iterable[Path], table: RoleTable | None = None) -> FeedRe
         if role in LEFT_OUT_ROLES:
             result.skipped[LEFT_OUT_ROLES[role]] += 1
             continue
-        product = _tool(data)
+        product = _tool(data, table.viewer_programs)
         product.severity, product.category, product.template = _KEPT_ROLES.get(role, _KEPT_ROLES["agent"])
         product.slug = slugify(path.stem)
         product.product_tag = table.products.get(key, "")
@@ -136,9 +139,12 @@ class _Facts:
     file_paths: dict[str, str] = field(default_factory=dict)  # pattern -> file name
     folders: set[str] = field(default_factory=set)
     systems: set[str] = field(default_factory=set)
+    viewers: frozenset[str] = frozenset()
 
     def add(self, fact: PathFact, product: FeedProduct) -> None:
-        if fact.problem:
+        if fact.file_name and any(fnmatchcase(fact.file_name, v) for v in self.viewers):
+            product.unusable["viewer programs (they only look at other computers)"] += 1
+        elif fact.problem:
             product.unusable[fact.problem] += 1
         elif fact.folder:
             self.folders.add(fact.folder)
@@ -150,7 +156,7 @@ class _Facts:
             self.names.add(fact.file_name)
 
 
-def _tool(data: dict[str, Any]) -> FeedProduct:
+def _tool(data: dict[str, Any], viewers: frozenset[str] = frozenset()) -> FeedProduct:
     name = data["Name"].strip()
     details = data.get("Details") or {}
     artifacts = data.get("Artifacts") or data.get("ForensicArtifacts") or {}  # both names occur
@@ -159,7 +165,7 @@ def _tool(data: dict[str, Any]) -> FeedProduct:
     if isinstance(website, str) and website.startswith("http"):
         product.references.append(website.strip())
     facts = _Facts(systems={_OS_NAMES[o.lower()] for o in _texts(details.get("SupportedOS"))
-                            if o.lower() in _OS_NAMES})
+                            if o.lower() in _OS_NAMES}, viewers=viewers)
     for meta in _as_list(details.get("PEMetadata")):
         if isinstance(meta, dict):
             for key in ("Filename", "OriginalFileName"):
@@ -209,7 +215,10 @@ def _program_conditions(facts: _Facts, product: FeedProduct) -> None:
                       Test("exe_name", "equals", tuple(sorted(set(facts.file_paths.values()))))))
     if facts.folders:
         below = tuple(sorted(f + "/**" for f in facts.folders))
-        tests.append((Test("exe", "path", below),))
+        folder_test: tuple[Test, ...] = (Test("exe", "path", below),)
+        if facts.viewers:  # a tool's folder can hold its viewer too: that part is not a way in
+            folder_test += (Test("exe_name", "not-equals", tuple(sorted(facts.viewers))),)
+        tests.append(folder_test)
         product.conditions.append(Cond("app", (Test("install_path", "path",
                                                     tuple(sorted({*facts.folders, *below}))),)))
     for test in tests:

@@ -30,7 +30,7 @@ _ENV = {
 _COMMON_FOLDERS = {
     "c:", "program files", "program files (x86)", "programdata", "users", "appdata", "local", "roaming",
     "locallow", "temp", "tmp", "windows", "system32", "syswow64", "downloads", "desktop", "documents",
-    "public", "programs", "applications", "library", "application support", "usr", "local", "bin", "sbin",
+    "public", "programs", "applications", "library", "application support", "usr", "bin", "sbin",
     "opt", "etc", "var", "lib", "home", "private", "common files", "startup", "start menu", "microsoft",
 }
 # Endings of data and library files: a path to one is not a program or a folder.

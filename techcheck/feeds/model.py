@@ -99,6 +99,7 @@ GENERIC_PROGRAM_NAMES = frozenset({
     "msiexec.exe", "svchost.exe", "dwm.exe", "explorer.exe", "python.exe", "java.exe", "javaw.exe", "node.exe",
     "electron.exe", "bash", "sh", "agent", "client", "server", "service", "daemon", "helper", "setup.msi",
     "installer.msi", "agent.msi", "client.msi", "setup.dmg", "install.pkg", "update", "updater",
+    "level.exe", "sysdiag.exe", "level", "remote", "control.exe", "manager.exe", "console.exe",
 })
 
 # Endings of program files a computer runs or installs from; any other ending (.dll, .log, .xml ...) is a

@@ -19,8 +19,8 @@ import yaml
 from techcheck.artifacts import Artifact
 from techcheck.errors import RuleError
 from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, slugify
-from techcheck.packs import PackInfo, write_pack_info
 from techcheck.lint import MAX_TITLE_CHARS
+from techcheck.packs import PackInfo, write_pack_info
 from techcheck.ruleset import load_rules, parse_rule_file, sample_problems
 
 # Generic texts, one per kind of product. {name} is the product's name from the feed.
