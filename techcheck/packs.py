@@ -109,3 +109,10 @@ def _expand(root: Path, left_out: list[Path]) -> list[str]:
         elif child.is_dir() or child.suffix in (".yaml", ".yml"):
             out.append(str(child))
     return out
+
+
+def packs_of_sources(sources: Iterable[str]) -> list[PackInfo]:
+    """The packs the given rule files belong to (a manifest in the file's folder), each once, by name."""
+    folders = sorted({str(Path(s).parent) for s in sources})
+    found = [info for f in folders if (info := read_pack_info(Path(f))) is not None]
+    return sorted(found, key=lambda p: (p.name, p.folder))

@@ -11,6 +11,7 @@ from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, HashWanted, Note, Skip, Status, collectors_for
 from techcheck.engine import Finding, Matcher, hash_targets, merge_same_product
 from techcheck.errors import NotAvailable
+from techcheck.packs import PackInfo, packs_of_sources
 from techcheck.ruleset import RuleSet
 from techcheck.target.base import Target
 
@@ -37,6 +38,7 @@ class ScanResult:
     started: float
     finished: float
     tool_version: str = __version__
+    rule_packs: list[PackInfo] = field(default_factory=list)  # generated packs the rules came from
 
 
 ProgressHook = Callable[[str, int, int], None]
@@ -86,5 +88,5 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
     return ScanResult(
         target=target, findings=findings, checks=checks, artifacts=artifacts,
         rule_count=len(rules), rule_sources=list(ruleset.sources),
-        started=started, finished=time.time(),
+        started=started, finished=time.time(), rule_packs=packs_of_sources(ruleset.sources),
     )

@@ -14,7 +14,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictU
 
 from techcheck.report.model import SEVERITIES
 from techcheck.report.safe import safe_text
-from techcheck.report.text import SUMMARY_FIELDS, origin_counts_line, readable_time
+from techcheck.report.text import SUMMARY_FIELDS, origin_counts_line, pack_line, readable_time
 from techcheck.texts import (
     MESSAGES,
     category_label,
@@ -94,11 +94,13 @@ def render_html(model: dict[str, Any]) -> str:
                      n=model["rules"]["count"])
     if target["mode"] == "image":
         scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
+    pack_lines = [pack_line(p, lang) for p in model["rules"].get("packs", [])]
     file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
     template = report_environment(lang).get_template("report.html.j2")
     return template.render(
         r=model,
         rec=record,
+        pack_lines=pack_lines,
         lang=lang,
         T=texts,
         severities=SEVERITIES,

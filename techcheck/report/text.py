@@ -132,6 +132,13 @@ def render_safety_note(lang: str, style: Style = _plain) -> str:
     return "\n".join([style(t("safety_title", lang), "heading"), *_wrap(t("safety_body", lang)), ""]) + "\n"
 
 
+def pack_line(pack: dict[str, Any], lang: str) -> str:
+    """One rule pack the scan used: its name, source, version and date (scanned-side text is never in it)."""
+    version = pack.get("commit", "")[:12] or "-"
+    return t("rule_pack_line", lang, name=safe_text(pack.get("name", "")), source=safe_text(pack.get("source", "")),
+             version=safe_text(version), date=safe_text(pack.get("date", "") or "-"))
+
+
 def render_text(model: dict[str, Any], style: Style = _plain, include_safety_note: bool = True) -> str:
     """The text report. include_safety_note=False when the note was already shown before the scan."""
     lang = model["language"]
@@ -158,6 +165,8 @@ def render_text(model: dict[str, Any], style: Style = _plain, include_safety_not
     if target["mode"] == "image":
         desc += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     out.extend(_wrap(desc))
+    for pack in model["rules"].get("packs", []):
+        out.extend(_wrap(pack_line(pack, lang), indent="  "))
     for warning in model.get("warnings", []):
         out.append("")
         out.extend(_wrap(style(safe_text(warning, 2000), "alert")))
