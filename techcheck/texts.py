@@ -696,6 +696,7 @@ KIND_LABELS: dict[str, dict[str, str]] = {
         "session": "Signed-in session", "browser_extension": "Browser add-on", "account": "Account",
         "permission": "Permission", "setting": "Setting", "certificate": "Trusted certificate",
         "profile": "Configuration profile", "file": "File", "ssh_key": "SSH sign-in key",
+        "program_file": "Program file on disk",
         "web_visit": "Web page visited", "hosts_entry": "Hosts file line",
     },
     "es": {
@@ -704,6 +705,7 @@ KIND_LABELS: dict[str, dict[str, str]] = {
         "session": "Sesión abierta", "browser_extension": "Complemento del navegador", "account": "Cuenta",
         "permission": "Permiso", "setting": "Ajuste", "certificate": "Certificado de confianza",
         "profile": "Perfil de configuración", "file": "Archivo", "ssh_key": "Llave para entrar por SSH",
+        "program_file": "Archivo de programa en el disco",
         "web_visit": "Página web visitada", "hosts_entry": "Línea del archivo hosts",
     },
 }
@@ -722,6 +724,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "recently_created": "created recently", "system_account": "system account", "last_used": "last used",
         "last_used_until": "used until", "app_hidden": "app hidden", "payload_types": "contents",
         "removal_disallowed": "cannot be removed", "key_type": "key type", "visit_type": "visit type",
+        "file_type": "file type", "place": "place",
         "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id",
         "registry_key": "registry key", "origin": "comes from", "origin_name": "package or app",
         "interpreter": "runs through", "runs": "script it runs", "behaviour": "what it does",
@@ -752,6 +755,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "subject": "titular", "issuer": "emisor", "sha1": "SHA-1", "sha256": "SHA-256", "store": "almacén",
         "identifier": "identificador", "organization": "organización", "payload_types": "contenido",
         "signed": "firmado", "signer": "firmante", "removal_disallowed": "no se puede quitar",
+        "file_type": "tipo de archivo", "place": "lugar",
         "path": "ruta", "size": "tamaño", "time": "hora", "key_type": "tipo de llave",
         "fingerprint": "huella", "comment": "comentario", "options": "opciones", "url": "dirección web",
         "domain": "dominio", "title": "título", "visit_type": "tipo de visita",
