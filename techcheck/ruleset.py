@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -70,6 +71,7 @@ def _utf8_safe(text: str) -> str:
         return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
+@functools.lru_cache(maxsize=8192)  # feed packs repeat each folder pattern for several artifact kinds
 def _path_regex(pattern: str) -> Any:
     """Path glob: '*' stays inside one folder, '**' crosses folders; '\\' and '/' are the same."""
     pattern = pattern.replace("\\", "/")
@@ -523,6 +525,14 @@ def parse_rule_file(file: str, text: str) -> tuple[list[Rule], list[RuleProblem]
     return rules, checker.problems
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(file: str, text: str) -> tuple[tuple[Rule, ...], tuple[RuleProblem, ...]]:
+    """parse_rule_file, once per file content in a process (rules are immutable; tests and the app load
+    the same shipped files many times)."""
+    rules, problems = parse_rule_file(file, text)
+    return tuple(rules), tuple(problems)
+
+
 def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
     """Load and check every rule file below the given folders/files. Raises RuleError with all problems."""
     problems: list[RuleProblem] = []
@@ -535,7 +545,7 @@ def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
             continue
-        rules, file_problems = parse_rule_file(name, text)
+        rules, file_problems = _parse_cached(name, text)
         problems.extend(file_problems)
         ruleset.sources.append(name)
         for rule in rules:

@@ -73,3 +73,21 @@ def test_findings_group_artifacts_per_rule_and_sort_by_severity() -> None:
     findings = Matcher.build(rs).match(arts)
     assert [f.rule.id for f in findings] == ["t.exact", "t.domain", "t.glob"]  # severity, category, id
     assert len(findings[0].artifacts) == 2
+
+
+def test_shipped_packs_match_through_the_index_as_by_trying_every_rule() -> None:
+    """The shipped packs' install-folder patterns and name globs go through the literal prefilter: the
+    indexed matcher must find exactly what trying every shipped rule on every artifact finds."""
+    from techcheck.ruleset import load_rules, shipped_rules_dir
+
+    rules = [r for r in load_rules([shipped_rules_dir()]).rules if r.applies_to("windows")]
+    paths = ["C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe", "C:\\Users\\ana\\Downloads\\SunloginClient_15.exe",
+             "C:\\Program Files\\ATERA Networks\\AteraAgent\\AteraAgent.exe", "c:\\program files\\anydesk\\x.exe",
+             "C:\\ProgramData\\ngrok\\ngrok.exe", "C:\\Program Files (x86)\\ScreenConnect Client (ab12)\\x.exe",
+             "C:\\Program Files\\Mozilla Firefox\\firefox.exe", "C:\\Users\\ana\\AppData\\Roaming\\Mikogo\\m.exe",
+             "C:\\Program Files\\TightVNC\\tvnserver.exe", "C:\\Program Files\\TightVNC\\tvnviewer.exe"]
+    arts = [make(kind, exe=p) for p in paths for kind in ("program_file", "process", "autostart")]
+    arts += [make("app", install_path=p.rsplit("\\", 1)[0]) for p in paths]
+    found = {(f.rule.id, id(a)) for f in Matcher.build(rules).match(arts) for a in f.artifacts}
+    brute = {(r.id, id(a)) for r in rules for a in arts if r.matches(a)}
+    assert found == brute and len(brute) > 20
