@@ -284,8 +284,15 @@ class Artifact:
         return self.fields.get(name)
 
     def to_dict(self) -> dict[str, Any]:
-        fields = {k: ([t.to_dict() for t in v] if k == "times" else v) for k, v in self.fields.items()}
-        return {"kind": self.kind, "fields": fields, "location": self.location.to_dict()}
+        """The artifact as evidence: likely secrets masked, and the masked fields named under "masked"."""
+        from techcheck.masking import mask_fields
+
+        plain = {k: ([t.to_dict() for t in v] if k == "times" else v) for k, v in self.fields.items()}
+        fields, masked = mask_fields(plain)
+        out: dict[str, Any] = {"kind": self.kind, "fields": fields, "location": self.location.to_dict()}
+        if masked:
+            out["masked"] = masked  # these fields held what looked like a password, token or private address part
+        return out
 
     def sort_key(self) -> tuple[str, ...]:
         loc = self.location

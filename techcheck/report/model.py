@@ -70,6 +70,9 @@ def evidence_record(result: ScanResult) -> dict[str, Any]:
         "mode": target.mode,
         "root": target.root,
         "flagged_files": flagged_file_hashes(target, flagged),
+        # Evidence never carries passwords or tokens: see techcheck/masking.py and each item's "masked".
+        "masking": "likely passwords and tokens in evidence are replaced by ****; web addresses keep "
+                   "only scheme, host and path",
     }
 
 
