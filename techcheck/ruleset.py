@@ -408,6 +408,9 @@ class _Checker:
 
     def _values_fit(self, values: list[Any], spec: FieldSpec, path: tuple[str | int, ...], op: str) -> bool:
         """Each value has the field's type in the artifact schema (a "5900" never equals port 5900)."""
+        if spec.type not in _TYPE_WORDS:
+            self.problem(path, f"this field holds {spec.type}; only 'exists' can test it")
+            return False
         if op != "equals" and spec.type not in TEXT_FIELD_TYPES:
             self.problem(path, f"{op} works on text fields; this field is {_TYPE_WORDS[spec.type]}: "
                                "give the value itself")
