@@ -60,7 +60,7 @@ def artifact_key(item: Mapping[str, Any]) -> str:
 def inventory_item(art: Artifact) -> dict[str, Any]:
     item = art.to_dict()
     if art.kind == "app":
-        item["fields"] = {k: v for k, v in art.fields.items() if k in APP_FIELDS}
+        item["fields"] = {k: v for k, v in item["fields"].items() if k in APP_FIELDS}
     if not item["location"]:
         del item["location"]
     return item

@@ -27,7 +27,8 @@ def place_of(art: Artifact) -> str:
 
 
 def startup_entry(art: Artifact, lang: str) -> dict[str, Any]:
-    entry = {k: art.get(k) for k in ENTRY_FIELDS if art.get(k) not in (None, "", [])}
+    shown = art.to_dict()["fields"]  # as evidence: likely secrets masked (techcheck/masking.py)
+    entry = {k: shown.get(k) for k in ENTRY_FIELDS if shown.get(k) not in (None, "", [])}
     origin = str(art.get("origin") or "")
     entry["origin"] = origin
     entry["origin_label"] = origin_label(origin, str(art.get("origin_name") or ""), lang)
