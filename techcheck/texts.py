@@ -909,6 +909,20 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         "account directory add-on", ("mechanism", "screensaver"): "screen saver",
         ("mechanism", "spotlight_importer"): "Spotlight search add-on", ("mechanism", "quicklook_plugin"):
         "Quick Look preview add-on",
+        # Windows start-up places (collectors/windows/)
+        ("mechanism", "silent_process_exit"): "runs when a program closes (SilentProcessExit)",
+        ("mechanism", "appcert"): "loaded into programs that start others (AppCertDlls)",
+        ("mechanism", "lsa_package"): "loaded by the sign-in security process (LSA)",
+        ("mechanism", "print_monitor"): "loaded by the printing service (print monitor)",
+        ("mechanism", "netsh_helper"): "loaded by the network settings tool (netsh)",
+        ("mechanism", "boot_execute"): "runs before Windows starts (BootExecute)",
+        ("mechanism", "active_setup"): "runs at each person's first sign-in (Active Setup)",
+        ("mechanism", "cmd_autorun"): "runs when the command prompt opens",
+        ("mechanism", "logon_script"): "sign-in script", ("mechanism", "policy_script"): "Group Policy script",
+        ("mechanism", "powershell_profile"): "PowerShell profile script",
+        ("mechanism", "ts_initial_program"): "runs at remote desktop sign-in",
+        ("mechanism", "com_override"): "replaces a Windows part for one person (COM class)",
+        ("mechanism", "wmi_subscription"): "runs on a Windows management event (WMI)",
         ("service", "input_monitoring"): "keyboard and mouse monitoring", ("service", "input_control"):
         "control of keyboard and mouse", ("service", "screen_recording"): "screen recording",
         ("service", "full_disk_access"): "all files (full disk access)", ("service", "accessibility"):
@@ -943,6 +957,20 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "screensaver"): "salvapantallas", ("mechanism", "spotlight_importer"):
         "complemento de búsqueda de Spotlight", ("mechanism", "quicklook_plugin"):
         "complemento de vista previa (Vista rápida)",
+        ("mechanism", "silent_process_exit"): "se abre cuando un programa se cierra (SilentProcessExit)",
+        ("mechanism", "appcert"): "cargado en los programas que abren otros (AppCertDlls)",
+        ("mechanism", "lsa_package"): "cargado por el proceso de seguridad del inicio de sesión (LSA)",
+        ("mechanism", "print_monitor"): "cargado por el servicio de impresión (monitor de impresión)",
+        ("mechanism", "netsh_helper"): "cargado por la herramienta de ajustes de red (netsh)",
+        ("mechanism", "boot_execute"): "se ejecuta antes de que Windows arranque (BootExecute)",
+        ("mechanism", "active_setup"): "se ejecuta la primera vez que cada persona entra (Active Setup)",
+        ("mechanism", "cmd_autorun"): "se ejecuta al abrir el símbolo del sistema",
+        ("mechanism", "logon_script"): "script de inicio de sesión",
+        ("mechanism", "policy_script"): "script de directiva de grupo",
+        ("mechanism", "powershell_profile"): "script de perfil de PowerShell",
+        ("mechanism", "ts_initial_program"): "se abre al entrar por escritorio remoto",
+        ("mechanism", "com_override"): "reemplaza una parte de Windows para una persona (clase COM)",
+        ("mechanism", "wmi_subscription"): "se ejecuta ante un evento de administración de Windows (WMI)",
         ("service", "camera"): "cámara", ("service", "microphone"): "micrófono", ("service", "location"): "ubicación",
         ("service", "input_monitoring"): "vigilancia del teclado y el ratón", ("service", "input_control"):
         "control del teclado y el ratón", ("service", "screen_recording"): "grabación de pantalla",

@@ -190,8 +190,9 @@ class WindowsOrigins:
             return INSTALLED, self.vendors[vendor]
         if mechanism in PATH_RULE_MECHANISMS and in_windows_folder(low):
             return SYSTEM, "Windows"
-        m = re.match(r"c:\\program files( \(x86\))?\\([^\\]+)\\", low)
-        if m and m.group(2) not in ("windowsapps",):
+        # Common Files is shared: the folder below it names the vendor.
+        m = re.match(r"c:\\program files( \(x86\))?\\(common files\\)?([^\\]+)\\", low)
+        if m and m.group(3) not in ("windowsapps",):
             return INSTALLED, ntpath.basename(exe.strip('"')[: m.end() - 1]) + " (folder in Program Files)"
         if low.startswith("c:\\program files\\windowsapps\\"):
             return INSTALLED, "a Microsoft Store app"
