@@ -102,6 +102,14 @@ class FieldTest:
     compiled: tuple[Any, ...] = ()
     inner: tuple[FieldTest, ...] = ()  # for op "not": all inner tests must hold for "not" to fail
 
+    def patterns(self) -> tuple[Any, ...]:
+        """The compiled patterns of a path or regex test. Path globs always compile (every character
+        but the wildcards is escaped), so they are compiled on first use: most are never tried,
+        thanks to the literal prefilter."""
+        if self.op == "path" and not self.compiled:
+            object.__setattr__(self, "compiled", tuple(_path_regex(str(v)) for v in self.values))
+        return self.compiled
+
     def test_value(self, value: Any) -> bool:
         if self.op == "exists":
             return (value not in (None, "", [])) == bool(self.values[0])
@@ -128,7 +136,7 @@ class FieldTest:
             return any(fnmatch.fnmatchcase(low, str(v).lower()) for v in self.values)
         if self.op in ("path", "regex"):
             candidate = _utf8_safe(text.replace("\\", "/") if self.op == "path" else text)
-            return any(rx.search(candidate) for rx in self.compiled)
+            return any(rx.search(candidate) for rx in self.patterns())
         if self.op == "domain":
             low = text.lower().rstrip(".")
             return any(low == v or low.endswith("." + v) for v in self.values)
@@ -400,8 +408,6 @@ class _Checker:
                         if "(?" in str(v) and ("?=" in str(v) or "?!" in str(v) or "?<" in str(v)) else ""
                     self.problem((*path, op), f"regular expression {v!r} cannot be used: {exc}{hint}")
                     return None
-        elif op == "path":
-            compiled = [_path_regex(str(v)) for v in values]
         elif op == "domain":
             values = [str(v).lower().strip(".") for v in values]
         return FieldTest(op, tuple(values), tuple(compiled))
@@ -484,6 +490,8 @@ def _clean(value: Any) -> str:
     """Fold YAML block text into single spaces so wrapping is the report's job."""
     if not isinstance(value, str):
         return ""
+    if "\n" not in value and "  " not in value and "\t" not in value and "\r" not in value:
+        return value.strip()  # already one line (most texts): nothing to fold
     paragraphs = [" ".join(p.split()) for p in value.strip().split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
 
