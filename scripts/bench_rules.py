@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from scripts.bench_scan import build_image  # noqa: E402
 from techcheck.engine import Matcher  # noqa: E402
+from techcheck.rulepack import compile_folder  # noqa: E402
 from techcheck.ruleset import load_rules, shipped_rules_dir  # noqa: E402
 from techcheck.scan import run_scan  # noqa: E402
 from techcheck.target import open_image, open_live  # noqa: E402
@@ -132,6 +133,11 @@ def rule_scaling(sizes: list[int], base: Path) -> None:
         vs_c = f"{extra_cost / c_yaml:.2f}" if c_yaml else "-"
         print(f"{size:>11,} {c_yaml:>7.2f}s {p['load']:>6.2f}s {p['match']:>6.2f}s {p['scan']:>6.2f}s "
               f"{p['total']:>6.2f}s {ratio:>5.1f}x {vs_c:>26}")
+        if size:
+            compile_folder(folder)  # as `rules import --install` stores a pack
+            q = median_phases(image, extra)
+            print(f"{'':>11} {'compiled':>8} {q['load']:>6.2f}s {q['match']:>6.2f}s {q['scan']:>6.2f}s "
+                  f"{q['total']:>6.2f}s {q['total'] / zero['total']:>5.1f}x")
     print("(CPU seconds, median of 3; 'scan' includes collectors and matching; 'match' is the matching phase "
           "alone, rebuilt and rerun on the scan's artifacts)")
 

@@ -11,8 +11,8 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,22 @@ class RuleText:
     normal: str
 
 
+class Samples:
+    """A rule's own sample artifacts. Those of a compiled rule are built when first asked for: a scan
+    never needs them, `rules validate`, lint and the tests do."""
+
+    def __init__(self, positive: tuple[Artifact, ...] = (), negative: tuple[Artifact, ...] = (),
+                 build: Callable[[], tuple[tuple[Artifact, ...], tuple[Artifact, ...]]] | None = None) -> None:
+        self._built = (positive, negative) if build is None else None
+        self._build = build
+
+    def get(self) -> tuple[tuple[Artifact, ...], tuple[Artifact, ...]]:
+        if self._built is None:
+            assert self._build is not None
+            self._built = self._build()
+        return self._built
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -177,8 +193,7 @@ class Rule:
     platforms: tuple[str, ...]
     texts: dict[str, RuleText]
     conditions: tuple[Condition, ...]
-    positive_samples: tuple[Artifact, ...]
-    negative_samples: tuple[Artifact, ...]
+    samples: Samples
     references: tuple[str, ...]
     tags: tuple[str, ...]
     source_file: str
@@ -186,6 +201,14 @@ class Rule:
 
     def text(self, lang: str = "en") -> RuleText:
         return self.texts.get(lang) or self.texts["en"]
+
+    @property
+    def positive_samples(self) -> tuple[Artifact, ...]:
+        return self.samples.get()[0]
+
+    @property
+    def negative_samples(self) -> tuple[Artifact, ...]:
+        return self.samples.get()[1]
 
     def applies_to(self, os_name: str) -> bool:
         return "any" in self.platforms or os_name in self.platforms or os_name == "unknown"
@@ -258,8 +281,8 @@ class _Checker:
             return None
         rule = Rule(
             id=str(rule_id), severity=str(severity), category=str(category), platforms=tuple(platforms),
-            texts=texts, conditions=tuple(conditions), positive_samples=tuple(positives),
-            negative_samples=tuple(negatives), references=tuple(references), tags=tuple(tags),
+            texts=texts, conditions=tuple(conditions), samples=Samples(tuple(positives), tuple(negatives)),
+            references=tuple(references), tags=tuple(tags),
             source_file=self.file, line=self.loaded.line(path),
         )
         return rule
@@ -545,28 +568,43 @@ def _parse_cached(file: str, text: str) -> tuple[tuple[Rule, ...], tuple[RulePro
 
 
 def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
-    """Load and check every rule file below the given folders/files. Raises RuleError with all problems."""
+    """Load and check every rule file below the given folders/files. Raises RuleError with all problems.
+
+    A folder with a compiled form (rulepack.py) gives the rules of each unchanged file from it.
+    """
+    from techcheck.rulepack import CompiledRules
+
     problems: list[RuleProblem] = []
     ruleset = RuleSet()
     seen: dict[str, Rule] = {}
-    for path in rule_files(paths):
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
-            continue
-        rules, file_problems = _parse_cached(name, text)
-        problems.extend(file_problems)
-        ruleset.sources.append(name)
-        for rule in rules:
-            if rule.id in seen:
-                other = seen[rule.id]
-                where = f"{other.source_file}:{other.line}"
-                problems.append(RuleProblem(name, rule.line, "id", f"duplicate rule id {rule.id!r} (also in {where})"))
+    for given in paths:
+        root = Path(given)
+        compiled = CompiledRules.read(root.resolve()) if root.is_dir() else None
+        for path in rule_files([given]):
+            name = str(path)
+            try:
+                data = path.read_bytes()
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
                 continue
-            seen[rule.id] = rule
-            ruleset.rules.append(rule)
+            rules = compiled.rules_for(path.resolve(), data) if compiled else None
+            if rules is None:
+                parsed, file_problems = _parse_cached(name, text)
+                rules = list(parsed)
+                problems.extend(file_problems)
+            else:
+                rules = [replace(r, source_file=name) for r in rules]
+            ruleset.sources.append(name)
+            for rule in rules:
+                if rule.id in seen:
+                    other = seen[rule.id]
+                    where = f"{other.source_file}:{other.line}"
+                    problems.append(RuleProblem(name, rule.line, "id",
+                                                f"duplicate rule id {rule.id!r} (also in {where})"))
+                    continue
+                seen[rule.id] = rule
+                ruleset.rules.append(rule)
     if problems:
         raise RuleError(problems)
     return ruleset
