@@ -92,7 +92,7 @@ def test_planted_items_are_found(tmp_path: Path) -> None:
     result = scan(plant(realdata_mac(tmp_path / "img")))
     got = found(result)
     agent = "/Users/ana/Library/LaunchAgents/com.apple.softwareupdate.agent.plist"
-    assert ("macos.startup.apple-lookalike", agent) in got
+    assert ("common.startup.posing-as-system", agent) in got
     assert ("macos.startup.odd-folder", agent) in got
     assert ("macos.sharing.screen-sharing", "/private/var/db/com.apple.xpc.launchd/disabled.plist") in got
     assert ("macos.privacy.hidden-app-watching", "/Library/Application Support/com.apple.TCC/TCC.db") in got

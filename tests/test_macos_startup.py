@@ -355,3 +355,15 @@ def test_bom_with_short_records_is_an_error_not_a_crash() -> None:
     struct.pack_into(">II", data, offset + 4 + 8 * 2, 512, 2)  # block 2 (path info) only 2 bytes long
     with pytest.raises(BomError):
         bom_paths(bytes(data))
+
+
+def test_times_are_typed_and_say_where_they_come_from(scan: ScanResult) -> None:
+    packaged = entry(scan, "launch_daemon", "org.example.backupd")
+    kinds = {(t.kind, t.source) for t in packaged.get("times")}
+    assert kinds == {("changed", "file modification time"), ("installed", "installer receipt")}
+    installed = next(t for t in packaged.get("times") if t.kind == "installed")
+    assert installed.when.isoformat() == "2025-03-01T10:00:00+00:00"  # the receipt's InstallDate, in UTC
+    unknown = entry(scan, "launch_agent", "com.example.sync")
+    assert [t.kind for t in unknown.get("times")] == ["changed"]  # a modification time is never "installed"
+    as_json = unknown.to_dict()["fields"]["times"]
+    assert as_json[0]["kind"] == "changed" and as_json[0]["time"].endswith("+00:00")

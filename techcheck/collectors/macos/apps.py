@@ -144,7 +144,7 @@ class MacApps(Collector):
                            command=f"DYLD_INSERT_LIBRARIES={lib} {app_exe}", user=bundle.user or None,
                            scope="user" if bundle.user else "system", enabled=True,
                            trigger="each time the app opens", file=f"{bundle.path}/Contents/Info.plist",
-                           **entry_facts(target, origins, exe=lib))
+                           **entry_facts(target, origins, exe=lib, definition=f"{bundle.path}/Contents/Info.plist"))
         for path in list_dir_noted(target, ctx, "/Library/PrivilegedHelperTools"):
             if target.is_file(path):
                 yield make("app", Location(path=path), name=posixpath.basename(path), install_path=path,

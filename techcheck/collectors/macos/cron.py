@@ -79,7 +79,7 @@ class MacCron(Collector):
                        exe=command_exe(job.command) or None, command=job.command, user=owner or None,
                        scope="user" if owner else "system", run_as=job.user or owner or None, enabled=True,
                        trigger=trigger_of(job.schedule), file=path, personal=bool(owner),
-                       **entry_facts(target, origins, job.command))
+                       **entry_facts(target, origins, job.command, definition=path))
 
     def _at_jobs(self, target: Target, ctx: Context, origins: MacOrigins) -> Iterable[Artifact]:
         for path in list_dir_noted(target, ctx, AT_JOBS):
@@ -95,7 +95,7 @@ class MacCron(Collector):
             yield make("autostart", Location(path=path), mechanism="at", name=name,
                        exe=command_exe(command) or None, command=command, scope="system", enabled=True,
                        trigger="once, at a set time", run_as=owner, file=path,
-                       **entry_facts(target, origins, command))
+                       **entry_facts(target, origins, command, definition=path))
 
     def _periodic(self, target: Target, ctx: Context, origins: MacOrigins) -> Iterable[Artifact]:
         scripts = [(p, period) for base in PERIODIC_FOLDERS for period in PERIODS

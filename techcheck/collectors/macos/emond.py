@@ -95,4 +95,4 @@ class MacEmond(Collector):
                     name=cmd.rule or posixpath.basename(path), exe=cmd.argv[0], command=shlex.join(cmd.argv),
                     scope="system", enabled=cmd.enabled, trigger=", ".join(cmd.events) or "event",
                     run_as=cmd.user, description=note or None, file=path,
-                    **entry_facts(target, origins, argv=cmd.argv))
+                    **entry_facts(target, origins, argv=cmd.argv, definition=path))

@@ -181,7 +181,7 @@ def inserted_library_artifacts(target: Target, origins: MacOrigins, job: LaunchJ
                    name=job.label or posixpath.basename(path), exe=lib,
                    command=f"DYLD_INSERT_LIBRARIES={lib} {job.command}".strip(), user=folder.user or None,
                    scope=folder.scope, enabled=True, trigger=f"each time {job.program or 'the job'} starts",
-                   file=path, **entry_facts(target, origins, exe=lib))
+                   file=path, **entry_facts(target, origins, exe=lib, definition=path))
 
 
 class MacLaunchd(Collector):

@@ -50,4 +50,5 @@ class MacLoginHooks(Collector):
                 yield make("autostart", Location(path=path), mechanism=mechanism, name=key,
                            exe=command.split()[0], command=command, user=user or None,
                            scope="user" if user and user != "root" else "system", enabled=True,
-                           trigger=trigger, run_as="root", file=path, **entry_facts(target, origins, command))
+                           trigger=trigger, run_as="root", file=path,
+                           **entry_facts(target, origins, command, definition=path))

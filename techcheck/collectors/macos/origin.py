@@ -21,10 +21,10 @@ import re
 import shlex
 import weakref
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from techcheck.collectors.base import Context, list_dir_noted, parse_noted
 from techcheck.collectors.macos.apps import FoundBundle, find_app_bundles, read_bundle
-from techcheck.collectors.macos.commandfacts import Behaviour, analyse_command, analyse_script
 from techcheck.collectors.macos.plists import PlistError
 from techcheck.collectors.macos.receipts import (
     RECEIPTS_DIR,
@@ -35,11 +35,10 @@ from techcheck.collectors.macos.receipts import (
     parse_receipt_plist,
 )
 from techcheck.errors import TargetError
+from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script, program_missing, script_kind
+from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
 from techcheck.target.base import Target
-
-SYSTEM = "system"
-INSTALLED = "installed"
-UNKNOWN = "unknown"
+from techcheck.timeutil import Time
 
 SEALED_PREFIXES = ("/system/", "/usr/", "/bin/", "/sbin/", "/library/apple/")
 NOT_SEALED = ("/usr/local/",)
@@ -71,12 +70,6 @@ def is_stock_periodic(path: str) -> bool:
             and parts[5] in MACOS_PERIODIC.get(parts[4], set()))
 
 
-@dataclass(frozen=True)
-class Origin:
-    origin: str
-    name: str = ""
-
-
 def is_sealed(path: str) -> bool:
     low = path.lower()
     return low.startswith(SEALED_PREFIXES) and not low.startswith(NOT_SEALED)
@@ -104,6 +97,7 @@ class MacOrigins:
     apps: list[FoundBundle] = field(default_factory=list)
     receipt_files: dict[str, str] = field(default_factory=dict)  # lower-case path -> package id
     receipts: list[Receipt] = field(default_factory=list)
+    installed_on: dict[str, datetime] = field(default_factory=dict)  # package id -> install time (UTC)
     _bundles: dict[str, Origin] = field(default_factory=dict)
 
     @classmethod
@@ -121,6 +115,8 @@ class MacOrigins:
             if receipt is None:
                 continue
             self.receipts.append(receipt)
+            if receipt.installed is not None:  # plistlib gives naive datetimes in UTC
+                self.installed_on[receipt.package_id] = receipt.installed.replace(tzinfo=timezone.utc)
             bom = path[:-len(".plist")] + ".bom"
             if not self.target.exists(bom):
                 continue
@@ -146,9 +142,9 @@ class MacOrigins:
         if key not in self._bundles:
             info = read_bundle(self.target, self.ctx, bundle)
             name = (info.name if info else "") or posixpath.splitext(posixpath.basename(bundle))[0]
-            self._bundles[key] = Origin(INSTALLED, name) if info is not None else Origin(UNKNOWN)
+            self._bundles[key] = Origin(INSTALLED, name) if info is not None else UNKNOWN_ORIGIN
         found = self._bundles[key]
-        return found if found.origin == INSTALLED else None
+        return found if found.value == INSTALLED else None
 
     def _from_helper_tools(self, path: str) -> Origin | None:
         if posixpath.dirname(path).lower() != HELPER_TOOLS.lower():
@@ -193,7 +189,7 @@ class MacOrigins:
         own_bundle: the bundle that is itself the entry (a plug-in), which cannot explain itself.
         """
         if not path or not path.startswith("/"):
-            return Origin(UNKNOWN)
+            return UNKNOWN_ORIGIN
         if is_sealed(path) or is_stock_periodic(path):
             return Origin(SYSTEM, "macOS")
         found = self._from_receipt(path) or self._from_bundle(path, own_bundle)
@@ -206,7 +202,7 @@ class MacOrigins:
             found = self._from_receipt(bundle)
             if found is not None:
                 return found
-        return Origin(UNKNOWN)
+        return UNKNOWN_ORIGIN
 
     def of_job(self, label: str, program: str, job_file: str) -> Origin:
         """The origin of a launchd job: Apple's label with Apple's program, else its program's."""
@@ -233,11 +229,13 @@ def origins_for(target: Target, ctx: Context) -> MacOrigins:
 
 
 def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str = "", label: str = "",
-                job_file: str = "", argv: tuple[str, ...] = (), own_bundle: str = "") -> dict[str, object]:
-    """origin, origin_name, interpreter, runs and behaviour fields for one start-up entry.
+                job_file: str = "", argv: tuple[str, ...] = (), own_bundle: str = "",
+                definition: str = "") -> dict[str, object]:
+    """origin, origin_name, interpreter, runs, behaviour and times fields for one start-up entry.
 
     argv: the exact argument list when the entry has one (launchd), so paths with spaces stay whole.
     own_bundle: the entry's own bundle (plug-ins, extensions), which does not count as an installed app.
+    definition: the file that defines the entry (its modification time is a "changed" time).
     """
     found = behaviour_of(shlex.join(argv) if argv else command or _quoted(exe))
     program = exe or (argv[0] if argv else command.split()[0] if command else "")
@@ -245,7 +243,7 @@ def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str
     if command and exe and not found.interpreter:  # the program found past wrappers (nohup, env)
         tags += [t for t in behaviour_of(_quoted(exe)).tags if t not in tags]
     if found.interpreter:
-        origin = origins.of_path(found.runs) if found.runs else Origin(UNKNOWN)
+        origin = origins.of_path(found.runs) if found.runs else UNKNOWN_ORIGIN
     elif label or job_file:
         origin = origins.of_job(label, program, job_file)
     else:
@@ -253,17 +251,30 @@ def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str
     if _poses_as_apple(label, job_file, program):
         tags.append("system_name_elsewhere")
     checked = found.runs or program
-    if checked.startswith("/") and not target.exists(checked) and target.is_dir(posixpath.dirname(checked)):
+    if program_missing(checked, target.exists, target.is_dir):
         tags.append("missing_program")
     tags += script_tags(target, checked)
-    return {"origin": origin.origin, "origin_name": origin.name or None,
+    return {"origin": origin.value, "origin_name": origin.name or None,
             "interpreter": found.interpreter or None, "runs": found.runs or None,
-            "behaviour": list(dict.fromkeys(tags))}
+            "behaviour": list(dict.fromkeys(tags)),
+            "times": entry_times(target, origins, definition or job_file or checked, origin) or None}
+
+
+def entry_times(target: Target, origins: MacOrigins, definition: str, origin: Origin) -> list[Time]:
+    """The definition file's modification time ("changed"), and the install time of the package
+    the entry comes from, from its receipt ("installed")."""
+    times: list[Time] = []
+    st = target.stat(definition) if definition.startswith("/") else None
+    changed = Time.from_unix(st.mtime, "changed", "file modification time") if st else None
+    if changed:
+        times.append(changed)
+    installed = origins.installed_on.get(origin.name) if origin.value in (INSTALLED, SYSTEM) else None
+    if installed is not None:
+        times.append(Time(installed, "installed", "installer receipt"))
+    return times
 
 
 SCRIPT_LIMIT = 64 * 1024
-_SHEBANG_KINDS = {"sh": "sh", "bash": "bash", "zsh": "sh", "dash": "sh", "python": "python", "python3": "python",
-                  "perl": "perl", "osascript": "applescript", "node": "js"}
 
 
 def script_tags(target: Target, path: str) -> list[str]:
@@ -275,13 +286,11 @@ def script_tags(target: Target, path: str) -> list[str]:
         head = target.read_prefix(path, SCRIPT_LIMIT)
     except TargetError:
         return []
-    if not head.startswith(b"#!") or b"\x00" in head[:1024]:
-        return []
-    first = head.split(b"\n", 1)[0][2:].decode("utf-8", errors="replace").split()
-    program = first[1] if len(first) > 1 and posixpath.basename(first[0]) == "env" else (first[0] if first else "")
-    name = posixpath.basename(program).rstrip("0123456789.")
-    kind = _SHEBANG_KINDS.get(name, "sh")
-    return list(analyse_script(head.decode("utf-8", errors="replace"), kind).tags)
+    if b"\x00" in head[:1024]:
+        return []  # a compiled program
+    text = head.decode("utf-8", errors="replace")
+    kind = script_kind(path, text.split("\n", 1)[0])
+    return list(analyse_script(text, kind).tags) if kind else []
 
 
 def _poses_as_apple(label: str, job_file: str, program: str) -> bool:

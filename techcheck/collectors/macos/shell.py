@@ -65,4 +65,4 @@ class MacShellStartup(Collector):
                        name=f"{posixpath.basename(path)}:{lineno}", exe=exe or None, command=line,
                        user=user or None, scope="user" if user else "system", enabled=True,
                        run_as=user or None, trigger="terminal or sign-in", description="; ".join(reasons),
-                       file=path, personal=bool(user), **entry_facts(target, origins, line, exe=exe))
+                       file=path, personal=bool(user), **entry_facts(target, origins, line, exe=exe, definition=path))

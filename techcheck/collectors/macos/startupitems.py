@@ -74,4 +74,5 @@ class MacStartupItems(Collector):
                 yield make("autostart", Location(path=LAUNCHD_CONF), mechanism="launchd_conf",
                            name=f"launchd.conf:{line}", command=command, scope="system", enabled=True,
                            trigger="boot (OS X 10.9 and older)", run_as="root", file=LAUNCHD_CONF,
-                           **entry_facts(target, origins, command[at + 1:] if at >= 0 else command))
+                           **entry_facts(target, origins, command[at + 1:] if at >= 0 else command,
+                                        definition=LAUNCHD_CONF))
