@@ -162,6 +162,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "name": _f("str", "user name or display name"),
         "email": _f("str", "e-mail address"),
         "uid": _f("str", "user id / SID"),
+        "gid": _f("str", "main group id (Linux, macOS)"),
         "admin": _f("bool", "is an administrator"),
         "can_login": _f("bool", "can sign in"),
         "created": _f("time", "when created (ISO 8601)"),

@@ -122,6 +122,6 @@ class LinuxAccounts(Collector):
             if shadow is not None and password is None:
                 password = "*"  # no shadow line: no password to sign in with
             yield make("account", Location(path=PASSWD), account_type="os_user", name=entry.name,
-                       uid=str(entry.uid), admin=is_admin(entry, groups, sudo_users, sudo_groups),
+                       uid=str(entry.uid), gid=str(entry.gid), admin=is_admin(entry, groups, sudo_users, sudo_groups),
                        can_login=can_login(entry, password), system_account=is_system_account(entry),
                        user=entry.name)

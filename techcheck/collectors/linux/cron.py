@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
+from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.target.base import Target
 
 SYSTEM_CRONTAB = "/etc/crontab"
@@ -110,6 +112,34 @@ def parse_anacrontab(text: str) -> Crontab:
     return tab
 
 
+AT_SPOOLS = ("/var/spool/cron/atjobs", "/var/spool/at")
+_AT_MARKER = re.compile(r"^marcinDELIMITER[0-9a-f]+$|<< *'?marcinDELIMITER")
+
+
+def at_commands(text: str) -> str:
+    """The commands of an at job file: the lines after at's own set-up (the last `cd` line)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    start = max((i for i, ln in enumerate(lines) if ln.startswith("cd ") and "||" in ln), default=-1) + 1
+    body = [ln for ln in lines[start:] if ln and not ln.startswith("#") and not _AT_MARKER.search(ln)]
+    return "; ".join(body)[:2000]
+
+
+def at_jobs(target: Target, ctx: Context) -> Iterable[Artifact]:
+    """Jobs queued with `at` to run once at a set time (each a shell script in at's spool)."""
+    for spool in AT_SPOOLS:
+        for path in list_dir_noted(target, ctx, spool):
+            name = posixpath.basename(path)
+            if name.startswith(".") or not target.is_file(path):
+                continue
+            text = read_text_noted(target, ctx, path, CRON_LIMIT)
+            command = at_commands(text or "")
+            st = target.stat(path)
+            yield make("autostart", Location(path=path), mechanism="at", name=name, command=command or None,
+                       exe=command_exe(command) or None, user="", scope="system", enabled=True,
+                       trigger="once, at a set time", run_as=str(st.uid) if st and st.uid is not None else None,
+                       **entry_facts(target, ctx, command, path))
+
+
 def trigger_of(schedule: str) -> str:
     return SPECIALS.get(schedule, f"schedule {schedule}")
 
@@ -137,7 +167,8 @@ class LinuxCron(Collector):
             for job in ana.jobs:
                 yield make("autostart", Location(path=ANACRONTAB), mechanism="cron", name=f"anacrontab:{job.line}",
                            exe=command_exe(job.command) or None, command=job.command, user="", scope="system",
-                           run_as="root", enabled=True, trigger=f"anacron, {job.schedule}")
+                           run_as="root", enabled=True, trigger=f"anacron, {job.schedule}",
+                           **entry_facts(target, ctx, job.command, ANACRONTAB))
         for period in PERIODIC:
             folder = f"/etc/cron.{period}"
             for path in list_dir_noted(target, ctx, folder):
@@ -146,9 +177,12 @@ class LinuxCron(Collector):
                     continue
                 yield make("autostart", Location(path=path), mechanism="cron", name=name, exe=path,
                            command=path, user="", scope="system", run_as="root",
-                           enabled=bool(_RUN_PARTS_NAME.match(name)), trigger=period)
+                           enabled=bool(_RUN_PARTS_NAME.match(name)), trigger=period,
+                           **file_facts(target, ctx, path))
+        yield from at_jobs(target, ctx)
 
     def _crontab(self, target: Target, ctx: Context, path: str, has_user: bool, owner: str) -> Iterable[Artifact]:
+        homes = {h.user: h.home for h in user_homes(target)} if owner else {}
         name = posixpath.basename(path)
         if path.startswith(CRON_D + "/") and name.startswith("."):
             return  # e.g. Debian's .placeholder: cron never reads hidden names
@@ -167,4 +201,5 @@ class LinuxCron(Collector):
             yield make("autostart", Location(path=path), mechanism="cron", name=f"{name}:{job.line}",
                        exe=command_exe(job.command) or None, command=job.command, user=owner,
                        scope="user" if owner else "system", run_as=run_as, enabled=enabled,
-                       trigger=trigger_of(job.schedule))
+                       trigger=trigger_of(job.schedule), **entry_facts(target, ctx, job.command, path,
+                                                                       personal=bool(owner), home=homes.get(owner, "")))

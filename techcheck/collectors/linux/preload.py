@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.linux.startfacts import file_facts
 from techcheck.target.base import Target
 
 PRELOAD_FILE = "/etc/ld.so.preload"
@@ -32,4 +33,5 @@ class LinuxPreload(Collector):
             return
         for lib in parse_preload(text):
             yield make("autostart", Location(path=PRELOAD_FILE), mechanism="ld_preload", name=lib,
-                       exe=lib, command=lib, scope="system", enabled=True, trigger="every program start")
+                       exe=lib, command=lib, scope="system", enabled=True, trigger="every program start",
+                       **file_facts(target, ctx, lib))

@@ -17,16 +17,32 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe, expand_home, split_words
+from techcheck.collectors.linux.startfacts import entry_facts, file_facts
+from techcheck.facts.behaviour import analyse_command
 from techcheck.target.base import Target
 
-USER_FILES = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zlogin",
-              ".xprofile", ".xsessionrc", ".xinitrc")
+USER_FILES = (".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile",
+              ".zlogin", ".zlogout", ".zshenv", ".xprofile", ".xsessionrc", ".xinitrc", ".xsession",
+              ".config/fish/config.fish")
+USER_DROP_INS = (".config/fish/conf.d",)
 # Files that start a graphical session. Starting helpers in the background with '&' is how they are
 # meant to be written (Xorg's own xinitrc template starts twm and xclock that way), so that alone is
 # not unusual there.
 X_SESSION_FILES = (".xprofile", ".xsessionrc", ".xinitrc")
-SYSTEM_FILES = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/zshrc", "/etc/zsh/zprofile", "/etc/environment")
+SYSTEM_FILES = ("/etc/profile", "/etc/bash.bashrc", "/etc/bash.bash_logout", "/etc/zsh/zshrc", "/etc/zsh/zprofile",
+                "/etc/zsh/zshenv", "/etc/zsh/zlogin", "/etc/zsh/zlogout", "/etc/fish/config.fish", "/etc/environment")
 PROFILE_D = "/etc/profile.d"
+SYSTEM_DROP_INS = ((PROFILE_D, ".sh"), ("/etc/fish/conf.d", ".fish"))
+# NAME=value files read at sign-in (pam_env, systemd environment.d): only LD_PRELOAD matters here.
+ENV_FILES = ("/etc/security/pam_env.conf",)
+ENV_DROP_INS = ("/etc/environment.d", "/usr/lib/environment.d")
+USER_ENV = (".pam_environment",)
+USER_ENV_DROP_INS = (".config/environment.d",)
+# What a line must contain to be worth analysing as a command (cheap test first).
+_WORTH_ANALYSING = re.compile(r"curl|wget|fetch|aria2c|base64|xxd|openssl|exec|eval|://|/|iex", re.IGNORECASE)
+ALARMING = {"download_exec": "runs code downloaded from the internet", "encoded_code": "runs coded (hidden) code",
+            "hidden_window": "hides a window", "script_from_web": "runs a script from the web",
+            "system_name_elsewhere": "runs a program named like a system one from another folder"}
 SHELL_LIMIT = 2 * 1024 * 1024
 
 _BACKGROUND = re.compile(r"(?<![&>|])&\s*(?:#.*)?$|(?:^|[\s;&|(])(?:nohup|setsid|disown|daemonize)(?:\s|$)")
@@ -70,16 +86,26 @@ def unusual_lines(text: str, home: str = "", x_session: bool = False) -> list[Sh
             reasons.append("runs a program from a hidden folder")
         if _INPUT_WATCH.search(line):
             reasons.append("watches the keyboard")
+        if _WORTH_ANALYSING.search(line):
+            tags = analyse_command(line, "linux").tags
+            reasons += [ALARMING[t] for t in tags if t in ALARMING]
         if reasons or libs:
             found.append(ShellFinding(lineno, line[:1000], exe, tuple(reasons), libs))
     return found
 
 
-def environment_preload(text: str) -> list[str]:
-    """LD_PRELOAD libraries set in /etc/environment (plain NAME=value lines, no shell)."""
+def environment_preload(text: str, pam_style: bool = False) -> list[str]:
+    """LD_PRELOAD libraries set in /etc/environment or environment.d (NAME=value lines, no shell);
+    pam_style: also pam_env.conf's 'LD_PRELOAD DEFAULT=lib' and 'OVERRIDE=lib' forms."""
     libs: list[str] = []
     for line in text.splitlines():
-        key, sep, value = line.strip().partition("=")
+        stripped = line.strip()
+        if pam_style and stripped.split(None, 1)[:1] == ["LD_PRELOAD"]:
+            for word in stripped.split()[1:]:
+                _, _, value = word.partition("=")
+                libs += [v for v in value.strip("'\"").replace(":", " ").split() if v and "${" not in v]
+            continue
+        key, sep, value = stripped.removeprefix("export ").partition("=")
         if sep and key.strip() == "LD_PRELOAD":
             libs += [v for v in value.strip().strip("'\"").replace(":", " ").split() if v]
     return libs
@@ -92,9 +118,17 @@ class LinuxShellStartup(Collector):
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         files: list[tuple[str, str, str]] = [(p, "", "") for p in SYSTEM_FILES]
-        files += [(p, "", "") for p in list_dir_noted(target, ctx, PROFILE_D) if p.endswith(".sh")]
+        for folder, suffix in SYSTEM_DROP_INS:
+            files += [(p, "", "") for p in list_dir_noted(target, ctx, folder) if p.endswith(suffix)]
+        env_files = [(p, "") for p in ENV_FILES] + [
+            (p, "") for d in ENV_DROP_INS for p in list_dir_noted(target, ctx, d) if p.endswith(".conf")]
         for h in user_homes(target):
             files += [(posixpath.join(h.home, f), h.user, h.home) for f in USER_FILES]
+            files += [(p, h.user, h.home) for d in USER_DROP_INS
+                      for p in list_dir_noted(target, ctx, posixpath.join(h.home, d)) if p.endswith(".fish")]
+            env_files += [(posixpath.join(h.home, f), h.user) for f in USER_ENV]
+            env_files += [(p, h.user) for d in USER_ENV_DROP_INS
+                          for p in list_dir_noted(target, ctx, posixpath.join(h.home, d)) if p.endswith(".conf")]
         for path, user, home in files:
             if not target.exists(path):
                 continue
@@ -103,22 +137,28 @@ class LinuxShellStartup(Collector):
                 continue
             if path == "/etc/environment":
                 for lib in environment_preload(text):
-                    yield self._preload(path, lib, user, "every program started after sign-in")
+                    yield self._preload(target, ctx, path, lib, user, "every program started after sign-in")
                 continue
-            yield from self._file(path, text, user, home)
+            yield from self._file(target, ctx, path, text, user, home)
+        for path, user in env_files:
+            text = read_text_noted(target, ctx, path, SHELL_LIMIT) if target.is_file(path) else None
+            for lib in environment_preload(text or "", pam_style=True):
+                yield self._preload(target, ctx, path, lib, user, "programs started after sign-in")
 
-    def _file(self, path: str, text: str, user: str, home: str) -> Iterator[Artifact]:
+    def _file(self, target: Target, ctx: Context, path: str, text: str, user: str, home: str) -> Iterator[Artifact]:
         scope = "user" if user else "system"
         for f in unusual_lines(text, home, x_session=posixpath.basename(path) in X_SESSION_FILES):
             for lib in f.preload:
-                yield self._preload(f"{path}", lib, user, "programs started from this shell")
+                yield self._preload(target, ctx, path, lib, user, "programs started from this shell")
             if f.reasons:
                 yield make("autostart", Location(path=path), mechanism="shell_startup",
                            name=f"{posixpath.basename(path)}:{f.line}", exe=f.exe or None, command=f.text,
                            user=user, scope=scope, enabled=True, run_as=user or None,
-                           trigger="terminal or sign-in", description="; ".join(f.reasons))
+                           trigger="terminal or sign-in", description="; ".join(f.reasons),
+                           **entry_facts(target, ctx, f.text, path, personal=bool(user), home=home))
 
     @staticmethod
-    def _preload(path: str, lib: str, user: str, trigger: str) -> Artifact:
+    def _preload(target: Target, ctx: Context, path: str, lib: str, user: str, trigger: str) -> Artifact:
         return make("autostart", Location(path=path), mechanism="ld_preload", name=lib, exe=lib, command=lib,
-                    user=user, scope="user" if user else "system", enabled=True, trigger=trigger)
+                    user=user, scope="user" if user else "system", enabled=True, trigger=trigger,
+                    **file_facts(target, ctx, lib))

@@ -12,13 +12,16 @@ import base64
 import binascii
 import hashlib
 import posixpath
+import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.linux.commandline import command_exe
+from techcheck.collectors.linux.startfacts import entry_facts
 from techcheck.collectors.linux.systemd import system_unit_state
 from techcheck.target.base import Target
 
@@ -151,6 +154,52 @@ def sshd_options(target: Target, ctx: Context) -> dict[str, str]:
     return {k: effective.get(k) or DEFAULTS[k] for k in WATCHED_OPTIONS if effective.get(k) or k in DEFAULTS}
 
 
+SSHD_CONFIG_D = "/etc/ssh/sshd_config.d"
+DEFAULT_KEY_FILES = {".ssh/authorized_keys", ".ssh/authorized_keys2", "%h/.ssh/authorized_keys",
+                     "%h/.ssh/authorized_keys2"}
+_OPTION_COMMAND = re.compile(r'(?:^|,)command="((?:[^"\\]|\\.)*)"', re.IGNORECASE)
+
+
+def sshd_command_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line, keyword, value) of ForceCommand, AuthorizedKeysCommand and AuthorizedKeysFile lines,
+    inside Match blocks too (there they apply to some sign-ins only)."""
+    out = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.replace("=", " ", 1).partition(" ")
+        if key.lower() in ("forcecommand", "authorizedkeyscommand", "authorizedkeysfile") and value.strip():
+            out.append((lineno, key, value.strip()))
+    return out
+
+
+def forced_command(options: str) -> str:
+    """The command= option of an authorized_keys line: it runs at every sign-in with that key."""
+    match = _OPTION_COMMAND.search(options)
+    return match.group(1).replace('\\"', '"') if match else ""
+
+
+def sshd_command_artifacts(target: Target, ctx: Context) -> Iterable[Artifact]:
+    files = [SSHD_CONFIG] + [p for p in list_dir_noted(target, ctx, SSHD_CONFIG_D) if p.endswith(".conf")]
+    for path in files:
+        if not target.is_file(path):
+            continue
+        for lineno, key, value in sshd_command_lines(read_text_noted(target, ctx, path, 1024 * 1024) or ""):
+            if key.lower() == "authorizedkeysfile":
+                extra = [f for f in value.split() if f not in DEFAULT_KEY_FILES and f.lower() != "none"]
+                if not extra:
+                    continue
+                value = " ".join(extra)
+                command, trigger = "", "SSH sign-in: more files of keys that may sign in"
+            else:
+                command, trigger = value, "every SSH sign-in" if key.lower() == "forcecommand" else (
+                    "every SSH sign-in, to look up keys")
+            yield make("autostart", Location(path=path), mechanism="sshd_command", name=f"{key} ({lineno})",
+                       command=value, exe=command_exe(command) or None, user="", scope="system", enabled=True,
+                       trigger=trigger, **entry_facts(target, ctx, command, path))
+
+
 class LinuxSshServer(Collector):
     name = "linux.ssh_server"
     title = "Sign-in over the network (SSH server)"
@@ -167,6 +216,7 @@ class LinuxSshServer(Collector):
         yield make("setting", Location(path=SSHD_CONFIG), name="ssh_server", enabled=bool(units),
                    value="set to start: " + ", ".join(units) if units else "installed, not set to start",
                    detail=detail)
+        yield from sshd_command_artifacts(target, ctx)
 
 
 class LinuxAuthorizedKeys(Collector):
@@ -189,3 +239,10 @@ class LinuxAuthorizedKeys(Collector):
                 for key in parsed.keys:
                     yield make("ssh_key", Location(path=path), user=home.user, key_type=key.key_type,
                                fingerprint=key.fingerprint, comment=key.comment, options=key.options)
+                    command = forced_command(key.options)
+                    if command:
+                        yield make("autostart", Location(path=path), mechanism="ssh_forced_command",
+                                   name=f"{posixpath.basename(path)}:{key.line}", command=command,
+                                   exe=command_exe(command) or None, user=home.user, scope="user", enabled=True,
+                                   run_as=home.user, trigger=f"SSH sign-in with the key {key.fingerprint}",
+                                   **entry_facts(target, ctx, command, path, personal=True, home=home.home))

@@ -16,6 +16,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import UserHome, user_homes
 from techcheck.collectors.linux.commandline import command_exe
+from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.target.base import Target
 
 # Search order as systemd uses it: the first folder holding a unit name wins (/etc overrides /usr).
@@ -210,6 +211,8 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
             # dict.fromkeys: /lib and /usr/lib are often the same folder (merged /usr), listed twice.
             how = list(dict.fromkeys(posixpath.basename(w) if s == unit_name else f"{s} ({posixpath.basename(w)})"
                                      for s in starters for w in state.enabled[s]))
+            facts = entry_facts(target, ctx, command, path, personal=owner is not None,
+                                home=owner.home if owner else "")
             yield make(
                 "autostart", Location(path=path), mechanism="systemd", name=unit_name,
                 exe=command_exe(command) or None, command=command or None,
@@ -217,11 +220,27 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
                 trigger="masked" if unit_name in state.masked else (
                     ", ".join(how)
                     or ("wanted by " + " ".join(unit.wanted_by) if unit.wanted_by else None)),
-                description=expand_specifiers(unit.description, unit_name) or None,
+                description=expand_specifiers(unit.description, unit_name) or None, **facts,
             )
+        yield from unit_preloads(target, ctx, unit, name, path, owner)
+
+
+def unit_preloads(target: Target, ctx: Context, unit: UnitFile, name: str, path: str,
+                  owner: UserHome | None) -> Iterator[Artifact]:
+    """Environment=LD_PRELOAD=... in a unit forces a library into the service's programs."""
+    for value in unit.get("Service", "Environment"):
+        for word in value.split():
+            key, _, libs = word.strip("'\"").partition("=")
+            if key != "LD_PRELOAD":
+                continue
+            for lib in libs.replace(":", " ").split():
+                yield make("autostart", Location(path=path), mechanism="ld_preload", name=lib, exe=lib, command=lib,
+                           user=owner.user if owner else "", scope="user" if owner else "system", enabled=True,
+                           trigger=f"programs of {name}", **file_facts(target, ctx, lib))
 
 
 RC_LOCAL = "/etc/rc.local"
+RC_FILES = (RC_LOCAL, "/etc/rc.common")  # rc.common: older systems and some embedded ones source it at boot
 
 
 def rc_local_commands(text: str) -> list[tuple[int, str]]:
@@ -235,16 +254,44 @@ def rc_local_commands(text: str) -> list[tuple[int, str]]:
 
 
 def rc_local_artifacts(target: Target, ctx: Context) -> Iterator[Artifact]:
-    """systemd runs an executable /etc/rc.local at boot through rc-local.service."""
-    st = target.stat_follow(RC_LOCAL)
-    if st is None or not st.is_file:
-        return
-    text = read_text_noted(target, ctx, RC_LOCAL, UNIT_LIMIT)
-    executable = bool(st.mode & 0o111)
-    for lineno, line in rc_local_commands(text or ""):
-        yield make("autostart", Location(path=RC_LOCAL), mechanism="systemd", name=f"rc-local.service:{lineno}",
-                   exe=command_exe(line) or None, command=line[:1000], user="", scope="system", run_as="root",
-                   enabled=executable, trigger="boot (/etc/rc.local)" if executable else "not executable")
+    """systemd runs an executable /etc/rc.local at boot through rc-local.service (rc.common alike)."""
+    for rc_file in RC_FILES:
+        st = target.stat_follow(rc_file)
+        if st is None or not st.is_file:
+            continue
+        text = read_text_noted(target, ctx, rc_file, UNIT_LIMIT)
+        executable = bool(st.mode & 0o111) or rc_file != RC_LOCAL
+        stem = posixpath.basename(rc_file)
+        for lineno, line in rc_local_commands(text or ""):
+            yield make("autostart", Location(path=rc_file), mechanism="rc_local", name=f"{stem}:{lineno}",
+                       exe=command_exe(line) or None, command=line[:1000], user="", scope="system", run_as="root",
+                       enabled=executable, trigger=f"boot ({rc_file})" if executable else "not executable",
+                       **entry_facts(target, ctx, line, rc_file))
+
+
+GENERATOR_DIRS = {
+    "system": ("/etc/systemd/system-generators", "/run/systemd/system-generators",
+               "/usr/local/lib/systemd/system-generators", "/usr/lib/systemd/system-generators",
+               "/lib/systemd/system-generators"),
+    "user": ("/etc/systemd/user-generators", "/usr/local/lib/systemd/user-generators",
+             "/usr/lib/systemd/user-generators", "/lib/systemd/user-generators"),
+}
+
+
+def generator_artifacts(target: Target, ctx: Context) -> Iterator[Artifact]:
+    """Generators: programs systemd runs very early at every boot (and reload) to write units."""
+    for scope, dirs in GENERATOR_DIRS.items():
+        seen: set[str] = set()
+        for folder in dirs:
+            for path in list_dir_noted(target, ctx, folder):
+                name = posixpath.basename(path)
+                if name in seen or not target.is_file(path):
+                    continue  # the first folder wins, as for units (and merged /usr lists it twice)
+                seen.add(name)
+                yield make("autostart", Location(path=path), mechanism="systemd_generator", name=name, exe=path,
+                           command=path, user="", scope=scope, run_as="root" if scope == "system" else None,
+                           enabled=True, trigger="boot, before services start",
+                           **file_facts(target, ctx, path))
 
 
 def template_of(name: str) -> str:
@@ -262,6 +309,7 @@ class LinuxSystemd(Collector):
         system = scan_unit_dirs(target, ctx, SYSTEM_UNIT_DIRS)
         yield from unit_artifacts(target, ctx, system, "system", None)
         yield from rc_local_artifacts(target, ctx)
+        yield from generator_artifacts(target, ctx)
         shared = scan_unit_dirs(target, ctx, GLOBAL_USER_UNIT_DIRS)
         for home in user_homes(target):
             own = scan_unit_dirs(target, ctx, [posixpath.join(home.home, USER_UNIT_DIR)])

@@ -15,6 +15,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe, expand_home
+from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.target.base import Target
 
 SYSTEM_AUTOSTART = "/etc/xdg/autostart"
@@ -90,7 +91,8 @@ class LinuxXdgAutostart(Collector):
                         continue
                     yield make("autostart", Location(path=path), mechanism="xdg_autostart",
                                name=posixpath.basename(path), exe=path, command=path, user=h.user, scope="user",
-                               enabled=True, run_as=h.user, trigger="KDE sign-in script")
+                               enabled=True, run_as=h.user, trigger="KDE sign-in script",
+                               **file_facts(target, ctx, path, personal=True))
         for folder, scope, user in folders:
             for path in list_dir_noted(target, ctx, folder):
                 if not path.endswith(".desktop"):
@@ -114,4 +116,6 @@ class LinuxXdgAutostart(Collector):
                 yield make("autostart", Location(path=path), mechanism="xdg_autostart",
                            name=posixpath.basename(path), exe=exe or None, command=command, user=user,
                            scope=scope, enabled=entry.enabled, hidden=entry.hidden, trigger=trigger,
-                           run_as=user or None, description=entry.keys.get("Comment") or entry.keys.get("Name"))
+                           run_as=user or None, description=entry.keys.get("Comment") or entry.keys.get("Name"),
+                           **entry_facts(target, ctx, command, path, personal=scope == "user",
+                                         home=homes.get(user, ""), program=exe))
