@@ -817,6 +817,9 @@ MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
          "no se pudo descifrar la descripción de esta app: {0}"),
         (r"could not decode part of profile (.+)", "no se pudo descifrar parte del perfil {0}"),
         (r"could not read the rpm database: (.+)", "no se pudo leer la base de datos de rpm: {0}"),
+        (r"older rpm database format \(Berkeley DB or ndb\): which package owns each start-up file was not checked",
+         "formato antiguo de la base de datos de rpm (Berkeley DB o ndb): no se revisó qué paquete es dueño de "
+         "cada archivo de inicio"),
         (r"the scheduled tasks folder was not found", "no se encontró la carpeta de tareas programadas"),
         (r"the local accounts folder is missing or cannot be opened",
          "la carpeta de cuentas locales no existe o no se puede abrir"),

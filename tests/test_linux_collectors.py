@@ -84,7 +84,9 @@ def test_systemd_enabled_masked_templates_and_user_units(tmp_path: Path, copy_re
 
     arts, ctx = run(LinuxSystemd, root)
     by = {(a.get("name"), a.get("user")): a for a in arts}
-    cron = by[("cron.service", "")].fields
+    facts = ("origin", "origin_name", "interpreter", "runs", "behaviour", "personal", "times")
+    cron = {k: v for k, v in by[("cron.service", "")].fields.items() if k not in facts}
+    assert by[("cron.service", "")].get("behaviour") == [] and by[("cron.service", "")].get("personal") is False
     assert cron == {"mechanism": "systemd", "name": "cron.service", "exe": "/usr/sbin/cron", "exe_name": "cron",
                     "command": "/usr/sbin/cron -f $EXTRA_OPTS", "user": "", "scope": "system", "enabled": True,
                     "run_as": "root", "trigger": "multi-user.target.wants",
@@ -350,8 +352,9 @@ def test_timer_socket_and_rc_local_switch_services_on(tmp_path: Path) -> None:
     assert by["sync-photos.service"]["enabled"] is True
     assert by["sync-photos.service"]["trigger"] == "sync-photos.timer (timers.target.wants)"
     assert by["idle.service"]["enabled"] is False
-    rc = by["rc-local.service:3"]
+    rc = by["rc.local:3"]
     assert rc["exe"] == "/var/tmp/.u/agent" and rc["enabled"] is True and rc["trigger"] == "boot (/etc/rc.local)"
+    assert rc["mechanism"] == "rc_local" and {"temp_folder", "hidden_folder"} <= set(rc["behaviour"])
     assert len(arts) == 3 and ctx.notes == []
 
 

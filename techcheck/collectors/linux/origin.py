@@ -207,6 +207,11 @@ class LinuxOrigins:
     files: PackageFiles
     cache: dict[str, Origin] = field(default_factory=dict)
 
+    @property
+    def available(self) -> bool:
+        """False when the copy has no package file lists: origins are then not known at all."""
+        return bool(self.files.sources)
+
     def of(self, path: str, ctx: Context) -> Origin:
         """Origin of a file: system / installed / changed (sum differs) / unknown (no package)."""
         if path not in self.cache:
@@ -253,5 +258,7 @@ def linux_origins(target: Target, ctx: Context) -> LinuxOrigins:
     read_status(target, ctx, files)
     read_dpkg_lists(target, ctx, files)
     read_rpm(target, ctx, files)
+    # No package lists (a partial copy, Arch's pacman): origins stay unset and the report's start-up
+    # section says "origin not checked" for each entry, rather than a note per check.
     _LAST[:] = [LinuxOrigins(target, files)]
     return _LAST[0]

@@ -76,8 +76,9 @@ def entry_facts(target: Target, ctx: Context, command: str, definition: str = ""
     if inline and personal:
         parts.append(UNKNOWN_ORIGIN)
     origin = worst(*parts) if parts else UNKNOWN_ORIGIN
+    known = origins.available  # without package lists "unknown" would be a guess: leave it unset
     return {
-        "origin": origin.value, "origin_name": origin.name or None,
+        "origin": origin.value if known else None, "origin_name": (origin.name or None) if known else None,
         "interpreter": behaviour.interpreter or None, "runs": runs or None,
         "behaviour": list(Behaviour(tags=tuple(tags)).with_tags().tags), "personal": personal,
         "times": file_times(target, definition),
