@@ -257,3 +257,47 @@ def test_startup_section_lists_planted_entries_with_origin(scans: tuple[ScanResu
     assert {"systemd", "cron", "udev_rule", "pam_exec", "motd", "nm_dispatcher", "kernel_module"} <= set(places)
     assert places["systemd"][0]["origin"] == "unknown"  # the doubtful ones first
     assert section["by_origin"]["unknown"] >= len([p for p in PLANTED if p[2] == "unknown"])
+
+
+RPM_UNIT = "[Unit]\nDescription=Fed sync\n[Service]\nExecStart=/usr/libexec/fedsync/run.sh\n[Install]\n" \
+           "WantedBy=multi-user.target\n"
+RPM_SCRIPT = "#!/bin/sh\nexec sleep 60\n"
+
+
+def rpm_tree(root: Path, script: str) -> Path:
+    """A Fedora-like copy whose rpm SQLite database (tests/data/rpmdb-files.sqlite, see its README)
+    owns fedsync's unit and script."""
+    import shutil
+
+    write(root, "etc/passwd", PASSWD.split("toor")[0])
+    (root / "var/lib/rpm").mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "data/rpmdb-files.sqlite", root / "var/lib/rpm/rpmdb.sqlite")
+    write(root, "usr/lib/systemd/system/fedsync.service", RPM_UNIT)
+    write(root, "usr/libexec/fedsync/run.sh", script, mode=0o755)
+    link(root, "/usr/lib/systemd/system/fedsync.service",
+         "/etc/systemd/system/multi-user.target.wants/fedsync.service")
+    return root
+
+
+def test_rpm_sqlite_database_gives_origins_and_changed_files(tmp_path: Path) -> None:
+    rules = load_rules([shipped_rules_dir()])
+    ordinary = run_scan(open_image(str(rpm_tree(tmp_path / "ok", RPM_SCRIPT))), rules)
+    art = entry(ordinary, "systemd", "fedsync.service")
+    assert (art.get("origin"), art.get("origin_name")) == ("installed", "fedsync")
+    assert [f.rule.id for f in ordinary.findings if f.severity != "info"] == []
+    edited = run_scan(open_image(str(rpm_tree(tmp_path / "edited", RPM_SCRIPT + f"{WGET}\n"))), rules)
+    art = entry(edited, "systemd", "fedsync.service")
+    assert (art.get("origin"), art.get("origin_name")) == ("changed", "fedsync")
+    assert "download_exec" in art.get("behaviour")  # the script it runs is read and judged
+    assert severities(edited)[("systemd", "fedsync.service")] == {"alert", "review"}
+
+
+def test_older_rpm_database_is_noted_as_not_checked(tmp_path: Path) -> None:
+    root = tmp_path / "old"
+    write(root, "etc/passwd", PASSWD.split("toor")[0])
+    write(root, "var/lib/rpm/Packages", b"\x00\x06\x15\x61" + b"\x00" * 60)  # a Berkeley DB hash file's magic
+    write(root, "etc/systemd/system/x.service", UNIT.format(d="x", x="/usr/bin/x"))
+    result = run_scan(open_image(str(root)), load_rules([shipped_rules_dir()]))
+    notes = [n.message for c in result.checks for n in c.notes]
+    assert any("older rpm database format" in m for m in notes)
+    assert entry(result, "systemd", "x.service").get("origin") is None  # not known, so not called unknown
