@@ -278,9 +278,12 @@ def render_startup(section: dict[str, Any], lang: str, style: Style = _plain) ->
             if e.get("enabled") is False:
                 line += f" ({t('status_off', lang)})"
             out.extend(_wrap(line, first="    - ", indent="        "))
-            detail = e.get("command") or e.get("exe") or ""
+            detail = safe_text(e.get("command") or e.get("exe") or "", 300)
+            where = safe_text(e.get("where") or "", 300)
+            if where and where != detail:
+                detail = f"{detail} ({t('found_at', lang)}: {where})" if detail else where
             if detail:
-                out.extend(_wrap(safe_text(detail, 300), indent="        ", first="        "))
+                out.extend(_wrap(detail, indent="        ", first="        "))
         extra = len(entries) - MAX_STARTUP_PER_PLACE
         if extra > 0:
             out.extend(_wrap(t("startup_more", lang, n=extra), first="    ", indent="    "))

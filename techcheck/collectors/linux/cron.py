@@ -117,9 +117,16 @@ _AT_MARKER = re.compile(r"^marcinDELIMITER[0-9a-f]+$|<< *'?marcinDELIMITER")
 
 
 def at_commands(text: str) -> str:
-    """The commands of an at job file: the lines after at's own set-up (the last `cd` line)."""
+    """The commands of an at job file: what follows at's own set-up (environment lines, then
+    `cd <folder> || { ...; exit 1; }`), without the here-document markers."""
     lines = [ln.strip() for ln in text.splitlines()]
-    start = max((i for i, ln in enumerate(lines) if ln.startswith("cd ") and "||" in ln), default=-1) + 1
+    start = 0
+    for i, ln in enumerate(lines):
+        if ln.startswith("cd ") and "||" in ln:
+            start = i + 1
+            if ln.endswith("{"):
+                start = next((j + 1 for j in range(i + 1, len(lines)) if lines[j] == "}"), start)
+            break
     body = [ln for ln in lines[start:] if ln and not ln.startswith("#") and not _AT_MARKER.search(ln)]
     return "; ".join(body)[:2000]
 
