@@ -69,8 +69,12 @@ def build_startup(artifacts: Iterable[Artifact], lang: str) -> dict[str, Any]:
         "included": len(kept),
         "by_origin": dict(sorted(counts.items())),
         "places": [
-            {"place": place, "label": value_label("mechanism", place, lang) or place.replace("_", " "),
+            {"place": place, "label": _capital(value_label("mechanism", place, lang) or place.replace("_", " ")),
              "entries": entries}
             for place, entries in places.items()
         ],
     }
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
