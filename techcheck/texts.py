@@ -945,8 +945,7 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         "sign-in module that runs a program (PAM)", ("mechanism", "pam_module"): "sign-in module (PAM)",
         ("mechanism", "kernel_module"): "kernel module loaded at start", ("mechanism", "modprobe_install"):
         "command run in place of a kernel module", ("mechanism", "sshd_command"): "SSH server command",
-        ("mechanism", "ssh_forced_command"): "command forced by an SSH key", ("mechanism", "at"):
-        "job set to run once (at)",
+        ("mechanism", "ssh_forced_command"): "command forced by an SSH key",
         ("origin", "system"): "part of the operating system", ("origin", "installed"): "an installed package or app",
         ("origin", "changed"): "a package file that was changed", ("origin", "unknown"): "no package or app (unknown)",
     },
@@ -1010,7 +1009,6 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
         ("mechanism", "kernel_module"): "módulo del núcleo cargado al arrancar", ("mechanism", "modprobe_install"):
         "orden que se ejecuta en lugar de un módulo del núcleo", ("mechanism", "sshd_command"):
         "orden del servidor SSH", ("mechanism", "ssh_forced_command"): "orden impuesta por una llave SSH",
-        ("mechanism", "at"): "tarea para una sola vez (at)",
         ("origin", "system"): "parte del sistema operativo", ("origin", "installed"): "un paquete o app instalado",
         ("origin", "changed"): "un archivo de un paquete que fue cambiado",
         ("origin", "unknown"): "ningún paquete ni app (desconocido)",
