@@ -56,6 +56,8 @@ _FACTS: dict[str, FieldSpec] = {
                            "judged by what it runs, not by its origin"),
     "times": _f("times", "times the system keeps about it: list of {time (ISO 8601), kind (installed, "
                          "created, changed, last_used, connected), source}"),
+    "signer": _f("str", "who signed the program file, as the signature inside it states (Authenticode on "
+                        "Windows); a name, not checked against trusted roots"),
 }
 
 KINDS: dict[str, KindSpec] = {k.name: k for k in [

@@ -733,7 +733,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "hostname": "web site name", "sha256": "SHA-256", "sha1": "SHA-1", "uid": "user id", "gid": "group id",
         "registry_key": "registry key", "origin": "comes from", "origin_name": "package or app",
         "interpreter": "runs through", "runs": "script it runs", "behaviour": "what it does",
-        "personal": "a person's own file", "times": "times",
+        "personal": "a person's own file",
+        "signer": "signed by (name as written in the file, not checked)", "times": "times",
     },
     "es": {
         "pid": "id del proceso", "name": "nombre", "exe": "archivo del programa", "exe_name": "programa",

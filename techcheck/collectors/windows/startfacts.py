@@ -11,6 +11,7 @@ from techcheck.artifacts import KINDS, Artifact, make
 from techcheck.collectors.base import Context
 from techcheck.collectors.windows.commandfacts import SCRIPT_KINDS, windows_behaviour
 from techcheck.collectors.windows.origin import windows_origins
+from techcheck.collectors.windows.signer import PE_SUFFIXES, READ_LIMIT, signer_name
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.facts.behaviour import Behaviour, analyse_script, program_missing
 from techcheck.target.base import Target, decode_text
@@ -86,6 +87,28 @@ def entry_times(target: Target, keys: KeyTimes, art: Artifact) -> list[Time]:
     return times
 
 
+class Signers:
+    """Signer names of program files in the scanned system, each file read once."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.names: dict[str, str] = {}
+
+    def of(self, path: str) -> str:
+        if not path.lower().endswith(PE_SUFFIXES):
+            return ""
+        inside = windows_path_to_target(path)
+        if inside is None:
+            return ""
+        if inside.lower() not in self.names:
+            try:
+                data = self.target.read_bytes(inside, READ_LIMIT) if self.target.is_file(inside) else b""
+            except TargetError:
+                data = b""
+            self.names[inside.lower()] = signer_name(data) if data else ""
+        return self.names[inside.lower()]
+
+
 def _registry(target: Target) -> Registry | None:
     try:
         return target.registry()
@@ -96,6 +119,7 @@ def _registry(target: Target) -> Registry | None:
 def with_facts(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> Iterator[Artifact]:
     origins = windows_origins(target, ctx)
     keys = KeyTimes(_registry(target))
+    signers = Signers(target)
     for art in artifacts:
         if art.kind not in ("autostart", "service"):
             yield art
@@ -109,10 +133,12 @@ def with_facts(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> I
         if (facts.runs or exe) and missing(target, facts.runs or exe):
             facts = facts.with_tags("missing_program")
         origin, origin_name = origins.resolve(art, facts.runs, "inline_code" in facts.tags)
+        # Windows' own files are catalog-signed (no signature inside): only other programs are read.
+        signer = signers.of(facts.runs or exe) if origin != "system" else ""
         spec = KINDS[art.kind].fields
         fields = {k: v for k, v in art.fields.items() if not spec[k].derived}
         fields.update(origin=origin, origin_name=origin_name or None, interpreter=facts.interpreter or None,
                       runs=facts.runs or None, behaviour=list(facts.tags),
                       personal=art.get("mechanism") in PERSONAL_MECHANISMS and bool(art.get("user")),
-                      times=entry_times(target, keys, art) or None)
+                      times=entry_times(target, keys, art) or None, signer=signer or None)
         yield make(art.kind, art.location, **fields)
