@@ -230,7 +230,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "exe": _f("str", "full path of the program file"), "exe_name": _EXE_NAME,
         "size": _f("int", "size in bytes (an .app bundle: its main program file, when found)"),
         "file_type": _f("str", "exe, msi, dmg, pkg, app, elf, appimage, script"),
-        "place": _f("str", "program_folder, downloads, desktop, documents, temp"),
+        "place": _f("str", "program_folder, downloads, desktop, documents, temp, system_folder (C:\\Windows)"),
         "sha256": _f("str", "SHA-256, only for files a rule with a hash condition points at"),
         "user": _USER,
     }),

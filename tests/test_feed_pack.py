@@ -215,6 +215,8 @@ ORDINARY_WINDOWS = [
     "C:\\Users\\ana\\Downloads\\npp.8.6.9.Installer.x64.exe",
     "C:\\Users\\ana\\Downloads\\python-3.12.4-amd64.exe",
     "C:\\Users\\ana\\Desktop\\setup.exe",
+    "C:\\Windows\\explorer.exe", "C:\\Windows\\notepad.exe", "C:\\Windows\\HelpPane.exe",
+    "C:\\Windows\\splwow64.exe", "C:\\Windows\\bfsvc.exe",
 ]
 ORDINARY_MAC = ["Applications/Dash.app/Contents/MacOS/Dash", "Applications/Firefox.app/Contents/MacOS/firefox",
                 "Applications/VLC.app/Contents/MacOS/VLC", "Applications/Zoom.us.app/Contents/MacOS/zoom.us",

@@ -38,6 +38,9 @@ def test_windows_program_files_deep_in_program_folders_and_download_places(tmp_p
     put(tmp_path, "Users/ana/AppData/Local/Temp/x/run.exe")
     put(tmp_path, "Users/ana/Documents/letter.docx")
     put(tmp_path, "Users/ana/AppData/Local/Google/Chrome/User Data/Default/Cache/f_0001.exe")  # cache: not walked
+    put(tmp_path, "Windows/dwrcs/DWRCS.EXE")  # C:\\Windows is looked at one folder down,
+    put(tmp_path, "Windows/System32/svchost.exe")  # leaving out Windows' own folders
+    put(tmp_path, "Windows/dwrcs/sub/deeper.exe")
     result, arts = collect(tmp_path, "windows")
     got = {a.get("exe"): (a.get("file_type"), a.get("place"), a.get("user"), a.get("size")) for a in arts}
     assert got == {
@@ -45,6 +48,7 @@ def test_windows_program_files_deep_in_program_folders_and_download_places(tmp_p
         "C:\\ProgramData\\Tool\\Setup.MSI": ("msi", "program_folder", None, 2),
         "C:\\Users\\ana\\Desktop\\AnyDesk.exe": ("exe", "desktop", "ana", 2),
         "C:\\Users\\ana\\AppData\\Local\\Temp\\x\\run.exe": ("exe", "temp", "ana", 2),
+        "C:\\Windows\\dwrcs\\DWRCS.EXE": ("exe", "system_folder", None, 2),
     }
     assert result.status == "ok" and not any("sha256" in a.fields for a in arts)
 

@@ -35,7 +35,21 @@ SKIP_FOLDERS = {"cache", "caches", "code cache", "gpucache", "cachestorage", "se
                 "inetcache", "packages", "temporary internet files", "history", "thumbnails"}
 
 _WINDOWS_MACHINE = [("/Program Files", "program_folder"), ("/Program Files (x86)", "program_folder"),
-                    ("/ProgramData", "program_folder"), ("/Windows/Temp", "temp"), ("/Users/Public", "downloads")]
+                    ("/ProgramData", "program_folder"), ("/Windows/Temp", "temp"), ("/Users/Public", "downloads"),
+                    ("/Windows", "system_folder")]
+# C:\Windows itself is looked at only one folder down (some remote-support services install there, such as
+# C:\Windows\dwrcs for DameWare), leaving out the folders of Windows itself, which hold many thousands of files.
+SHALLOW = {"system_folder": 2}
+WINDOWS_OWN = {"system32", "syswow64", "winsxs", "servicing", "assembly", "microsoft.net", "installer",
+               "softwaredistribution", "logs", "inf", "fonts", "systemapps", "immersivecontrolpanel", "temp",
+               "prefetch", "diagnostics", "globalization", "ime", "speech", "speech_onecore", "boot", "panther",
+               "system", "resources", "web", "media", "help", "schemas", "servicestate", "shellexperiences",
+               "uus", "waas", "containers", "l2schemas", "lib", "livekernelreports", "minidump", "offline web pages",
+               "performance", "pla", "policydefinitions", "provisioning", "registration", "rescache", "security",
+               "serviceprofiles", "setup", "sku", "tasks", "tracing", "twain_32", "vss", "wab", "winstore",
+               "cursors", "debug", "apppatch", "appcompat", "addins", "bitlockerdiscoveryvolumecontents",
+               "branding", "csc", "cbstemp", "elambkup", "en-us", "es-es", "downloaded program files",
+               "systemresources", "winsxs", "diagtrack", "printdialog", "ocr", "modemlogs", "migration"}
 _WINDOWS_USER = [("AppData/Local", "program_folder"), ("AppData/Roaming", "program_folder"),
                  ("Downloads", "downloads"), ("Desktop", "desktop"), ("Documents", "documents")]
 _MAC_MACHINE = [("/Applications", "program_folder"), ("/opt", "program_folder"), ("/usr/local", "program_folder"),
@@ -53,7 +67,7 @@ PLACES = {"windows": (_WINDOWS_MACHINE, _WINDOWS_USER), "macos": (_MAC_MACHINE, 
 @dataclass(frozen=True)
 class Place:
     folder: str
-    kind: str  # program_folder, downloads, desktop, documents, temp
+    kind: str  # program_folder, downloads, desktop, documents, temp, system_folder
     user: str
 
 
@@ -103,6 +117,8 @@ class ProgramFiles(Collector):
             yield from self._walk(target, ctx, place)
 
     def _walk(self, target: Target, ctx: Context, place: Place) -> Iterator[Artifact]:
+        max_depth = SHALLOW.get(place.kind, MAX_DEPTH)
+        skip = SKIP_FOLDERS | WINDOWS_OWN if place.kind == "system_folder" else SKIP_FOLDERS
         queue: deque[tuple[str, int]] = deque([(place.folder, 0)])
         seen = 0
         too_deep = 0
@@ -123,12 +139,12 @@ class ProgramFiles(Collector):
                 art = self._entry(target, ctx, entry, place, folder)
                 if art is not None:
                     yield art
-                elif entry.is_dir and not entry.is_symlink and entry.name.lower() not in SKIP_FOLDERS:
-                    if depth + 1 < MAX_DEPTH:
+                elif entry.is_dir and not entry.is_symlink and entry.name.lower() not in skip:
+                    if depth + 1 < max_depth:
                         queue.append((entry.path, depth + 1))
                     else:
                         too_deep += 1
-        if too_deep:
+        if too_deep and max_depth == MAX_DEPTH:  # the shallow look at C:\Windows is by design, not a bound
             ctx.note(target.display_path(place.folder),
                      f"{too_deep} folders more than {MAX_DEPTH} levels down were not looked into")
 
