@@ -58,6 +58,9 @@ def group_of(rule: Rule) -> str | None:
     return None
 
 
+SYSTEMS = ("windows", "macos", "linux")
+
+
 @dataclass
 class CatalogSummary:
     rules: int = 0
@@ -65,9 +68,15 @@ class CatalogSummary:
     by_severity: Counter[str] = field(default_factory=Counter)
     by_platform: Counter[str] = field(default_factory=Counter)
     products: dict[str, set[str]] = field(default_factory=lambda: {g: set() for g in GROUPS})
+    # per system (windows, macos, linux): the products of each group a scan of that system can find
+    by_system: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: {o: {g: set() for g in GROUPS} for o in SYSTEMS})
 
     def product_counts(self) -> dict[str, int]:
         return {g: len(keys) for g, keys in self.products.items()}
+
+    def system_counts(self) -> dict[str, dict[str, int]]:
+        return {o: {g: len(keys) for g, keys in groups.items()} for o, groups in self.by_system.items()}
 
 
 def summarize(rules: Iterable[Rule]) -> CatalogSummary:
@@ -81,4 +90,7 @@ def summarize(rules: Iterable[Rule]) -> CatalogSummary:
         group = group_of(rule)
         if group:
             s.products[group].add(product_key(rule))
+            for system in SYSTEMS:
+                if rule.applies_to(system):
+                    s.by_system[system][group].add(product_key(rule))
     return s

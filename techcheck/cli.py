@@ -454,6 +454,9 @@ def _print_summary(ruleset: RuleSet) -> None:
     click.echo("products (each counted once, by its product: tag or rule id):")
     for group, count in s.product_counts().items():
         click.echo(f"  {GROUPS[group]}: {count}")
+    click.echo("products a scan of each system can find (rules for that system or for any):")
+    for system, counts in s.system_counts().items():
+        click.echo(f"  {system}: " + ", ".join(f"{GROUPS[g]} {n}" for g, n in counts.items()))
 
 
 @rules.command("lint")

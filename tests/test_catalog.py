@@ -63,6 +63,10 @@ def test_cli_summary_reports_the_issue_counts(tmp_path: Path) -> None:
     assert "remote-access tools:" in res.output and "by severity:" in res.output
     counts = summarize(load_rules([shipped_rules_dir()]).rules).product_counts()
     assert f"remote-access tools: {counts['remote_access_tools']}" in res.output
+    systems = summarize(load_rules([shipped_rules_dir()]).rules).system_counts()
+    assert f"  windows: remote-access tools {systems['windows']['remote_access_tools']}," in res.output
+    # The shipped packs: most LOLRMM tools are for Windows; fewer have Mac or Linux install facts.
+    assert systems["windows"]["remote_access_tools"] > systems["macos"]["remote_access_tools"] > 50
 
 
 def test_shipped_catalog_sizes() -> None:
