@@ -186,7 +186,8 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "last_used_until": _f("time", "when that last use ended (ISO 8601)"),
         "source": _f("str", "tcc, consent_store, browser, profile, ..."),
         "modified": _f("time", "when the permission was last changed (ISO 8601)"),
-        "app_hidden": _f("bool", "the app holding it hides from the Dock / programs list"),
+        "app_hidden": _f("bool", "the app holding it hides: from the Dock / programs list, or in a hidden folder"),
+        "app_unidentified": _f("bool", "held by a bare program file, not an installed app anyone can name"),
         "user": _USER,
     }),
     KindSpec("setting", "a system setting: remote desktop, SSH, screen sharing, location, proxy, DNS ...", {

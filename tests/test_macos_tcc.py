@@ -86,7 +86,7 @@ def test_image_system_and_user_databases_and_hidden_flag(tmp_path: Path) -> None
     keys = only(arts, lambda a: a.get("app") == "com.example.keys")
     assert keys.fields == {"service": "input_monitoring", "app": "com.example.keys", "allowed": True,
                            "status": "allow", "source": "tcc", "modified": "2023-11-14T22:13:20+00:00",
-                           "app_hidden": True}
+                           "app_hidden": True, "app_unidentified": False}
     assert keys.location.path == "/" + SYSTEM_DB
     cam = only(arts, lambda a: a.get("app") == "com.google.Chrome" and a.get("service") == "camera")
     assert cam.get("user") == "ana" and cam.get("app_hidden") is False
@@ -149,3 +149,26 @@ def test_broken_location_clients_is_noted(tmp_path: Path) -> None:
     write(root, "private/var/db/locationd/clients.plist", "<plist><dict>")
     arts, ctx = collect(MacTcc, root)
     assert arts == [] and ctx.notes[0].path == "/private/var/db/locationd/clients.plist"
+
+
+def test_a_bare_program_in_a_hidden_folder_with_keyboard_rights_is_an_alert() -> None:
+    """Severity policy: an app nobody can identify that can read keys or the screen and hides = alert;
+    a named app that hides from the Dock (a menu-bar tool) stays "worth checking"."""
+    from techcheck.artifacts import make
+    from techcheck.collectors.macos.tcc import in_hidden_folder, is_bare_program
+    from techcheck.engine import Matcher
+    from techcheck.ruleset import load_rules, shipped_rules_dir
+
+    assert in_hidden_folder("/Users/ana/.local/sysd/agent") and not in_hidden_folder("/Applications/X.app")
+    assert is_bare_program("/Users/ana/.local/sysd/agent") and not is_bare_program("com.example.app")
+    assert not is_bare_program("/usr/bin/osascript") and not is_bare_program("/Applications/X.app/Contents/MacOS/X")
+    rules = [r for r in load_rules([shipped_rules_dir()]).rules if r.applies_to("macos")]
+
+    def severities(client: str, hidden: bool) -> set[str]:
+        art = make("permission", service="input_monitoring", app=client, allowed=True, source="tcc",
+                   app_hidden=hidden or in_hidden_folder(client), app_unidentified=is_bare_program(client))
+        return {f.severity for f in Matcher.build(rules).match([art])}
+
+    assert "alert" in severities("/Users/ana/.local/sysd/agent", False)
+    assert "alert" not in severities("com.knollsoft.Rectangle", True)
+    assert "review" in severities("com.knollsoft.Rectangle", True)

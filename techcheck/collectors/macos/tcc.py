@@ -152,6 +152,19 @@ def hidden_app_ids(target: Target) -> set[str]:
             if b.info.hidden and b.info.bundle_id}
 
 
+def in_hidden_folder(client: str) -> bool:
+    """A program path with a folder whose name starts with a dot (hidden in Finder): /Users/ana/.x/agent."""
+    return client.startswith("/") and any(part.startswith(".") for part in client.split("/")[:-1])
+
+
+def is_bare_program(client: str) -> bool:
+    """A grant held by a program path outside any app bundle: no app name, bundle id or icon to tell what it is.
+    (Apple's own tools live under /System, /usr and /Library/Apple; those are named by the system.)"""
+    if not client.startswith("/") or ".app/" in client.lower():
+        return False
+    return not client.startswith(("/System/", "/usr/", "/bin/", "/sbin/", "/Library/Apple/"))
+
+
 class MacTcc(Collector):
     name = "macos.privacy"
     title = "Privacy permissions (camera, microphone, screen, keyboard, location)"
@@ -183,7 +196,8 @@ class MacTcc(Collector):
         for g in grants:
             yield make("permission", Location(path=path), service=g.service, app=g.client, allowed=g.allowed,
                        status=g.status, source="tcc", modified=g.modified, user=user or None,
-                       app_hidden=g.client.lower() in hidden)
+                       app_hidden=g.client.lower() in hidden or in_hidden_folder(g.client),
+                       app_unidentified=is_bare_program(g.client))
 
     def _location(self, target: Target, ctx: Context, hidden: set[str]) -> Iterable[Artifact]:
         # locationd keeps the switch in a by-host file (named after the hardware UUID, plus a
