@@ -49,7 +49,7 @@ WINDOWS_OWN = {"system32", "syswow64", "winsxs", "servicing", "assembly", "micro
                "serviceprofiles", "setup", "sku", "tasks", "tracing", "twain_32", "vss", "wab", "winstore",
                "cursors", "debug", "apppatch", "appcompat", "addins", "bitlockerdiscoveryvolumecontents",
                "branding", "csc", "cbstemp", "elambkup", "en-us", "es-es", "downloaded program files",
-               "systemresources", "winsxs", "diagtrack", "printdialog", "ocr", "modemlogs", "migration"}
+               "systemresources", "diagtrack", "printdialog", "ocr", "modemlogs", "migration"}
 _WINDOWS_USER = [("AppData/Local", "program_folder"), ("AppData/Roaming", "program_folder"),
                  ("Downloads", "downloads"), ("Desktop", "desktop"), ("Documents", "documents")]
 _MAC_MACHINE = [("/Applications", "program_folder"), ("/opt", "program_folder"), ("/usr/local", "program_folder"),
