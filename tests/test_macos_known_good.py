@@ -264,9 +264,11 @@ def test_known_good_origins(known_good: ScanResult) -> None:
     # 4 helper tools; 7 system: Apple's emond job and 6 stock periodic scripts.
     assert counts == {"installed": 23, "system": 7}, counts
     names = {a.get("name"): a for a in known_good.artifacts if a.kind == "autostart"}
-    assert names["us.zoom.ZoomDaemon"].get("origin_name") == "us.zoom.pkg.videomeeting"
-    assert names["com.microsoft.autoupdate.helper"].get("origin_name") in ("Microsoft AutoUpdate",
-                                                                            "com.microsoft.package.Microsoft_AutoUpdate.app")
+    # a package is named after the app it installed, with its id
+    assert names["us.zoom.ZoomDaemon"].get("origin_name") == "zoom.us (installer package us.zoom.pkg.videomeeting)"
+    assert names["com.microsoft.autoupdate.helper"].get("origin_name") == (
+        "Microsoft AutoUpdate (installer package com.microsoft.package.Microsoft_AutoUpdate.app)")
+    assert names["com.microsoft.office.licensingV2.helper"].get("origin_name") == "com.microsoft.pkg.licensing"
     assert names["com.google.keystone.daemon"].get("origin_name") == "GoogleSoftwareUpdate"
     assert names["Dropbox"].get("origin") == "installed"
     assert names["homebrew.mxcl.postgresql@16"].get("origin_name") == "Homebrew postgresql@16"

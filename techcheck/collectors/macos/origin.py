@@ -98,6 +98,7 @@ class MacOrigins:
     receipt_files: dict[str, str] = field(default_factory=dict)  # lower-case path -> package id
     receipts: list[Receipt] = field(default_factory=list)
     installed_on: dict[str, datetime] = field(default_factory=dict)  # package id -> install time (UTC)
+    package_names: dict[str, str] = field(default_factory=dict)  # package id -> "App (installer package id)"
     _bundles: dict[str, Origin] = field(default_factory=dict)
 
     @classmethod
@@ -124,12 +125,30 @@ class MacOrigins:
                                  (BomError,), limit=64 * 1024 * 1024)
             for rel in listed or []:
                 self.receipt_files.setdefault(installed_path(receipt.prefix, rel).lower(), receipt.package_id)
+            self._name_package(receipt.package_id, listed or [])
+
+    def _name_package(self, package_id: str, listed: list[str]) -> None:
+        """People know the app, not the package id: name a package after the app it installed."""
+        tops = [p for p in (installed_path("/", rel) for rel in listed)
+                if p.lower().endswith(".app") and ".app/" not in p.lower()]
+        for bundle in tops[:3]:  # the app a package installs is near the top of its list
+            info = read_bundle(self.target, self.ctx, bundle)
+            name = (info.name if info else "") or ""
+            if name:
+                self.package_names[package_id] = f"{name} (installer package {package_id})"
+                return
 
     def _from_receipt(self, path: str) -> Origin | None:
         package = self.receipt_files.get(posixpath.normpath(path).lower()) if path.startswith("/") else None
         if package is None:
             return None
-        return Origin(SYSTEM if package.lower().startswith("com.apple.pkg.") else INSTALLED, package)
+        value = SYSTEM if package.lower().startswith("com.apple.pkg.") else INSTALLED
+        return Origin(value, self.package_names.get(package, package))
+
+    def package_of(self, origin_name: str) -> str:
+        """The package id behind an origin name ("App (installer package id)" or the id itself)."""
+        m = re.search(r"\(installer package ([^)]+)\)$", origin_name)
+        return m.group(1) if m else origin_name
 
     def _from_bundle(self, path: str, own_bundle: str = "") -> Origin | None:
         """Inside an app (or another bundle with a description, such as Google's updater bundle)
@@ -268,7 +287,7 @@ def entry_times(target: Target, origins: MacOrigins, definition: str, origin: Or
     changed = Time.from_unix(st.mtime, "changed", "file modification time") if st else None
     if changed:
         times.append(changed)
-    installed = origins.installed_on.get(origin.name) if origin.value in (INSTALLED, SYSTEM) else None
+    installed = origins.installed_on.get(origins.package_of(origin.name)) if origin.name else None
     if installed is not None:
         times.append(Time(installed, "installed", "installer receipt"))
     return times
