@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,6 +24,10 @@ from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rule
 from techcheck.target.base import Target
 from techcheck.target.budget import DEFAULT_READ_BUDGET, ReadBudget
 from techcheck.texts import LANGUAGES, check_title, detect_language, t
+
+if TYPE_CHECKING:
+    from techcheck.report.loader import LoadedReport
+    from techcheck.report.schema import Report
 
 EXIT_OK = 0
 EXIT_SCAN_FAILED = 1
@@ -97,8 +101,9 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
          yes: bool, read_budget: int) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
     from techcheck.collectors.base import collectors_for
+    from techcheck.report.format import wrap_paragraphs
     from techcheck.report.model import build_report, layout_warnings
-    from techcheck.report.text import render_safety_note, wrap_paragraphs
+    from techcheck.report.text import render_safety_note
     from techcheck.scan import run_scan
 
     lang = lang or detect_language()
@@ -141,7 +146,7 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
 
 def wait_for_go_ahead(lang: str) -> bool:
     """After the safety note on a terminal: True on Enter; False on q, Ctrl-C or end of input."""
-    from techcheck.report.text import wrap_paragraphs
+    from techcheck.report.format import wrap_paragraphs
 
     click.echo(wrap_paragraphs(t("safety_prompt", lang)), err=True)
     try:
@@ -180,7 +185,7 @@ def open_target(root: str | None, os_name: str | None, lang: str) -> Target:
         if images:
             explain_image_file(images[0].path, lang, in_folder=True)
         else:
-            from techcheck.report.text import wrap_paragraphs
+            from techcheck.report.format import wrap_paragraphs
 
             # Say which folder looks like the top of the copy, when one does; else ask for --os.
             for warning in layout_warnings(target, lang) or [t("unknown_os", lang)]:
@@ -191,8 +196,8 @@ def open_target(root: str | None, os_name: str | None, lang: str) -> Target:
 
 def explain_image_file(path: str, lang: str, in_folder: bool = False) -> None:
     """Say what kind of disk image file this is and how to mount it read-only on each system."""
+    from techcheck.report.format import wrap_paragraphs
     from techcheck.report.safe import safe_text
-    from techcheck.report.text import wrap_paragraphs
     from techcheck.target.layout import identify_image_file
 
     kind = identify_image_file(path)
@@ -251,7 +256,7 @@ def save_report(output: str, content: str, lang: str, scanned_root: str | None =
     click.echo(t("saved", lang, path=output), err=True)
 
 
-def emit_report(model: dict[str, Any], fmt: str, output: str | None, lang: str,
+def emit_report(model: Report, fmt: str, output: str | None, lang: str,
                 scanned_root: str | None = None) -> None:
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
@@ -285,17 +290,14 @@ def read_key(path: str, lang: str) -> bytes:
     return key
 
 
-def read_report_file(path: str, lang: str) -> tuple[bytes, dict[str, Any]]:
-    """A saved JSON report's bytes and content; exits with EXIT_UNREADABLE when it is not one."""
-    from techcheck.report.evidence import parse_report
+def read_report_file(path: str, lang: str) -> LoadedReport:
+    """A saved JSON report, checked; exits with EXIT_UNREADABLE and a one-line reason when it is not one."""
+    from techcheck.report.loader import ReportError, load_report
 
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        return data, parse_report(data)
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        click.echo(t("report_unreadable", lang, path=path, reason=reason), err=True)
+        return load_report(path)
+    except ReportError as exc:
+        click.echo(t("report_unreadable", lang, path=path, reason=exc), err=True)
         sys.exit(EXIT_UNREADABLE)
 
 
@@ -317,8 +319,7 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
     if report.lower().endswith(".zip"):
         verify_bundle_file(report, key, lang)
         return
-    data, _ = read_report_file(report, lang)
-    result = verify_report(data, key)
+    result = verify_report(read_report_file(report, lang), key)
     if result.status == "intact":
         click.echo(t("verify_intact", lang, algorithm=result.algorithm))
         if result.algorithm == "sha256":
@@ -377,20 +378,13 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
     lang = lang or detect_language()
     if output:
         output = checked_output(output, None, lang)
-    old_data, old_report = read_report_file(old, lang)
-    new_data, new_report = read_report_file(new, lang)
-    try:
-        result = diff_reports(old_report, new_report, report_info(old, old_data, old_report),
-                              report_info(new, new_data, new_report))
-        if fmt == "json":
-            content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
-        else:
-            content = render_diff_text(result, lang, rule_titles(lang))
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        # A report file with the right schema name but the wrong shape (damaged or crafted).
-        click.echo(t("verify_unreadable", lang, detail=f"unexpected content ({type(exc).__name__}: {exc})"),
-                   err=True)
-        sys.exit(EXIT_UNREADABLE)
+    old_loaded, new_loaded = read_report_file(old, lang), read_report_file(new, lang)
+    result = diff_reports(old_loaded.report, new_loaded.report, report_info(old, old_loaded),
+                          report_info(new, new_loaded))
+    if fmt == "json":
+        content = json.dumps(result.to_dict(), indent=2, ensure_ascii=True) + "\n"
+    else:
+        content = render_diff_text(result, lang, rule_titles(lang))
     if output:
         save_report(output, content, lang)
     else:

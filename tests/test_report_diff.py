@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from techcheck.artifacts import Location, make
 from techcheck.cli import EXIT_UNREADABLE, cli
 from techcheck.report.diff import ReportInfo, diff_reports, render_diff_text
+from techcheck.report.format import cell_width
 from techcheck.report.inventory import artifact_key, build_inventory
 from techcheck.report.json_report import render_json
 from techcheck.report.model import build_report
-from techcheck.report.text import cell_width
 from tests.conftest import write
 from tests.reportdata import BIDI, LONG, SCRIPT, hostile_scan, save_scan
 from tests.test_cli import linux_image
@@ -173,4 +173,4 @@ def test_diff_of_crafted_reports_is_escaped_or_refused(tmp_path: Path) -> None:
     report["findings"] = "not a list"
     crafted.write_text(json.dumps(report))
     res = CliRunner().invoke(cli, ["diff", str(before), str(crafted), "--lang", "en"])
-    assert res.exit_code == EXIT_UNREADABLE and "unexpected content" in res.stderr
+    assert res.exit_code == EXIT_UNREADABLE and "report.findings: not a list" in res.stderr

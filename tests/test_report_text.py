@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from techcheck.report.format import cell_width
 from techcheck.report.model import build_report
-from techcheck.report.text import cell_width, render_text
+from techcheck.report.text import render_text
 from techcheck.texts import CHECK_TITLES, LANGUAGES, MESSAGES, detect_language, t
 from tests.conftest import write
 from tests.reportdata import LONG, WIDE, hostile_scan

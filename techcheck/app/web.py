@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, abort, g, make_response, redirect, request
 from jinja2 import PackageLoader
@@ -24,7 +24,7 @@ from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import ANSWERS, CaseStore, StoreError
 from techcheck.app.texts import APP_MESSAGES, at
 from techcheck.report.html import render_html, report_environment
-from techcheck.report.model import SEVERITIES
+from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, check_title, os_name, t
 
 SECURITY_HEADERS = {
@@ -243,7 +243,8 @@ def create_app(state: AppState) -> Flask:
                 data = make_bundle(_bundle_files(report_json, report, answers), _now())
                 path = _write_private(folder, f"techcheck-{stamp}.zip", data)
             else:
-                path = _write_private(folder, f"techcheck-{stamp}.html", render_html(report).encode("utf-8"))
+                html = render_html(cast(Report, report)).encode("utf-8")
+                path = _write_private(folder, f"techcheck-{stamp}.html", html)
             note, ok = at("saved_to", lang(), path=path), True
         except OSError as exc:
             note, ok = at("save_failed", lang(), reason=exc.strerror or str(exc)), False
@@ -466,7 +467,7 @@ def _bundle_files(report_json: str, report: dict[str, Any], answers: dict[str, t
                    "findings": listed}
     return {
         "report.json": report_json.encode("utf-8"),
-        "report.html": render_html(report).encode("utf-8"),
+        "report.html": render_html(cast(Report, report)).encode("utf-8"),
         "answers.json": (json.dumps(answers_doc, indent=2, ensure_ascii=True) + "\n").encode("utf-8"),
     }
 

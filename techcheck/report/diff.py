@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from techcheck.report.evidence import verify_report
+from techcheck.report.format import WIDTH, evidence_lines, readable_time, wrap
 from techcheck.report.inventory import artifact_key
+from techcheck.report.loader import LoadedReport
 from techcheck.report.safe import safe_text
-from techcheck.report.text import WIDTH, _wrap, evidence_lines, readable_time
+from techcheck.report.schema import EvidenceItem, FindingInfo, LocationInfo, Report
 from techcheck.texts import os_name, t
 
 DIFF_SCHEMA = "techcheck.diff/1"
 MAX_LISTED = 200  # per section in the text output; the JSON output has everything
 
-Item = dict[str, Any]
+Item = EvidenceItem
+FindingSummary = dict[str, Any]  # rule_id, severity, title, evidence
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class ReportInfo:
 class ReportDiff:
     old: ReportInfo
     new: ReportInfo
-    findings_new: list[Item] = field(default_factory=list)
-    findings_gone: list[Item] = field(default_factory=list)
+    findings_new: list[FindingSummary] = field(default_factory=list)
+    findings_gone: list[FindingSummary] = field(default_factory=list)
     evidence_new: list[tuple[str, Item]] = field(default_factory=list)
     evidence_gone: list[tuple[str, Item]] = field(default_factory=list)
     inventory_new: list[Item] = field(default_factory=list)
@@ -84,16 +87,17 @@ class ReportDiff:
         }
 
 
-def report_info(path: str, data: bytes, report: dict[str, Any]) -> ReportInfo:
-    target = report.get("target") or {}
+def report_info(path: str, loaded: LoadedReport) -> ReportInfo:
+    report = loaded.report
+    target = report["target"]
     return ReportInfo(
         path=path,
-        finished=str(report.get("finished", "")),
-        hostname=str(target.get("hostname") or ""),
-        os=str(target.get("os") or ""),
-        mode=str(target.get("mode") or ""),
-        root=str(target.get("root") or ""),
-        intact=verify_report(data).status in ("intact", "needs_key"),
+        finished=report["finished"],
+        hostname=target["hostname"],
+        os=target["os"],
+        mode=target["mode"],
+        root=target["root"] or "",
+        intact=verify_report(loaded).status in ("intact", "needs_key"),
     )
 
 
@@ -105,52 +109,53 @@ def _split(old: dict[str, Item], new: dict[str, Item]) -> tuple[list[Item], list
     return [new[k] for k in sorted(new.keys() - old.keys())], [old[k] for k in sorted(old.keys() - new.keys())]
 
 
-def _finding_summary(f: Item) -> Item:
-    return {k: f.get(k) for k in ("rule_id", "severity", "title", "evidence")}
+def _finding_summary(f: FindingInfo) -> FindingSummary:
+    return {"rule_id": f["rule_id"], "severity": f["severity"], "title": f["title"], "evidence": f["evidence"]}
 
 
-def diff_reports(old: dict[str, Any], new: dict[str, Any], old_info: ReportInfo, new_info: ReportInfo) -> ReportDiff:
+def diff_reports(old: Report, new: Report, old_info: ReportInfo, new_info: ReportInfo) -> ReportDiff:
     result = ReportDiff(old_info, new_info)
-    old_f = {f["rule_id"]: f for f in old.get("findings", [])}
-    new_f = {f["rule_id"]: f for f in new.get("findings", [])}
+    old_f = {f["rule_id"]: f for f in old["findings"]}
+    new_f = {f["rule_id"]: f for f in new["findings"]}
     result.findings_new = [_finding_summary(new_f[r]) for r in sorted(new_f.keys() - old_f.keys())]
     result.findings_gone = [_finding_summary(old_f[r]) for r in sorted(old_f.keys() - new_f.keys())]
     for rule_id in sorted(old_f.keys() & new_f.keys()):
-        appeared, gone = _split(_by_key(old_f[rule_id].get("evidence", [])),
-                                _by_key(new_f[rule_id].get("evidence", [])))
+        appeared, gone = _split(_by_key(old_f[rule_id]["evidence"]), _by_key(new_f[rule_id]["evidence"]))
         result.evidence_new += [(rule_id, i) for i in appeared]
         result.evidence_gone += [(rule_id, i) for i in gone]
 
-    old_inv, new_inv = old.get("inventory") or {}, new.get("inventory") or {}
-    old_items, new_items = _by_key(old_inv.get("items", [])), _by_key(new_inv.get("items", []))
+    old_inv, new_inv = old["inventory"], new["inventory"]
+    old_items, new_items = _by_key(old_inv["items"]), _by_key(new_inv["items"])
     result.inventory_new, result.inventory_gone = _split(old_items, new_items)
     result.inventory_changed = [(old_items[k], new_items[k]) for k in sorted(old_items.keys() & new_items.keys())
                                 if old_items[k] != new_items[k]]
     for inv in (old_inv, new_inv):
-        for kind, counts in (inv.get("kinds") or {}).items():
-            if counts.get("included", 0) < counts.get("count", 0) and kind not in result.truncated_kinds:
+        for kind, counts in inv["kinds"].items():
+            if counts["included"] < counts["count"] and kind not in result.truncated_kinds:
                 result.truncated_kinds.append(kind)
 
-    old_checks = {c["name"]: c for c in old.get("checks", [])}
-    for c in new.get("checks", []):
+    old_checks = {c["name"]: c for c in old["checks"]}
+    for c in new["checks"]:
         before = old_checks.get(c["name"])
-        if before and before.get("status") != c.get("status"):
-            result.checks_changed.append((c.get("title", c["name"]), before["status"], c["status"]))
+        if before and before["status"] != c["status"]:
+            result.checks_changed.append((c["title"], before["status"], c["status"]))
     return result
 
 
 # --- text output ---------------------------------------------------------------------------
 
-def _shown(item: Any) -> Item:
+def _shown(item: Item) -> Item:
     """An artifact from a report file, safe to print: a report from elsewhere may be crafted."""
-    item = item if isinstance(item, dict) else {}
-    fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
-    loc = item.get("location") if isinstance(item.get("location"), dict) else {}
-    return {
-        "kind": safe_text(item.get("kind", ""), 100),
-        "fields": {safe_text(k, 100): v for k, v in fields.items()},
-        "location": {k: safe_text(loc[k], 500) for k in ("path", "registry_key", "pid") if k in loc},
-    }
+    loc = item.get("location", {})
+    location: LocationInfo = {}
+    if "path" in loc:
+        location["path"] = safe_text(loc["path"], 500)
+    if "registry_key" in loc:
+        location["registry_key"] = safe_text(loc["registry_key"], 500)
+    if "pid" in loc:
+        location["pid"] = loc["pid"]
+    return {"kind": safe_text(item["kind"], 100), "fields": {safe_text(k, 100): v for k, v in item["fields"].items()},
+            "location": location}
 
 
 def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | None = None) -> str:
@@ -159,16 +164,16 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
-        out.extend(_wrap(t("diff_report_line", lang, label=label, when=safe_text(readable_time(info.finished), 60),
+        out.extend(wrap(t("diff_report_line", lang, label=label, when=safe_text(readable_time(info.finished), 60),
                            host=safe_text(where, 200),
                            mode=t(f"mode_{info.mode}", lang) if info.mode in ("live", "image", "fake")
                            else safe_text(info.mode or "?", 50)), indent="    "))
     if not d.same_computer:
-        out.extend(_wrap(t("diff_other_computer", lang, old=safe_text(d.old.hostname or os_name(d.old.os), 100),
+        out.extend(wrap(t("diff_other_computer", lang, old=safe_text(d.old.hostname or os_name(d.old.os), 100),
                            new=safe_text(d.new.hostname or os_name(d.new.os), 100))))
     for info in (d.old, d.new):
         if not info.intact:
-            out.extend(_wrap(t("diff_not_intact", lang, path=safe_text(info.path, 300))))
+            out.extend(wrap(t("diff_not_intact", lang, path=safe_text(info.path, 300))))
 
     def section(key: str, entries: list[Any], render: Callable[[Any], list[str]]) -> None:
         if not entries:
@@ -180,26 +185,26 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
         if len(entries) > MAX_LISTED:
             out.append(f"  ({t('more_items', lang, n=len(entries) - MAX_LISTED)})")
 
-    def finding(f: Item) -> list[str]:
+    def finding(f: FindingSummary) -> list[str]:
         label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
         title = (titles or {}).get(str(f.get("rule_id")), f["title"])
-        return _wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
+        return wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
                      indent="    ", first="  * ")
 
     def evidence(pair: tuple[str, Item]) -> list[str]:
-        head = _wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
+        head = wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
         return head + evidence_lines(_shown(pair[1]), lang)
 
     def changed(pair: tuple[Item, Item]) -> list[str]:
-        return (_wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + evidence_lines(_shown(pair[0]), lang)
-                + _wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1]), lang))
+        return (wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + evidence_lines(_shown(pair[0]), lang)
+                + wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1]), lang))
 
     def check(entry: tuple[str, str, str]) -> list[str]:
         title, before, after = entry
         def status(s: str) -> str:
             return t(f"status_{s}", lang) if s in ("ok", "skipped", "failed") else safe_text(s, 50)
 
-        return _wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
+        return wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
 
     section("diff_findings_new", by_severity(d.findings_new), finding)
     section("diff_findings_gone", by_severity(d.findings_gone), finding)
@@ -210,14 +215,14 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     section("diff_inventory_changed", d.inventory_changed, changed)
     section("diff_checks_changed", d.checks_changed, check)
     if d.empty:
-        out.extend([""] + _wrap(t("diff_none", lang)))
+        out.extend([""] + wrap(t("diff_none", lang)))
     if d.truncated_kinds:
-        out.extend([""] + _wrap(t("diff_truncated", lang, kinds=", ".join(d.truncated_kinds))))
-    out.extend([""] + _wrap(t("diff_limits", lang)))
+        out.extend([""] + wrap(t("diff_truncated", lang, kinds=", ".join(d.truncated_kinds))))
+    out.extend([""] + wrap(t("diff_limits", lang)))
     return "\n".join(out) + "\n"
 
 
-def by_severity(findings: list[Item]) -> list[Item]:
+def by_severity(findings: list[FindingSummary]) -> list[FindingSummary]:
     """Findings with the most serious first (then by rule id), as in the report itself."""
     order = {"alert": 0, "review": 1, "info": 2}
     return sorted(findings, key=lambda f: (order.get(str(f.get("severity")), 3), str(f.get("rule_id", ""))))

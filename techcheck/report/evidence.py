@@ -17,12 +17,14 @@ import json
 import platform
 import plistlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from techcheck.errors import TargetError
+from techcheck.report.loader import LoadedReport, ReportError, load_report
+from techcheck.report.schema import Digest, FileHashInfo, Report, RulesFingerprint
 from techcheck.target.base import Target
 
 # Flagged files larger than this are not read for hashing; the record says "too large".
@@ -31,7 +33,7 @@ DIGEST_FIELD = "digest"
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
-def rules_fingerprint(sources: Iterable[str]) -> dict[str, Any]:
+def rules_fingerprint(loaded: int, sources: Iterable[str]) -> RulesFingerprint:
     """A digest of the loaded rule files' bytes: the same rules give the same digest on any computer.
 
     Each file's own SHA-256 goes in sorted, so install folders and load order do not matter.
@@ -43,7 +45,7 @@ def rules_fingerprint(sources: Iterable[str]) -> dict[str, Any]:
         except OSError:
             per_file.append("unreadable")
     joined = "\n".join(sorted(per_file)).encode()
-    return {"files": len(per_file), "sha256": hashlib.sha256(joined).hexdigest()}
+    return {"loaded": loaded, "files": len(per_file), "sha256": hashlib.sha256(joined).hexdigest()}
 
 
 def current_user() -> str:
@@ -107,8 +109,8 @@ class FileHash:
     size: int | None = None
     reason: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "status": self.status}
+    def to_dict(self) -> FileHashInfo:
+        out: FileHashInfo = {"path": self.path, "status": self.status}
         if self.sha256:
             out["sha256"] = self.sha256
         if self.size is not None:
@@ -134,7 +136,7 @@ def hash_file(target: Target, path: str, limit: int = HASH_LIMIT) -> FileHash | 
     return FileHash(path, "hashed", hashlib.sha256(data).hexdigest(), len(data))
 
 
-def flagged_file_hashes(target: Target, paths: Iterable[str], limit: int = HASH_LIMIT) -> list[dict[str, Any]]:
+def flagged_file_hashes(target: Target, paths: Iterable[str], limit: int = HASH_LIMIT) -> list[FileHashInfo]:
     """Hashes of the distinct file paths named as evidence, in path order."""
     out = []
     for path in sorted(set(p for p in paths if p)):
@@ -146,22 +148,22 @@ def flagged_file_hashes(target: Target, paths: Iterable[str], limit: int = HASH_
 
 # --- the digest -----------------------------------------------------------------------------
 
-def canonical_json(report: dict[str, Any]) -> bytes:
+def canonical_json(report: Mapping[str, Any]) -> bytes:
     """The bytes the digest covers: the report without its digest, keys sorted, no spaces, ASCII."""
     body = {k: v for k, v in report.items() if k != DIGEST_FIELD}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
-def compute_digest(report: dict[str, Any], key: bytes | None = None) -> dict[str, str]:
+def compute_digest(report: Mapping[str, Any], key: bytes | None = None) -> Digest:
     data = canonical_json(report)
     if key:
         return {"algorithm": "hmac-sha256", "value": hmac.new(key, data, hashlib.sha256).hexdigest()}
     return {"algorithm": "sha256", "value": hashlib.sha256(data).hexdigest()}
 
 
-def seal(report: dict[str, Any], key: bytes | None = None) -> dict[str, Any]:
+def seal(report: Report, key: bytes | None = None) -> Report:
     """Add the digest to a report (in place) and return it."""
-    report[DIGEST_FIELD] = compute_digest(report, key)
+    report["digest"] = compute_digest(report, key)
     return report
 
 
@@ -175,23 +177,13 @@ class Verification:
     detail: str = ""
 
 
-def parse_report(data: bytes) -> dict[str, Any]:
-    """A techcheck JSON report from bytes. Raises ValueError saying why it is not one."""
+def verify_report(source: LoadedReport | bytes, key: bytes | None = None) -> Verification:
+    """Check a saved JSON report (loaded, or its bytes) against its digest."""
     try:
-        report = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not valid JSON: {exc}") from exc
-    if not isinstance(report, dict) or not str(report.get("schema", "")).startswith("techcheck.report/"):
-        raise ValueError("not a techcheck report (no techcheck schema)")
-    return report
-
-
-def verify_report(data: bytes, key: bytes | None = None) -> Verification:
-    """Check a saved JSON report against its digest."""
-    try:
-        report = parse_report(data)
-    except ValueError as exc:
+        loaded = source if isinstance(source, LoadedReport) else load_report(source)
+    except ReportError as exc:
         return Verification("unreadable", detail=str(exc))
+    report = loaded.raw  # the digest covers the report exactly as saved
     digest = report.get(DIGEST_FIELD)
     if not isinstance(digest, dict) or not isinstance(digest.get("value"), str):
         return Verification("unreadable", detail="the report has no digest")

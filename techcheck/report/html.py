@@ -12,9 +12,16 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-from techcheck.report.model import SEVERITIES
+from techcheck.report.format import (
+    field_value,
+    note_groups,
+    origin_counts_line,
+    pack_line,
+    readable_time,
+    shown_fields,
+)
 from techcheck.report.safe import safe_text
-from techcheck.report.text import SUMMARY_FIELDS, origin_counts_line, pack_line, readable_time
+from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import (
     MESSAGES,
     category_label,
@@ -22,8 +29,6 @@ from techcheck.texts import (
     kind_label,
     os_name,
     t,
-    translate_message,
-    value_label,
 )
 
 MAX_EVIDENCE = 50
@@ -65,17 +70,10 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
     )
     env.filters["paragraphs"] = _paragraphs
 
-    def field_value(value: Any, name: str = "") -> str:
-        label = value_label(name, value, lang)
-        if label:
-            return label
-        if isinstance(value, bool):
-            return t("yes" if value else "no", lang)
-        if isinstance(value, (list, tuple)):
-            return safe_text(", ".join(str(v) for v in value), MAX_VALUE)
-        return safe_text(value, MAX_VALUE)
+    def value_filter(value: Any, name: str = "") -> str:
+        return field_value(value, lang, name, limit=MAX_VALUE, list_limit=MAX_VALUE)
 
-    env.filters["field_value"] = field_value
+    env.filters["field_value"] = value_filter
     env.filters["shown_fields"] = shown_fields
     env.filters["field_label"] = lambda name: field_label(str(name), lang)
     env.filters["kind_label"] = lambda kind: kind_label(str(kind), lang)
@@ -83,7 +81,7 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
     return env
 
 
-def render_html(model: dict[str, Any]) -> str:
+def render_html(model: Report) -> str:
     lang = model["language"]
     texts = {**MESSAGES["en"], **MESSAGES.get(lang, {})}
     record = model["evidence_record"]
@@ -95,7 +93,7 @@ def render_html(model: dict[str, Any]) -> str:
     if target["mode"] == "image":
         scanned_line += " " + t("scanned_folder", lang, folder=safe_text(target["root"]))
     pack_lines = [pack_line(p, lang) for p in model["rules"].get("packs", [])]
-    file_hashes = {fh["path"]: fh["sha256"] for fh in record.get("flagged_files", []) if fh.get("sha256")}
+    file_hashes = {fh["path"]: fh["sha256"] for fh in record["flagged_files"] if fh.get("sha256")}
     template = report_environment(lang).get_template("report.html.j2")
     return template.render(
         r=model,
@@ -110,9 +108,9 @@ def render_html(model: dict[str, Any]) -> str:
         statuses={s: t(f"status_{s}", lang) for s in ("ok", "skipped", "failed")},
         file_statuses={s: t("file_" + s.replace(" ", "_"), lang)
                        for s in ("hashed", "too large", "unreadable", "not found")},
-        note_groups=note_groups(model, lang),
+        note_groups=note_groups(model["checks"], lang, MAX_NOTES_PER_CHECK, MAX_NOTES),
         notes_total=sum(len(c["notes"]) for c in model["checks"]),
-        inventory=model.get("inventory", {}).get("kinds", {}),
+        inventory=model["inventory"]["kinds"],
         file_hashes=file_hashes,
         scanned_line=scanned_line,
         made=readable_time(model["finished"]),
@@ -124,29 +122,3 @@ def render_html(model: dict[str, Any]) -> str:
         startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",
         more=lambda n: t("more_in_json", lang, n=n),
     )
-
-
-def note_groups(model: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Notes under their check: at most MAX_NOTES_PER_CHECK each and MAX_NOTES in all, with counts."""
-    groups: list[dict[str, Any]] = []
-    shown = 0
-    for c in model["checks"]:
-        if not c["notes"]:
-            continue
-        room = max(0, min(MAX_NOTES_PER_CHECK, MAX_NOTES - shown))
-        notes = [{"path": n["path"], "message": translate_message(n["message"], lang)} for n in c["notes"][:room]]
-        shown += len(notes)
-        groups.append({"title": c["title"], "count": len(c["notes"]), "notes": notes,
-                       "more": len(c["notes"]) - len(notes)})
-    return groups
-
-
-def shown_fields(item: dict[str, Any]) -> list[tuple[str, Any]]:
-    """An evidence item's fields with a value: the ones that best describe its kind first.
-
-    Empty fields say nothing to a reader; the JSON report keeps them.
-    """
-    fields = item.get("fields", {})
-    present = [n for n in fields if fields[n] not in ("", None, [])]
-    first = [n for n in SUMMARY_FIELDS.get(str(item.get("kind")), ()) if n in present]
-    return [(n, fields[n]) for n in first + [n for n in present if n not in first]]

@@ -8,9 +8,10 @@ a rule matched it. `techcheck diff` compares two inventories by artifact identit
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from techcheck.artifacts import Artifact
+from techcheck.report.schema import EvidenceItem, Inventory, KindCount
 
 INVENTORY_KINDS = ("autostart", "service", "app", "account", "permission", "browser_extension", "setting",
                    "ssh_key", "profile", "certificate")
@@ -57,8 +58,13 @@ def artifact_key(item: Mapping[str, Any]) -> str:
     return "\x1f".join(parts)
 
 
-def inventory_item(art: Artifact) -> dict[str, Any]:
-    item = art.to_dict()
+def evidence_item(art: Artifact) -> EvidenceItem:
+    """An artifact in report form: {kind, fields, location}."""
+    return cast(EvidenceItem, art.to_dict())
+
+
+def inventory_item(art: Artifact) -> EvidenceItem:
+    item = evidence_item(art)
     if art.kind == "app":
         item["fields"] = {k: v for k, v in item["fields"].items() if k in APP_FIELDS}
     if not item["location"]:
@@ -66,15 +72,15 @@ def inventory_item(art: Artifact) -> dict[str, Any]:
     return item
 
 
-def build_inventory(artifacts: Iterable[Artifact]) -> dict[str, Any]:
+def build_inventory(artifacts: Iterable[Artifact]) -> Inventory:
     """Inventory kinds: the count of each, and the items (sorted, capped per kind)."""
-    by_kind: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in INVENTORY_KINDS}
+    by_kind: dict[str, dict[str, EvidenceItem]] = {k: {} for k in INVENTORY_KINDS}
     for art in artifacts:
         if art.kind in by_kind:
             item = inventory_item(art)
             by_kind[art.kind].setdefault(artifact_key(item), item)
-    counts: dict[str, dict[str, int]] = {}
-    items: list[dict[str, Any]] = []
+    counts: dict[str, KindCount] = {}
+    items: list[EvidenceItem] = []
     for kind, found in by_kind.items():
         cap = MAX_ITEMS.get(kind, DEFAULT_MAX_ITEMS)
         kept = [found[k] for k in sorted(found)][:cap]

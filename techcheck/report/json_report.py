@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 
-def render_json(model: dict[str, Any]) -> str:
+def render_json(model: Mapping[str, Any]) -> str:
     # ensure_ascii keeps hostile names (control characters, odd bytes) escaped in the file.
     inventory = model.get("inventory")
     if not isinstance(inventory, dict) or not inventory.get("items"):

@@ -6,7 +6,7 @@ This is the evidence record (the JSON report) and the input of the text and HTML
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import cast
 
 from techcheck.artifacts import Artifact
 from techcheck.engine import Finding
@@ -17,21 +17,32 @@ from techcheck.report.evidence import (
     seal,
     system_release,
 )
-from techcheck.report.inventory import build_inventory
+from techcheck.report.inventory import build_inventory, evidence_item
 from techcheck.report.permissions import describe_permissions
+from techcheck.report.schema import (
+    SCHEMA,
+    SEVERITIES,
+    CheckInfo,
+    EvidenceItem,
+    EvidenceRecord,
+    FindingInfo,
+    Report,
+    RulePackInfo,
+    Severity,
+    Summary,
+)
 from techcheck.report.startup import build_startup
-from techcheck.scan import ScanResult
+from techcheck.scan import CheckResult, ScanResult
 from techcheck.target.base import Target
 from techcheck.target.image import ImageTarget
 from techcheck.texts import check_title, os_name, t, translate_message
 from techcheck.timeutil import iso_utc
 
-SCHEMA = "techcheck.report/1"
-SEVERITIES = ("alert", "review", "info")
+__all__ = ["SCHEMA", "SEVERITIES", "build_report"]
 
 
-def evidence_dict(art: Artifact, lang: str) -> dict[str, Any]:
-    out = art.to_dict()
+def evidence_dict(art: Artifact, lang: str) -> EvidenceItem:
+    out = evidence_item(art)
     if art.kind == "browser_extension":
         can = describe_permissions(art.get("permissions") or [], bool(art.get("all_sites")), lang)
         if can:
@@ -39,11 +50,11 @@ def evidence_dict(art: Artifact, lang: str) -> dict[str, Any]:
     return out
 
 
-def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+def finding_dict(f: Finding, lang: str) -> FindingInfo:
     text = f.rule.text(lang)
     return {
         "rule_id": f.rule.id,
-        "severity": f.rule.severity,
+        "severity": cast(Severity, f.rule.severity),
         "severity_label": t(f"severity_{f.rule.severity}", lang),
         "category": f.rule.category,
         "title": text.title,
@@ -56,14 +67,14 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     }
 
 
-def evidence_record(result: ScanResult) -> dict[str, Any]:
+def evidence_record(result: ScanResult) -> EvidenceRecord:
     """When and on what the scan ran, and the hashes of the flagged files (see report/evidence.py)."""
     target = result.target
     flagged = [a.location.path for f in result.findings for a in f.artifacts]
     return {
-        "created": iso_utc(result.finished),
+        "created": iso_utc(result.finished) or "",
         "tool_version": result.tool_version,
-        "rules": {"loaded": result.rule_count, **rules_fingerprint(result.rule_sources)},
+        "rules": rules_fingerprint(result.rule_count, result.rule_sources),
         "system": {"os": target.os, "release": system_release(target)},
         "hostname": target.hostname(),
         "run_by": current_user(),
@@ -94,11 +105,25 @@ def layout_warnings(target: Target, lang: str) -> list[str]:
     return out
 
 
-def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> dict[str, Any]:
+def check_info(c: CheckResult, lang: str) -> CheckInfo:
+    return {
+        "name": c.name,
+        "title": check_title(c.name, c.title, lang),
+        "status": c.status,
+        # A failed check's reason is a program error: say in plain words what it means.
+        "reason": (t("reason_failed", lang, detail=c.reason) if c.status == "failed"
+                   else translate_message(c.reason, lang)),
+        "artifact_count": c.artifact_count,
+        "notes": [{"path": n.path, "message": n.message} for n in c.notes],
+    }
+
+
+def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> Report:
     """The report model, sealed with its digest (an HMAC when a key is given)."""
     target = result.target
-    summary = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITIES}
-    report = {
+    count = [f.severity for f in result.findings].count
+    summary: Summary = {"alert": count("alert"), "review": count("review"), "info": count("info")}
+    report: Report = {
         "schema": SCHEMA,
         "language": lang,
         "tool": {"name": "techcheck", "version": result.tool_version},
@@ -108,28 +133,17 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
             "root": target.root,
             "hostname": target.hostname(),
         },
-        "started": iso_utc(result.started),
-        "finished": iso_utc(result.finished),
+        "started": iso_utc(result.started) or "",
+        "finished": iso_utc(result.finished) or "",
         "rules": {"count": result.rule_count, "sources": result.rule_sources,
-                  "packs": [{k: v for k, v in p.to_dict().items() if k != "folder"} for p in result.rule_packs]},
+                  "packs": [cast(RulePackInfo, {k: v for k, v in p.to_dict().items() if k != "folder"})
+                            for p in result.rule_packs]},
         "summary": summary,
         "warnings": layout_warnings(target, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
         "findings": [finding_dict(f, lang) for f in result.findings],
         "startup": build_startup(result.artifacts, lang),
-        "checks": [
-            {
-                "name": c.name,
-                "title": check_title(c.name, c.title, lang),
-                "status": c.status,
-                # A failed check's reason is a program error: say in plain words what it means.
-                "reason": (t("reason_failed", lang, detail=c.reason) if c.status == "failed"
-                           else translate_message(c.reason, lang)),
-                "artifact_count": c.artifact_count,
-                "notes": [{"path": n.path, "message": n.message} for n in c.notes],
-            }
-            for c in result.checks
-        ],
+        "checks": [check_info(c, lang) for c in result.checks],
         "limits": t("limits", lang),
         "support": {
             "title": t("support_title", lang),

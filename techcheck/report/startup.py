@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from techcheck.artifacts import Artifact
+from techcheck.report.schema import StartupSection
 from techcheck.texts import MESSAGES, t, value_label
 
 STARTUP_KINDS = ("autostart", "service")
@@ -48,7 +49,7 @@ def behaviour_label(tag: str, lang: str) -> str:
     return t(key, lang) if key in MESSAGES["en"] else tag.replace("_", " ")
 
 
-def build_startup(artifacts: Iterable[Artifact], lang: str) -> dict[str, Any]:
+def build_startup(artifacts: Iterable[Artifact], lang: str) -> StartupSection:
     """The section's model (JSON key `startup`): texts, counts by origin, and places with entries."""
     shown = [a for a in artifacts if a.kind in STARTUP_KINDS and a.get("origin") != "system"]
     shown.sort(key=lambda a: (place_of(a), ORIGIN_ORDER.get(str(a.get("origin") or ""), 2),

@@ -1,0 +1,181 @@
+"""Formatting shared by the text, HTML and diff renderers: wrapping, times, field values, evidence
+items and the cut lists of notes. Renderers differ in layout only; what a value reads as is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from techcheck.report.permissions import LABEL
+from techcheck.report.safe import safe_text
+from techcheck.report.schema import CheckInfo, EvidenceItem, RulePackInfo, StartupSection
+from techcheck.texts import field_label, kind_label, t, translate_message, value_label
+
+WIDTH = 80  # terminal columns
+
+# Which fields best describe an artifact of each kind, in order.
+SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
+    "process": ("name", "exe", "cmdline", "user", "pid"),
+    "app": ("name", "package", "bundle_id", "version", "install_path", "user"),
+    "service": ("name", "display_name", "command", "start_type", "user"),
+    "autostart": ("mechanism", "name", "command", "user", "enabled"),
+    "listener": ("process_name", "protocol", "address", "port", "exe"),
+    "connection": ("process_name", "remote_address", "remote_port", "state"),
+    "session": ("user", "terminal", "host", "started"),
+    "browser_extension": ("name", "extension_id", "browser", "profile", "user", "install_source"),
+    "account": ("account_type", "name", "email", "admin", "browser", "profile", "user"),
+    "permission": ("service", "app", "site", "status", "last_used", "user"),
+    "setting": ("name", "enabled", "value", "detail", "user"),
+    "certificate": ("subject", "issuer", "sha256", "store"),
+    "profile": ("name", "identifier", "organization", "payload_types", "signed"),
+    "file": ("path", "description", "size", "sha256"),
+    "ssh_key": ("user", "key_type", "comment", "fingerprint", "options"),
+    "web_visit": ("url", "title", "visit_type", "time", "browser", "user"),
+    "hosts_entry": ("hostname", "address"),
+}
+
+
+def readable_time(iso_text: str) -> str:
+    """An ISO time from the report as people read it: 2026-03-01 14:05 UTC."""
+    try:
+        return dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso_text
+
+
+def cell_width(ch: str) -> int:
+    """Columns a character takes on a terminal: 2 for wide East Asian characters, 0 for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _fit(line: str, indent: str) -> list[str]:
+    """Split a wrapped line that is still wider than the screen (wide characters count twice)."""
+    out: list[str] = []
+    current, width = "", 0
+    for ch in line:
+        w = cell_width(ch)
+        if width + w > WIDTH:
+            out.append(current)
+            current, width = indent, len(indent)
+        current += ch
+        width += w
+    out.append(current)
+    return out
+
+
+def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    """Text wrapped to WIDTH terminal columns; paragraphs (blank lines) are kept."""
+    lines: list[str] = []
+    for i, para in enumerate(text.split("\n\n")):
+        if i:
+            lines.append("")
+        wrapped = textwrap.wrap(
+            para, WIDTH, initial_indent=first if (first is not None and i == 0) else indent,
+            subsequent_indent=indent, break_long_words=True, break_on_hyphens=False,
+        ) or [indent.rstrip()]
+        for line in wrapped:
+            lines.extend(_fit(line, indent) if not line.isascii() else [line])
+    return lines
+
+
+def wrap_paragraphs(text: str, indent: str = "", first: str | None = None) -> str:
+    """Text wrapped to the report's width, as one string (for messages on the terminal)."""
+    return "\n".join(wrap(text, indent, first))
+
+
+def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_limit: int | None = None) -> str:
+    """One field's value as a reader sees it: a label for known values, yes/no, lists joined, capped.
+
+    Each list item is cut at 200 characters; `list_limit` also cuts the joined list.
+    """
+    label = value_label(name, value, lang)
+    if label:
+        return label
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if isinstance(value, (list, tuple)):
+        joined = ", ".join(safe_text(v, 200) for v in value)
+        return safe_text(joined, list_limit) if list_limit else joined
+    return safe_text(value, limit)
+
+
+def present_fields(fields: Mapping[str, Any]) -> list[str]:
+    """Field names with a value, in their order: empty fields say nothing to a reader (the JSON keeps them)."""
+    return [n for n in fields if fields[n] not in ("", None, [])]
+
+
+def shown_fields(item: EvidenceItem) -> list[tuple[str, Any]]:
+    """An evidence item's fields with a value: the ones that best describe its kind first, then the rest."""
+    fields = item.get("fields", {})
+    present = present_fields(fields)
+    first = [n for n in SUMMARY_FIELDS.get(str(item.get("kind")), ()) if n in present]
+    return [(n, fields[n]) for n in first + [n for n in present if n not in first]]
+
+
+def summary_fields(item: EvidenceItem) -> list[str]:
+    """The few fields that say what an evidence item is (its kind's summary fields, else five present ones)."""
+    present = present_fields(item["fields"])
+    return [n for n in SUMMARY_FIELDS.get(item["kind"], ()) if n in present] or sorted(present)[:5]
+
+
+def evidence_lines(item: EvidenceItem, lang: str = "en") -> list[str]:
+    """One evidence item as indented text lines: its kind, its summary fields, what it can do, where."""
+    fields = item["fields"]
+    parts = [f"{field_label(n, lang)}: {field_value(fields[n], lang, n)}" for n in summary_fields(item)]
+    loc = item.get("location", {})
+    where = loc.get("path") or loc.get("registry_key") or (
+        f"{field_label('pid', lang)} {loc['pid']}" if "pid" in loc else "")
+    lines = wrap(kind_label(item["kind"], lang), indent="        ", first="      - ")
+    lines += wrap("; ".join(parts), indent="        ", first="        ")
+    if item.get("can"):
+        lines += wrap(f"{LABEL.get(lang, LABEL['en'])}: " + "; ".join(item.get("can", [])), indent="        ",
+                      first="        ")
+    if where:
+        lines += wrap(f"{t('found_at', lang)}: {safe_text(where, 500)}", indent="        ", first="        ")
+    return lines
+
+
+def origin_counts_line(section: StartupSection, lang: str) -> str:
+    """The "What starts by itself" counts: how many entries, and how many of each origin."""
+    parts = [f"{value_label('origin', o, lang) or t('startup_origin_unchecked', lang)}: {n}"
+             for o, n in section["by_origin"].items()]
+    return t("startup_counts", lang, n=section["count"], origins="; ".join(parts) or "-")
+
+
+def pack_line(pack: RulePackInfo, lang: str) -> str:
+    """One rule pack the scan used: its name, source, version and date (scanned-side text is never in it)."""
+    version = pack.get("commit", "")[:12] or "-"
+    return t("rule_pack_line", lang, name=safe_text(pack.get("name", "")), source=safe_text(pack.get("source", "")),
+             version=safe_text(version), date=safe_text(pack.get("date", "") or "-"))
+
+
+@dataclass(frozen=True)
+class NoteGroup:
+    """The notes of one check as shown: the first few (translated), and how many more the JSON has."""
+
+    title: str
+    count: int
+    notes: list[tuple[str, str]]  # path, message
+    more: int
+
+
+def note_groups(checks: Sequence[CheckInfo], lang: str, per_check: int, total: int) -> list[NoteGroup]:
+    """Notes under their check: at most `per_check` each and `total` in all, so one check with
+    hundreds of unreadable files does not drown the rest."""
+    groups: list[NoteGroup] = []
+    shown = 0
+    for c in checks:
+        if not c["notes"]:
+            continue
+        room = max(0, min(per_check, total - shown))
+        notes = [(n["path"], translate_message(n["message"], lang)) for n in c["notes"][:room]]
+        shown += len(notes)
+        groups.append(NoteGroup(c["title"], len(c["notes"]), notes, len(c["notes"]) - len(notes)))
+    return groups

@@ -1,0 +1,188 @@
+"""Read a saved JSON report, with real validation: the one way verify, diff and the app load a report.
+
+A report file may come from anywhere (a client's USB stick, an email): it can be huge, nested to
+break the parser, have the right schema name but the wrong shape, or be an older version.
+`load_report` bounds the size before reading, refuses deep nesting, checks every section against
+the types in report/schema.py, and brings older reports to the current shape. Anything wrong is a
+`ReportError` with a one-line reason naming the place (`findings[2].evidence: not a list`).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import stat
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args, get_origin
+
+from techcheck.errors import TechcheckError
+from techcheck.report.schema import EvidenceRecord, Report
+
+MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report with 20,000 apps is a few MB
+MAX_NESTING = 64  # a real report nests 7 levels deep
+SCHEMA_PREFIX = "techcheck.report/"
+READABLE_VERSIONS = ("1",)  # the first reports (no evidence record, inventory or digest) are 1 too
+
+
+class ReportError(TechcheckError):
+    """A file is not a readable techcheck report; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A checked report: `report` in the current shape, `raw` exactly as saved (the digest covers it)."""
+
+    data: bytes
+    raw: dict[str, Any]
+    report: Report
+
+
+def read_limited(source: str | os.PathLike[str], limit: int = MAX_REPORT_BYTES) -> bytes:
+    """A report file's bytes; refuses folders, pipes and devices (reading one could hang) and big files."""
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ReportError(exc.strerror or str(exc)) from exc
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReportError("not a regular file")
+        if st.st_size > limit:
+            raise ReportError(f"too large ({st.st_size} bytes; a report is at most {limit} bytes)")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ReportError(f"too large (over {limit} bytes)")
+    return data
+
+
+def load_report(source: str | os.PathLike[str] | bytes, limit: int = MAX_REPORT_BYTES) -> LoadedReport:
+    """Read and check a saved JSON report (a path, or its bytes). Raises ReportError saying why not."""
+    data = source if isinstance(source, bytes) else read_limited(source, limit)
+    if len(data) > limit:
+        raise ReportError(f"too large (over {limit} bytes)")
+    raw = parse_json(data)
+    schema = raw.get("schema")
+    if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
+        raise ReportError("not a techcheck report (no techcheck schema)")
+    if schema[len(SCHEMA_PREFIX):] not in READABLE_VERSIONS:
+        raise ReportError(f"schema {schema!r} is not one this version of techcheck reads")
+    report = upgrade(raw)
+    check_type(report, Report, "report")
+    return LoadedReport(data, raw, cast(Report, report))
+
+
+def parse_json(data: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ReportError(f"nested too deeply (a report nests at most {MAX_NESTING} levels)") from exc
+    if nesting(value) > MAX_NESTING:
+        raise ReportError(f"nested too deeply (a report nests at most {MAX_NESTING} levels)")
+    if not isinstance(value, dict):
+        raise ReportError("not a techcheck report (no techcheck schema)")
+    return value
+
+
+def nesting(value: Any) -> int:
+    """How deeply lists and objects nest, without recursion (stops counting past MAX_NESTING)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
+    """The report in the current shape: the first reports had no evidence record, inventory or warnings."""
+    report = copy.copy(raw)
+    found = raw.get("target")
+    target: dict[str, Any] = found if isinstance(found, dict) else {}
+    if "evidence_record" not in report:
+        record: EvidenceRecord = {
+            "created": str(raw.get("finished", "")), "tool_version": "",
+            "rules": {"loaded": 0, "files": 0, "sha256": ""},
+            "system": {"os": str(target.get("os", "")), "release": ""}, "hostname": str(target.get("hostname", "")),
+            "run_by": "", "mode": str(target.get("mode", "")), "root": target.get("root"), "flagged_files": [],
+        }
+        report["evidence_record"] = record
+    report.setdefault("inventory", {"kinds": {}, "items": []})
+    report.setdefault("warnings", [])
+    return report
+
+
+# --- checking a value against the TypedDicts of report/schema.py -------------------------------
+
+def check_type(value: Any, expected: Any, where: str) -> None:
+    """Raise ReportError when `value` (parsed JSON) does not have the type `expected`."""
+    origin = get_origin(expected)
+    if expected is Any:
+        return
+    if origin is Literal:
+        if value not in get_args(expected):
+            raise ReportError(f"{where}: {_shown(value)} is not one of {', '.join(map(str, get_args(expected)))}")
+    elif origin in (typing.Union, types.UnionType):
+        if not any(_fits(value, option, where) for option in get_args(expected)):
+            raise ReportError(f"{where}: not {_type_name(expected)}")
+    elif origin is list:
+        if not isinstance(value, list):
+            raise ReportError(f"{where}: not a list")
+        for i, item in enumerate(value):
+            check_type(item, get_args(expected)[0], f"{where}[{i}]")
+    elif origin is dict:
+        if not isinstance(value, dict):
+            raise ReportError(f"{where}: not an object")
+        for key, item in value.items():
+            check_type(item, get_args(expected)[1], f"{where}.{key}")
+    elif typing.is_typeddict(expected):
+        _check_typeddict(value, expected, where)
+    elif expected is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ReportError(f"{where}: not a whole number")
+    elif expected is type(None):
+        if value is not None:
+            raise ReportError(f"{where}: not null")
+    elif not isinstance(value, expected):
+        raise ReportError(f"{where}: not {_type_name(expected)}")
+
+
+def _check_typeddict(value: Any, expected: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise ReportError(f"{where}: not an object")
+    hints = typing.get_type_hints(expected)
+    for key in sorted(expected.__required_keys__):
+        if key not in value:
+            raise ReportError(f"{where}: {key} is missing")
+    for key, hint in hints.items():
+        if key in value:
+            check_type(value[key], hint, f"{where}.{key}")
+
+
+def _fits(value: Any, expected: Any, where: str) -> bool:
+    try:
+        check_type(value, expected, where)
+    except ReportError:
+        return False
+    return True
+
+
+def _type_name(expected: Any) -> str:
+    names = {str: "text", int: "a whole number", bool: "true or false", type(None): "null"}
+    if get_origin(expected) in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in get_args(expected))
+    return names.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+def _shown(value: Any) -> str:
+    return repr(value)[:60]
+
