@@ -73,6 +73,7 @@ class _EvidenceBase(TypedDict):
 class EvidenceItem(_EvidenceBase, total=False):
     location: LocationInfo  # left out of inventory items found nowhere in particular
     can: list[str]  # browser extensions: what their permissions let them do, in plain words
+    masked: list[str]  # fields whose likely secrets were replaced by **** (techcheck/masking.py)
 
 
 class FindingInfo(TypedDict):
@@ -131,7 +132,7 @@ class FileHashInfo(_FileHashBase, total=False):
     reason: str
 
 
-class EvidenceRecord(TypedDict):
+class _EvidenceRecordBase(TypedDict):
     created: str
     tool_version: str
     rules: RulesFingerprint
@@ -141,6 +142,10 @@ class EvidenceRecord(TypedDict):
     mode: str
     root: str | None
     flagged_files: list[FileHashInfo]
+
+
+class EvidenceRecord(_EvidenceRecordBase, total=False):
+    masking: str  # what masking of secrets was applied; reports before it have none
 
 
 class KindCount(TypedDict):
