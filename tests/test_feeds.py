@@ -272,8 +272,15 @@ def test_existing_output_is_kept_unless_replace(tmp_path: Path) -> None:
     with pytest.raises(FeedError, match="already exists"):
         import_feed("assoechap-yaml", [feed], out)
     assert (out / "mine.yaml").exists()
-    import_feed("assoechap-yaml", [feed], out, replace=True)
-    assert not (out / "mine.yaml").exists() and len(list(out.glob("*.yaml"))) == 3
+    # A folder techcheck did not write is never replaced, even with --replace (issue 13).
+    with pytest.raises(FeedError, match="not written by `techcheck rules import`"):
+        import_feed("assoechap-yaml", [feed], out, replace=True)
+    assert (out / "mine.yaml").exists()
+    imported = tmp_path / "imported"
+    import_feed("assoechap-yaml", [feed], imported)
+    (imported / "stale.yaml").write_text("# left from an older import\n")
+    import_feed("assoechap-yaml", [feed], imported, replace=True)
+    assert not (imported / "stale.yaml").exists() and len(list(imported.glob("*.yaml"))) == 3
 
 
 def test_folder_input_reads_only_feed_files(tmp_path: Path) -> None:

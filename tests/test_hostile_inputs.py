@@ -499,3 +499,43 @@ def test_masking_keeps_the_option_name_and_replaces_the_value(raw: str, masked: 
 ])
 def test_masking_leaves_ordinary_text_alone(ordinary: str) -> None:
     assert mask_text(ordinary) == ordinary
+
+
+# --- item 3: rules import --replace --------------------------------------------------------------
+
+IOC = """\
+- name: Spyapp
+  names: [Spyapp]
+  packages: [com.spyapp.agent]
+  websites: [spyapp.example]
+"""
+
+
+def test_rules_import_replace_never_follows_links_or_deletes_others_folders(tmp_path: Path) -> None:
+    feed = tmp_path / "ioc.yaml"
+    feed.write_text(IOC)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "photo.jpg").write_bytes(b"keep")
+
+    def run(output: Path) -> Any:
+        return CliRunner().invoke(cli, ["rules", "import", "--format", "assoechap-yaml", str(feed),
+                                        "--output", str(output), "--replace"])
+
+    res = run(precious)  # a folder techcheck did not write
+    assert res.exit_code == 2 and "not written by `techcheck rules import`" in res.output
+    link = tmp_path / "link"
+    link.symlink_to(precious)  # a link to someone's folder
+    res = run(link)
+    assert res.exit_code == 2 and "link" in res.output
+    assert (precious / "photo.jpg").read_bytes() == b"keep" and sorted(p.name for p in precious.iterdir()) == [
+        "photo.jpg"]
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "elsewhere")
+    res = run(dangling)
+    assert res.exit_code == 2 and "link" in res.output and not (tmp_path / "elsewhere").exists()
+    # A folder it wrote itself is replaced.
+    mine = tmp_path / "mine"
+    assert run(mine).exit_code == 0 and (mine / ".techcheck-import").is_file()
+    assert run(mine).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no staging left

@@ -298,9 +298,7 @@ def _derived(fields: dict[str, Any]) -> dict[str, Any]:
 def write_rules(result: FeedResult, output: Path, replace: bool = False, pack: PackInfo | None = None,
                 id_prefix: str = "import") -> ImportSummary:
     """Write one rule file per product into `output`, with its pack manifest; validated, all or nothing."""
-    output = output.resolve()
-    if output.exists() and not replace and (not output.is_dir() or any(output.iterdir())):
-        raise FeedError(str(output), "the output folder already exists and is not empty (use --replace)")
+    output = check_import_folder(output, replace)
     products = [p for p in result.products if p.conditions]
     if not products:
         raise FeedError(", ".join(result.files), "no indicator in these files can be used on a computer")
@@ -317,6 +315,7 @@ def write_rules(result: FeedResult, output: Path, replace: bool = False, pack: P
             raise FeedError(str(output), "imported rules failed their own samples: " + "; ".join(bad))
         if pack is not None:
             write_pack_info(staging, pack)
+        (staging / IMPORT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -344,6 +343,36 @@ def _write_products(products: list[FeedProduct], folder: Path, id_prefix: str, p
         data = _with_samples(_rule_dict(product, rule_id), product, str(file))
         file.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
                         encoding="utf-8")
+
+
+# Written into every folder `rules import` makes: --replace only ever replaces such a folder.
+IMPORT_MARKER = ".techcheck-import"
+MARKER_TEXT = "This folder was written by `techcheck rules import`; --replace may replace it.\n"
+
+
+def check_import_folder(output: Path, replace: bool) -> Path:
+    """The folder to write imported rules to; FeedError when it may not be written or replaced.
+
+    Links are never followed (a link, even a broken one, is refused), and an existing folder that
+    has files is replaced only with --replace and only when techcheck wrote it (its marker file).
+    """
+    output = Path(os.path.abspath(output))  # abspath, not resolve: a link stays a link
+    if output.is_symlink():
+        raise FeedError(str(output), "this is a link to another place; give the folder itself (links are "
+                                     "not followed, so nothing elsewhere is replaced)")
+    if not output.exists():
+        return output
+    if not output.is_dir():
+        raise FeedError(str(output), "this is a file, not a folder")
+    if not any(output.iterdir()):
+        return output
+    if not replace:
+        raise FeedError(str(output), "the output folder already exists and is not empty (use --replace)")
+    marker = output / IMPORT_MARKER
+    if marker.is_symlink() or not marker.is_file():
+        raise FeedError(str(output), "this folder was not written by `techcheck rules import`, so --replace "
+                                     "will not delete it; choose a new or empty folder")
+    return output
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
