@@ -132,6 +132,15 @@ SHARED_VENDOR = {"microsoft"}  # one level deeper: Microsoft\OneDrive and Micros
 TOO_WIDE = {"common files", "windowsapps", "package cache", "programs", "temp", "packages"}
 
 
+def vendor_folder(path: str) -> str:
+    """The vendor folder of a path as written (its case kept): C:\\Program Files (x86)\\Google."""
+    m = VENDOR_ROOTS.match(path.lower())
+    if not m:
+        return ""
+    end = m.end(7) if m.group(5) in SHARED_VENDOR and m.group(7) else m.end(5)
+    return path[:end]
+
+
 def vendor_key(path: str) -> str:
     """'c:\\program files\\google' for anything below either Program Files\\Google; per-user roots keep the
     user; below Microsoft the next folder counts too."""
@@ -187,11 +196,14 @@ class WindowsOrigins:
                 return INSTALLED, p.name
         vendor = vendor_key(low)
         if vendor in self.vendors:
-            return INSTALLED, self.vendors[vendor]
+            shown = ntpath.basename(vendor_folder(exe.strip('"')))
+            name = self.vendors[vendor]
+            # Another program in the same maker's folder: named by the folder, with the listed program beside it.
+            return INSTALLED, name if shown.lower() == name.lower() else f"{shown} (the maker of {name})"
         if mechanism in PATH_RULE_MECHANISMS and in_windows_folder(low):
             return SYSTEM, "Windows"
-        # Common Files is shared: the folder below it names the vendor.
-        m = re.match(r"c:\\program files( \(x86\))?\\(common files\\)?([^\\]+)\\", low)
+        # Common Files and Microsoft are shared: the folder below them names the program or vendor.
+        m = re.match(r"c:\\program files( \(x86\))?\\(common files\\|microsoft\\)?([^\\]+)\\", low)
         if m and m.group(3) not in ("windowsapps",):
             return INSTALLED, ntpath.basename(exe.strip('"')[: m.end() - 1]) + " (folder in Program Files)"
         if low.startswith("c:\\program files\\windowsapps\\"):
