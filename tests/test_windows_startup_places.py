@@ -364,3 +364,15 @@ def test_entries_carry_typed_times(places: ScanResult) -> None:
     assert upd.fields["times"][0].when.isoformat(timespec="seconds") == "2022-10-31T07:23:59+00:00"
     sync = entries(places, "scheduled_task")[r"\SyncHelper"]
     assert [(t.kind, t.source) for t in sync.fields["times"]] == [("changed", "file modification time")]
+
+
+def test_programs_list_entries_carry_their_install_date(tmp_path: Path) -> None:
+    root = tmp_path / "img"
+    hive = put_hive(root / "Users/ana/NTUSER.DAT", "default")
+    hivex_plant(hive, rf"Software\{CV}\Uninstall\Zoom", [("DisplayName", "string:Zoom"),
+                                                         ("InstallDate", "string:20240301")])
+    (root / "Windows/System32").mkdir(parents=True)
+    result = run_scan(open_image(str(root)), RULES)
+    zoom = next(a for a in result.artifacts if a.kind == "app" and a.fields.get("name") == "Zoom")
+    installed = [t for t in zoom.fields["times"] if t.kind == "installed"]
+    assert [(t.when.date().isoformat(), t.source) for t in installed] == [("2024-03-01", "programs list install date")]

@@ -5,6 +5,7 @@ Folders are listed too, so software that keeps itself off the programs list is s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 
@@ -20,6 +21,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
+from techcheck.timeutil import Time
 
 UNINSTALL = "Microsoft\\Windows\\CurrentVersion\\Uninstall"
 MACHINE_FOLDERS = ("/Program Files", "/Program Files (x86)", "/ProgramData")
@@ -44,11 +46,16 @@ def uninstall_entries(reg: Registry, ctx: Context) -> Iterator[Artifact]:
             if not name:
                 continue  # parts and updates without a name are not shown in the programs list
             hidden = values.get("systemcomponent", "") == "1"
+            date = install_date(values.get("installdate", ""))
+            times = [Time(dt.datetime.fromisoformat(date).replace(tzinfo=dt.timezone.utc), "installed",
+                          "programs list install date")] if date else []
+            if sub.last_write is not None:
+                times.append(Time(sub.last_write.astimezone(dt.timezone.utc), "changed", "registry key last write"))
             yield make("app", Location(registry_key=sub.path), name=name,
                        version=values.get("displayversion") or None, publisher=values.get("publisher") or None,
                        install_path=values.get("installlocation") or None, package=sub.name,
                        source="uninstall_key", hidden=hidden, installed=install_date(values.get("installdate", "")),
-                       user=user)
+                       user=user, times=times or None)
 
 
 def program_folders(target: Target) -> Iterator[tuple[str, str]]:
