@@ -376,3 +376,32 @@ def test_programs_list_entries_carry_their_install_date(tmp_path: Path) -> None:
     zoom = next(a for a in result.artifacts if a.kind == "app" and a.fields.get("name") == "Zoom")
     installed = [t for t in zoom.fields["times"] if t.kind == "installed"]
     assert [(t.when.date().isoformat(), t.source) for t in installed] == [("2024-03-01", "programs list install date")]
+
+
+def test_garbage_in_the_new_places_gives_notes_not_crashes(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    root = tmp_path / "img"
+    software = put_hive(root / "Windows/System32/config/SOFTWARE", "default")
+    hivex_plant(software, rf"{NT}\Schedule\TaskCache\Tasks\{{BAD}}",
+                [("Path", r"string:\Broken"), ("Actions", binary(b"\x03\x00" + bytes(rng.randrange(256)
+                                                                                   for _ in range(300))))])
+    wbem = root / "Windows/System32/wbem/Repository"
+    wbem.mkdir(parents=True)
+    junk = bytes(rng.randrange(256) for _ in range(200_000))
+    (wbem / "OBJECTS.DATA").write_bytes(junk + b"CommandLineEventConsumer\x00" * 2000 + junk)
+    scripts = root / "Windows/System32/GroupPolicy/Machine/Scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "scripts.ini").write_bytes(b"\xff\xfe" + junk[:5000])
+    profile = root / "Windows/System32/WindowsPowerShell/v1.0"
+    profile.mkdir(parents=True)
+    (profile / "profile.ps1").write_bytes(junk[:50_000])
+    result = run_scan(open_image(str(root)), RULES)
+    checks = {c.name: c for c in result.checks}
+    for name in ("windows.tasks", "windows.wmi_subscriptions", "windows.policy_scripts",
+                 "windows.powershell_profiles"):
+        assert checks[name].status == "ok", (name, checks[name])
+    assert any("could not read the task's actions" in n.message for n in checks["windows.tasks"].notes)
+    broken = [a for a in result.artifacts if a.fields.get("name") == r"\Broken"]
+    assert len(broken) == 1 and broken[0].fields["origin"] == "unknown"
