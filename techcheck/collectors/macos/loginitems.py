@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.launchd import parse_launch_job
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
 from techcheck.target.base import Target
@@ -411,6 +412,15 @@ class MacLoginItems(Collector):
             yield from self._reopen(target, ctx, home.home, home.user)
         yield from self._btm(target, ctx)
 
+    @staticmethod
+    def _program(target: Target, ctx: Context, path: str) -> str:
+        """What an item runs: for an item that names a launchd plist (no executablePath), the
+        program of that job when the plist is in the copy, else nothing to judge."""
+        if not path.lower().endswith(".plist"):
+            return path
+        job = parse_noted(target, ctx, path, parse_launch_job, "this launch job") if target.is_file(path) else None
+        return job.program if job is not None else ""
+
     def _facts(self, target: Target, path: str) -> dict[str, object]:
         # No path (a damaged record): where it comes from cannot be told, so no origin is claimed.
         return entry_facts(target, self.origins, exe=path) if path else {}
@@ -460,4 +470,4 @@ class MacLoginItems(Collector):
                        scope="system" if system else "user",
                        enabled=item.enabled, hidden=item.hidden,
                        trigger="logon" if item.mechanism == "login_item" else None,
-                       description=detail or None, file=path, **self._facts(target, exe))
+                       description=detail or None, file=path, **self._facts(target, self._program(target, ctx, exe)))
