@@ -90,6 +90,10 @@ def planted(root: Path) -> None:
     write(root, "etc/systemd/system/cleanup.service", UNIT.format(d="Cleanup", x=f"/bin/sh -c '{WGET}'"))
     write(root, "etc/systemd/system/cleanup.timer", "[Timer]\nOnBootSec=5min\n[Install]\nWantedBy=timers.target\n")
     link(root, "/etc/systemd/system/cleanup.timer", "/etc/systemd/system/timers.target.wants/cleanup.timer")
+    write(root, "etc/systemd/system/report-upload.service", UNIT.format(d="R", x="/usr/local/bin/sync-helper --up"))
+    write(root, "etc/systemd/system/nightly.timer", "[Timer]\nOnCalendar=daily\nUnit=report-upload.service\n"
+                                                    "[Install]\nWantedBy=timers.target\n")
+    link(root, "/etc/systemd/system/nightly.timer", "/etc/systemd/system/timers.target.wants/nightly.timer")
     write(root, "etc/systemd/system/preload.service",
           UNIT.format(d="P", x="/usr/sbin/cupsd") + "[Service]\nEnvironment=LD_PRELOAD=/usr/local/lib/libk.so\n")
     write(root, "usr/local/lib/libk.so", b"\x7fELF k")
@@ -168,6 +172,7 @@ PLANTED: list[tuple[str, str, str, str, set[str]]] = [
     # place, entry name, origin, severity, behaviour tags it must have
     ("systemd", "sync-helper.service", "unknown", "review", set()),
     ("systemd", "cleanup.service", "unknown", "alert", {"download_exec", "inline_code"}),  # started by its timer
+    ("systemd", "report-upload.service", "unknown", "review", set()),  # started by a timer of another name
     # set three ways: a unit's Environment=, /etc/environment and /etc/ld.so.preload
     ("ld_preload", "/usr/local/lib/libk.so", "unknown", "alert", set()),
     ("systemd", "tracker.service", "unknown", "alert", {"encoded_code", "inline_code"}),  # a user unit
@@ -211,6 +216,7 @@ def test_planted_entry_is_found_with_origin_behaviour_and_severity(
     assert tags <= set(art.get("behaviour") or []), art.get("behaviour")
     found = severities(result).get((place, name), set())
     assert severity in found and not (severity == "review" and "alert" in found), found
+    assert all(a.get("enabled") for a in arts)
 
 
 BENIGN = [("systemd", "cups.service", "installed", "cups-daemon"),

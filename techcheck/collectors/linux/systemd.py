@@ -129,6 +129,7 @@ class UnitState:
     files: dict[str, str] = field(default_factory=dict)  # unit name -> path of its file
     masked: set[str] = field(default_factory=set)
     enabled: dict[str, list[str]] = field(default_factory=dict)  # unit (or instance) -> wants folders
+    triggers: dict[str, str] = field(default_factory=dict)  # timer or path unit -> the unit its Unit= names
 
 
 def is_masked_entry(target: Target, path: str) -> bool:
@@ -152,13 +153,23 @@ def scan_unit_dirs(target: Target, ctx: Context, dirs: Iterable[str]) -> UnitSta
                 for link in list_dir_noted(target, ctx, entry_path):
                     state.enabled.setdefault(posixpath.basename(link), []).append(entry_path)
                 continue
-            if not name.endswith((".service", ".timer", ".socket")) or name in state.files:
+            if not name.endswith((".service", ".timer", ".socket", ".path")) or name in state.files:
                 continue
             if is_masked_entry(target, entry_path):
                 state.masked.add(name)  # the vendor file further down the search is still listed
             elif name.endswith(".service"):
                 state.files[name] = entry_path
+            elif name.endswith((".timer", ".path")) and name not in state.triggers:
+                state.triggers[name] = triggered_unit(target, ctx, entry_path, name)
     return state
+
+
+def triggered_unit(target: Target, ctx: Context, path: str, name: str) -> str:
+    """The unit a timer or path unit starts: its Unit= setting, else the service of the same name."""
+    text = read_text_noted(target, ctx, path, UNIT_LIMIT) or ""
+    unit = parse_unit(text)
+    named = unit.last("Timer", "Unit") or unit.last("Path", "Unit")
+    return named or name.rpartition(".")[0] + ".service"
 
 
 def unit_enabled(state: UnitState, name: str) -> bool:
@@ -173,6 +184,7 @@ def switched_on_by(state: UnitState, name: str) -> list[str]:
     stem = name.rpartition(".")[0]
     prefix, instance, _ = split_unit_name(name)
     candidates = [name, f"{stem}.timer", f"{stem}.socket"]
+    candidates += [t for t, unit in state.triggers.items() if unit == name and t not in candidates]
     if "@" in name and not instance:
         candidates.append(f"{prefix}.socket")  # a socket with Accept=yes starts foo@.service per connection
     return [c for c in candidates if c in state.enabled and c not in state.masked]
@@ -320,7 +332,8 @@ class LinuxSystemd(Collector):
                     if candidate in shared.files and candidate not in files:
                         files[candidate] = shared.files[candidate]
             if files:
-                merged = UnitState(files=files, masked=own.masked, enabled={**shared.enabled, **own.enabled})
+                merged = UnitState(files=files, masked=own.masked, enabled={**shared.enabled, **own.enabled},
+                                   triggers={**shared.triggers, **own.triggers})
                 yield from unit_artifacts(target, ctx, merged, "user", home)
         # Units shipped for every user, switched on for all by links in the shared folders.
         yield from unit_artifacts(target, ctx, shared, "user", None)
