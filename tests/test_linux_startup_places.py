@@ -307,3 +307,26 @@ def test_older_rpm_database_is_noted_as_not_checked(tmp_path: Path) -> None:
     notes = [n.message for c in result.checks for n in c.notes]
     assert any("older rpm database format" in m for m in notes)
     assert entry(result, "systemd", "x.service").get("origin") is None  # not known, so not called unknown
+
+
+def test_ld_preload_of_running_programs_on_a_live_scan(tmp_path: Path) -> None:
+    """/proc/<pid>/environ of running programs (a live target rooted in a folder laid out like /proc)."""
+    from techcheck.collectors.base import Context
+    from techcheck.collectors.linux.preload import LinuxPreload
+    from techcheck.target.live import LiveTarget
+
+    root = tmp_path / "live"
+    write(root, "etc/passwd", PASSWD.split("toor")[0])
+    install(root, "libjemalloc2", {"/usr/lib/x86_64-linux-gnu/libjemalloc.so.2": b"\x7fELF jemalloc"})
+    write(root, "proc/412/environ", b"HOME=/home/ana\x00LD_PRELOAD=/home/ana/.cache/.k/libk.so\x00TERM=xterm\x00")
+    write(root, "proc/413/environ", b"LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2\x00")
+    write(root, "proc/self/environ", b"LD_PRELOAD=/ignored.so\x00")
+    write(root, "home/ana/.cache/.k/libk.so", b"\x7fELF k")
+    target = LiveTarget(mode="live", os="linux", root=str(root), case_insensitive=False)
+    arts = {a.get("name"): a for a in LinuxPreload().collect(target, Context())}
+    assert set(arts) == {"/home/ana/.cache/.k/libk.so", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"}
+    assert arts["/home/ana/.cache/.k/libk.so"].get("origin") == "unknown"
+    assert arts["/home/ana/.cache/.k/libk.so"].location.path == "/proc/412/environ"
+    assert arts["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"].get("origin_name") == "libjemalloc2"
+    image = open_image(str(root))  # a disk copy's /proc is not read: programs are not running there
+    assert [a.get("name") for a in LinuxPreload().collect(image, Context())] == []
