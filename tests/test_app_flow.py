@@ -44,6 +44,10 @@ def test_scan_answer_save_bundle_and_verify(tmp_path: Path) -> None:
         page = client.get(results_url)
         assert page.status == 200
         assert rule_title(PRELOAD_RULE) in finding_titles(page.body)
+        # The same "What starts by itself" section as the reports, with the planted entry in it.
+        startup = page.body.split('<section id="startup">')[1].split("</section>")[0]
+        assert "What starts by itself on this computer" in startup
+        assert "/usr/lib/x86_64-linux-gnu/libsneaky.so" in startup
         keys = finding_keys(page.body)
         assert keys
         saved = client.post(results_url + "/answers", {f"answer-{keys[0]}": "no", f"note-{keys[0]}": "Not me. <b>"})
