@@ -33,16 +33,21 @@ class RunningApp:
 
 def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads: int = 8) -> RunningApp:
     guard = Guard()
-    server_box: list[object] = []
     stopped = threading.Event()
-    serving = threading.Event()
+    closed = threading.Lock()
+    closed_flag: list[bool] = []
 
     def close_all() -> None:
-        # Runs inside the server's own loop (through its trigger): closing every channel there —
-        # the listening socket, open connections, the trigger itself — makes run() return.
-        server = server_box[0]
-        for channel in list(server._map.values()):  # type: ignore[attr-defined]
-            channel.handle_close()
+        # Every channel (listening socket, open connections, the trigger) is closed once, by
+        # whoever gets here first: the serving thread when its loop ends, or stop() when the
+        # loop never ran. Closing twice would close a file number another socket may reuse.
+        with closed:
+            if closed_flag:
+                return
+            closed_flag.append(True)
+            for channel in list(server._map.values()):
+                channel.handle_close()
+            server.task_dispatcher.shutdown()
 
     def stop() -> None:
         if stopped.is_set():
@@ -50,16 +55,13 @@ def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads:
         stopped.set()
         state.stop_everything()
         logging.getLogger("waitress").setLevel(logging.CRITICAL)
-        server = server_box[0]
-        if serving.is_set():
-            server.trigger.pull_trigger(close_all)  # type: ignore[attr-defined]
-        else:
-            close_all()
+        with closed:
+            if not closed_flag:
+                server.trigger.pull_trigger()  # wake the loop now
 
     state = AppState(config=config, guard=guard, shutdown=stop)
     app = create_app(state)
     server = create_server(app, host=HOST, port=0, threads=threads, ident="", clear_untrusted_proxy_headers=True)
-    server_box.append(server)
     guard.port = int(server.effective_port)
 
     def watch_idle() -> None:
@@ -69,16 +71,16 @@ def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads:
 
     def serve() -> None:
         threading.Thread(target=watch_idle, daemon=True).start()
-        serving.set()
         try:
-            if not stopped.is_set():
-                server.run()
+            # waitress's own loop, one round at a time, so the same thread sees the stop request
+            # and closes the channels (never another thread while the loop polls them).
+            while not stopped.is_set():
+                server.asyncore.loop(timeout=0.5, map=server._map, count=1)
         except KeyboardInterrupt:
             pass
         finally:
-            serving.clear()
             stop()
-            server.task_dispatcher.shutdown()
+            close_all()
 
     return RunningApp(guard.url(), guard.port, state, serve, stop)
 
