@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -221,6 +222,7 @@ class Rule:
 class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    source_sha256: dict[str, str] = field(default_factory=dict)  # of the bytes parsed, for the evidence record
 
     def by_id(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -596,6 +598,7 @@ def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
             else:
                 rules = [replace(r, source_file=name) for r in rules]
             ruleset.sources.append(name)
+            ruleset.source_sha256[name] = hashlib.sha256(data).hexdigest()
             for rule in rules:
                 if rule.id in seen:
                     other = seen[rule.id]

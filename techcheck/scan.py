@@ -13,6 +13,7 @@ from techcheck.engine import Finding, Matcher, hash_targets, merge_same_product
 from techcheck.errors import NotAvailable
 from techcheck.packs import PackInfo, packs_of_sources
 from techcheck.ruleset import RuleSet
+from techcheck.scanrecord import SystemRecord, record_system
 from techcheck.target.base import Target
 
 
@@ -37,6 +38,8 @@ class ScanResult:
     rule_sources: list[str]
     started: float
     finished: float
+    system: SystemRecord  # read from the target during the scan, for the evidence record
+    rule_file_sha256: list[str] = field(default_factory=list)  # of the rule bytes that were parsed
     tool_version: str = __version__
     rule_packs: list[PackInfo] = field(default_factory=list)  # generated packs the rules came from
 
@@ -85,8 +88,11 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
     if progress:
         progress("Comparing with the rules", len(collectors), len(collectors))
     findings: list[Finding] = merge_same_product(Matcher.build(rules).match(artifacts))
+    system = record_system(target, [a.location.path for f in findings for a in f.artifacts])
     return ScanResult(
         target=target, findings=findings, checks=checks, artifacts=artifacts,
         rule_count=len(rules), rule_sources=list(ruleset.sources),
-        started=started, finished=time.time(), rule_packs=packs_of_sources(ruleset.sources),
+        started=started, finished=time.time(), system=system,
+        rule_file_sha256=[ruleset.source_sha256[s] for s in ruleset.sources],
+        rule_packs=packs_of_sources(ruleset.sources),
     )

@@ -19,6 +19,7 @@ from techcheck.collectors.base import Note
 from techcheck.engine import Matcher
 from techcheck.ruleset import parse_rule_file
 from techcheck.scan import CheckResult, ScanResult
+from techcheck.scanrecord import record_system
 from techcheck.target import FakeTarget
 
 SCRIPT = "<script>alert('x')</script>"
@@ -101,8 +102,9 @@ def hostile_scan(extra_files: dict[str, bytes] | None = None, extra_artifacts: l
         CheckResult("linux.broken", "A check that broke", "failed", reason=f"ValueError: {BIDI}"),
     ]
     now = time.time()
+    system = record_system(target, [a.location.path for f in findings for a in f.artifacts])
     return ScanResult(target=target, findings=findings, checks=checks, artifacts=artifacts, rule_count=len(rules),
-                      rule_sources=[], started=now - 2, finished=now)
+                      rule_sources=[], started=now - 2, finished=now, system=system)
 
 
 def save_scan(tmp_path: Path, root: Path, name: str, *extra: str, fmt: str = "json") -> Path:

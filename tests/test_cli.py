@@ -98,7 +98,9 @@ def test_installed_script_live_scan_subprocess(tmp_path: Path) -> None:
     proc = subprocess.run([str(exe), "scan", "--format", "json", "--output", str(out), "--no-progress"],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "LANG": "C"})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.index("safety note") >= 0
+    # The safety note is the first thing shown, before the scan; the saved-report line comes last.
+    assert proc.stderr.startswith("Before you start: a safety note"), proc.stderr[:200]
+    assert proc.stderr.rstrip().endswith(f"Report saved to {out} (only your account can open it).")
     report = json.loads(out.read_text())
     assert report["target"]["mode"] == "live"
     statuses = {c["name"]: c["status"] for c in report["checks"]}

@@ -12,10 +12,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from techcheck.cli import EXIT_ALTERED, EXIT_UNREADABLE, EXIT_USAGE, cli
-from techcheck.report.evidence import canonical_json, hash_file, verify_report
+from techcheck.report.evidence import canonical_json, verify_report
 from techcheck.report.json_report import render_json
 from techcheck.report.model import build_report
 from techcheck.ruleset import shipped_rules_dir
+from techcheck.scanrecord import hash_file
 from techcheck.target import FakeTarget, open_image
 from tests.conftest import write
 from tests.reportdata import hostile_scan, save_scan
@@ -177,3 +178,25 @@ def test_json_report_round_trips_with_one_inventory_item_per_line() -> None:
     for item in items:
         assert json.dumps(item, ensure_ascii=True, separators=(", ", ": ")) in lines
     assert not any(ord(c) > 127 for c in text)  # hostile names stay escaped
+
+
+def test_building_a_report_reads_nothing_from_the_scanned_system(tmp_path: Path) -> None:
+    """Everything the report says about the system was read during the scan: with the disk copy
+    gone and the rule files changed afterwards, the report is the same."""
+    from techcheck.cli import load_all_rules
+    from techcheck.scan import run_scan
+
+    root = planted_image(tmp_path)
+    extra = tmp_path / "extra"
+    rule = (shipped_rules_dir() / "linux" / "preload-hooks.yaml").read_text()
+    write(extra, "mine.yaml", rule.replace("id: linux.preload.ld-so-preload", "id: clinic.preload"))
+    result = run_scan(open_image(str(root)), load_all_rules([str(extra)]))
+    before = build_report(result, "en")
+    assert before["evidence_record"]["hostname"] == "ana-laptop" and before["evidence_record"]["flagged_files"]
+    (extra / "mine.yaml").write_text(rule.replace("id: linux.preload.ld-so-preload", "id: clinic.changed"))
+    for path in sorted(root.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() or path.is_symlink() else path.rmdir()
+    assert build_report(result, "en") == before
+    # The rules digest is of the bytes that were parsed, not of the file as it is now.
+    parsed = hashlib.sha256(rule.replace("id: linux.preload.ld-so-preload", "id: clinic.preload").encode())
+    assert parsed.hexdigest() in result.rule_file_sha256

@@ -11,11 +11,8 @@ from typing import cast
 from techcheck.artifacts import Artifact
 from techcheck.engine import Finding
 from techcheck.report.evidence import (
-    current_user,
-    flagged_file_hashes,
     rules_fingerprint,
     seal,
-    system_release,
 )
 from techcheck.report.inventory import build_inventory, evidence_item
 from techcheck.report.permissions import describe_permissions
@@ -69,18 +66,17 @@ def finding_dict(f: Finding, lang: str) -> FindingInfo:
 
 def evidence_record(result: ScanResult) -> EvidenceRecord:
     """When and on what the scan ran, and the hashes of the flagged files (see report/evidence.py)."""
-    target = result.target
-    flagged = [a.location.path for f in result.findings for a in f.artifacts]
+    target, system = result.target, result.system
     return {
         "created": iso_utc(result.finished) or "",
         "tool_version": result.tool_version,
-        "rules": rules_fingerprint(result.rule_count, result.rule_sources),
-        "system": {"os": target.os, "release": system_release(target)},
-        "hostname": target.hostname(),
-        "run_by": current_user(),
+        "rules": rules_fingerprint(result.rule_count, result.rule_file_sha256),
+        "system": {"os": target.os, "release": system.release},
+        "hostname": system.hostname,
+        "run_by": system.run_by,
         "mode": target.mode,
         "root": target.root,
-        "flagged_files": flagged_file_hashes(target, flagged),
+        "flagged_files": list(system.flagged_files),
         # Evidence never carries passwords or tokens: see techcheck/masking.py and each item's "masked".
         "masking": "likely passwords and tokens in evidence are replaced by ****; web addresses keep "
                    "only scheme, host and path",
@@ -131,7 +127,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
             "mode": target.mode,
             "os": target.os,
             "root": target.root,
-            "hostname": target.hostname(),
+            "hostname": result.system.hostname,
         },
         "started": iso_utc(result.started) or "",
         "finished": iso_utc(result.finished) or "",
