@@ -259,7 +259,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
 ]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a scan can hold hundreds of thousands of these
 class Location:
     """Where an artifact was found. At least one part is usually set."""
 
@@ -278,7 +278,7 @@ class Location:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Artifact:
     kind: str
     fields: Mapping[str, Any]

@@ -238,6 +238,9 @@ def _refuse_views_and_virtual_tables(conn: LimitedConnection) -> None:
             conn.refused_tables[name.lower()] = "a virtual table"
 
 
+IN_PLACE_FROM = 32 * 1024 * 1024
+
+
 def _new_connection(database: str, uri: bool, limits: QueryLimits) -> LimitedConnection:
     conn = sqlite3.connect(database, uri=uri, factory=LimitedConnection, check_same_thread=False)
     assert isinstance(conn, LimitedConnection)
@@ -292,6 +295,11 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
     wal_path = path + "-wal"
     wal_stat = target.stat_follow(wal_path)
     wal_size = wal_stat.size if wal_stat is not None and wal_stat.is_file else 0
+    # A big database with no write-ahead log reads the same in place (read-only, immutable: nothing
+    # is written) as from a copy, without holding twice its size in memory. Small ones are still
+    # copied: a copy is one read, safer while a running browser writes to the file.
+    if not wal_size and st.size >= IN_PLACE_FROM and target.host_path(path) is not None:
+        return _in_place(target, path, limits)
     # The bytes, our copy with the log applied, and SQLite's own copy: about twice the size.
     need = 2 * (st.size + wal_size)
     reservation = target.budget.try_reserve(need)

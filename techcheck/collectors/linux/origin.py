@@ -68,9 +68,12 @@ def _merged_variants(path: str) -> list[str]:
     return out
 
 
+ORIGIN_FIELDS = frozenset({"Package", "Status", "Essential", "Priority", "Conffiles"})
+
+
 def read_status(target: Target, ctx: Context, files: PackageFiles) -> None:
     text = read_text_noted(target, ctx, DPKG_STATUS, 256 * 1024 * 1024) if target.exists(DPKG_STATUS) else None
-    for stanza in parse_dpkg_status(text or ""):
+    for stanza in parse_dpkg_status(text or "", ORIGIN_FIELDS):
         if stanza.get("Status", "").split()[-1:] != ["installed"]:
             continue
         package = stanza.get("Package", "")

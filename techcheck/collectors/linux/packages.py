@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import sqlite3
 import struct
+import sys
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
@@ -33,11 +34,25 @@ FLATPAK_SYSTEM = "/var/lib/flatpak/app"
 FLATPAK_USER = ".local/share/flatpak/app"
 
 
-def parse_dpkg_status(text: str) -> Iterator[dict[str, str]]:
-    """Stanzas of a dpkg status file as field dicts (continuation lines are joined)."""
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text one at a time, without a list of them all or a copy of the text."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end
+        yield text[start:end].rstrip("\r")
+        start = end + 1
+
+
+def parse_dpkg_status(text: str, keep: frozenset[str] | None = None) -> Iterator[dict[str, str]]:
+    """Stanzas of a dpkg status file as field dicts (continuation lines are joined).
+
+    Lines are read one at a time and, with `keep`, only those fields are kept: a status file of
+    30,000 packages is mostly descriptions no check reads.
+    """
     fields: dict[str, str] = {}
     last = ""
-    for line in text.splitlines():
+    for line in _lines(text):
         if not line.strip():
             if fields:
                 yield fields
@@ -49,14 +64,21 @@ def parse_dpkg_status(text: str) -> Iterator[dict[str, str]]:
             key, sep, value = line.partition(":")
             if sep:
                 last = key.strip()
+                if keep is not None and last not in keep:
+                    last = ""
+                    continue
                 fields[last] = value.strip()
     if fields:
         yield fields
 
 
-def installed_packages(text: str) -> list[dict[str, str]]:
-    return [s for s in parse_dpkg_status(text) if s.get("Status", "").split() == ["install", "ok", "installed"]
-            and s.get("Package")]
+APP_FIELDS = frozenset({"Package", "Status", "Version", "Maintainer"})
+
+
+def installed_packages(text: str) -> Iterator[dict[str, str]]:
+    for s in parse_dpkg_status(text, APP_FIELDS):
+        if s.get("Status", "").split() == ["install", "ok", "installed"] and s.get("Package"):
+            yield s
 
 
 def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
@@ -106,10 +128,11 @@ class LinuxPackages(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         if target.exists(DPKG_STATUS):
             text = read_text_noted(target, ctx, DPKG_STATUS, 256 * 1024 * 1024)
+            where = Location(path=DPKG_STATUS)  # one for all: a status file can list 30,000 packages
             for pkg in installed_packages(text or ""):
-                yield make("app", Location(path=DPKG_STATUS), name=pkg["Package"], package=pkg["Package"],
-                           version=pkg.get("Version", ""), publisher=pkg.get("Maintainer", ""), source="dpkg",
-                           install_path="")
+                yield make("app", where, name=pkg["Package"], package=pkg["Package"],
+                           version=pkg.get("Version", ""), publisher=sys.intern(pkg.get("Maintainer", "")),
+                           source="dpkg", install_path="")
         for path in RPMDB_SQLITE:
             if target.exists(path):
                 yield from self._rpm(target, ctx, path)
