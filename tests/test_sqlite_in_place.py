@@ -10,7 +10,7 @@ from techcheck.target import open_image
 from techcheck.target.sqlite import IN_PLACE_FROM
 
 
-def _big_db(path: Path, wal: bool) -> None:
+def _big_db(path: Path, wal: bool) -> sqlite3.Connection | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path)
     if wal:
@@ -23,8 +23,9 @@ def _big_db(path: Path, wal: bool) -> None:
     if wal:
         db.execute("INSERT INTO urls (url) VALUES ('https://only-in-the-log.example/')")
         db.commit()
-        return  # left open on purpose: the last row stays in the -wal file
+        return db  # kept open by the caller: closing would checkpoint the last row out of the -wal file
     db.close()
+    return None
 
 
 def test_big_database_without_a_log_is_read_in_place(tmp_path: Path) -> None:
@@ -45,7 +46,7 @@ def test_big_database_without_a_log_is_read_in_place(tmp_path: Path) -> None:
 
 def test_big_database_with_a_log_is_copied_and_the_log_applied(tmp_path: Path) -> None:
     path = tmp_path / "img/home/ana/History"
-    _big_db(path, wal=True)
+    writer = _big_db(path, wal=True)
     assert (path.parent / "History-wal").stat().st_size > 0
     target = open_image(str(tmp_path / "img"), "linux")
     conn = target.sqlite("/home/ana/History")
@@ -54,3 +55,5 @@ def test_big_database_with_a_log_is_copied_and_the_log_applied(tmp_path: Path) -
         assert conn.execute("SELECT count(*) FROM urls WHERE url LIKE '%only-in-the-log%'").fetchone()[0] == 1
     finally:
         conn.close()
+    assert writer is not None
+    writer.close()
