@@ -23,7 +23,7 @@ from typing import Any
 from techcheck.errors import TargetError
 from techcheck.target.base import ReadProblem
 from techcheck.target.budget import BudgetExceeded, Reservation
-from techcheck.timeutil import filetime_to_datetime
+from techcheck.timeutil import filetime_to_datetime as filetime_to_datetime  # re-exported (winreg_live)
 
 ValueData = str | int | bytes | list[str] | None
 
@@ -182,10 +182,10 @@ def parse_hive(data: bytes) -> Any:
     hive.hive_type = None
     hive._stream = _HiveStream(data)
     try:
-        with boomerang_stream(hive._stream) as s:
+        with boomerang_stream(hive._stream) as s:  # type: ignore[arg-type]  # regipy wants a file; ours acts as one
             hive.header = REGF_HEADER.parse_stream(s)
-            root_cell = next(hive.get_hbin_at_offset().iter_cells(s))
-            hive.root = NKRecord(root_cell, s)
+            root_cell = next(hive.get_hbin_at_offset().iter_cells(s))  # type: ignore[no-untyped-call]
+            hive.root = NKRecord(root_cell, s)  # type: ignore[no-untyped-call]
     except Exception as exc:  # noqa: BLE001 - any parse error in a damaged hive is reported, not raised
         raise RegistryError(f"damaged registry hive: {type(exc).__name__}: {exc}") from exc
     hive.name = getattr(hive.header, "file_name", "")

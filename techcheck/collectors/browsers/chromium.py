@@ -206,7 +206,7 @@ def localized(text: str, messages: Mapping[str, Any]) -> str:
     wanted = text[6:-2].lower()
     for key, value in messages.items():
         if key.lower() == wanted and isinstance(value, dict) and isinstance(value.get("message"), str):
-            return value["message"]
+            return str(value["message"])
     return text
 
 

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from techcheck.collectors.base import Context, parse_noted
-from techcheck.collectors.common.parsing import PlistError, load_plist
+from techcheck.collectors.common.parsing import PlistError as PlistError  # re-exported for the collectors
+from techcheck.collectors.common.parsing import load_plist as load_plist
 from techcheck.target.base import Target
 from techcheck.timeutil import COCOA_EPOCH, UNIX_EPOCH, iso_utc, since_epoch
 
