@@ -9,6 +9,7 @@ was changed after it was made; 5 = `verify`/`diff`: a file is not a readable tec
 from __future__ import annotations
 
 import os
+import pathlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -505,6 +506,9 @@ def rules_import(fmt: str, output: str | None, install: bool, replace: bool, inp
     for reason, count in summary.unusable.items():
         click.echo(f"  not usable: {count} {reason}")
     if install:
+        from techcheck.rulepack import compile_folder
+
+        compile_folder(pathlib.Path(summary.output))  # stored compiled: later scans need not parse the YAML
         click.echo("Every later scan uses them.")
     else:
         click.echo(f"Use them with: techcheck scan --rules {summary.output}")

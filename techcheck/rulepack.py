@@ -119,6 +119,24 @@ class CompiledRules:
             return None  # not what this program writes: read the YAML instead
 
 
+class CompiledForms:
+    """Finds the compiled form that covers a rule file: in its folder or a folder above it (the
+    shipped rules have one for all of rules/, an installed pack one in its own folder)."""
+
+    LEVELS = 4
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, CompiledRules | None] = {}
+
+    def nearest(self, file: Path) -> CompiledRules | None:
+        for folder in list(file.parents)[: self.LEVELS]:
+            if folder not in self._by_folder:
+                self._by_folder[folder] = CompiledRules.read(folder) if (folder / COMPILED_NAME).is_file() else None
+            if self._by_folder[folder] is not None:
+                return self._by_folder[folder]
+        return None
+
+
 def _test(data: dict[str, Any]) -> FieldTest:
     op, values = str(data["op"]), tuple(data["values"])
     compiled: tuple[Any, ...] = ()

@@ -574,14 +574,13 @@ def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
 
     A folder with a compiled form (rulepack.py) gives the rules of each unchanged file from it.
     """
-    from techcheck.rulepack import CompiledRules
+    from techcheck.rulepack import CompiledForms
 
     problems: list[RuleProblem] = []
     ruleset = RuleSet()
     seen: dict[str, Rule] = {}
+    compiled_forms = CompiledForms()
     for given in paths:
-        root = Path(given)
-        compiled = CompiledRules.read(root.resolve()) if root.is_dir() else None
         for path in rule_files([given]):
             name = str(path)
             try:
@@ -590,6 +589,7 @@ def load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
                 continue
+            compiled = compiled_forms.nearest(path.resolve())
             rules = compiled.rules_for(path.resolve(), data) if compiled else None
             if rules is None:
                 parsed, file_problems = _parse_cached(name, text)

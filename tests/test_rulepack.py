@@ -8,6 +8,7 @@ from pathlib import Path
 
 from techcheck.rulepack import COMPILED_NAME, CompiledRules, compile_folder
 from techcheck.ruleset import Rule, load_rules, shipped_rules_dir
+from tests.test_feed_pack import SHARED_FEEDS
 
 
 def _same(a: Rule, b: Rule) -> None:
@@ -70,3 +71,29 @@ def test_the_wheel_hook_compiles_the_shipped_rules(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["format"] == "techcheck.compiled-rules/1"
     assert sum(len(f["rules"]) for f in data["files"]) == len(load_rules([shipped_rules_dir()]).rules)
+
+
+def test_an_installed_pack_is_stored_compiled_and_scans_read_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    import pytest
+    from click.testing import CliRunner
+
+    from techcheck.cli import cli
+    from techcheck.packs import rule_paths
+
+    if not (SHARED_FEEDS / "README.md").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs with ../shared beside the repository; ../shared/feeds is missing")
+        pytest.skip("../shared/feeds is not beside this clone")
+    user = tmp_path / "user-rules"
+    monkeypatch.setenv("TECHCHECK_USER_RULES", str(user))
+    feed = SHARED_FEEDS / "lolrmm" / "yaml"
+    res = CliRunner().invoke(cli, ["rules", "import", "--format", "lolrmm", "--install", str(feed)])
+    assert res.exit_code == 0, res.output
+    [compiled] = list(user.rglob(COMPILED_NAME))
+    rules = load_rules(rule_paths(shipped_rules_dir(), [], user)).rules
+    installed = [r for r in rules if str(user) in r.source_file]
+    assert len(installed) > 200
+    assert all(r.samples._built is None for r in installed)  # built from the compiled form
+    assert compiled.parent.name == "lolrmm"
