@@ -61,7 +61,8 @@ def colour_allowed(stream: Any) -> bool:
 
 
 def _style_for(enabled: bool) -> Any:
-    colours = {"alert": "red", "review": "yellow", "info": "cyan", "failed": "red", "skipped": "yellow"}
+    colours = {"alert": "red", "review": "yellow", "info": "cyan", "failed": "red", "skipped": "yellow",
+               "partial": "yellow"}
 
     def style(text: str, kind: str) -> str:
         if not enabled:
@@ -83,8 +84,10 @@ def cli() -> None:
 @click.option("--root", type=click.Path(), help="Scan a disk copy mounted in this folder.")
 @click.option("--os", "os_name", type=click.Choice(["linux", "windows", "macos"]),
               help="The system of the disk copy, when it cannot be told from its layout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]),
+              help="Report format (default: from the --output name's ending .html/.json/.txt, else text).")
 @click.option("--output", type=click.Path(dir_okay=False), help="Save the report to this file (owner-only).")
+@click.option("--force", is_flag=True, help="Replace the --output file when it already exists.")
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False),
               help="Seal the report with an HMAC made with this secret key file (checked by `verify --key`).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
@@ -97,17 +100,18 @@ def cli() -> None:
 @click.option("--read-budget", type=click.IntRange(min=16), default=DEFAULT_READ_BUDGET // (1024 * 1024),
               show_default=True, metavar="MIB",
               help="Most file content (registry hives, database copies) held in memory at once, in MiB.")
-def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, key_file: str | None,
-         rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None, no_progress: bool,
-         yes: bool, read_budget: int) -> None:
+def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | None, force: bool,
+         key_file: str | None, rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None,
+         no_progress: bool, yes: bool, read_budget: int) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
     from techcheck.collectors.base import collectors_for
-    from techcheck.report.format import wrap_paragraphs
+    from techcheck.report.format import rendered_at, wrap_paragraphs
     from techcheck.report.model import build_report, layout_warnings
     from techcheck.report.text import render_safety_note
     from techcheck.scan import run_scan
 
     lang = lang or detect_language()
+    fmt = output_format(fmt, output, lang, ("text", "json", "html"))
     key = read_key(key_file, lang) if key_file else None
     try:
         ruleset = load_all_rules(rule_dirs)
@@ -118,14 +122,17 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     target.budget = ReadBudget(read_budget * 1024 * 1024)
     if output:
         output = checked_output(output, root, lang)  # before the scan: a bad path costs nothing
+        refuse_overwrite(output, force, lang)  # and a long scan must not end on an existing file
     # The safety note comes before the scan, on the terminal, whatever the output format.
     style = _style_for(colour_allowed(sys.stderr))
-    click.echo(render_safety_note(lang, style), err=True, nl=False)
-    for warning in layout_warnings(target, lang):
-        click.echo(wrap_paragraphs(warning) + "\n", err=True)
-    if not yes and sys.stdin.isatty() and sys.stderr.isatty() and not wait_for_go_ahead(lang):
-        click.echo(t("safety_left", lang), err=True)
-        sys.exit(EXIT_LEFT)
+    columns = terminal_size(sys.stderr)[0]
+    with rendered_at(columns):
+        click.echo(render_safety_note(lang, style), err=True, nl=False)
+        for warning in layout_warnings(target, lang):
+            click.echo(wrap_paragraphs(warning) + "\n", err=True)
+        if not yes and sys.stdin.isatty() and sys.stderr.isatty() and not wait_for_go_ahead(lang):
+            click.echo(t("safety_left", lang), err=True)
+            sys.exit(EXIT_LEFT)
 
     show_progress = not no_progress and sys.stderr.isatty()
     local_titles = {c.title: check_title(c.name, c.title, lang) for c in collectors_for(target.os)}
@@ -133,14 +140,15 @@ def scan(root: str | None, os_name: str | None, fmt: str, output: str | None, ke
     def progress(title: str, done: int, total: int) -> None:
         if show_progress:
             shown = t("progress_matching", lang) if done == total else local_titles.get(title, title)
-            # One line, rewritten in place; 79 columns so the terminal never wraps it.
-            click.echo("\r\x1b[2K" + f"[{done}/{total}] {shown}"[:79], err=True, nl=False)
+            # One line, rewritten in place, one column short of the width so the terminal never wraps it.
+            click.echo("\r\x1b[2K" + f"[{done}/{total}] {shown}"[:columns - 1], err=True, nl=False)
 
     result = run_scan(target, ruleset, progress)
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
     model = build_report(result, lang, key)
-    emit_report(model, fmt, output, lang, root)
+    save = None if output else save_hint(root, os_name, lang, rule_dirs, key_file)
+    emit_report(model, fmt, output, lang, save, force, root)
     if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
         sys.exit(EXIT_FINDINGS)
 
@@ -246,19 +254,77 @@ def output_error_exit(exc: OutputError, key: str, lang: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def save_report(output: str, content: str, lang: str, scanned_root: str | None = None) -> None:
-    """Write a report atomically (owner-only); exits with a one-line reason when it fails."""
+def save_report(output: str, content: str, lang: str, scanned_root: str | None = None,
+                replace: bool = True) -> None:
+    """Write a report atomically (owner-only); exits with a one-line reason when it fails. With
+    replace=False an existing file is never replaced, even one made while the scan ran."""
     from techcheck.report.output import write_report_atomically
 
     try:
-        write_report_atomically(output, content, scanned_root)
+        write_report_atomically(output, content, scanned_root, replace=replace)
     except OutputError as exc:
         output_error_exit(exc, "output_failed", lang)
     click.echo(t("saved", lang, path=output), err=True)
 
 
-def emit_report(model: Report, fmt: str, output: str | None, lang: str,
-                scanned_root: str | None = None) -> None:
+def terminal_size(stream: Any) -> tuple[int, int]:
+    """(columns, rows) of the terminal behind a stream; 80 x 24 when it is not a terminal."""
+    try:
+        if stream.isatty():
+            size = os.get_terminal_size(stream.fileno())
+            if size.columns > 0 and size.lines > 0:
+                return size.columns, size.lines
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 80, 24
+
+
+FORMAT_BY_ENDING = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text", ".text": "text"}
+
+
+def output_format(fmt: str | None, output: str | None, lang: str, allowed: tuple[str, ...]) -> str:
+    """--format when given; else from the --output name's ending; text when printing."""
+    if fmt:
+        return fmt
+    if not output:
+        return "text"
+    found = FORMAT_BY_ENDING.get(os.path.splitext(output)[1].lower())
+    if found not in allowed:
+        click.echo(t("format_unknown", lang, name=click.format_filename(os.path.basename(output))), err=True)
+        sys.exit(EXIT_USAGE)
+    return found
+
+
+def refuse_overwrite(output: str, force: bool, lang: str) -> None:
+    if os.path.lexists(output) and not force:
+        click.echo(t("output_already_exists", lang, path=click.format_filename(output)), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def save_hint(root: str | None, os_name: str | None, lang: str, rule_dirs: tuple[str, ...],
+              key_file: str | None) -> Any:
+    """The exact command that saves this run's report, and the file it will write (an HTML file in
+    the current folder, named with today's date)."""
+    import datetime as dt
+    import shlex
+    import subprocess
+
+    from techcheck.report.summary import SaveHint
+
+    name = f"techcheck-report-{dt.date.today().isoformat()}.html"
+    args = ["techcheck", "scan"]
+    for option, value in (("--root", root), ("--os", os_name), ("--key", key_file)):
+        if value:
+            args += [option, value]
+    for folder in rule_dirs:
+        args += ["--rules", folder]
+    args += ["--lang", lang, "--output", name]
+    command = subprocess.list2cmdline(args) if sys.platform == "win32" else shlex.join(args)
+    return SaveHint(command, os.path.abspath(name))
+
+
+def emit_report(model: Report, fmt: str, output: str | None, lang: str, save: Any = None,
+                force: bool = False, scanned_root: str | None = None) -> None:
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
     from techcheck.report.text import render_text
@@ -267,15 +333,76 @@ def emit_report(model: Report, fmt: str, output: str | None, lang: str,
         content = render_json(model)
     elif fmt == "html":
         content = render_html(model)
+    elif output is None and sys.stdout.isatty():
+        show_on_terminal(model, save)
+        return
     else:
-        to_terminal = output is None and sys.stdout.isatty()
-        colour = to_terminal and colour_allowed(sys.stdout)
-        # On the terminal the safety note was just shown before the scan: do not repeat it.
-        content = render_text(model, _style_for(colour), include_safety_note=not to_terminal)
+        content = render_text(model, _style_for(False), save=save)
     if output:
-        save_report(output, content, lang, scanned_root)
+        save_report(output, content, lang, scanned_root, replace=force)
     else:
         click.echo(content, nl=False)
+
+
+def show_on_terminal(model: Report, save: Any) -> None:
+    """The summary screen first, then the full report through a pager; support is shown last."""
+    from techcheck.report.format import rendered_at
+    from techcheck.report.summary import closing_lines, render_summary
+    from techcheck.report.text import render_text
+
+    columns, rows = terminal_size(sys.stdout)
+    style = _style_for(colour_allowed(sys.stdout))
+    pager = pager_command()
+    with rendered_at(columns):
+        # The safety note was shown before the scan: the report does not repeat it here.
+        full = render_text(model, style, include_safety_note=False, save=save)
+        summary = render_summary(model, rows, save, paged=pager is not None, style=style)
+        if pager is not None:
+            screen = summary + "\n" * max(0, rows - 1 - summary.count("\n"))  # the report starts on page 2
+            if page(pager, screen + full):
+                click.echo(closing_lines(model, save), nl=False)
+                return
+        # No pager: the full report, then the summary, so the summary is the screen left in view.
+        click.echo(full, nl=False)
+        click.echo("\n" + render_summary(model, rows, save, paged=False, style=style), nl=False)
+
+
+def pager_command() -> list[str] | None:
+    """The user's PAGER, else `less -R` where it is installed; None for no pager (PAGER set empty)."""
+    import shlex
+    import shutil
+
+    chosen = os.environ.get("PAGER")
+    if chosen is None:
+        return ["less", "-R"] if shutil.which("less") else None
+    try:
+        parts = shlex.split(chosen)
+    except ValueError:
+        return None
+    return parts or None
+
+
+def page(command: list[str], text: str) -> bool:
+    """Show text through the pager; False when the pager cannot be started (then print instead)."""
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "R")}  # colours through less, as git does
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the person closed the pager before the end
+    while True:
+        try:
+            proc.wait()
+            return True
+        except KeyboardInterrupt:  # Ctrl-C goes to the pager too; wait for it to close the screen
+            continue
 
 
 def read_key(path: str, lang: str) -> bytes:
@@ -292,11 +419,19 @@ def read_key(path: str, lang: str) -> bytes:
 
 
 def read_report_file(path: str, lang: str) -> LoadedReport:
-    """A saved JSON report, checked; exits with EXIT_UNREADABLE and a one-line reason when it is not one."""
-    from techcheck.report.loader import ReportError, load_report
+    """A saved JSON report (or an HTML report's embedded record), checked; exits with EXIT_UNREADABLE
+    and a one-line reason when it is not one."""
+    from techcheck.report.evidence import looks_like_html, read_html_report
+    from techcheck.report.loader import ReportError, load_report, read_limited
 
     try:
-        return load_report(path)
+        data = read_limited(path)
+        if looks_like_html(data):  # an HTML report: its embedded evidence record
+            record = read_html_report(data).record
+            if record is None:
+                raise ReportError("an HTML page without a techcheck evidence record")
+            data = record
+        return load_report(data)
     except ReportError as exc:
         click.echo(t("report_unreadable", lang, path=path, reason=exc), err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -308,25 +443,35 @@ def read_report_file(path: str, lang: str) -> LoadedReport:
               help="The secret key file the report was sealed with (scan --key).")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the messages (default: from the locale).")
 def verify(report: str, key_file: str | None, lang: str | None) -> None:
-    """Check that a saved JSON report has not changed since it was made.
+    """Check that a saved JSON or HTML report has not changed since it was made.
 
     Exit 0 when intact; 4 when changed (or, with --key, not sealed with a key); 5 when it is not a
     readable techcheck report; 2 when the report was sealed with a key and --key is missing.
     """
-    from techcheck.report.evidence import verify_report
+    from techcheck.report.evidence import looks_like_html, verify_html_report, verify_report
 
     lang = lang or detect_language()
     key = read_key(key_file, lang) if key_file else None
     if report.lower().endswith(".zip"):
         verify_bundle_file(report, key, lang)
         return
-    result = verify_report(read_report_file(report, lang), key)
+    from techcheck.report.loader import ReportError, read_limited
+
+    try:
+        raw = read_limited(report)
+    except ReportError as exc:
+        click.echo(t("report_unreadable", lang, path=report, reason=exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if looks_like_html(raw):
+        result = verify_html_report(raw, key)
+    else:
+        result = verify_report(read_report_file(report, lang), key)
     if result.status == "intact":
         click.echo(t("verify_intact", lang, algorithm=result.algorithm))
         if result.algorithm == "sha256":
             click.echo(t("verify_limits", lang))
     elif result.status == "altered":
-        click.echo(t("verify_altered", lang))
+        click.echo(t("verify_page_differs" if result.detail else "verify_altered", lang))
         sys.exit(EXIT_ALTERED)
     elif result.status == "not_keyed":
         click.echo(t("verify_not_keyed", lang))
@@ -367,18 +512,22 @@ def verify_bundle_file(path: str, key: bytes | None, lang: str) -> None:
 @cli.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+              help="Output format (default: from the --output name's ending .json/.txt, else text).")
 @click.option("--output", type=click.Path(dir_okay=False), help="Save the comparison to this file (owner-only).")
+@click.option("--force", is_flag=True, help="Replace the --output file when it already exists.")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the output (default: from the locale).")
-def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> None:
+def diff(old: str, new: str, fmt: str | None, output: str | None, force: bool, lang: str | None) -> None:
     """Compare two JSON reports of the same computer: what appeared and what disappeared."""
     import json
 
     from techcheck.report.diff import diff_reports, render_diff_text, report_info
 
     lang = lang or detect_language()
+    fmt = output_format(fmt, output, lang, ("text", "json"))
     if output:
         output = checked_output(output, None, lang)
+        refuse_overwrite(output, force, lang)
     old_loaded, new_loaded = read_report_file(old, lang), read_report_file(new, lang)
     result = diff_reports(old_loaded.report, new_loaded.report, report_info(old, old_loaded),
                           report_info(new, new_loaded))
@@ -387,7 +536,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str | None) -> 
     else:
         content = render_diff_text(result, lang, rule_titles(lang))
     if output:
-        save_report(output, content, lang)
+        save_report(output, content, lang, replace=force)
     else:
         click.echo(content, nl=False)
 

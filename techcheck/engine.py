@@ -23,12 +23,25 @@ from techcheck.ruleset import Condition, Rule
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem: the strongest matching rule, its artifacts, and the other rules that matched
+    the same artifacts (`also`, each with the artifacts it matched): reasons, not extra alarms."""
+
     rule: Rule
     artifacts: tuple[Artifact, ...]
+    also: tuple[tuple[Rule, tuple[Artifact, ...]], ...] = ()
 
     @property
     def severity(self) -> str:
         return self.rule.severity
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [self.rule.id, *(r.id for r, _ in self.also)]
+
+    @property
+    def matched(self) -> tuple[tuple[Rule, tuple[Artifact, ...]], ...]:
+        """Every rule that matched, with the artifacts it matched: the lead's, then the reasons."""
+        return ((self.rule, self.artifacts), *self.also)
 
 
 SEVERITY_ORDER = {"alert": 0, "review": 1, "info": 2}
@@ -183,3 +196,36 @@ def merge_same_product(findings: list[Finding]) -> list[Finding]:
                 dropped.add(i)
                 break
     return [f for i, f in enumerate(merged) if i not in dropped]
+
+
+def _strength(f: Finding) -> tuple[int, bool, int, str]:
+    # The finding that leads: higher severity; then one about what a thing is (a product, an
+    # account) before one about where it starts from (persistence); then the narrower one.
+    return (SEVERITY_ORDER[f.severity], f.rule.category == "persistence", len(f.artifacts), f.rule.id)
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding: each artifact stays in the strongest finding that matched it, and
+    the other rules that matched it become that finding's reasons (`also`). A scheduled task
+    flagged as a trojan's task, a system name in the wrong folder and an odd place is one finding;
+    a weaker rule keeps only the artifacts no stronger one took (and goes when none are left)."""
+    kept: list[Finding] = []
+    owner: dict[tuple[str, ...], int] = {}  # artifact -> index of the finding that holds it
+    for f in sorted(findings, key=_strength):
+        taken: dict[int, list[Artifact]] = {}
+        free: list[Artifact] = []
+        for art in f.artifacts:
+            index = owner.get(art.sort_key())
+            if index is None:
+                free.append(art)
+            else:
+                taken.setdefault(index, []).append(art)
+        for index, arts in taken.items():
+            lead = kept[index]
+            kept[index] = Finding(lead.rule, lead.artifacts, (*lead.also, (f.rule, tuple(arts))))
+        if free:
+            for art in free:
+                owner[art.sort_key()] = len(kept)
+            kept.append(Finding(f.rule, tuple(free)))
+    kept.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule.category, f.rule.id))
+    return kept

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from techcheck import __version__
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, HashWanted, Note, Skip, Status, collectors_for
-from techcheck.engine import Finding, Matcher, hash_targets, merge_same_product
+from techcheck.engine import Finding, Matcher, hash_targets, merge_findings, merge_same_product
 from techcheck.errors import NotAvailable
 from techcheck.packs import PackInfo, packs_of_sources
 from techcheck.ruleset import RuleSet
 from techcheck.scanrecord import SystemRecord, record_system
 from techcheck.target.base import Target
+from techcheck.target.identity import ComputerIdentity, read_identity
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ScanResult:
     rule_file_sha256: list[str] = field(default_factory=list)  # of the rule bytes that were parsed
     tool_version: str = __version__
     rule_packs: list[PackInfo] = field(default_factory=list)  # generated packs the rules came from
+    identity: ComputerIdentity = field(default_factory=ComputerIdentity)
 
 
 ProgressHook = Callable[[str, int, int], None]
@@ -66,6 +68,10 @@ def run_check(collector: type[Collector], target: Target,
     except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan
         result.status, result.reason = "failed", f"{type(exc).__name__}: {exc}"
     result.notes = ctx.notes
+    unreadable = [n for n in ctx.notes if n.unreadable]
+    if result.status == "ok" and unreadable:
+        result.status = "partial"
+        result.reason = f"{len(unreadable)} place(s) could not be read (listed with the notes)"
     result.artifact_count = len(artifacts)
     result.seconds = round(time.monotonic() - start, 3)
     return result, artifacts
@@ -84,10 +90,12 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
         result, found = run_check(collector, target, hash_wanted)
         checks.append(result)
         artifacts.extend(found)
+    identity = read_identity(target)  # the computer's name and zone, while its hives are still open
     target.release()  # hives and other big holdings are not needed for matching
     if progress:
         progress("Comparing with the rules", len(collectors), len(collectors))
-    findings: list[Finding] = merge_same_product(Matcher.build(rules).match(artifacts))
+    # One problem, one finding: rules that matched the same artifacts become reasons of one finding.
+    findings: list[Finding] = merge_findings(merge_same_product(Matcher.build(rules).match(artifacts)))
     system = record_system(target, [a.location.path for f in findings for a in f.artifacts])
     return ScanResult(
         target=target, findings=findings, checks=checks, artifacts=artifacts,
@@ -95,4 +103,5 @@ def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = N
         started=started, finished=time.time(), system=system,
         rule_file_sha256=[ruleset.source_sha256[s] for s in ruleset.sources],
         rule_packs=packs_of_sources(ruleset.sources),
+        identity=identity,
     )

@@ -146,6 +146,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "output_not_writable": "this account may not write in that folder.",
         "output_inside_image": "it is inside the disk copy being checked. Saving there would change the evidence.",
         "output_write_failed": "writing failed ({detail}).",
+        "output_exists": "a file with that name appeared while the check ran; it was not replaced ({detail}).",
         "report_made": "Report made",
         "html_rule": "Rule",
         "html_category": "Category",
@@ -219,6 +220,72 @@ MESSAGES: dict[str, dict[str, str]] = {
             "This compares only what both checks could see. Something that hides from the check, "
             "or that a check could not read, does not show up here."
         ),
+        "computer_line": "Computer: {name}.",
+        "computer_host": "network name {name}",
+        "computer_machine_id": "machine id {id}",
+        "unknown_value": "name not found",
+        "times_scanned": "Times are in UTC, with the scanned computer's local time ({zone}) beside them.",
+        "times_checking": (
+            "Times are in UTC, with local time beside them in the time zone of the computer running "
+            "this check ({zone}): the scanned computer's own time zone could not be read."
+        ),
+        "summary_title": "techcheck: the short version",
+        "summary_checked": "{what} ({os}), computer {name}. Checked {when}.",
+        "summary_nothing": (
+            "No rule matched what this check could see. That does not prove the computer is free of "
+            "monitoring."
+        ),
+        "summary_more": "...and {n} more in the full report.",
+        "summary_support": (
+            "You are not alone. National Domestic Violence Hotline: 800-799-SAFE (7233). More support "
+            "is listed at the end of the full report."
+        ),
+        "summary_keys": (
+            "Press Space to read the full report: what each finding means and what you can do. "
+            "Press q to close it."
+        ),
+        "save_how": "To save this report, run: {command}",
+        "save_where": "It will be written to {path}, and only your account can open it.",
+        "save_title": "How to save this report, and what a check leaves behind",
+        "traces_body": (
+            "This check writes nothing on the computer it checks, and sends nothing anywhere. What "
+            "stays on this computer: the techcheck program (where it was installed), the commands "
+            "typed in this window (kept in the shell's history, such as ~/.bash_history or "
+            "PowerShell's history), and any report you save. If someone else uses this computer, they "
+            "may find them. Decide with an advocate what to keep."
+        ),
+        "format_unknown": (
+            "techcheck: cannot tell the report format from the name {name}. Use a name ending in "
+            ".html, .json or .txt, or give --format."
+        ),
+        "output_already_exists": "techcheck: {path} already exists. Choose another name, or add --force to replace it.",
+        "status_partial": "partly done",
+        "reason_partial": (
+            "{n} of the places it looks at could not be read, so it was only partly checked "
+            "(they are listed under \"Things the check could not read\")"
+        ),
+        "partial_some": "Some places could not be read. Checks only partly done: {n}.",
+        "partial_admin": (
+            "Running techcheck as an administrator checks every account: on Linux and macOS, start "
+            "it with sudo (sudo techcheck scan); on Windows, right-click the terminal and choose "
+            "\"Run as administrator\"."
+        ),
+        "partial_full_disk_access": (
+            "On a Mac, the privacy database and other protected places also need Full Disk Access. "
+            "Open System Settings, then Privacy & Security, then Full Disk Access. Turn it on for "
+            "the app you run techcheck from (for example Terminal), then run the check again. You "
+            "can turn it off again afterwards."
+        ),
+        "verify_page_differs": (
+            "The report was CHANGED after it was made: the findings shown on the page are not the ones "
+            "in its evidence record. Do not rely on this copy. Ask for the original file."
+        ),
+        "html_record_embedded": (
+            "This page carries its evidence record: the full report with its fingerprint (and its "
+            "seal, when it was made with a key). techcheck verify on this file checks that the record "
+            "has not changed and that the findings shown on this page are the record's."
+        ),
+        "also_matched": "Also a reason",
         # --- before the scan: the wait, and what --root was given -----------------------------
         "safety_prompt": "Press Enter to start the check. Press q or Ctrl-C to leave without checking anything.",
         "safety_left": "You left before the check started. Nothing was checked and nothing was saved.",
@@ -370,7 +437,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "teléfonos, cuentas en la nube ni aparatos escondidos, y algunos programas de "
             "vigilancia se esconden bien. No encontrar nada no prueba que nadie esté vigilando."
         ),
-        "support_title": "No está sola ni solo",
+        "support_title": "Hay apoyo para usted",
         "support_body": (
             "Si alguien le rastrea o le vigila, no es su culpa. La responsabilidad es solo de "
             "quien lo hace. Hay apoyo disponible:"
@@ -438,6 +505,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "output_not_writable": "esta cuenta no puede escribir en esa carpeta.",
         "output_inside_image": "está dentro de la copia del disco que se revisa. Guardarlo ahí cambiaría las pruebas.",
         "output_write_failed": "falló la escritura ({detail}).",
+        "output_exists": "apareció un archivo con ese nombre durante la revisión; no se reemplazó ({detail}).",
         "report_made": "Informe hecho",
         "html_rule": "Regla",
         "html_category": "Categoría",
@@ -511,6 +579,75 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Esto compara solo lo que las dos revisiones pudieron ver. Algo que se esconde de la "
             "revisión, o que una revisión no pudo leer, no aparece aquí."
         ),
+        "computer_line": "Computadora: {name}.",
+        "computer_host": "nombre en la red {name}",
+        "computer_machine_id": "identificador de la máquina {id}",
+        "unknown_value": "no se encontró el nombre",
+        "times_scanned": (
+            "Las horas están en UTC, con la hora local de la computadora revisada ({zone}) al lado."
+        ),
+        "times_checking": (
+            "Las horas están en UTC, con la hora local al lado en la zona horaria de la computadora "
+            "que hace esta revisión ({zone}): no se pudo leer la zona horaria de la computadora revisada."
+        ),
+        "summary_title": "techcheck: la versión corta",
+        "summary_checked": "{what} ({os}), computadora {name}. Revisión hecha: {when}.",
+        "summary_nothing": (
+            "Ninguna regla coincidió con lo que esta revisión pudo ver. Eso no prueba que la "
+            "computadora esté libre de vigilancia."
+        ),
+        "summary_more": "...y {n} más en el informe completo.",
+        "summary_support": (
+            "Hay apoyo para usted. Línea Nacional sobre la Violencia Doméstica: 800-799-SAFE (7233). "
+            "Hay más apoyo al final del informe completo."
+        ),
+        "summary_keys": (
+            "Pulse la barra espaciadora para leer el informe completo: qué significa cada hallazgo y "
+            "qué puede hacer. Pulse q para cerrarlo."
+        ),
+        "save_how": "Para guardar este informe, use: {command}",
+        "save_where": "Se guardará en {path}, y solo su cuenta podrá abrirlo.",
+        "save_title": "Cómo guardar este informe, y qué deja una revisión",
+        "traces_body": (
+            "Esta revisión no escribe nada en la computadora que revisa, y no envía nada a ningún "
+            "lugar. Lo que queda en esta computadora: el programa techcheck (donde se instaló), los "
+            "comandos escritos en esta ventana (guardados en el historial de la terminal, como "
+            "~/.bash_history o el historial de PowerShell) y cualquier informe que guarde. Si otra "
+            "persona usa esta computadora, podría encontrarlos. Decida con una persona de apoyo qué "
+            "conservar."
+        ),
+        "format_unknown": (
+            "techcheck: no se puede saber el formato del informe por el nombre {name}. Use un nombre "
+            "que termine en .html, .json o .txt, o indique --format."
+        ),
+        "output_already_exists": "techcheck: {path} ya existe. Elija otro nombre, o agregue --force para reemplazarlo.",
+        "status_partial": "hecho en parte",
+        "reason_partial": (
+            "{n} de los lugares que revisa no se pudieron leer, así que se revisó solo en parte "
+            "(aparecen en «Cosas que la revisión no pudo leer»)"
+        ),
+        "partial_some": "Algunos lugares no se pudieron leer. Revisiones hechas solo en parte: {n}.",
+        "partial_admin": (
+            "Si usa techcheck como administrador, se revisan todas las cuentas: en Linux y macOS, "
+            "ábralo con sudo (sudo techcheck scan); en Windows, haga clic derecho en la terminal y "
+            "elija «Ejecutar como administrador»."
+        ),
+        "partial_full_disk_access": (
+            "En una Mac, la base de datos de privacidad y otros lugares protegidos también necesitan "
+            "Acceso total al disco. Abra Configuración del Sistema, luego Privacidad y seguridad, "
+            "luego Acceso total al disco. Actívelo para la aplicación desde la que usa techcheck "
+            "(por ejemplo, Terminal) y vuelva a hacer la revisión. Después puede desactivarlo."
+        ),
+        "verify_page_differs": (
+            "El informe se CAMBIÓ después de hacerse: los hallazgos que muestra la página no son los "
+            "de su registro de evidencia. No confíe en esta copia. Pida el archivo original."
+        ),
+        "html_record_embedded": (
+            "Esta página lleva su registro de evidencia: el informe completo con su huella (y su "
+            "sello, si se hizo con una clave). techcheck verify con este archivo comprueba que el "
+            "registro no cambió y que los hallazgos que muestra esta página son los del registro."
+        ),
+        "also_matched": "Otra razón",
         # --- antes de la revisión: la espera, y qué se dio a --root ------------------------------
         "safety_prompt": "Pulse Enter para empezar la revisión. Pulse q o Ctrl-C para salir sin revisar nada.",
         "safety_left": "Salió antes de empezar la revisión. No se revisó nada y no se guardó nada.",
@@ -788,6 +925,31 @@ def field_label(name: str, lang: str) -> str:
 # message and its translation ({0}, {1}: the captured parts, themselves translated when known).
 MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
     "es": [
+        # Fixed words collectors put in evidence values (setting value/detail), so a Spanish report
+        # has no English in them; the scanned part ({0}) stays as it is.
+        (r"none of the program folders or download places were found",
+         "no se encontró ninguna de las carpetas de programas ni de descargas"),
+        (r"set to start: (.+)", "configurado para arrancar: {0}"),
+        (r"installed, not set to start", "instalado, no configurado para arrancar"),
+        (r"not set to start", "no configurado para arrancar"),
+        (r"set to start", "configurado para arrancar"),
+        (r"port unknown", "puerto desconocido"),
+        (r"port (\S+)", "puerto {0}"),
+        (r"sudo records what is typed in commands run with sudo",
+         "sudo graba lo que se escribe en los comandos que se usan con sudo"),
+        (r"Snoopy command logger settings file", "archivo de ajustes de Snoopy, que graba los comandos"),
+        (r"VNC desktop (\S+) for (.+)", "escritorio VNC {0} de {1}"),
+        (r"location for this whole computer", "ubicación para toda esta computadora"),
+        (r"(.+) \(Find my device\)", "{0} (Encontrar mi dispositivo)"),
+        (r"helper may take control", "quien ayuda puede tomar el control"),
+        (r"view only or unknown", "solo puede ver, o no se sabe"),
+        (r"OpenSSH server service \(sshd\) is installed", "el servicio del servidor OpenSSH (sshd) está instalado"),
+        (r"Apple Account (.+)", "Cuenta de Apple {0}"),
+        (r"launchd switch for (.+)", "interruptor de launchd de {0}"),
+        (r"no switch recorded; off unless turned on",
+         "no hay interruptor guardado; apagado salvo que se encienda"),
+        (r"all local users may connect", "todas las cuentas locales pueden conectarse"),
+        (r"VNC viewers may connect with a password", "los visores VNC pueden conectarse con una contraseña"),
         (r"only a live scan can see this; a disk copy does not have it",
          "solo una revisión en vivo puede ver esto; una copia del disco no lo tiene"),
         (r"no Program Files, ProgramData or user AppData folders were found",
@@ -824,8 +986,6 @@ MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
          "formato antiguo de la base de datos de rpm (Berkeley DB o ndb): no se revisó qué paquete es dueño de "
          "cada archivo de inicio"),
         (r"the scheduled tasks folder was not found", "no se encontró la carpeta de tareas programadas"),
-        (r"the local accounts folder is missing or cannot be opened",
-         "la carpeta de cuentas locales no existe o no se puede abrir"),
         (r"not a valid property list; skipped", "no es una lista de propiedades válida; se omitió"),
         (r"not a readable account record; skipped", "no es un registro de cuenta legible; se omitió"),
         (r"desktop file has no Exec line: nothing to start",
@@ -846,12 +1006,24 @@ MESSAGE_TRANSLATIONS: dict[str, list[tuple[str, str]]] = {
          "solo se revisaron las {0} direcciones visitadas más recientes"),
         (r"(\d+) sessions logged; only the latest (\d+) are listed",
          "{0} sesiones registradas; solo se listan las {1} más recientes"),
+        (r"accounts were listed from the ProfileList and the user folders; administrator rights and "
+         r"creation dates are not known \(they are in the SAM hive, which is not read\)",
+         "las cuentas se listaron a partir de la lista de perfiles (ProfileList) y de las carpetas de "
+         "usuario; no se sabe quién es administrador ni cuándo se crearon (eso está en la colmena SAM, "
+         "que no se lee)"),
         (r"accounts were listed from the user folders only \((.+?)\); administrator rights and creation "
-         r"dates are not known",
+         r"dates are not known \(they are in the SAM hive, which is not read\)",
          "las cuentas se listaron solo a partir de las carpetas de usuario ({0}); no se sabe quién es "
-         "administrador ni cuándo se crearon las cuentas"),
-        (r"this version does not read the profile list from the registry yet",
-         "esta versión todavía no lee la lista de perfiles del registro"),
+         "administrador ni cuándo se crearon (eso está en la colmena SAM, que no se lee)"),
+        (r"the ProfileList key was not found", "no se encontró la clave ProfileList"),
+        (r"the local accounts folder is missing from this copy",
+         "la carpeta de cuentas locales no está en esta copia"),
+        (r"could not list: permission denied \(the local accounts folder needs administrator rights\)",
+         "no se pudo listar: permiso denegado (la carpeta de cuentas locales necesita permisos de "
+         "administrador)"),
+        (r"registry hive file not found", "no se encontró el archivo de la colmena del registro"),
+        (r"network-level sign-in required", "se pide iniciar sesión a nivel de red"),
+        (r"network-level sign-in not required", "no se pide iniciar sesión a nivel de red"),
         (r"no signed-in Apple Account lists it, and its token is kept in the computer's firmware memory "
          r"\(NVRAM\), which a disk copy does not contain",
          "ninguna cuenta de Apple abierta lo indica, y su clave se guarda en la memoria del firmware de la "
@@ -1020,7 +1192,15 @@ VALUE_LABELS: dict[str, dict[tuple[str, str], str]] = {
 
 
 def value_label(field: str, value: object, lang: str) -> str | None:
-    """A common field value in words, or None when it has no label (show it as it is)."""
+    """A common field value in words, or None when it has no label (show it as it is).
+
+    A setting's value and detail are often fixed words a collector wrote ("set to start: ssh.service",
+    "port 22; set to start"): each "; " part is translated when it is a known phrase."""
     if not isinstance(value, str):
         return None
-    return VALUE_LABELS.get(lang, {}).get((field, value)) or VALUE_LABELS["en"].get((field, value))
+    label = VALUE_LABELS.get(lang, {}).get((field, value)) or VALUE_LABELS["en"].get((field, value))
+    if label or field not in ("value", "detail") or lang == DEFAULT_LANGUAGE:
+        return label
+    parts = value.split("; ")
+    translated = [translate_message(part, lang) for part in parts]
+    return "; ".join(translated) if translated != parts else None

@@ -14,6 +14,19 @@ REALDATA = REPO / "tests" / "data" / "realdata"
 SEED = REPO / "tests" / "data" / "seed"
 
 
+def needs_tool(name: str, package: str) -> str:
+    """The path of a system tool a test needs: skipped with the reason on an ordinary machine,
+    failed under CI=true (CI installs it from .ci/apt-packages), never a FileNotFoundError."""
+    import os
+
+    found = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/sbin/{name}") if os.path.exists(p)), None)
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{name} is missing under CI=true; .ci/apt-packages installs Debian's {package}")
+    pytest.skip(f"{name} is not installed here (Debian package {package}; apt-get install {package})")
+
+
 def realdata(rel: str) -> Path:
     path = REALDATA / rel
     if not path.exists():

@@ -45,6 +45,11 @@ class Terminal:
         self.output.extend(data)
         return True
 
+    def read_for(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and self._read_some(0.1):
+            pass
+
     @property
     def text(self) -> str:
         return self.output.decode("utf-8", errors="replace")

@@ -47,7 +47,24 @@ def build_image(root: Path) -> Path:
 
 
 def _findings(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {f["rule_id"]: f for f in report["findings"]}
+    """By rule id; a rule merged into another finding (same artifacts) maps to that finding, with
+    the evidence it matched."""
+    from techcheck.report.inventory import artifact_key
+
+    out: dict[str, dict[str, Any]] = {}
+
+    def add(rule_id: str, finding: dict[str, Any], evidence: list[dict[str, Any]], severity: str) -> None:
+        if rule_id in out:
+            out[rule_id]["evidence"] = sorted(out[rule_id]["evidence"] + evidence, key=artifact_key)
+        else:
+            out[rule_id] = {**finding, "severity": severity, "evidence": evidence}
+
+    for f in report["findings"]:
+        add(f["rule_id"], f, f["evidence"], f["severity"])
+        for other in f.get("also", []):
+            keys = set(other["evidence"])
+            add(other["rule_id"], f, [e for e in f["evidence"] if artifact_key(e) in keys], other["severity"])
+    return out
 
 
 def test_image_scan_json(tmp_path: Path) -> None:

@@ -390,7 +390,7 @@ def test_a_failed_write_leaves_no_partial_report(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
     res = subprocess.run([sys.executable, "-m", "techcheck", "scan", "--root", str(root), "--format", "json",
-                          "--output", str(out / "r.json"), "--lang", "en", "--yes"],
+                          "--output", str(out / "r.json"), "--force", "--lang", "en", "--yes"],
                          capture_output=True, text=True, timeout=60, preexec_fn=small_files, cwd=REPO,
                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert res.returncode == 2, res.stderr

@@ -36,7 +36,16 @@ def scan_json(root: Path) -> dict[str, Any]:
 
 
 def findings_by_rule(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {f["rule_id"]: f for f in report["findings"]}
+    # By rule id, merged rules too (one finding per problem: they are its reasons, with their evidence).
+    from techcheck.report.inventory import artifact_key
+
+    out = {f["rule_id"]: f for f in report["findings"]}
+    for f in report["findings"]:
+        for other in f.get("also", []):
+            keys = set(other["evidence"])
+            out.setdefault(other["rule_id"], {**f, "severity": other["severity"], "evidence": []})
+            out[other["rule_id"]]["evidence"] += [e for e in f["evidence"] if artifact_key(e) in keys]
+    return out
 
 
 def base(root: Path) -> Path:

@@ -119,9 +119,19 @@ def report(live_setup: LiveSetup) -> dict[str, Any]:
 
 
 def _finding(report: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    """The finding a rule leads, with the evidence of every finding where that rule is a reason too
+    (one problem, one finding: a stronger rule may lead the finding about the same artifact)."""
+    from techcheck.report.inventory import artifact_key
+
     found = [f for f in report["findings"] if f["rule_id"] == rule_id]
     assert found, f"{rule_id} not reported; got {[f['rule_id'] for f in report['findings']]}"
-    return found[0]
+    evidence = list(found[0]["evidence"])
+    for f in report["findings"]:
+        for other in f.get("also", []):
+            if other["rule_id"] == rule_id:
+                keys = set(other["evidence"])
+                evidence += [e for e in f["evidence"] if artifact_key(e) in keys]
+    return {**found[0], "evidence": evidence}
 
 
 def test_live_report_is_a_live_linux_scan(report: dict[str, Any]) -> None:
@@ -144,9 +154,9 @@ def test_motion_found_enabled_and_running(report: dict[str, Any], live_setup: Li
     f = _finding(report, "linux.webcam.motion")
     assert f["severity"] == "review" and "camera" in f["title"].lower()
     assert "webcam" in f["what"]
-    units = [e for e in f["evidence"] if e["kind"] == "autostart"]
-    assert units and units[0]["fields"]["name"] == "motion.service" and units[0]["fields"]["enabled"] is True
-    assert units[0]["fields"]["run_as"] == "motion"
+    # Other autostarts for motion may already exist on this machine: look for ours among them.
+    units = [e for e in f["evidence"] if e["kind"] == "autostart" and e["fields"]["name"] == "motion.service"]
+    assert units and any(u["fields"]["enabled"] is True and u["fields"]["run_as"] == "motion" for u in units)
     procs = [e for e in f["evidence"] if e["kind"] == "process"]
     assert live_setup.motion_pid in [e["fields"]["pid"] for e in procs]
 
@@ -155,8 +165,9 @@ def test_tmate_found_with_its_boot_job(report: dict[str, Any]) -> None:
     f = _finding(report, "linux.remote.terminal-sharing")
     assert f["severity"] == "review" and "tmate" in f["what"]
     jobs = [e for e in f["evidence"] if e["kind"] == "autostart"]
-    assert [(e["location"]["path"], e["fields"]["trigger"], e["fields"]["exe"]) for e in jobs] == [
-        (str(CRON_ENTRY), "boot", "tmate")]
+    # Ours among them: the machine may already start tmate another way (a root crontab, say).
+    assert (str(CRON_ENTRY), "boot", "tmate") in [
+        (e["location"]["path"], e["fields"]["trigger"], e["fields"]["exe"]) for e in jobs]
 
 
 def test_no_alert_for_dual_use_software(report: dict[str, Any]) -> None:

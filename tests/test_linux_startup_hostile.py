@@ -80,4 +80,5 @@ def test_hostile_package_database_gives_notes_in_bounded_time(tmp_path: Path) ->
     cron = [a for a in result.artifacts if a.get("name") == "cron.service"]
     # The junk .md5sums has no sum for the unit, so it cannot be called changed: it stays installed.
     assert cron and cron[0].get("origin") == "installed"
-    assert all(c.status == "ok" for c in result.checks if c.name.startswith("linux."))
+    # A place too big or not a file makes a check partly done (it says what it could not read), never failed.
+    assert all(c.status in ("ok", "partial") for c in result.checks if c.name.startswith("linux."))

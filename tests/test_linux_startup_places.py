@@ -156,9 +156,9 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanResult, ScanRes
 def severities(result: ScanResult) -> dict[tuple[str, str], set[str]]:
     """(mechanism, entry name) -> severities of the findings that name it."""
     out: dict[tuple[str, str], set[str]] = {}
-    for f in result.findings:
-        for a in f.artifacts:
-            out.setdefault((str(a.get("mechanism") or a.kind), str(a.get("name"))), set()).add(f.severity)
+    for rule, arts in (m for f in result.findings for m in f.matched):  # merged rules count too
+        for a in arts:
+            out.setdefault((str(a.get("mechanism") or a.kind), str(a.get("name"))), set()).add(rule.severity)
     return out
 
 

@@ -186,11 +186,11 @@ def entry(scan: ScanResult, mechanism: str, name: str) -> Artifact:
 
 
 def severities(scan: ScanResult, art: Artifact) -> set[str]:
-    return {f.severity for f in scan.findings if art in f.artifacts}
+    return {rule.severity for f in scan.findings for rule, arts in f.matched if art in arts}
 
 
 def rule_ids(scan: ScanResult, art: Artifact) -> set[str]:
-    return {f.rule.id for f in scan.findings if art in f.artifacts}
+    return {rule.id for f in scan.findings for rule, arts in f.matched if art in arts}
 
 
 # (mechanism, name, origin, behaviour tags that must be there, severities expected)

@@ -95,7 +95,7 @@ def test_image_system_and_user_databases_and_hidden_flag(tmp_path: Path) -> None
 def test_rules_on_a_hidden_app_with_input_monitoring(tmp_path: Path) -> None:
     root = hidden_keylogger_image(tmp_path / "img")
     result = run_scan(open_image(str(root)), load_rules([shipped_rules_dir()]))
-    got = {(f.rule.id, a.get("app")) for f in result.findings for a in f.artifacts}
+    got = {(rule.id, a.get("app")) for f in result.findings for rule, arts in f.matched for a in arts}
     assert ("macos.privacy.hidden-app-watching", "com.example.keys") in got
     assert ("macos.privacy.input-or-screen", "us.zoom.xos") in got
     assert ("macos.privacy.input-or-screen", "com.example.keys") not in got  # the hidden-app rule covers it

@@ -87,7 +87,7 @@ def image(tmp_path: Path) -> Path:
 
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LANG", "LC_ALL", "LANGUAGE")}
-    return {**env, "LANG": "C.UTF-8"}
+    return {**env, "LANG": "C.UTF-8", "PAGER": "cat"}  # the pager itself is tested in test_first_scan
 
 
 def test_on_a_terminal_the_safety_note_shows_once_with_progress_and_colour(image: Path) -> None:

@@ -89,9 +89,9 @@ def origin_counts(result: ScanResult) -> Counter[str]:
 
 def test_known_good_copy_has_no_startup_finding(tmp_path: Path) -> None:
     result = known_good(tmp_path / "img")
-    startup = [(f.severity, f.rule.id, a.fields.get("name")) for f in result.findings
-               if f.rule.id.startswith(("windows.startup.", "windows.autostart.", "windows.hijack."))
-               for a in f.artifacts]
+    startup = [(rule.severity, rule.id, a.fields.get("name")) for f in result.findings for rule, arts in f.matched
+               if rule.id.startswith(("windows.startup.", "windows.autostart.", "windows.hijack."))
+               for a in arts]
     assert startup == []
     assert not [f for f in result.findings if f.severity == "alert"]
     names = {a.fields["name"]: a.fields for a in result.artifacts if a.kind in ("autostart", "service")}

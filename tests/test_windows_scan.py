@@ -45,7 +45,12 @@ def arts(result: ScanResult, kind: str, **fields: object) -> list[Artifact]:
 
 
 def findings(result: ScanResult) -> dict[str, list[Artifact]]:
-    return {f.rule.id: list(f.artifacts) for f in result.findings}
+    # Every rule that matched, the merged ones too (one finding per problem, its rules as reasons).
+    out: dict[str, list[Artifact]] = {}
+    for f in result.findings:
+        for rule, arts in ((f.rule, f.artifacts), *f.also):
+            out.setdefault(rule.id, []).extend(arts)
+    return {rule_id: sorted(arts, key=Artifact.sort_key) for rule_id, arts in out.items()}
 
 
 def check(result: ScanResult, name: str):  # type: ignore[no-untyped-def]
@@ -151,7 +156,7 @@ def test_malicious_real_tasks_are_flagged(tmp_path: Path) -> None:
     assert game_over["exe"] == "C:\\TMP\\mim.exe"
     assert game_over["command"] == "C:\\TMP\\mim.exe sekurlsa::LogonPasswords > C:\\TMP\\o.txt"
     assert [a.fields["name"] for a in found["windows.autostart.hidden-script"]] == ["\\falshupdate22"]
-    severities = {f.rule.id: f.severity for f in result.findings}
+    severities = {rule.id: rule.severity for f in result.findings for rule, _ in f.matched}
     assert severities["windows.autostart.password-stealing-tool"] == "alert"
     assert severities["windows.autostart.hidden-script"] == "review"
     # No SYSTEM/SOFTWARE/NTUSER hives at all: noted, and the task check still ran.
@@ -407,7 +412,7 @@ def test_unreadable_task_folder_is_a_note(tmp_path: Path) -> None:
         "/Windows/System32/Tasks/Microsoft/Windows/Secret/Task": game_over,
     }, unreadable={"/Windows/System32/Tasks/Microsoft/Windows"})
     result, found = run_check(WindowsScheduledTasks, target)
-    assert result.status == "ok"
+    assert result.status == "partial"  # a folder it could not open: only partly checked
     assert [a.fields["name"] for a in found] == ["\\GameOver"]
     assert [(n.path, n.message) for n in result.notes] == [
         ("C:\\Windows\\System32\\Tasks\\Microsoft\\Windows", "could not list: cannot list folder: permission denied")]

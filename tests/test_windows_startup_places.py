@@ -294,13 +294,13 @@ def worst(result: ScanResult) -> dict[tuple[str, str, str], str]:
     """(mechanism or kind, name or app, user) -> the worst windows.startup severity that judged it."""
     order = {"info": 0, "review": 1, "alert": 2}
     out: dict[tuple[str, str, str], str] = {}
-    for f in result.findings:
-        if f.rule.id.startswith("windows.startup."):
-            for a in f.artifacts:
+    for rule, arts in (m for f in result.findings for m in f.matched):
+        if rule.id.startswith("windows.startup."):
+            for a in arts:
                 key = (str(a.fields.get("mechanism") or a.kind), str(a.fields.get("name") or a.fields.get("app")),
                        str(a.fields.get("user") or ""))
-                if order[f.severity] > order.get(out.get(key, "info"), 0):
-                    out[key] = f.severity
+                if order[rule.severity] > order.get(out.get(key, "info"), 0):
+                    out[key] = rule.severity
     return out
 
 

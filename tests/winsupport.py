@@ -11,7 +11,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from tests.conftest import realdata
+from tests.conftest import needs_tool, realdata
 
 HIVES = {
     "nfury": "windows/registry/NTUSER-WIN7-nfury.DAT",
@@ -60,7 +60,8 @@ def put_task(root: Path, rel: str) -> Path:
 
 def _exists(hive: Path, parts: list[str]) -> bool:
     script = "cd \\" + "\\".join(parts) + "\n"
-    return subprocess.run(["hivexsh", str(hive)], input=script, text=True, capture_output=True).returncode == 0
+    hivexsh = needs_tool("hivexsh", "libhivex-bin")
+    return subprocess.run([hivexsh, str(hive)], input=script, text=True, capture_output=True).returncode == 0
 
 
 def hivex_plant(hive: Path, key: str, values: list[tuple[str, str]]) -> None:
@@ -81,8 +82,8 @@ def hivex_plant(hive: Path, key: str, values: list[tuple[str, str]]) -> None:
     for name, value in values:
         lines += [name, value]
     lines.append("commit")
-    result = subprocess.run(["hivexsh", "-w", str(hive)], input="\n".join(lines) + "\n", text=True,
-                            capture_output=True)
+    result = subprocess.run([needs_tool("hivexsh", "libhivex-bin"), "-w", str(hive)], input="\n".join(lines) + "\n",
+                            text=True, capture_output=True)
     if result.returncode != 0:
         raise RuntimeError(f"hivexsh failed: {result.stderr}")
 

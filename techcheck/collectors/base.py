@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import posixpath
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +20,14 @@ from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
 
-Status = Literal["ok", "skipped", "failed"]
+Status = Literal["ok", "partial", "skipped", "failed"]
+
+# Notes that say a place could not be read at all (no permission, too big, the read budget used
+# up): a check with one of them is "partial". Notes about broken content, a list cut short or a
+# masked value are information and leave the check "ok".
+_UNREADABLE = re.compile(
+    r"permission denied|access is denied|operation not permitted|larger than|too big|too large|"
+    r"read budget|cannot read:|could not list|cannot list folder: (?!not found)", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -32,6 +41,11 @@ class Note:
 
     path: str
     message: str
+
+    @property
+    def unreadable(self) -> bool:
+        """The place itself could not be read (so the check is only partly done)."""
+        return bool(_UNREADABLE.search(self.message))
 
 
 HashWanted = Callable[[str, Mapping[str, Any]], bool]
@@ -134,3 +148,23 @@ def list_dir_noted(target: Target, ctx: Context, path: str) -> list[str]:
     except TargetError as exc:
         ctx.note(target.display_path(path), f"could not list: {exc}")
         return []
+
+
+def exists_noted(target: Target, ctx: Context, path: str) -> bool:
+    """Whether a file exists; when it seems not to because a folder above it cannot be opened (no
+    permission: an ordinary account scanning other people's folders), a note says so, once."""
+    if target.exists(path):
+        return True
+    parent = posixpath.dirname(path)
+    while parent not in ("/", ""):
+        if target.stat(parent) is not None:
+            if target.is_dir(parent):
+                try:
+                    target.list_dir(parent)
+                except TargetError as exc:
+                    shown = target.display_path(parent)
+                    if not any(n.path == shown for n in ctx.notes):
+                        ctx.note(shown, f"could not list: {exc}")
+            return False
+        parent = posixpath.dirname(parent)
+    return False

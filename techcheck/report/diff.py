@@ -35,10 +35,11 @@ class ReportInfo:
     mode: str
     root: str
     intact: bool
+    machine_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "finished": self.finished, "hostname": self.hostname, "os": self.os,
-                "mode": self.mode, "root": self.root, "intact": self.intact}
+                "mode": self.mode, "root": self.root, "intact": self.intact, "machine_id": self.machine_id}
 
 
 @dataclass
@@ -57,8 +58,13 @@ class ReportDiff:
 
     @property
     def same_computer(self) -> bool:
-        hosts_differ = bool(self.old.hostname and self.new.hostname and self.old.hostname != self.new.hostname)
-        return not hosts_differ and self.old.os == self.new.os
+        def differ(a: str, b: str) -> bool:
+            return bool(a and b and a.casefold() != b.casefold())
+
+        # The computer's name, and on Linux its machine id (it stays when the name is changed).
+        old, new = self.old, self.new
+        return (not differ(old.hostname, new.hostname) and not differ(old.machine_id, new.machine_id)
+                and old.os == new.os)
 
     @property
     def empty(self) -> bool:
@@ -98,7 +104,12 @@ def report_info(path: str, loaded: LoadedReport) -> ReportInfo:
         mode=target["mode"],
         root=target["root"] or "",
         intact=verify_report(loaded).status in ("intact", "needs_key"),
+        machine_id=report["computer"]["machine_id"] if "computer" in report else "",
     )
+
+
+def finding_identity(f: FindingInfo) -> str:
+    return str(f.get("identity") or f["rule_id"])
 
 
 def _by_key(items: Iterable[Item]) -> dict[str, Item]:
@@ -110,17 +121,24 @@ def _split(old: dict[str, Item], new: dict[str, Item]) -> tuple[list[Item], list
 
 
 def _finding_summary(f: FindingInfo) -> FindingSummary:
-    return {"rule_id": f["rule_id"], "severity": f["severity"], "title": f["title"], "evidence": f["evidence"]}
+    out: FindingSummary = {"rule_id": f["rule_id"], "severity": f["severity"], "title": f["title"],
+                           "evidence": f["evidence"]}
+    if "rule_ids" in f:
+        out["rule_ids"] = f["rule_ids"]
+    return out
 
 
 def diff_reports(old: Report, new: Report, old_info: ReportInfo, new_info: ReportInfo) -> ReportDiff:
     result = ReportDiff(old_info, new_info)
-    old_f = {f["rule_id"]: f for f in old["findings"]}
-    new_f = {f["rule_id"]: f for f in new["findings"]}
+    # A finding is the same finding when it is about the same artifact, whatever rule leads it
+    # (older reports without an identity fall back to the rule id).
+    old_f = {finding_identity(f): f for f in old["findings"]}
+    new_f = {finding_identity(f): f for f in new["findings"]}
     result.findings_new = [_finding_summary(new_f[r]) for r in sorted(new_f.keys() - old_f.keys())]
     result.findings_gone = [_finding_summary(old_f[r]) for r in sorted(old_f.keys() - new_f.keys())]
-    for rule_id in sorted(old_f.keys() & new_f.keys()):
-        appeared, gone = _split(_by_key(old_f[rule_id]["evidence"]), _by_key(new_f[rule_id]["evidence"]))
+    for key in sorted(old_f.keys() & new_f.keys()):
+        appeared, gone = _split(_by_key(old_f[key]["evidence"]), _by_key(new_f[key]["evidence"]))
+        rule_id = new_f[key]["rule_id"]
         result.evidence_new += [(rule_id, i) for i in appeared]
         result.evidence_gone += [(rule_id, i) for i in gone]
 
@@ -202,7 +220,7 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     def check(entry: tuple[str, str, str]) -> list[str]:
         title, before, after = entry
         def status(s: str) -> str:
-            return t(f"status_{s}", lang) if s in ("ok", "skipped", "failed") else safe_text(s, 50)
+            return t(f"status_{s}", lang) if s in ("ok", "partial", "skipped", "failed") else safe_text(s, 50)
 
         return wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
 

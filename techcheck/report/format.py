@@ -4,24 +4,43 @@ items and the cut lists of notes. Renderers differ in layout only; what a value 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import textwrap
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from techcheck.report.permissions import LABEL
 from techcheck.report.safe import safe_text
-from techcheck.report.schema import CheckInfo, EvidenceItem, RulePackInfo, StartupSection
+from techcheck.report.schema import CheckInfo, EvidenceItem, Report, RulePackInfo, StartupSection
 from techcheck.texts import field_label, kind_label, t, translate_message, value_label
 
-WIDTH = 80  # terminal columns
+WIDTH = 80  # terminal columns when the terminal's width is not known (a pipe, a file)
+MIN_WIDTH = 40
+_width: contextvars.ContextVar[int] = contextvars.ContextVar("report_width", default=WIDTH)
+
+
+def width() -> int:
+    """The width text is wrapped to now: the terminal's (see rendered_at), else 80."""
+    return _width.get()
+
+
+@contextlib.contextmanager
+def rendered_at(columns: int) -> Iterator[None]:
+    """Wrap everything rendered inside this block to `columns` (never under MIN_WIDTH)."""
+    token = _width.set(max(MIN_WIDTH, columns))
+    try:
+        yield
+    finally:
+        _width.reset(token)
 
 # Which fields best describe an artifact of each kind, in order.
 SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "process": ("name", "exe", "cmdline", "user", "pid"),
-    "app": ("name", "package", "bundle_id", "version", "install_path", "user"),
+    "app": ("name", "package", "bundle_id", "version", "install_path", "installed", "user"),
     "service": ("name", "display_name", "command", "start_type", "user"),
     "autostart": ("mechanism", "name", "command", "user", "enabled"),
     "listener": ("process_name", "protocol", "address", "port", "exe"),
@@ -40,12 +59,40 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def readable_time(iso_text: str) -> str:
-    """An ISO time from the report as people read it: 2026-03-01 14:05 UTC."""
+def readable_time(iso_text: str, local_iso: str | None = None, zone: str = "") -> str:
+    """An ISO time as people read it: 2026-03-01 14:05 UTC, and with a local time given,
+    "2026-03-01 14:05 UTC (15:05 Europe/Madrid)" (the date too when it differs)."""
     try:
-        return dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        utc = dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc)
     except (TypeError, ValueError):
         return iso_text
+    shown = utc.strftime("%Y-%m-%d %H:%M UTC")
+    if not local_iso:
+        return shown
+    try:
+        local = dt.datetime.fromisoformat(local_iso)
+    except (TypeError, ValueError):
+        return shown
+    clock = local.strftime("%H:%M") if local.date() == utc.date() else local.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} ({clock} {safe_text(zone, 60)})" if zone else f"{shown} ({clock})"
+
+
+def computer_lines(model: Report) -> list[str]:
+    """Which computer this is, and which time zone the local times are in."""
+    lang = model["language"]
+    computer = model.get("computer")
+    name = (computer["name"] if computer else "") or model["target"]["hostname"] or t("unknown_value", lang)
+    parts = [safe_text(name, 200)]
+    if computer and computer["host_name"]:
+        parts.append(t("computer_host", lang, name=safe_text(computer["host_name"], 200)))
+    if computer and computer["machine_id"]:
+        parts.append(t("computer_machine_id", lang, id=safe_text(computer["machine_id"], 80)))
+    lines = wrap(t("computer_line", lang, name="; ".join(parts)))
+    local = model.get("local_time")
+    if local and local["zone"]:
+        key = "times_scanned" if local["source"] == "scanned" else "times_checking"
+        lines += wrap(t(key, lang, zone=safe_text(local["zone"], 60)))
+    return lines
 
 
 def cell_width(ch: str) -> int:
@@ -58,26 +105,26 @@ def cell_width(ch: str) -> int:
 def _fit(line: str, indent: str) -> list[str]:
     """Split a wrapped line that is still wider than the screen (wide characters count twice)."""
     out: list[str] = []
-    current, width = "", 0
+    current, used, limit = "", 0, width()
     for ch in line:
         w = cell_width(ch)
-        if width + w > WIDTH:
+        if used + w > limit:
             out.append(current)
-            current, width = indent, len(indent)
+            current, used = indent, len(indent)
         current += ch
-        width += w
+        used += w
     out.append(current)
     return out
 
 
 def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    """Text wrapped to WIDTH terminal columns; paragraphs (blank lines) are kept."""
+    """Text wrapped to the width (the terminal's, else 80 columns); paragraphs (blank lines) are kept."""
     lines: list[str] = []
     for i, para in enumerate(text.split("\n\n")):
         if i:
             lines.append("")
         wrapped = textwrap.wrap(
-            para, WIDTH, initial_indent=first if (first is not None and i == 0) else indent,
+            para, width(), initial_indent=first if (first is not None and i == 0) else indent,
             subsequent_indent=indent, break_long_words=True, break_on_hyphens=False,
         ) or [indent.rstrip()]
         for line in wrapped:
@@ -90,11 +137,15 @@ def wrap_paragraphs(text: str, indent: str = "", first: str | None = None) -> st
     return "\n".join(wrap(text, indent, first))
 
 
-def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_limit: int | None = None) -> str:
-    """One field's value as a reader sees it: a label for known values, yes/no, lists joined, capped.
+def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_limit: int | None = None,
+                local: str | None = None) -> str:
+    """One field's value as a reader sees it: a label for known values, yes/no, lists joined, capped;
+    a time with its local time beside it (`local`: the same time in the scanned computer's zone).
 
     Each list item is cut at 200 characters; `list_limit` also cuts the joined list.
     """
+    if local and isinstance(value, str):
+        return readable_time(value, local)
     label = value_label(name, value, lang)
     if label:
         return label
@@ -128,7 +179,9 @@ def summary_fields(item: EvidenceItem) -> list[str]:
 def evidence_lines(item: EvidenceItem, lang: str = "en") -> list[str]:
     """One evidence item as indented text lines: its kind, its summary fields, what it can do, where."""
     fields = item["fields"]
-    parts = [f"{field_label(n, lang)}: {field_value(fields[n], lang, n)}" for n in summary_fields(item)]
+    local = item.get("local_times") or {}
+    parts = [f"{field_label(n, lang)}: {field_value(fields[n], lang, n, local=local.get(n))}"
+             for n in summary_fields(item)]
     loc = item.get("location", {})
     where = loc.get("path") or loc.get("registry_key") or (
         f"{field_label('pid', lang)} {loc['pid']}" if "pid" in loc else "")

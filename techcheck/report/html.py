@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from techcheck.report.evidence import html_record_block
 from techcheck.report.format import (
+    computer_lines,
     field_value,
     note_groups,
     origin_counts_line,
@@ -43,6 +46,8 @@ def _finalize(value: Any) -> Any:
     # Runs on the result of every {{ ... }}: numbers pass, everything else becomes safe text.
     if value is None:
         return ""
+    if isinstance(value, Markup):  # made by this module only: the encoded evidence record
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return safe_text(value, MAX_TEXT)
@@ -70,8 +75,9 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
     )
     env.filters["paragraphs"] = _paragraphs
 
-    def value_filter(value: Any, name: str = "") -> str:
-        return field_value(value, lang, name, limit=MAX_VALUE, list_limit=MAX_VALUE)
+    def value_filter(value: Any, name: str = "", local_times: dict[str, str] | None = None) -> str:
+        local = (local_times or {}).get(name)
+        return field_value(value, lang, name, limit=MAX_VALUE, list_limit=MAX_VALUE, local=local)
 
     env.filters["field_value"] = value_filter
     env.filters["shown_fields"] = shown_fields
@@ -105,7 +111,8 @@ def render_html(model: Report) -> str:
         groups=groups,
         labels={s: t(f"severity_{s}", lang) for s in SEVERITIES},
         helps={s: t(f"severity_{s}_help", lang) for s in SEVERITIES},
-        statuses={s: t(f"status_{s}", lang) for s in ("ok", "skipped", "failed")},
+        statuses={s: t(f"status_{s}", lang) for s in ("ok", "partial", "skipped", "failed")},
+        access_advice=model["access"]["advice"] if "access" in model else [],
         file_statuses={s: t("file_" + s.replace(" ", "_"), lang)
                        for s in ("hashed", "too large", "unreadable", "not found")},
         note_groups=note_groups(model["checks"], lang, MAX_NOTES_PER_CHECK, MAX_NOTES),
@@ -113,11 +120,15 @@ def render_html(model: Report) -> str:
         inventory=model["inventory"]["kinds"],
         file_hashes=file_hashes,
         scanned_line=scanned_line,
-        made=readable_time(model["finished"]),
+        made=readable_time(model["finished"], model["local_time"]["finished"] if "local_time" in model else None,
+                           model["local_time"]["zone"] if "local_time" in model else ""),
+        computer_lines=computer_lines(model),
+        warnings=[safe_text(w, 2000) for w in model["warnings"]],
         mode_label=mode_label,
         os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
+        record_json=Markup(html_record_block(model)),  # base64 in a data block (see evidence.py)
         max_startup=MAX_STARTUP,
         startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",
         more=lambda n: t("more_in_json", lang, n=n),

@@ -8,18 +8,22 @@ from __future__ import annotations
 import os
 from typing import cast
 
-from techcheck.artifacts import Artifact
+from techcheck.artifacts import KINDS, Artifact
 from techcheck.engine import Finding
 from techcheck.report.evidence import (
+    checking_platform,
     rules_fingerprint,
+    running_as_admin,
     seal,
 )
-from techcheck.report.inventory import build_inventory, evidence_item
+from techcheck.report.inventory import artifact_key, build_inventory, evidence_item
 from techcheck.report.permissions import describe_permissions
 from techcheck.report.schema import (
     SCHEMA,
     SEVERITIES,
+    AccessInfo,
     CheckInfo,
+    ComputerInfo,
     EvidenceItem,
     EvidenceRecord,
     FindingInfo,
@@ -31,6 +35,7 @@ from techcheck.report.schema import (
 from techcheck.report.startup import build_startup
 from techcheck.scan import CheckResult, ScanResult
 from techcheck.target.base import Target
+from techcheck.target.identity import ComputerIdentity
 from techcheck.target.image import ImageTarget
 from techcheck.texts import check_title, os_name, t, translate_message
 from techcheck.timeutil import iso_utc
@@ -38,8 +43,15 @@ from techcheck.timeutil import iso_utc
 __all__ = ["SCHEMA", "SEVERITIES", "build_report"]
 
 
-def evidence_dict(art: Artifact, lang: str) -> EvidenceItem:
+def evidence_dict(art: Artifact, lang: str, identity: ComputerIdentity | None = None) -> EvidenceItem:
     out = evidence_item(art)
+    if identity is not None:
+        # Each time beside its UTC value, in the scanned computer's zone (see "local_time" in the report).
+        spec = KINDS[art.kind].fields
+        local = {n: identity.local(v) for n, v in out["fields"].items()
+                 if n in spec and spec[n].type == "time" and isinstance(v, str)}
+        if any(local.values()):
+            out["local_times"] = {n: v for n, v in local.items() if v}
     if art.kind == "browser_extension":
         can = describe_permissions(art.get("permissions") or [], bool(art.get("all_sites")), lang)
         if can:
@@ -47,7 +59,7 @@ def evidence_dict(art: Artifact, lang: str) -> EvidenceItem:
     return out
 
 
-def finding_dict(f: Finding, lang: str) -> FindingInfo:
+def finding_dict(f: Finding, lang: str, identity: ComputerIdentity | None = None) -> FindingInfo:
     text = f.rule.text(lang)
     return {
         "rule_id": f.rule.id,
@@ -60,7 +72,13 @@ def finding_dict(f: Finding, lang: str) -> FindingInfo:
         "actions": list(text.actions),
         "normal": text.normal,
         "references": list(f.rule.references),
-        "evidence": [evidence_dict(a, lang) for a in f.artifacts],
+        "evidence": [evidence_dict(a, lang, identity) for a in f.artifacts],
+        # One problem, one finding: every rule that matched these artifacts, and what the others add.
+        "rule_ids": f.rule_ids,
+        "also": [{"rule_id": r.id, "severity": r.severity, "title": r.text(lang).title,
+                  "evidence": [artifact_key(a.to_dict()) for a in arts]} for r, arts in f.also],
+        # What this finding is about, whatever rule names it: its (first) artifact. diff keys on it.
+        "identity": artifact_key(f.artifacts[0].to_dict()) if f.artifacts else f.rule.id,
     }
 
 
@@ -72,7 +90,8 @@ def evidence_record(result: ScanResult) -> EvidenceRecord:
         "tool_version": result.tool_version,
         "rules": rules_fingerprint(result.rule_count, result.rule_file_sha256),
         "system": {"os": target.os, "release": system.release},
-        "hostname": system.hostname,
+        "hostname": result.identity.name or system.hostname,
+        "computer": cast(ComputerInfo, result.identity.to_dict()),
         "run_by": system.run_by,
         "mode": target.mode,
         "root": target.root,
@@ -81,6 +100,29 @@ def evidence_record(result: ScanResult) -> EvidenceRecord:
         "masking": "likely passwords and tokens in evidence are replaced by ****; web addresses keep "
                    "only scheme, host and path",
     }
+
+
+def check_reason(c: CheckResult, lang: str) -> str:
+    if c.status == "failed":  # a program error: say in plain words what it means
+        return t("reason_failed", lang, detail=c.reason)
+    if c.status == "partial":
+        return t("reason_partial", lang, n=sum(1 for n in c.notes if n.unreadable))
+    return translate_message(c.reason, lang)
+
+
+def access_advice(result: ScanResult, lang: str) -> AccessInfo:
+    """Near the top of the report: some places could not be read, and how to let the check read them
+    (run as an administrator; on a Mac, Full Disk Access)."""
+    partial = [c.name for c in result.checks if c.status == "partial"]
+    admin = running_as_admin()
+    advice: list[str] = []
+    if partial:
+        advice.append(t("partial_some", lang, n=len(partial)))
+        if not admin:
+            advice.append(t("partial_admin", lang))
+        if checking_platform() == "darwin":
+            advice.append(t("partial_full_disk_access", lang))
+    return {"administrator": admin, "partial_checks": partial, "advice": advice}
 
 
 def layout_warnings(target: Target, lang: str) -> list[str]:
@@ -106,17 +148,18 @@ def check_info(c: CheckResult, lang: str) -> CheckInfo:
         "name": c.name,
         "title": check_title(c.name, c.title, lang),
         "status": c.status,
-        # A failed check's reason is a program error: say in plain words what it means.
-        "reason": (t("reason_failed", lang, detail=c.reason) if c.status == "failed"
-                   else translate_message(c.reason, lang)),
+        "reason": check_reason(c, lang),
         "artifact_count": c.artifact_count,
         "notes": [{"path": n.path, "message": n.message} for n in c.notes],
+        # What a partly done check could not read (also among its notes).
+        "unreadable": [{"path": n.path, "message": n.message} for n in c.notes if n.unreadable],
     }
 
 
 def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> Report:
     """The report model, sealed with its digest (an HMAC when a key is given)."""
     target = result.target
+    identity = result.identity
     count = [f.severity for f in result.findings].count
     summary: Summary = {"alert": count("alert"), "review": count("review"), "info": count("info")}
     report: Report = {
@@ -127,17 +170,24 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
             "mode": target.mode,
             "os": target.os,
             "root": target.root,
-            "hostname": result.system.hostname,
+            "hostname": identity.name or result.system.hostname,
         },
+        "computer": cast(ComputerInfo, identity.to_dict()),
         "started": iso_utc(result.started) or "",
         "finished": iso_utc(result.finished) or "",
+        # The times people read, in the scanned computer's zone beside UTC (the checking computer's
+        # zone when the scanned one's is unknown: "source": "checking").
+        "local_time": {"zone": identity.time_zone, "source": identity.time_zone_source,
+                       "started": identity.local(iso_utc(result.started)),
+                       "finished": identity.local(iso_utc(result.finished))},
         "rules": {"count": result.rule_count, "sources": result.rule_sources,
                   "packs": [cast(RulePackInfo, {k: v for k, v in p.to_dict().items() if k != "folder"})
                             for p in result.rule_packs]},
         "summary": summary,
         "warnings": layout_warnings(target, lang),
+        "access": access_advice(result, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
-        "findings": [finding_dict(f, lang) for f in result.findings],
+        "findings": [finding_dict(f, lang, identity) for f in result.findings],
         "startup": build_startup(result.artifacts, lang),
         "checks": [check_info(c, lang) for c in result.checks],
         "limits": t("limits", lang),

@@ -17,7 +17,7 @@ import tempfile
 from techcheck.errors import TechcheckError
 
 # Why an output path was refused; the CLI words each reason in the user's language.
-REASONS = ("link", "not_regular", "no_folder", "not_writable", "inside_image", "write_failed")
+REASONS = ("link", "not_regular", "no_folder", "not_writable", "inside_image", "write_failed", "exists")
 
 
 class OutputError(TechcheckError):
@@ -65,7 +65,8 @@ def check_output_path(path: str, scanned_root: str | None = None) -> str:
     return absolute
 
 
-def write_report_atomically(path: str, content: str, scanned_root: str | None = None) -> None:
+def write_report_atomically(path: str, content: str, scanned_root: str | None = None,
+                            replace: bool = True) -> None:
     """Write an owner-only report: temporary file in the same folder, flushed, then renamed.
 
     The path is checked again just before (it may have changed during the scan). On any failure
@@ -84,7 +85,18 @@ def write_report_atomically(path: str, content: str, scanned_root: str | None = 
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(temp, absolute)
+        if replace:
+            os.replace(temp, absolute)
+        else:  # never over an existing file, even one made while the scan ran: link fails if it exists
+            try:
+                os.link(temp, absolute)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+    except FileExistsError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise OutputError(path, "exists", exc.strerror or str(exc)) from exc
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)

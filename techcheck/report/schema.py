@@ -74,9 +74,19 @@ class EvidenceItem(_EvidenceBase, total=False):
     location: LocationInfo  # left out of inventory items found nowhere in particular
     can: list[str]  # browser extensions: what their permissions let them do, in plain words
     masked: list[str]  # fields whose likely secrets were replaced by **** (techcheck/masking.py)
+    local_times: dict[str, str]  # each time field in the scanned computer's zone (ISO 8601 with offset)
 
 
-class FindingInfo(TypedDict):
+class AlsoMatched(TypedDict):
+    """Another rule that matched this finding's artifacts: a reason, not another alarm."""
+
+    rule_id: str
+    severity: str
+    title: str
+    evidence: list[str]  # artifact identities (report/inventory.artifact_key) it matched
+
+
+class _FindingBase(TypedDict):
     rule_id: str
     severity: Severity
     severity_label: str
@@ -90,18 +100,49 @@ class FindingInfo(TypedDict):
     evidence: list[EvidenceItem]
 
 
+class FindingInfo(_FindingBase, total=False):
+    rule_ids: list[str]  # every rule that matched (the lead first); reports before merging: none
+    also: list[AlsoMatched]
+    identity: str  # what the finding is about: its first artifact's identity (diff keys on it)
+
+
 class NoteInfo(TypedDict):
     path: str
     message: str
 
 
-class CheckInfo(TypedDict):
+class _CheckBase(TypedDict):
     name: str
     title: str
-    status: str
+    status: str  # ok | partial | skipped | failed
     reason: str
     artifact_count: int
     notes: list[NoteInfo]
+
+
+class CheckInfo(_CheckBase, total=False):
+    unreadable: list[NoteInfo]  # partial: the places it could not read
+
+
+class ComputerInfo(TypedDict):
+    name: str
+    host_name: str
+    machine_id: str
+    time_zone: str
+    time_zone_source: str  # scanned | checking (the scanned computer's zone was not known)
+
+
+class LocalTime(TypedDict):
+    zone: str
+    source: str
+    started: str | None
+    finished: str | None
+
+
+class AccessInfo(TypedDict):
+    administrator: bool
+    partial_checks: list[str]
+    advice: list[str]
 
 
 class Support(TypedDict):
@@ -145,6 +186,7 @@ class _EvidenceRecordBase(TypedDict):
 
 
 class EvidenceRecord(_EvidenceRecordBase, total=False):
+    computer: ComputerInfo  # the computer's names and time zone (see report/model.py)
     masking: str  # what masking of secrets was applied; reports before it have none
 
 
@@ -203,3 +245,6 @@ class _ReportBase(TypedDict):
 class Report(_ReportBase, total=False):
     digest: Digest  # added by evidence.seal; the first reports had none
     startup: StartupSection  # what starts by itself; reports before it have none
+    computer: ComputerInfo  # which computer, read from its own files; older reports: none
+    local_time: LocalTime  # the zone local times are shown in
+    access: AccessInfo  # partly done checks, and how to let the check read every place

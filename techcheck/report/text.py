@@ -7,19 +7,24 @@ what could not be read, the limits of the check, and the support resources last.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from techcheck.report.format import (
-    WIDTH,
+    computer_lines,
     evidence_lines,
     note_groups,
     origin_counts_line,
     pack_line,
     readable_time,
+    width,
     wrap,
 )
 from techcheck.report.safe import safe_text
-from techcheck.report.schema import SEVERITIES, Report, StartupSection
+from techcheck.report.schema import SEVERITIES, FindingInfo, Report, StartupSection
 from techcheck.texts import os_name, t
+
+if TYPE_CHECKING:
+    from techcheck.report.summary import SaveHint
 
 MAX_EVIDENCE = 8
 MAX_NOTES = 30
@@ -36,18 +41,21 @@ def render_safety_note(lang: str, style: Style = _plain) -> str:
     return "\n".join([style(t("safety_title", lang), "heading"), *wrap(t("safety_body", lang)), ""]) + "\n"
 
 
-def render_text(model: Report, style: Style = _plain, include_safety_note: bool = True) -> str:
-    """The text report. include_safety_note=False when the note was already shown before the scan."""
+def render_text(model: Report, style: Style = _plain, include_safety_note: bool = True,
+                save: SaveHint | None = None) -> str:
+    """The text report. include_safety_note=False when the note was already shown before the scan;
+    `save` adds the exact command that saves this run's report."""
     lang = model["language"]
     out: list[str] = []
-    rule = "=" * WIDTH
+    rule = "=" * width()
 
     def heading(text: str, kind: str = "heading") -> None:
-        out.extend(["", style(text, kind), style("-" * min(len(text), WIDTH), kind)])
+        out.extend(["", style(text, kind), style("-" * min(len(text), width()), kind)])
 
     out.append(style(t("report_title", lang), "title"))
-    out.append(f"{t('report_made', lang)}: {readable_time(model['finished'])} · "
-               f"{t('made_with', lang, version=model['tool']['version'])}")
+    local = model.get("local_time")
+    made = readable_time(model["finished"], local["finished"] if local else None, local["zone"] if local else "")
+    out.extend(wrap(f"{t('report_made', lang)}: {made} · {t('made_with', lang, version=model['tool']['version'])}"))
     out.append(rule)
     if include_safety_note:
         out.append(style(model["safety_note"]["title"], "heading"))
@@ -64,10 +72,15 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     out.extend(wrap(desc))
     for pack in model["rules"].get("packs", []):
         out.extend(wrap(pack_line(pack, lang), indent="  "))
+    out.extend(computer_lines(model))
+    advice = model["access"]["advice"] if "access" in model else []
     for warning in model["warnings"]:
         out.append("")
         out.extend(wrap(style(safe_text(warning, 2000), "alert")))
-    if model["warnings"]:
+    for line in advice:  # partly done checks: how to let the check read every place
+        out.append("")
+        out.extend(wrap(style(line, "partial")))
+    if model["warnings"] or advice:
         out.append("")
     out.extend(wrap(t("findings_summary", lang, **model["summary"])))
 
@@ -81,22 +94,7 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
         heading(f"{t('severity_' + severity, lang)} ({len(group)})", severity)
         out.extend(wrap(t(f"severity_{severity}_help", lang)))
         for f in group:
-            out.append("")
-            out.extend(wrap(style(f["title"], severity), first="  * ", indent="    "))
-            for key in ("what", "why"):
-                out.extend(wrap(f[key], indent="    ", first=f"    {t(key, lang)}: "))
-            if f["actions"]:
-                out.append(f"    {t('actions', lang)}:")
-                for action in f["actions"]:
-                    out.extend(wrap(action, indent="        ", first="      - "))
-            if f["normal"]:
-                out.extend(wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
-            out.extend(wrap(f"{t('evidence', lang)} [{f['rule_id']}]:", indent="      ", first="    "))
-            for item in f["evidence"][:MAX_EVIDENCE]:
-                out.extend(evidence_lines(item, lang))
-            extra = len(f["evidence"]) - MAX_EVIDENCE
-            if extra > 0:
-                out.append(f"      ({t('more_in_json', lang, n=extra)})")
+            out.extend(finding_lines(f, lang, style))
 
     if "startup" in model:
         out.extend(render_startup(model["startup"], lang, style))
@@ -111,6 +109,11 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     out.extend(render_notes(model, lang))
     out.append("")
     out.extend(wrap(model["limits"]))
+    heading(t("save_title", lang))
+    if save is not None:
+        out.extend(wrap(t("save_how", lang, command=save.command)))
+        out.extend(wrap(t("save_where", lang, path=safe_text(save.path, 300)), indent="  ", first="  "))
+    out.extend(wrap(t("traces_body", lang)))
 
     out.append("")
     out.append(rule)
@@ -122,13 +125,38 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     return "\n".join(out) + "\n"
 
 
+def finding_lines(f: FindingInfo, lang: str, style: Style = _plain) -> list[str]:
+    """One finding: its title and texts, the other rules that matched (reasons), and its evidence."""
+    out = [""]
+    out.extend(wrap(style(f["title"], f["severity"]), first="  * ", indent="    "))
+    for key in ("what", "why"):
+        out.extend(wrap(f[key], indent="    ", first=f"    {t(key, lang)}: "))
+    if f["actions"]:
+        out.append(f"    {t('actions', lang)}:")
+        for action in f["actions"]:
+            out.extend(wrap(action, indent="        ", first="      - "))
+    if f["normal"]:
+        out.extend(wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
+    for other in f.get("also", []):  # the other rules that matched: reasons, not more alarms
+        out.extend(wrap(f"{t('also_matched', lang)}: {safe_text(other['title'], 200)} "
+                        f"({t('severity_' + other['severity'], lang)})", indent="      ", first="    + "))
+    rule_ids = ", ".join(f.get("rule_ids") or [f["rule_id"]])
+    out.extend(wrap(f"{t('evidence', lang)} [{rule_ids}]:", indent="      ", first="    "))
+    for item in f["evidence"][:MAX_EVIDENCE]:
+        out.extend(evidence_lines(item, lang))
+    extra = len(f["evidence"]) - MAX_EVIDENCE
+    if extra > 0:
+        out.append(f"      ({t('more_in_json', lang, n=extra)})")
+    return out
+
+
 def render_notes(model: Report, lang: str) -> list[str]:
     """Notes grouped under their check, a few per check and MAX_NOTES in all, each cut with a count."""
     groups = note_groups(model["checks"], lang, MAX_NOTES_PER_CHECK, MAX_NOTES)
     if not groups:
         return []
     title = f"{t('notes_title', lang)} ({t('notes_count', lang, n=sum(g.count for g in groups))})"
-    out = ["", title, "-" * min(len(title), WIDTH), *wrap(t("notes_help", lang))]
+    out = ["", title, "-" * min(len(title), width()), *wrap(t("notes_help", lang))]
     for g in groups:
         out.append("")
         out.extend(wrap(f"{g.title}: {g.count}", indent="    ", first="  "))
@@ -145,7 +173,7 @@ MAX_STARTUP_PER_PLACE = 25
 def render_startup(section: StartupSection, lang: str, style: Style = _plain) -> list[str]:
     """The "What starts by itself" section: places, each entry with its origin and what it runs."""
     title = section["title"]
-    out = ["", style(title, "heading"), style("-" * min(len(title), WIDTH), "heading")]
+    out = ["", style(title, "heading"), style("-" * min(len(title), width()), "heading")]
     out.extend(wrap(section["intro"]))
     out.extend(wrap(section["how_to_tell"]))
     if not section["places"]:

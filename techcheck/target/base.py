@@ -101,6 +101,10 @@ class Target(ABC):
     def stat(self, path: str) -> FileStat | None:
         """Stat without following a final symlink; None when the path does not exist."""
 
+    def read_link(self, path: str) -> str | None:
+        """The text of a symbolic link (not followed), or None when the path is not a readable link."""
+        return None
+
     @abstractmethod
     def list_dir(self, path: str) -> list[DirEntry]:
         """Entries of a directory, sorted by name. Raises TargetError when it cannot be listed."""

@@ -105,6 +105,13 @@ class FilesystemTarget(Target):
             mtime=st.st_mtime,
         )
 
+    def read_link(self, path: str) -> str | None:
+        try:
+            host = self._resolve(path, follow_last=False)
+            return os.readlink(host) if os.path.islink(host) else None
+        except (OSError, TargetError, ValueError):
+            return None
+
     def list_dir(self, path: str) -> list[DirEntry]:
         try:
             host = self._resolve(path, follow_last=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, exists_noted, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts
@@ -228,7 +228,7 @@ class LinuxAuthorizedKeys(Collector):
         for home in user_homes(target):
             for rel in KEY_FILES:
                 path = posixpath.join(home.home, rel)
-                if not target.exists(path):
+                if not exists_noted(target, ctx, path):  # notes a folder it may not open
                     continue
                 text = read_text_noted(target, ctx, path, 4 * 1024 * 1024)
                 if text is None:

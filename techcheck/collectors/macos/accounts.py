@@ -117,7 +117,11 @@ class MacAccounts(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         users_dir = posixpath.join(DSLOCAL, "users")
         if not target.is_dir(users_dir):
-            ctx.note(target.display_path(users_dir), "the local accounts folder is missing or cannot be opened")
+            if target.mode == "live":  # it is always there on a Mac: only root may open its folder
+                ctx.note(target.display_path(users_dir),
+                         "could not list: permission denied (the local accounts folder needs administrator rights)")
+            else:
+                ctx.note(target.display_path(users_dir), "the local accounts folder is missing from this copy")
             return
         # Only an administrator can list this folder on a live Mac; list_dir_noted says so if not.
         user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]

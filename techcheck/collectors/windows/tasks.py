@@ -112,8 +112,11 @@ def parse_task_xml(data: bytes | str) -> ScheduledTask:
 
 
 def account_name(sid_or_name: str, users: dict[str, str]) -> str:
+    """A task's account as people read it: the user name, with the SID beside it when it was one."""
     low = sid_or_name.lower()
-    return WELL_KNOWN_SIDS.get(low) or users.get(low) or sid_or_name
+    if low in WELL_KNOWN_SIDS:
+        return WELL_KNOWN_SIDS[low]
+    return f"{users[low]} ({sid_or_name.upper()})" if low in users else sid_or_name
 
 
 def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[DirEntry]:
@@ -167,7 +170,8 @@ def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Conte
         return
     name = task.uri or "\\" + entry.path[len(TASKS_DIR):].strip("/").replace("/", "\\")
     run_as = account_name(task.run_as, users)
-    user = run_as if run_as not in WELL_KNOWN_SIDS.values() and "\\" not in run_as else ""
+    user = users.get(task.run_as.lower()) or (
+        run_as if run_as not in WELL_KNOWN_SIDS.values() and "\\" not in run_as else "")
     if "\\" in run_as:  # DOMAIN\user
         user = run_as.rsplit("\\", 1)[1]
     # An unresolved SID is not a folder name: leave %LOCALAPPDATA% and the like as they are.
