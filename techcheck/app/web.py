@@ -3,6 +3,7 @@ is the Quick exit key. Everything shown comes from the same report model and tex
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -273,16 +274,24 @@ def create_app(state: AppState) -> Flask:
             return page("unlock.html.j2", error="", new=not _store_path().exists())
         return state.store
 
+    def clinic_page(view: Callable[..., Response]) -> Callable[..., Response]:
+        """A clinic page: the open case store is passed in; a locked store shows the unlock page."""
+
+        @functools.wraps(view)
+        def wrapped(**kwargs: Any) -> Response:
+            store = store_or_unlock()
+            return store if isinstance(store, Response) else view(store, **kwargs)
+
+        return wrapped
+
     def _store_path() -> Path:
         from techcheck.app.store import default_store_path
 
         return state.config.store_path or default_store_path()
 
     @app.get("/clinic")
-    def clinic() -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def clinic(store: CaseStore) -> Response:
         return page("cases.html.j2", cases=store.cases(), resources=store.resources(), encrypted=store.encrypted,
                     message=at(request.args.get("msg", ""), lang()) if request.args.get("msg") else "")
 
@@ -300,10 +309,8 @@ def create_app(state: AppState) -> Flask:
         return redirect("/clinic", 303)  # type: ignore[return-value]
 
     @app.post("/clinic/cases")
-    def add_case() -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def add_case(store: CaseStore) -> Response:
         code = request.form.get("client_code", "").strip()[:100]
         advocate = request.form.get("advocate", "").strip()[:100]
         if not code:
@@ -312,19 +319,15 @@ def create_app(state: AppState) -> Flask:
         return redirect(f"/clinic/case/{case_id}", 303)  # type: ignore[return-value]
 
     @app.get("/clinic/case/<int:case_id>")
-    def case(case_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def case(store: CaseStore, case_id: int) -> Response:
         found = store.case(case_id) or abort(404)
         return page("case.html.j2", case=found, visits=store.visits(case_id), folder=state.config.default_folder,
                     message=at(request.args.get("msg", ""), lang()) if request.args.get("msg") else "")
 
     @app.post("/clinic/case/<int:case_id>/scan")
-    def case_scan(case_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def case_scan(store: CaseStore, case_id: int) -> Response:
         store.case(case_id) or abort(404)
         if request.form.get("what") is None:
             return page("choose.html.j2", action=f"/clinic/case/{case_id}/scan", folder=state.config.default_folder,
@@ -346,10 +349,8 @@ def create_app(state: AppState) -> Flask:
         return visit_id
 
     @app.get("/clinic/visit/<int:visit_id>")
-    def visit(visit_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def visit(store: CaseStore, visit_id: int) -> Response:
         found = store.visit(visit_id) or abort(404)
         answers = {k: (a.answer, a.note) for k, a in store.answers(visit_id).items()}
         visits = store.visits(found.case_id)
@@ -358,20 +359,16 @@ def create_app(state: AppState) -> Flask:
                              case_id=found.case_id, visit_number=number, has_previous=number > 1)
 
     @app.post("/clinic/visit/<int:visit_id>/answers")
-    def visit_answers(visit_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def visit_answers(store: CaseStore, visit_id: int) -> Response:
         found = store.visit(visit_id) or abort(404)
         for key, (answer, note) in _answers_from_form(found.report).items():
             store.set_answer(visit_id, key, answer, note)
         return redirect(f"/clinic/visit/{visit_id}?msg=answers_saved#answers", 303)  # type: ignore[return-value]
 
     @app.post("/clinic/visit/<int:visit_id>/save")
-    def visit_save(visit_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def visit_save(store: CaseStore, visit_id: int) -> Response:
         found = store.visit(visit_id) or abort(404)
         for key, (answer, note) in _answers_from_form(found.report).items():
             store.set_answer(visit_id, key, answer, note)
@@ -380,10 +377,8 @@ def create_app(state: AppState) -> Flask:
                      f"/clinic/visit/{visit_id}")
 
     @app.get("/clinic/visit/<int:visit_id>/compare")
-    def compare(visit_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def compare(store: CaseStore, visit_id: int) -> Response:
         found = store.visit(visit_id) or abort(404)
         visits = store.visits(found.case_id)
         index = [v.id for v in visits].index(visit_id)
@@ -397,10 +392,8 @@ def create_app(state: AppState) -> Flask:
                     visit_id=visit_id, case_id=found.case_id)
 
     @app.post("/clinic/case/<int:case_id>/export")
-    def export(case_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def export(store: CaseStore, case_id: int) -> Response:
         store.case(case_id) or abort(404)
         files: dict[str, bytes] = {}
         for n, v in enumerate(store.visits(case_id), start=1):
@@ -417,10 +410,8 @@ def create_app(state: AppState) -> Flask:
         return page("saved.html.j2", 200 if ok else 400, note=note, ok=ok, back=f"/clinic/case/{case_id}")
 
     @app.post("/clinic/case/<int:case_id>/delete")
-    def delete_case(case_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def delete_case(store: CaseStore, case_id: int) -> Response:
         found = store.case(case_id) or abort(404)
         if request.form.get("confirm", "") != found.client_code:
             return redirect(f"/clinic/case/{case_id}?msg=clinic_delete_mismatch", 303)  # type: ignore[return-value]
@@ -428,20 +419,16 @@ def create_app(state: AppState) -> Flask:
         return redirect("/clinic?msg=clinic_deleted", 303)  # type: ignore[return-value]
 
     @app.post("/clinic/resources")
-    def add_resource() -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def add_resource(store: CaseStore) -> Response:
         text = request.form.get("text", "").strip()[:500]
         if text:
             store.add_resource(text)
         return redirect("/clinic#resources", 303)  # type: ignore[return-value]
 
     @app.post("/clinic/resources/<int:resource_id>/delete")
-    def delete_resource(resource_id: int) -> Response:
-        store = store_or_unlock()
-        if isinstance(store, Response):
-            return store
+    @clinic_page
+    def delete_resource(store: CaseStore, resource_id: int) -> Response:
         store.delete_resource(resource_id)
         return redirect("/clinic#resources", 303)  # type: ignore[return-value]
 
