@@ -29,6 +29,7 @@ from techcheck.texts import LANGUAGES, check_title, detect_language, t
 if TYPE_CHECKING:
     from techcheck.report.loader import LoadedReport
     from techcheck.report.schema import Report
+    from techcheck.report.timeline import Since
 
 EXIT_OK = 0
 EXIT_SCAN_FAILED = 1
@@ -96,13 +97,17 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["alert", "review", "info"]),
               help=f"Exit with status {EXIT_FINDINGS} when a finding at or above this severity exists.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress while scanning.")
+@click.option("--since", metavar="DATE",
+              help="Mark the findings and start-up entries with a time on or after this date (2026-03-01) or "
+                   "date and time (2026-03-01T21:00), in the scanned computer's local time unless a zone is "
+                   "given (Z, +01:00).")
 @click.option("--yes", "-y", is_flag=True, help="Start at once: do not wait for Enter after the safety note.")
 @click.option("--read-budget", type=click.IntRange(min=16), default=DEFAULT_READ_BUDGET // (1024 * 1024),
               show_default=True, metavar="MIB",
               help="Most file content (registry hives, database copies) held in memory at once, in MiB.")
 def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | None, force: bool,
          key_file: str | None, rule_dirs: tuple[str, ...], lang: str | None, fail_on: str | None,
-         no_progress: bool, yes: bool, read_budget: int) -> None:
+         no_progress: bool, since: str | None, yes: bool, read_budget: int) -> None:
     """Check this computer (or a disk copy with --root) for signs of monitoring."""
     from techcheck.collectors.base import collectors_for
     from techcheck.report.format import rendered_at, wrap_paragraphs
@@ -112,6 +117,7 @@ def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | N
 
     lang = lang or detect_language()
     fmt = output_format(fmt, output, lang, ("text", "json", "html"))
+    since_at = parse_since_option(since, lang) if since is not None else None  # before the scan
     key = read_key(key_file, lang) if key_file else None
     try:
         ruleset = load_all_rules(rule_dirs)
@@ -146,11 +152,22 @@ def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | N
     result = run_scan(target, ruleset, progress)
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
-    model = build_report(result, lang, key)
-    save = None if output else save_hint(root, os_name, lang, rule_dirs, key_file)
+    model = build_report(result, lang, key, since_at)
+    save = None if output else save_hint(root, os_name, lang, rule_dirs, key_file, since)
     emit_report(model, fmt, output, lang, save, force, root)
     if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
         sys.exit(EXIT_FINDINGS)
+
+
+def parse_since_option(value: str, lang: str) -> Since:
+    """--since as a moment; a bad value exits 2 saying how to write it (before anything is scanned)."""
+    from techcheck.report.timeline import parse_since
+
+    try:
+        return parse_since(value)
+    except ValueError:
+        click.echo(f"techcheck: {t('since_bad', lang, value=value)}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def wait_for_go_ahead(lang: str) -> bool:
@@ -302,7 +319,7 @@ def refuse_overwrite(output: str, force: bool, lang: str) -> None:
 
 
 def save_hint(root: str | None, os_name: str | None, lang: str, rule_dirs: tuple[str, ...],
-              key_file: str | None) -> Any:
+              key_file: str | None, since: str | None = None) -> Any:
     """The exact command that saves this run's report, and the file it will write (an HTML file in
     the current folder, named with today's date)."""
     import datetime as dt
@@ -313,7 +330,7 @@ def save_hint(root: str | None, os_name: str | None, lang: str, rule_dirs: tuple
 
     name = f"techcheck-report-{dt.date.today().isoformat()}.html"
     args = ["techcheck", "scan"]
-    for option, value in (("--root", root), ("--os", os_name), ("--key", key_file)):
+    for option, value in (("--root", root), ("--os", os_name), ("--key", key_file), ("--since", since)):
         if value:
             args += [option, value]
     for folder in rule_dirs:

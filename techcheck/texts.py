@@ -361,6 +361,69 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Windows: it has no built-in tool for this kind. 7-Zip can extract its files into an "
             "empty folder to scan."
         ),
+        # The timeline (report/timeline.py) and --since.
+        "timeline_title": "When things happened",
+        "timeline_intro": (
+            "The times this computer keeps about the findings above, oldest first. They can help you "
+            "match what you see here with the days when someone else had access to this computer. "
+            "Write down the ones that matter to you."
+        ),
+        "timeline_zone": (
+            "Times are in the scanned computer's own time zone, {zone}, with their difference from UTC "
+            "(world time) in brackets."
+        ),
+        "timeline_zone_checking": (
+            "The scanned computer's time zone is not known. Times are in the time zone of the computer "
+            "running this check, {zone}, with their difference from UTC (world time) in brackets."
+        ),
+        "timeline_caution": (
+            "Be careful with these times. Someone with control of the computer can change them. They are "
+            "clues, not proof. The time a file was last changed is not the time a program was installed: "
+            "copying or updating a file changes it too."
+        ),
+        "timeline_none": "None of the findings has a time this computer keeps.",
+        "timeline_undated": "No time known for: {titles}.",
+        "timeline_left_out": (
+            "Left out: {n} times that cannot be right (before 1995, or later than this check). They are "
+            "not shown as facts."
+        ),
+        "timeline_left_out_item": "{title}: {value} ({reason})",
+        "timeline_reason_early": "before 1995",
+        "timeline_reason_future": "later than this check",
+        "timeline_reason_bad": "not a time that can be read",
+        "timeline_detail": "{severity}: {title} · {kind}, from: {source}",
+        "timeline_installed": "{what} was installed",
+        "timeline_created": "{what} was created",
+        "timeline_changed": "{what} was last changed",
+        "timeline_last_used": "{what} was last used",
+        "timeline_connected": "someone connected to this computer from elsewhere ({what})",
+        "timeline_what_app": "{name}",
+        "timeline_what_autostart": "the start-up entry “{name}”",
+        "timeline_what_service": "the background service “{name}”",
+        "timeline_what_permission": "the {service} permission of {name}",
+        "timeline_what_account": "the account “{name}”",
+        "timeline_what_browser_extension": "the browser add-on “{name}”",
+        "timeline_what_web_visit": "the web page {name}",
+        "timeline_what_file": "as logged in {name}",
+        "timeline_what_other": "“{name}”",
+        "timeline_kind_installed": "installed",
+        "timeline_kind_created": "created",
+        "timeline_kind_changed": "last changed",
+        "timeline_kind_last_used": "last used",
+        "timeline_kind_connected": "connected",
+        "timeline_date_pattern": "d MMMM y",
+        "timeline_datetime": "{date}, {clock} ({offset})",
+        "first_seen": "First seen on this computer: {when} — {kind}, from: {source}",
+        "since_mark": "on or after {date}",
+        "since_line": (
+            "Marked “{mark}”: what has a time on or after {when}. Marked: {findings} of {total} findings "
+            "and {startup} start-up entries. What has no known time cannot be judged this way "
+            "({undated_findings} findings, {undated_startup} start-up entries): look at those too."
+        ),
+        "since_bad": (
+            "--since {value}: not a date. Give a date such as 2026-03-01, or a date and time such as "
+            "2026-03-01T21:00. Without a time zone (Z, or +01:00), it is the scanned computer's local time."
+        ),
     },
     "es": {
         "safety_title": "Antes de empezar: una nota de seguridad",
@@ -727,6 +790,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mount_windows_dmg": (
             "Windows: no trae una herramienta para este tipo. 7-Zip puede extraer sus archivos en "
             "una carpeta vacía para revisarla."
+        ),
+        "timeline_title": "Cuándo pasó cada cosa",
+        "timeline_intro": (
+            "Las fechas que esta computadora guarda sobre los hallazgos de arriba, de la más antigua a la "
+            "más reciente. Pueden ayudarle a comparar lo que ve aquí con los días en que otra persona tuvo "
+            "acceso a esta computadora. Anote las que le importen."
+        ),
+        "timeline_zone": (
+            "Las horas están en la zona horaria de la computadora revisada, {zone}, con su diferencia "
+            "respecto de UTC (hora mundial) entre paréntesis."
+        ),
+        "timeline_zone_checking": (
+            "No se sabe la zona horaria de la computadora revisada. Las horas están en la zona horaria de "
+            "la computadora que hace esta revisión, {zone}, con su diferencia respecto de UTC (hora "
+            "mundial) entre paréntesis."
+        ),
+        "timeline_caution": (
+            "Tome estas fechas con cuidado. Quien controla la computadora puede cambiarlas. Son pistas, no "
+            "pruebas. La fecha en que se cambió un archivo por última vez no es la fecha en que se instaló "
+            "un programa: copiar o actualizar un archivo también la cambia."
+        ),
+        "timeline_none": "Ninguno de los hallazgos tiene una fecha guardada en esta computadora.",
+        "timeline_undated": "Sin fecha conocida: {titles}.",
+        "timeline_left_out": (
+            "Se dejaron fuera {n} fechas que no pueden ser ciertas (anteriores a 1995, o posteriores a "
+            "esta revisión). No se muestran como hechos."
+        ),
+        "timeline_left_out_item": "{title}: {value} ({reason})",
+        "timeline_reason_early": "anterior a 1995",
+        "timeline_reason_future": "posterior a esta revisión",
+        "timeline_reason_bad": "no es una fecha legible",
+        "timeline_detail": "{severity}: {title} · {kind}, según: {source}",
+        "timeline_installed": "se instaló {what}",
+        "timeline_created": "se creó {what}",
+        "timeline_changed": "última vez que se cambió {what}",
+        "timeline_last_used": "última vez que se usó {what}",
+        "timeline_connected": "alguien se conectó a esta computadora desde otro lugar ({what})",
+        "timeline_what_app": "{name}",
+        "timeline_what_autostart": "la entrada de inicio «{name}»",
+        "timeline_what_service": "el servicio en segundo plano «{name}»",
+        "timeline_what_permission": "el permiso de {service} de {name}",
+        "timeline_what_account": "la cuenta «{name}»",
+        "timeline_what_browser_extension": "el complemento del navegador «{name}»",
+        "timeline_what_web_visit": "la página web {name}",
+        "timeline_what_file": "según el registro {name}",
+        "timeline_what_other": "«{name}»",
+        "timeline_kind_installed": "instalación",
+        "timeline_kind_created": "creación",
+        "timeline_kind_changed": "último cambio",
+        "timeline_kind_last_used": "último uso",
+        "timeline_kind_connected": "conexión",
+        "timeline_date_pattern": "d 'de' MMMM 'de' y",
+        "timeline_datetime": "{date}, {clock} ({offset})",
+        "first_seen": "Visto por primera vez en esta computadora: {when} — {kind}, según: {source}",
+        "since_mark": "desde el {date}",
+        "since_line": (
+            "Marcado «{mark}»: lo que tiene una fecha igual o posterior al {when}. Marcados: {findings} de "
+            "{total} hallazgos y {startup} entradas de inicio. Lo que no tiene fecha conocida no se puede "
+            "juzgar así ({undated_findings} hallazgos, {undated_startup} entradas de inicio): revíselo "
+            "también."
+        ),
+        "since_bad": (
+            "--since {value}: no es una fecha. Indique una fecha como 2026-03-01, o una fecha y hora como "
+            "2026-03-01T21:00. Sin zona horaria (Z, o +01:00), se usa la hora local de la computadora "
+            "revisada."
         ),
     },
 }
@@ -1204,3 +1332,31 @@ def value_label(field: str, value: object, lang: str) -> str | None:
     parts = value.split("; ")
     translated = [translate_message(part, lang) for part in parts]
     return "; ".join(translated) if translated != parts else None
+
+
+# Where a time comes from (timeutil.Time.source, written in English by the collectors), in words.
+# A source without a label is shown as the collector wrote it.
+TIME_SOURCE_LABELS: dict[str, dict[str, str]] = {
+    "es": {
+        "registry key last write": "última escritura de la clave del registro",
+        "file modification time": "fecha de modificación del archivo",
+        "file birth time": "fecha de creación del archivo",
+        "installer receipt": "recibo del instalador",
+        "programs list install date": "fecha de instalación de la lista de programas",
+        "install date": "fecha de instalación",
+        "sign-in session start": "inicio de la sesión",
+        "account creation time": "fecha de creación de la cuenta",
+        "last use of the permission": "último uso del permiso",
+        "last change of the permission": "último cambio del permiso",
+        "connection log": "registro de conexiones",
+        "connection log (no time zone in the log: read as the computer's local time)":
+            "registro de conexiones (sin zona horaria: se lee como hora local de la computadora)",
+        "browser history": "historial del navegador",
+        "browser downloads": "descargas del navegador",
+    },
+}
+
+
+def time_source_label(source: str, lang: str) -> str:
+    """A time's source in the report language (as the collector wrote it when there is no label)."""
+    return TIME_SOURCE_LABELS.get(lang, {}).get(source) or translate_message(source, lang)

@@ -70,6 +70,7 @@ def filetime_to_datetime(value: int | None) -> dt.datetime | None:
 
 TimeKind = Literal["installed", "created", "changed", "last_used", "connected"]
 TIME_KINDS: tuple[TimeKind, ...] = ("installed", "created", "changed", "last_used", "connected")
+Precision = Literal["second", "day"]
 
 
 @dataclass(frozen=True)
@@ -79,19 +80,28 @@ class Time:
     kind: installed / created / changed / last_used / connected. A file modification time is
     "changed", never "installed": copying or editing a file sets it too.
     source: in words, e.g. "file modification time", "dpkg log", "registry key last write".
+    precision: "day" when the system keeps only a calendar date (Windows InstallDate, YYYYMMDD):
+    `when` is then midnight UTC of that date and the report shows the date alone, never a clock time
+    or a shift into another zone.
     """
 
     when: dt.datetime
     kind: TimeKind
     source: str
+    precision: Precision = "second"
 
     def __post_init__(self) -> None:
         if self.when.tzinfo is None:
             raise ValueError("Time.when must be time-zone aware (UTC)")
         if self.kind not in TIME_KINDS:
             raise ValueError(f"unknown time kind {self.kind!r}")
+        if self.precision not in ("second", "day"):
+            raise ValueError(f"unknown time precision {self.precision!r}")
 
     def to_dict(self) -> dict[str, Any]:
+        if self.precision == "day":  # a calendar date, not an instant
+            return {"time": self.when.date().isoformat(), "kind": self.kind, "source": self.source,
+                    "precision": "day"}
         return {"time": iso_utc(self.when), "kind": self.kind, "source": self.source}
 
     @classmethod

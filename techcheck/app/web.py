@@ -25,7 +25,7 @@ from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import ANSWERS, CaseStore, StoreError
 from techcheck.app.texts import APP_MESSAGES, at
 from techcheck.report.format import origin_counts_line
-from techcheck.report.html import MAX_STARTUP, render_html, report_environment
+from techcheck.report.html import MAX_STARTUP, MAX_TIMELINE, render_html, report_environment
 from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, check_title, os_name, t
 
@@ -235,7 +235,7 @@ def create_app(state: AppState) -> Flask:
                     os_label=os_name(str(report.get("target", {}).get("os", ""))),
                     folder=state.config.default_folder, local_resources=resources,
                     startup_counts=origin_counts_line(report["startup"], lg) if "startup" in report else "",
-                    max_startup=MAX_STARTUP, **extra)
+                    max_startup=MAX_STARTUP, max_timeline=MAX_TIMELINE, **extra)
 
     def _save(report_json: str, report: dict[str, Any], answers: dict[str, tuple[str, str]], back: str) -> Response:
         folder = request.form.get("folder", "").strip()

@@ -36,6 +36,7 @@ from techcheck.texts import (
 
 MAX_EVIDENCE = 50
 MAX_STARTUP = 500  # entries shown per place; the JSON report lists them all
+MAX_TIMELINE = 500  # timeline entries shown; the JSON report lists them all
 MAX_NOTES = 200
 MAX_NOTES_PER_CHECK = 50
 MAX_VALUE = 400  # characters of one scanned value shown; the JSON report keeps it whole
@@ -130,6 +131,7 @@ def render_html(model: Report) -> str:
         max_evidence=MAX_EVIDENCE,
         record_json=Markup(html_record_block(model)),  # base64 in a data block (see evidence.py)
         max_startup=MAX_STARTUP,
+        max_timeline=MAX_TIMELINE,
         startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",
         more=lambda n: t("more_in_json", lang, n=n),
     )

@@ -24,7 +24,9 @@ from techcheck.report.schema import EvidenceRecord, Report
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report with 20,000 apps is a few MB
 MAX_NESTING = 64  # a real report nests 7 levels deep
 SCHEMA_PREFIX = "techcheck.report/"
-READABLE_VERSIONS = ("1",)  # the first reports (no evidence record, inventory or digest) are 1 too
+# 1: the first reports (no evidence record, inventory or digest) and those before the timeline;
+# 2: with the timeline. A version-1 report loads without a timeline (its renderers leave it out).
+READABLE_VERSIONS = ("1", "2")
 
 
 class ReportError(TechcheckError):

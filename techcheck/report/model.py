@@ -32,7 +32,8 @@ from techcheck.report.schema import (
     Severity,
     Summary,
 )
-from techcheck.report.startup import build_startup
+from techcheck.report.startup import build_startup, shown_entries
+from techcheck.report.timeline import Since, build_timeline, finding_identity, since_info, startup_marks
 from techcheck.scan import CheckResult, ScanResult
 from techcheck.target.base import Target
 from techcheck.target.identity import ComputerIdentity
@@ -61,7 +62,7 @@ def evidence_dict(art: Artifact, lang: str, identity: ComputerIdentity | None = 
 
 def finding_dict(f: Finding, lang: str, identity: ComputerIdentity | None = None) -> FindingInfo:
     text = f.rule.text(lang)
-    return {
+    info: FindingInfo = {
         "rule_id": f.rule.id,
         "severity": cast(Severity, f.rule.severity),
         "severity_label": t(f"severity_{f.rule.severity}", lang),
@@ -77,9 +78,10 @@ def finding_dict(f: Finding, lang: str, identity: ComputerIdentity | None = None
         "rule_ids": f.rule_ids,
         "also": [{"rule_id": r.id, "severity": r.severity, "title": r.text(lang).title,
                   "evidence": [artifact_key(a.to_dict()) for a in arts]} for r, arts in f.also],
-        # What this finding is about, whatever rule names it: its (first) artifact. diff keys on it.
-        "identity": artifact_key(f.artifacts[0].to_dict()) if f.artifacts else f.rule.id,
+        # What this finding is about, whatever rule names it: its (first) artifact. diff and the timeline key on it.
+        "identity": finding_identity(f),
     }
+    return info
 
 
 def evidence_record(result: ScanResult) -> EvidenceRecord:
@@ -156,10 +158,22 @@ def check_info(c: CheckResult, lang: str) -> CheckInfo:
     }
 
 
-def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None) -> Report:
-    """The report model, sealed with its digest (an HMAC when a key is given)."""
+def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None, since: Since | None = None,
+                 ) -> Report:
+    """The report model, sealed with its digest (an HMAC when a key is given).
+
+    since (scan --since): findings and start-up entries with a time on or after it are marked."""
     target = result.target
     identity = result.identity
+    timeline = build_timeline(result.findings, identity, result.finished, lang, since)
+    findings = [finding_dict(f, lang, identity) for f in result.findings]
+    for index, info in enumerate(findings):
+        if index in timeline.first_seen:
+            info["first_seen"] = timeline.first_seen[index]
+        if index in timeline.marked:
+            info["after_since"] = timeline.marked[index]
+    marks = (startup_marks(shown_entries(result.artifacts), since.resolve(identity.zone), result.finished,
+                           identity.zone) if since else None)
     count = [f.severity for f in result.findings].count
     summary: Summary = {"alert": count("alert"), "review": count("review"), "info": count("info")}
     report: Report = {
@@ -187,8 +201,11 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "warnings": layout_warnings(target, lang),
         "access": access_advice(result, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
-        "findings": [finding_dict(f, lang, identity) for f in result.findings],
-        "startup": build_startup(result.artifacts, lang),
+        "findings": findings,
+        "timeline": timeline.entries,
+        "timeline_info": timeline.info or {"zone": identity.time_zone, "zone_source": identity.time_zone_source,
+                                           "count": 0, "included": 0, "left_out": [], "undated": []},
+        "startup": build_startup(result.artifacts, lang, marks),
         "checks": [check_info(c, lang) for c in result.checks],
         "limits": t("limits", lang),
         "support": {
@@ -200,4 +217,9 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None)
         "evidence_record": evidence_record(result),
         "inventory": build_inventory(result.artifacts),
     }
+    if since is not None and marks is not None:
+        report["since"] = since_info(
+            since, identity, lang, marked_findings=sum(timeline.marked.values()), total_findings=len(findings),
+            undated_findings=len(findings) - len(timeline.marked), marked_startup=sum(1 for m in marks.values() if m),
+            undated_startup=sum(1 for m in marks.values() if m is None))
     return seal(report, key)

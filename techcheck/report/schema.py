@@ -1,4 +1,4 @@
-"""The shape of a report: typed dictionaries for the JSON report model (schema techcheck.report/1).
+"""The shape of a report: typed dictionaries for the JSON report model (schema techcheck.report/2).
 
 `build_report` makes a `Report`; the text, HTML and diff renderers read one; `load_report` checks a
 saved file against these types (report/loader.py). They are TypedDicts, not classes, because the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-SCHEMA = "techcheck.report/1"
+SCHEMA = "techcheck.report/2"  # 2: the timeline, first-seen times, --since marks (1 still loads)
 SEVERITIES: tuple[Literal["alert", "review", "info"], ...] = ("alert", "review", "info")
 Severity = Literal["alert", "review", "info"]
 
@@ -100,10 +100,23 @@ class _FindingBase(TypedDict):
     evidence: list[EvidenceItem]
 
 
+class FirstSeen(TypedDict):
+    """A finding's earliest known time (report/timeline.py)."""
+
+    time: str  # ISO 8601 UTC; a calendar date alone (2026-03-03) when precision is "day"
+    local: str  # the same in the scanned computer's zone, with its offset
+    kind: str  # installed | created | changed | last_used | connected
+    source: str
+    precision: str  # second | day
+    text: str  # "First seen on this computer: ..."
+
+
 class FindingInfo(_FindingBase, total=False):
     rule_ids: list[str]  # every rule that matched (the lead first); reports before merging: none
     also: list[AlsoMatched]
     identity: str  # what the finding is about: its first artifact's identity (diff keys on it)
+    first_seen: FirstSeen  # its earliest plausible time; none when the computer keeps no time for it
+    after_since: bool  # --since: it has a time on or after that moment (absent: no --since, or no time)
 
 
 class NoteInfo(TypedDict):
@@ -218,6 +231,71 @@ class StartupSection(TypedDict):
     places: list[StartupPlace]
 
 
+class TimelineFinding(TypedDict):
+    identity: str  # the finding's identity (FindingInfo.identity)
+    rule_ids: list[str]
+
+
+class TimelineArtifact(TypedDict):
+    kind: str
+    identity: str  # report/inventory.artifact_key
+    name: str
+
+
+class _TimelineEntryBase(TypedDict):
+    time: str  # ISO 8601 UTC; a calendar date alone when precision is "day"
+    kind: str  # installed | created | changed | last_used | connected
+    finding: TimelineFinding
+    artifact: TimelineArtifact
+    source: str  # where the time comes from, as the collector says it
+
+
+class TimelineEntry(_TimelineEntryBase, total=False):
+    precision: str  # second | day
+    local: str  # in the scanned computer's zone, with its offset
+    when: str  # as people read it: "3 March 2026, 21:14 (UTC+01:00)"
+    text: str  # what happened: "AnyDesk was installed"
+    detail: str  # for advocates: the finding, the kind of time and its source, in words
+    severity: str
+    title: str
+    after_since: bool  # --since: on or after that moment
+
+
+class LeftOutTime(TypedDict):
+    """A time not put on the timeline: before 1995, later than the scan, or not a time."""
+
+    finding: TimelineFinding
+    artifact: str
+    value: str
+    kind: str
+    source: str
+    reason: str  # early | future | bad
+    text: str
+
+
+class TimelineInfo(TypedDict):
+    zone: str
+    zone_source: str  # scanned | checking
+    count: int
+    included: int
+    left_out: list[LeftOutTime]
+    undated: list[str]  # titles of findings with no known time
+
+
+class SinceInfo(TypedDict):
+    """`scan --since`: the moment, and how many findings and start-up entries are marked."""
+
+    given: str
+    time: str  # ISO 8601 UTC
+    local: str
+    mark: str  # the label beside marked things: "on or after 1 March 2026"
+    line: str  # the line at the top of the report
+    findings: int
+    startup: int
+    undated_findings: int
+    undated_startup: int
+
+
 class Digest(TypedDict):
     algorithm: str
     value: str
@@ -248,3 +326,6 @@ class Report(_ReportBase, total=False):
     computer: ComputerInfo  # which computer, read from its own files; older reports: none
     local_time: LocalTime  # the zone local times are shown in
     access: AccessInfo  # partly done checks, and how to let the check read every place
+    timeline: list[TimelineEntry]  # the findings' times in order (schema 2; older reports: none)
+    timeline_info: TimelineInfo
+    since: SinceInfo  # only with scan --since

@@ -7,7 +7,7 @@ whose origin was not worked out (a collector that does not say yet) are listed t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from techcheck.artifacts import Artifact
@@ -25,6 +25,11 @@ ENTRY_FIELDS = ("name", "command", "exe", "user", "run_as", "enabled", "trigger"
 def place_of(art: Artifact) -> str:
     """The place an entry starts from: its mechanism; a Windows service's place is "service"."""
     return str(art.get("mechanism") or art.kind)
+
+
+def shown_entries(artifacts: Iterable[Artifact]) -> list[Artifact]:
+    """The start-up entries the section lists: not part of the operating system."""
+    return [a for a in artifacts if a.kind in STARTUP_KINDS and a.get("origin") != "system"]
 
 
 def startup_entry(art: Artifact, lang: str) -> dict[str, Any]:
@@ -49,15 +54,23 @@ def behaviour_label(tag: str, lang: str) -> str:
     return t(key, lang) if key in MESSAGES["en"] else tag.replace("_", " ")
 
 
-def build_startup(artifacts: Iterable[Artifact], lang: str) -> StartupSection:
-    """The section's model (JSON key `startup`): texts, counts by origin, and places with entries."""
-    shown = [a for a in artifacts if a.kind in STARTUP_KINDS and a.get("origin") != "system"]
+def build_startup(artifacts: Iterable[Artifact], lang: str, marks: Mapping[int, bool | None] | None = None,
+                  ) -> StartupSection:
+    """The section's model (JSON key `startup`): texts, counts by origin, and places with entries.
+
+    marks (scan --since, by id() of the artifact): True/False whether an entry has a time on or after
+    that moment (the entry's `after_since`); None or missing: it has no known time."""
+    shown = shown_entries(artifacts)
     shown.sort(key=lambda a: (place_of(a), ORIGIN_ORDER.get(str(a.get("origin") or ""), 2),
                               str(a.get("name") or ""), a.location.path, a.location.registry_key))
     kept = shown[:MAX_ENTRIES]
     places: dict[str, list[dict[str, Any]]] = {}
     for art in kept:
-        places.setdefault(place_of(art), []).append(startup_entry(art, lang))
+        entry = startup_entry(art, lang)
+        mark = marks.get(id(art)) if marks is not None else None
+        if mark is not None:
+            entry["after_since"] = mark
+        places.setdefault(place_of(art), []).append(entry)
     counts: dict[str, int] = {}
     for art in shown:
         key = str(art.get("origin") or "unchecked")

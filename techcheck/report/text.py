@@ -83,6 +83,11 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     if model["warnings"] or advice:
         out.append("")
     out.extend(wrap(t("findings_summary", lang, **model["summary"])))
+    since = model.get("since")
+    mark = since["mark"] if since else ""
+    if since:  # what --since marks, and that what has no time cannot be judged
+        out.append("")
+        out.extend(wrap(style(since["line"], "heading")))
 
     if not model["findings"]:
         out.append("")
@@ -94,10 +99,12 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
         heading(f"{t('severity_' + severity, lang)} ({len(group)})", severity)
         out.extend(wrap(t(f"severity_{severity}_help", lang)))
         for f in group:
-            out.extend(finding_lines(f, lang, style))
+            out.extend(finding_lines(f, lang, style, mark))
 
+    if "timeline" in model:
+        out.extend(render_timeline(model, lang, style))
     if "startup" in model:
-        out.extend(render_startup(model["startup"], lang, style))
+        out.extend(render_startup(model["startup"], lang, style, mark))
 
     heading(t("checks_title", lang))
     for c in model["checks"]:
@@ -125,10 +132,14 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     return "\n".join(out) + "\n"
 
 
-def finding_lines(f: FindingInfo, lang: str, style: Style = _plain) -> list[str]:
-    """One finding: its title and texts, the other rules that matched (reasons), and its evidence."""
+def finding_lines(f: FindingInfo, lang: str, style: Style = _plain, mark: str = "") -> list[str]:
+    """One finding: its title and texts, the other rules that matched (reasons), and its evidence.
+    mark: the --since label, shown before the title of a finding with a time on or after it."""
     out = [""]
-    out.extend(wrap(style(f["title"], f["severity"]), first="  * ", indent="    "))
+    title = f"[{mark}] {f['title']}" if mark and f.get("after_since") else f["title"]
+    out.extend(wrap(style(title, f["severity"]), first="  * ", indent="    "))
+    if "first_seen" in f:
+        out.extend(wrap(f["first_seen"]["text"], indent="    ", first="    "))
     for key in ("what", "why"):
         out.extend(wrap(f[key], indent="    ", first=f"    {t(key, lang)}: "))
     if f["actions"]:
@@ -168,9 +179,44 @@ def render_notes(model: Report, lang: str) -> list[str]:
 
 
 MAX_STARTUP_PER_PLACE = 25
+MAX_TIMELINE = 100
 
 
-def render_startup(section: StartupSection, lang: str, style: Style = _plain) -> list[str]:
+def render_timeline(model: Report, lang: str, style: Style = _plain) -> list[str]:
+    """The timeline: the findings' times in order, in plain words, with the caution about times."""
+    title = t("timeline_title", lang)
+    out = ["", style(title, "heading"), style("-" * min(len(title), width()), "heading")]
+    info = model.get("timeline_info")
+    entries = model.get("timeline", [])
+    out.extend(wrap(t("timeline_intro", lang)))
+    if info and info["zone"]:
+        key = "timeline_zone" if info["zone_source"] == "scanned" else "timeline_zone_checking"
+        out.extend(wrap(t(key, lang, zone=safe_text(info["zone"], 60))))
+    out.extend(wrap(t("timeline_caution", lang)))
+    out.append("")
+    if not entries:
+        out.extend(wrap(t("timeline_none", lang)))
+    mark = model["since"]["mark"] if "since" in model else ""
+    for e in entries[:MAX_TIMELINE]:
+        line = f"{e.get('when', e['time'])} — {safe_text(e.get('text', e['kind']), 400)}"
+        if mark and e.get("after_since"):
+            line = f"[{mark}] {line}"
+        out.extend(wrap(line, first="  ", indent="      "))
+        if e.get("detail"):
+            out.extend(wrap(safe_text(e["detail"], 500), first="      ", indent="      "))
+    if len(entries) > MAX_TIMELINE:
+        out.append(f"  ({t('more_in_json', lang, n=len(entries) - MAX_TIMELINE)})")
+    if info and info["undated"] and entries:
+        titles = "; ".join(safe_text(x, 200) for x in info["undated"])
+        out.extend(["", *wrap(t("timeline_undated", lang, titles=titles))])
+    if info and info["left_out"]:
+        out.extend(["", *wrap(t("timeline_left_out", lang, n=len(info["left_out"])))])
+        for item in info["left_out"][:MAX_TIMELINE]:
+            out.extend(wrap(safe_text(item["text"], 400), first="    - ", indent="      "))
+    return out
+
+
+def render_startup(section: StartupSection, lang: str, style: Style = _plain, mark: str = "") -> list[str]:
     """The "What starts by itself" section: places, each entry with its origin and what it runs."""
     title = section["title"]
     out = ["", style(title, "heading"), style("-" * min(len(title), width()), "heading")]
@@ -185,6 +231,8 @@ def render_startup(section: StartupSection, lang: str, style: Style = _plain) ->
         out.extend(["", *wrap(f"{safe_text(place['label'], 100)} ({len(entries)})", first="  ", indent="    ")])
         for e in entries[:MAX_STARTUP_PER_PLACE]:
             line = f"{safe_text(e.get('name', ''), 200)} — {safe_text(e['origin_label'], 200)}"
+            if mark and e.get("after_since"):
+                line = f"[{mark}] {line}"
             if e.get("behaviour_labels"):
                 line += f" [{safe_text(', '.join(e['behaviour_labels']), 300)}]"
             if e.get("enabled") is False:

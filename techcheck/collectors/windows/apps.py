@@ -48,7 +48,7 @@ def uninstall_entries(reg: Registry, ctx: Context) -> Iterator[Artifact]:
             hidden = values.get("systemcomponent", "") == "1"
             date = install_date(values.get("installdate", ""))
             times = [Time(dt.datetime.fromisoformat(date).replace(tzinfo=dt.timezone.utc), "installed",
-                          "programs list install date")] if date else []
+                          "programs list install date", precision="day")] if date else []
             if sub.last_write is not None:
                 times.append(Time(sub.last_write.astimezone(dt.timezone.utc), "changed", "registry key last write"))
             yield make("app", Location(registry_key=sub.path), name=name,

@@ -1,0 +1,377 @@
+"""The timeline: the times the scanned computer keeps about the findings, in order, in plain words.
+
+A pure function of the scan result (JSON key `timeline`, with `timeline_info` beside it). Each
+entry is one time of one artifact of one finding: {time, kind, finding (its identity and rule ids),
+artifact, source}, plus its local time in the scanned computer's zone and the sentence people read
+("3 March 2026, 21:14 (UTC+01:00) — AnyDesk was installed").
+
+Where times come from: each artifact's `times` field (timeutil.Time: installed / created / changed /
+last_used / connected, with its source), and the typed time fields some kinds carry (FIELD_TIMES:
+an app's install date, a permission's last use ...). A time before 1995, later than the scan, or
+not readable is left out with a note: a damaged or planted value must never read as a fact. A zero
+FILETIME never becomes a time at all (timeutil.filetime_to_datetime), and 1601 is before 1995.
+
+Times without a zone (a connection log that writes the computer's clock as it is) are read as the
+scanned computer's local time, and their source says so. Dates without a clock (Windows InstallDate)
+are shown as the date alone, never shifted into another zone.
+
+`--since` (parse_since / Since.resolve): a date, or a date and time, in the scanned computer's local
+time unless it carries a zone (Z or +01:00); a finding or start-up entry is marked when any of its
+times is on or after it. Things without a known time cannot be judged and are counted as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from babel.dates import format_date
+
+from techcheck.artifacts import Artifact
+from techcheck.engine import Finding
+from techcheck.report.inventory import artifact_key
+from techcheck.report.safe import safe_text
+from techcheck.report.schema import (
+    FirstSeen,
+    LeftOutTime,
+    SinceInfo,
+    TimelineEntry,
+    TimelineInfo,
+)
+from techcheck.target.identity import ComputerIdentity
+from techcheck.texts import kind_label, t, time_source_label, value_label
+from techcheck.timeutil import Time, TimeKind
+
+UTC = dt.timezone.utc
+EARLIEST = dt.datetime(1995, 1, 1, tzinfo=UTC)
+# A live computer's files change while it is being checked: a time a few minutes after the end of
+# the scan is still "now", not the future.
+CLOCK_SLACK = dt.timedelta(minutes=10)
+MAX_ENTRIES = 5_000  # the JSON keeps them all up to this; a finding rarely has more than a few
+
+# Typed time fields, as times: (kind, field) -> (kind of time, where it comes from). Data, not verdicts.
+FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, str]] = {
+    ("app", "installed"): ("installed", "install date"),
+    ("session", "started"): ("connected", "sign-in session start"),
+    ("account", "created"): ("created", "account creation time"),
+    ("permission", "last_used"): ("last_used", "last use of the permission"),
+    ("permission", "modified"): ("changed", "last change of the permission"),
+    ("file", "time"): ("connected", "connection log"),  # a dated record inside the file: a logged session
+    ("web_visit", "time"): ("last_used", "browser history"),
+}
+NO_ZONE = " (no time zone in the log: read as the computer's local time)"
+NAME_FIELDS = ("name", "display_name", "domain", "extension_id", "package", "bundle_id", "exe_name", "path",
+               "subject", "identifier", "user")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --- which times an artifact has ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """A time left out: its value as recorded, and why (early / future / bad)."""
+
+    value: str
+    kind: str
+    source: str
+    reason: str
+
+
+def artifact_times(art: Artifact, zone: dt.tzinfo | None) -> tuple[list[Time], list[Problem]]:
+    """Every time an artifact carries (its `times` and typed time fields), duplicates dropped;
+    values that are not times are returned as problems."""
+    times: list[Time] = [tm for tm in (art.get("times") or []) if isinstance(tm, Time)]
+    problems: list[Problem] = []
+    for (kind, name), (time_kind, source) in FIELD_TIMES.items():
+        value = art.get(name) if art.kind == kind else None
+        if not isinstance(value, str) or not value:
+            continue
+        parsed = field_time(value, time_kind, source, zone)
+        if parsed is None:
+            problems.append(Problem(value, time_kind, source, "bad"))
+        elif not any(_same(parsed, tm) for tm in times):
+            times.append(parsed)
+    return times, problems
+
+
+def _same(a: Time, b: Time) -> bool:
+    if a.kind != b.kind:
+        return False
+    if "day" in (a.precision, b.precision):
+        return a.when.date() == b.when.date()
+    return abs(a.when - b.when) < dt.timedelta(seconds=1)
+
+
+def field_time(value: str, kind: TimeKind, source: str, zone: dt.tzinfo | None) -> Time | None:
+    """A time field's ISO 8601 text as a Time: a bare date is a calendar date; a time without a
+    zone is the computer's local time (and its source says so); None when it is not a time."""
+    text = value.strip()
+    try:
+        if _DATE.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+            return Time(dt.datetime(day.year, day.month, day.day, tzinfo=UTC), kind, source, precision="day")
+        when = dt.datetime.fromisoformat(text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=zone or UTC)
+            source += NO_ZONE
+        return Time(when.astimezone(UTC), kind, source)
+    except (ValueError, OverflowError):
+        return None
+
+
+def implausible(tm: Time, finished: dt.datetime, zone: dt.tzinfo | None) -> str | None:
+    """Why a time cannot be right ("early": before 1995; "future": later than the scan), else None."""
+    if tm.when < EARLIEST:
+        return "early"
+    if tm.precision == "day":
+        return "future" if tm.when.date() > finished.astimezone(zone or UTC).date() else None
+    return "future" if tm.when > finished + CLOCK_SLACK else None
+
+
+def sort_key(tm: Time, zone: dt.tzinfo | None) -> dt.datetime:
+    """Where a time goes in the order: a calendar date at the start of that day, in the computer's zone."""
+    if tm.precision == "day":
+        day = tm.when.date()
+        try:
+            return dt.datetime(day.year, day.month, day.day, tzinfo=zone or UTC).astimezone(UTC)
+        except (OverflowError, ValueError):
+            return tm.when
+    return tm.when
+
+
+def good_times(art: Artifact, finished: dt.datetime, zone: dt.tzinfo | None) -> list[Time]:
+    """The plausible times of an artifact (for --since on start-up entries)."""
+    return [tm for tm in artifact_times(art, zone)[0] if implausible(tm, finished, zone) is None]
+
+
+# --- how a time reads ---------------------------------------------------------------------------
+
+def offset_text(local: dt.datetime) -> str:
+    """UTC+01:00, UTC-05:00, UTC+05:30; UTC for no offset."""
+    offset = local.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def date_text(day: dt.date, lang: str) -> str:
+    """3 March 2026 / 3 de marzo de 2026."""
+    try:
+        return str(format_date(day, t("timeline_date_pattern", lang), locale=lang))
+    except (ValueError, LookupError):
+        return day.isoformat()
+
+
+def when_text(tm: Time, zone: dt.tzinfo | None, lang: str) -> str:
+    """A time as people read it, in the computer's zone with the offset: "3 March 2026, 21:14 (UTC+01:00)";
+    a calendar date alone: "3 March 2026"."""
+    if tm.precision == "day":
+        return date_text(tm.when.date(), lang)
+    local = local_datetime(tm.when, zone)
+    return t("timeline_datetime", lang, date=date_text(local.date(), lang), clock=local.strftime("%H:%M"),
+             offset=offset_text(local))
+
+
+def local_datetime(when: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    try:
+        return when.astimezone(zone or UTC)
+    except (OverflowError, ValueError):
+        return when
+
+
+def local_iso(tm: Time, zone: dt.tzinfo | None) -> str:
+    if tm.precision == "day":
+        return tm.when.date().isoformat()
+    return local_datetime(tm.when, zone).isoformat(timespec="seconds")
+
+
+def utc_iso(tm: Time) -> str:
+    if tm.precision == "day":
+        return tm.when.date().isoformat()
+    return tm.when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def artifact_name(art: Artifact) -> str:
+    """What people call the thing: its name (a file: its folder and name)."""
+    for name in (("path", *NAME_FIELDS) if art.kind == "file" else NAME_FIELDS):
+        value = art.get(name)
+        if isinstance(value, str) and value.strip():
+            if name == "path":  # the file and its folder: "AnyDesk\\connection_trace.txt"
+                parts = [p for p in re.split(r"[\\/]", value) if p]
+                return "\\".join(parts[-2:]) if "\\" in value else "/".join(parts[-2:])
+            return value
+    return ""
+
+
+def event_text(art: Artifact, kind: str, lang: str) -> str:
+    """What happened, in plain words: "AnyDesk was installed", "se instaló AnyDesk"."""
+    name = safe_text(artifact_name(art) or kind_label(art.kind, lang), 200)
+    key = f"timeline_what_{art.kind}"
+    if art.kind == "permission":
+        service = str(art.get("service") or "")
+        what = t(key, lang, service=value_label("service", service, lang) or service.replace("_", " "),
+                 name=safe_text(art.get("app") or art.get("site") or name, 200))
+    else:
+        what = t(key if key in _KNOWN_SUBJECTS else "timeline_what_other", lang, name=name)
+    return t(f"timeline_{kind}", lang, what=what)
+
+
+_KNOWN_SUBJECTS = {f"timeline_what_{k}" for k in ("app", "autostart", "service", "permission", "account",
+                                                   "browser_extension", "web_visit", "file")}
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Since:
+    """A --since value: `when` is naive (the scanned computer's local time) unless a zone was given."""
+
+    text: str
+    when: dt.datetime
+    date_only: bool
+
+    def resolve(self, zone: dt.tzinfo | None) -> dt.datetime:
+        """The moment, in UTC: a date or time without a zone is read in the scanned computer's zone."""
+        when = self.when if self.when.tzinfo else self.when.replace(tzinfo=zone or UTC)
+        return when.astimezone(UTC)
+
+
+def parse_since(text: str) -> Since:
+    """2026-03-01, 2026-03-01T21:00, 2026-03-01 21:00:30, with an optional Z or +01:00.
+    Raises ValueError for anything else (the CLI says how to write it and exits 2)."""
+    value = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?", value):
+        raise ValueError(text)
+    when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))  # ValueError for 2026-02-30
+    return Since(text, when, date_only=len(value) == 10)
+
+
+@dataclass
+class Timeline:
+    """What build_timeline gives the report model."""
+
+    entries: list[TimelineEntry] = field(default_factory=list)
+    info: TimelineInfo | None = None
+    first_seen: dict[int, FirstSeen] = field(default_factory=dict)  # by finding index
+    marked: dict[int, bool] = field(default_factory=dict)  # by finding index, when --since was given
+    since: SinceInfo | None = None
+
+
+def finding_identity(f: Finding) -> str:
+    """What a finding is about, whatever rule names it: its (first) artifact. diff keys on it too."""
+    return artifact_key(f.artifacts[0].to_dict()) if f.artifacts else f.rule.id
+
+
+def finding_artifacts(f: Finding) -> list[Artifact]:
+    """The lead rule's artifacts, then any other rule's that are not among them."""
+    seen: list[Artifact] = []
+    for _rule, arts in f.matched:
+        seen.extend(a for a in arts if not any(a is s for s in seen))
+    return seen
+
+
+def build_timeline(findings: Sequence[Finding], identity: ComputerIdentity, finished: float, lang: str,
+                   since: Since | None = None) -> Timeline:
+    """The findings' plausible times in order, the times left out, each finding's first time and,
+    with --since, which findings have a time on or after it."""
+    zone = identity.zone
+    end = dt.datetime.fromtimestamp(finished, UTC)
+    since_at = since.resolve(zone) if since else None
+    out = Timeline()
+    rows: list[tuple[dt.datetime, int, TimelineEntry]] = []
+    left_out: list[LeftOutTime] = []
+    undated: list[str] = []
+    for index, f in enumerate(findings):
+        key = finding_identity(f)
+        title = f.rule.text(lang).title
+        good: list[tuple[Time, Artifact]] = []
+        for art in finding_artifacts(f):
+            times, problems = artifact_times(art, zone)
+            for tm in times:
+                reason = implausible(tm, end, zone)
+                if reason is None:
+                    good.append((tm, art))
+                else:
+                    problems.append(Problem(utc_iso(tm), tm.kind, tm.source, reason))
+            for p in problems:
+                left_out.append({"finding": {"identity": key, "rule_ids": f.rule_ids}, "artifact": artifact_key(
+                    art.to_dict()), "value": p.value, "kind": p.kind, "source": p.source, "reason": p.reason,
+                    "text": t("timeline_left_out_item", lang, title=title, value=safe_text(p.value, 60),
+                              reason=t(f"timeline_reason_{p.reason}", lang))})
+        if not good:
+            undated.append(title)
+        for tm, art in good:
+            entry: TimelineEntry = {
+                "time": utc_iso(tm), "kind": tm.kind,
+                "finding": {"identity": key, "rule_ids": list(f.rule_ids)},
+                "artifact": {"kind": art.kind, "identity": artifact_key(art.to_dict()),
+                             "name": safe_text(artifact_name(art), 300)},
+                "source": tm.source,
+                "precision": tm.precision,
+                "local": local_iso(tm, zone),
+                "when": when_text(tm, zone, lang),
+                "text": event_text(art, tm.kind, lang),
+                "detail": t("timeline_detail", lang, severity=t(f"severity_{f.rule.severity}", lang), title=title,
+                            kind=t(f"timeline_kind_{tm.kind}", lang), source=time_source_label(tm.source, lang)),
+                "severity": f.rule.severity,
+                "title": title,
+            }
+            if since_at is not None:
+                entry["after_since"] = on_or_after(tm, since_at, zone)
+            rows.append((sort_key(tm, zone), index, entry))
+        if good:
+            first = min(good, key=lambda g: sort_key(g[0], zone))[0]
+            out.first_seen[index] = {
+                "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind, "source": first.source,
+                "precision": first.precision,
+                "text": t("first_seen", lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}",
+                          lang), source=time_source_label(first.source, lang)),
+            }
+        if since_at is not None and good:
+            out.marked[index] = any(on_or_after(tm, since_at, zone) for tm, _ in good)
+    rows.sort(key=lambda r: (r[0], r[1], r[2]["kind"], r[2]["artifact"]["identity"]))
+    out.entries = [entry for _, _, entry in rows[:MAX_ENTRIES]]
+    out.info = {"zone": identity.time_zone, "zone_source": identity.time_zone_source, "count": len(rows),
+                "included": len(out.entries), "left_out": left_out, "undated": undated}
+    return out
+
+
+def on_or_after(tm: Time, since_at: dt.datetime, zone: dt.tzinfo | None) -> bool:
+    """A time on or after the --since moment (a calendar date counts when its day has not ended by then)."""
+    if tm.precision == "day":
+        return sort_key(tm, zone) + dt.timedelta(days=1) > since_at
+    return tm.when >= since_at
+
+
+def since_info(since: Since, identity: ComputerIdentity, lang: str, marked_findings: int, total_findings: int,
+               undated_findings: int, marked_startup: int, undated_startup: int) -> SinceInfo:
+    """The line at the top of a --since report: what is marked, and what cannot be judged."""
+    at = since.resolve(identity.zone)
+    moment = Time(at, "changed", "--since")
+    shown = (date_text(local_datetime(at, identity.zone).date(), lang) if since.date_only and not since.when.tzinfo
+             else when_text(moment, identity.zone, lang))
+    mark = t("since_mark", lang, date=shown)
+    return {
+        "given": since.text, "time": at.isoformat(timespec="seconds"),
+        "local": local_datetime(at, identity.zone).isoformat(timespec="seconds"),
+        "findings": marked_findings, "startup": marked_startup, "undated_findings": undated_findings,
+        "undated_startup": undated_startup, "mark": mark,
+        "line": t("since_line", lang, mark=mark, when=when_text(moment, identity.zone, lang),
+                  findings=marked_findings, total=total_findings, startup=marked_startup,
+                  undated_findings=undated_findings, undated_startup=undated_startup),
+    }
+
+
+def startup_marks(artifacts: Iterable[Artifact], since_at: dt.datetime, finished: float,
+                  zone: dt.tzinfo | None) -> dict[int, bool | None]:
+    """For --since: each artifact (by id()) -> True/False when it has plausible times, None when none."""
+    end = dt.datetime.fromtimestamp(finished, UTC)
+    marks: dict[int, bool | None] = {}
+    for art in artifacts:
+        times = good_times(art, end, zone)
+        marks[id(art)] = any(on_or_after(tm, since_at, zone) for tm in times) if times else None
+    return marks
