@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import zoneinfo
 from pathlib import Path
 
-from tests.macos_tree import realdata_mac
+from tests.macos_tree import make_tcc_db, realdata_mac, write_plist
 from tests.winsupport import BENIGN_TASKS, MALICIOUS_TASKS, hivex_plant, put_hive, put_task
 
 UNINSTALL = r"Software\Microsoft\Windows\CurrentVersion\Uninstall"
@@ -62,10 +63,43 @@ def windows_remote_copy(root: Path) -> Path:
     return root
 
 
+# A hidden app allowed to watch the keyboard (system TCC.db, its own last_modified), and a launch
+# agent that starts a program from a hidden folder (its plist changed on AGENT_MTIME).
+KEYS_GRANTED = dt.datetime(2026, 3, 2, 19, 45, tzinfo=dt.timezone.utc)
+AGENT_MTIME = dt.datetime(2026, 3, 6, 23, 10, tzinfo=dt.timezone.utc)
+AGENT_PLIST = "Users/ana/Library/LaunchAgents/com.apple.sysupdate.plist"
+
+
 def mac_copy(root: Path) -> Path:
+    """Every real macOS file from realdata (the real TCC.db in ana's Library), plus a planted hidden
+    keyboard-watching app and a launch agent running from a hidden folder."""
     realdata_mac(root)
+    write_plist(root, "Applications/Keys.app/Contents/Info.plist",
+                {"CFBundleIdentifier": "com.example.keys", "CFBundleName": "Keys", "LSUIElement": True})
+    make_tcc_db(root / "Library/Application Support/com.apple.TCC/TCC.db",
+                [("kTCCServiceListenEvent", "com.example.keys", 0, 2, 2, int(KEYS_GRANTED.timestamp()))])
+    write_plist(root, AGENT_PLIST, {"Label": "com.apple.sysupdate", "RunAtLoad": True,
+                                    "ProgramArguments": ["/Users/ana/.local/.agent/sysupdate", "--quiet"]})
+    agent = root / "Users/ana/.local/.agent/sysupdate"
+    agent.parent.mkdir(parents=True)
+    agent.write_bytes(b"\xcf\xfa\xed\xfe" + b"\x00" * 64)
+    mac_zone(root, "America/Los_Angeles")
     set_all_mtimes(root, FILE_MTIME)
+    set_mtime(root / AGENT_PLIST, AGENT_MTIME)
     return root
+
+
+def mac_zone(root: Path, name: str) -> None:
+    """The time zone as macOS keeps it: /etc/localtime, a link into /var/db/timezone/zoneinfo
+    (the zone file is this machine's copy of the tz database file)."""
+    zone_file = root / "private/var/db/timezone/zoneinfo" / name
+    zone_file.parent.mkdir(parents=True, exist_ok=True)
+    source = next((Path(d, name) for d in zoneinfo.TZPATH if Path(d, name).is_file()), None)
+    if source is None:
+        raise FileNotFoundError(f"no tz database file for {name} on this machine (tzdata)")
+    zone_file.write_bytes(source.read_bytes())
+    (root / "etc").mkdir(exist_ok=True)
+    (root / "etc/localtime").symlink_to(f"/private/var/db/timezone/zoneinfo/{name}")
 
 
 if __name__ == "__main__":

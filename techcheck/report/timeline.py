@@ -62,8 +62,8 @@ FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, str]] = {
     ("web_visit", "time"): ("last_used", "browser history"),
 }
 NO_ZONE = " (no time zone in the log: read as the computer's local time)"
-NAME_FIELDS = ("name", "display_name", "domain", "extension_id", "package", "bundle_id", "exe_name", "path",
-               "subject", "identifier", "user")
+NAME_FIELDS = ("name", "display_name", "app", "site", "domain", "extension_id", "package", "bundle_id", "exe_name",
+               "path", "subject", "identifier", "user")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

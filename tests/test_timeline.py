@@ -1,0 +1,364 @@
+"""The timeline (issue 16 parts 2-5): the findings' times in order, in the scanned computer's local
+time, in plain words; first-seen times; `scan --since`; times that cannot be right left out.
+
+Disk copies from tests/timeline_copies.py: a Windows copy of real hives and real task files with
+AnyDesk planted (programs list + connection log), and a macOS copy of the real files with a planted
+hidden keyboard-watching app. Every run goes through the real CLI.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from regipy.registry import RegistryHive
+
+from techcheck.artifacts import Location, make
+from techcheck.cli import cli
+from techcheck.report.loader import load_report
+from techcheck.report.timeline import field_time, implausible, parse_since
+from techcheck.texts import TIME_SOURCE_LABELS
+from techcheck.timeutil import Time
+from tests.macos_tree import realdata_mac
+from tests.timeline_copies import (
+    AGENT_MTIME,
+    FILE_MTIME,
+    KEYS_GRANTED,
+    mac_copy,
+    set_mtime,
+    windows_remote_copy,
+)
+from tests.winsupport import hivex_plant
+
+UTC = dt.timezone.utc
+MONITOR = r"ControlSet001\Control\Print\Monitors\ThinPrint Print Port Monitor for VMWare"
+
+
+def scan(root: Path, *args: str) -> dict[str, Any]:
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "json", "--yes", *args])
+    assert res.exit_code == 0, res.output
+    return dict(json.loads(res.stdout))
+
+
+def text_scan(root: Path, *args: str) -> str:
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "text", "--yes", *args])
+    assert res.exit_code == 0, res.output
+    return " ".join(res.stdout.split())  # the words, whatever the wrapping
+
+
+def rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    return [(e["time"], e["kind"], e["source"], e["artifact"]["name"]) for e in report["timeline"]]
+
+
+def key_last_write(hive: Path, key: str) -> str:
+    """A key's last-write time read straight from the hive with regipy (FILETIME -> ISO UTC)."""
+    filetime = RegistryHive(str(hive)).get_key("\\" + key).header.last_modified
+    return (dt.datetime(1601, 1, 1, tzinfo=UTC) + dt.timedelta(microseconds=filetime // 10)).isoformat(
+        timespec="seconds")
+
+
+@pytest.fixture(scope="module")
+def windows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return windows_remote_copy(tmp_path_factory.mktemp("win") / "copy")
+
+
+@pytest.fixture(scope="module")
+def windows_report(windows: Path) -> dict[str, Any]:
+    return scan(windows)
+
+
+@pytest.fixture(scope="module")
+def mac(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mac_copy(tmp_path_factory.mktemp("mac") / "copy")
+
+
+def test_windows_timeline_has_the_install_and_the_connection_in_order(windows_report: dict[str, Any],
+                                                                      windows: Path) -> None:
+    got = rows(windows_report)
+    install = ("2026-03-03", "installed", "programs list install date", "AnyDesk")
+    # The log writes 2026-03-04 22:30 without a zone: the computer's local time (Eastern, UTC-5 then).
+    connect = ("2026-03-05T03:30:00+00:00", "connected",
+               "connection log (no time zone in the log: read as the computer's local time)",
+               "AnyDesk\\connection_trace.txt")
+    assert install in got and connect in got
+    assert got.index(install) < got.index(connect)
+    # In order; a calendar date counts from the start of its day in the computer's zone (Eastern: 05:00 UTC).
+    moments = [e["time"] if "T" in e["time"] else e["time"] + "T05:00:00+00:00" for e in windows_report["timeline"]]
+    assert moments == sorted(moments)
+    entry = windows_report["timeline"][got.index(connect)]
+    assert entry["local"] == "2026-03-04T22:30:00-05:00"
+    assert entry["when"] == "4 March 2026, 22:30 (UTC-05:00)"
+    assert entry["finding"]["rule_ids"] == ["windows.remote.incoming-session-record"]
+    # The timeline keys on the finding's identity: the same one the finding carries.
+    identities = {f["identity"] for f in windows_report["findings"]}
+    assert all(e["finding"]["identity"] in identities for e in windows_report["timeline"])
+    assert windows_report["timeline_info"]["zone"] == "Eastern Standard Time"
+
+
+def test_real_hive_key_last_write_times_are_on_the_timeline(windows_report: dict[str, Any], windows: Path) -> None:
+    """The real Windows 7 SYSTEM hive's print-monitor key, untouched: its own last-write time."""
+    real = key_last_write(windows / "Windows/System32/config/SYSTEM", MONITOR)
+    assert real == "2011-07-05T22:58:42+00:00"
+    assert (real, "changed", "registry key last write", "ThinPrint Print Port Monitor for VMWare") in rows(
+        windows_report)
+    entry = next(e for e in windows_report["timeline"] if e["time"] == real)
+    assert entry["when"] == "5 July 2011, 18:58 (UTC-04:00)"  # summer time in the computer's zone
+    assert entry["text"] == "the start-up entry “ThinPrint Print Port Monitor for VMWare” was last changed"
+
+
+def test_real_task_files_carry_their_file_times_as_changes_not_installs(windows_report: dict[str, Any]) -> None:
+    tasks = {e["artifact"]["name"]: (e["time"], e["kind"], e["source"]) for e in windows_report["timeline"]
+             if e["source"] == "file modification time"}
+    assert tasks["\\GameOver"] == (FILE_MTIME.isoformat(), "changed", "file modification time")
+    assert tasks["\\falshupdate22"] == (FILE_MTIME.isoformat(), "changed", "file modification time")
+    assert not any(e["kind"] == "installed" and e["artifact"]["kind"] == "autostart"
+                   for e in windows_report["timeline"])
+
+
+def test_first_seen_in_the_findings(windows_report: dict[str, Any], windows: Path) -> None:
+    anydesk = next(f for f in windows_report["findings"] if f["rule_id"] == "product.remote.anydesk")
+    real = key_last_write(windows / "Users/ana/NTUSER.DAT", r"Software\Microsoft\Windows\CurrentVersion\Uninstall"
+                                                            r"\AnyDesk")
+    # Its earliest time: the programs-list key's last write (hivexsh kept the hive's own time stamp).
+    assert (anydesk["first_seen"]["time"], anydesk["first_seen"]["kind"]) == (real, "changed")
+    text = text_scan(windows)
+    assert "First seen on this computer: 4 March 2026, 22:30 (UTC-05:00) — connected, from: connection log" in text
+    undated = [f for f in windows_report["findings"] if "first_seen" not in f]
+    assert {f["title"] for f in undated} == set(windows_report["timeline_info"]["undated"])
+
+
+def test_plain_words_and_caution_in_english_and_spanish(windows: Path) -> None:
+    en = text_scan(windows)
+    assert "3 March 2026 — AnyDesk was installed" in en
+    assert ("4 March 2026, 22:30 (UTC-05:00) — someone connected to this computer from elsewhere (as logged in "
+            "AnyDesk\\connection_trace.txt)") in en
+    assert "Times are in the scanned computer's own time zone, Eastern Standard Time" in en
+    assert "They are clues, not proof" in en and "is not the time a program was installed" in en
+    es = text_scan(windows, "--lang", "es")
+    assert "3 de marzo de 2026 — se instaló AnyDesk" in es
+    assert ("4 de marzo de 2026, 22:30 (UTC-05:00) — alguien se conectó a esta computadora desde otro lugar "
+            "(según el registro AnyDesk\\connection_trace.txt)") in es
+    assert ("5 de julio de 2011, 18:58 (UTC-04:00) — última vez que se cambió la entrada de inicio «ThinPrint Print "
+            "Port Monitor for VMWare»") in es
+    assert "Son pistas, no pruebas" in es and "no es la fecha en que se instaló un programa" in es
+    assert "según: fecha de instalación de la lista de programas" in es
+    for english in ("was installed", "last changed", "from:", "connection log", "March"):
+        assert english not in es.split("Cuándo pasó cada cosa")[1].split("Lo que arranca solo")[0], english
+
+
+def test_html_has_the_timeline_and_first_seen(windows: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(cli, ["scan", "--root", str(windows), "--yes", "--lang", "es", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    section = page.split('<section id="timeline">')[1].split("</section>")[0]
+    assert '<time datetime="2026-03-04T22:30:00-05:00">4 de marzo de 2026, 22:30 (UTC-05:00)</time>' in section
+    assert section.index("se instaló AnyDesk") < section.index("alguien se conectó")
+    assert "Visto por primera vez en esta computadora" in page
+
+
+def test_real_tcc_times_on_the_mac_timeline(mac: Path, tmp_path: Path) -> None:
+    """The real TCC.db's own last_modified times, through a clinic's own rule that flags camera grants."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "camera.yaml").write_text(CAMERA_RULE, encoding="utf-8")
+    report = scan(mac, "--rules", str(rules))
+    cams = [r for r in rows(report) if r[3] == "com.google.Chrome"]
+    # kTCCServiceCamera, com.google.Chrome, last_modified 1591801053 in the real database.
+    assert cams == [("2020-06-10T14:57:33+00:00", "changed", "last change of the permission", "com.google.Chrome")]
+    entry = next(e for e in report["timeline"] if e["artifact"]["name"] == "com.google.Chrome")
+    assert entry["when"] == "10 June 2020, 07:57 (UTC-07:00)"  # America/Los_Angeles, summer time
+    assert entry["text"] == "the camera permission of com.google.Chrome was last changed"
+    got = rows(report)
+    keys = (KEYS_GRANTED.isoformat(), "changed", "last change of the permission", "com.example.keys")
+    agent = (AGENT_MTIME.isoformat(), "changed", "file modification time", "com.apple.sysupdate")
+    assert got.index(cams[0]) < got.index(keys) < got.index(agent)
+    assert report["timeline_info"]["zone"] == "America/Los_Angeles"
+
+
+CAMERA_RULE = """
+id: clinic.camera-grants
+severity: info
+category: privacy
+platforms: [macos]
+text:
+  en:
+    title: An app can use the camera
+    what: An app has the right to use the camera.
+    why: It is good to know which apps can see you.
+    actions: [Look at the app name below.]
+    normal: Video call apps need the camera.
+  es:
+    title: Una app puede usar la cámara
+    what: Una app tiene permiso para usar la cámara.
+    why: Conviene saber qué apps pueden verle.
+    actions: [Mire el nombre de la app abajo.]
+    normal: Las apps de videollamadas necesitan la cámara.
+match:
+  - kind: permission
+    service: camera
+    allowed: true
+samples:
+  positive: [{kind: permission, service: camera, allowed: true}]
+  negative: [{kind: permission, service: microphone, allowed: true}]
+references: [https://support.apple.com/guide/mac-help/control-access-to-the-camera-mchlf6d108da/mac]
+"""
+
+
+def test_times_that_cannot_be_right_are_left_out_with_a_note(tmp_path: Path) -> None:
+    root = windows_remote_copy(tmp_path / "copy")
+    user = root / "Users/ana/NTUSER.DAT"
+    hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Uninstall\TeamViewer",
+                [("DisplayName", "string:TeamViewer"), ("InstallDate", "string:19900101")])
+    hivex_plant(user, r"Software\Microsoft\Windows\CurrentVersion\Uninstall\RustDesk",
+                [("DisplayName", "string:RustDesk"), ("InstallDate", "string:20990101")])
+    set_mtime(root / "Windows/System32/Tasks/GameOver", dt.datetime(2099, 5, 1, tzinfo=UTC))
+    report = scan(root)
+    left = {(x["value"], x["kind"], x["reason"]) for x in report["timeline_info"]["left_out"]}
+    assert {("1990-01-01", "installed", "early"), ("2099-01-01", "installed", "future"),
+            ("2099-05-01T00:00:00+00:00", "changed", "future")} <= left
+    shown = {e["time"] for e in report["timeline"]}
+    assert not shown & {"1990-01-01", "2099-01-01", "2099-05-01T00:00:00+00:00"}
+    text = text_scan(root)
+    assert "Left out: " in text and "times that cannot be right (before 1995, or later than this check)" in text
+    assert "2099-05-01T00:00:00+00:00 (later than this check)" in text
+    es = text_scan(root, "--lang", "es")
+    assert "1990-01-01 (anterior a 1995)" in es
+
+
+def test_time_values_one_by_one() -> None:
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    end = dt.datetime(2026, 3, 10, tzinfo=UTC)
+    assert field_time("garbage", "changed", "x", zone) is None
+    day = field_time("2026-03-03", "installed", "install date", zone)
+    assert day is not None and (day.precision, day.when.date().isoformat()) == ("day", "2026-03-03")
+    naive = field_time("2026-03-04T22:30:00", "connected", "connection log", zone)
+    assert naive is not None and naive.when.isoformat() == "2026-03-05T03:30:00+00:00"
+    assert naive.source.endswith("read as the computer's local time)")
+    zero_filetime = Time(dt.datetime(1601, 1, 1, tzinfo=UTC), "changed", "registry key last write")
+    assert implausible(zero_filetime, end, zone) == "early"
+    assert implausible(Time(end + dt.timedelta(minutes=5), "changed", "x"), end, zone) is None  # clock slack
+    assert implausible(Time(end + dt.timedelta(hours=2), "changed", "x"), end, zone) == "future"
+    assert implausible(Time(dt.datetime(1995, 1, 1, tzinfo=UTC), "changed", "x"), end, zone) is None
+
+
+def test_since_marks_findings_and_startup_entries(windows: Path, tmp_path: Path) -> None:
+    report = scan(windows, "--since", "2026-03-01")
+    since = report["since"]
+    assert (since["given"], since["time"], since["local"]) == (
+        "2026-03-01", "2026-03-01T05:00:00+00:00", "2026-03-01T00:00:00-05:00")  # local midnight, Eastern
+    marked = {f["rule_id"] for f in report["findings"] if f.get("after_since")}
+    assert marked == {"product.remote.anydesk", "windows.remote.incoming-session-record"}
+    assert since["findings"] == 2 and since["undated_findings"] == len(report["timeline_info"]["undated"])
+    assert [e["time"] for e in report["timeline"] if e.get("after_since")] == ["2026-03-03",
+                                                                               "2026-03-05T03:30:00+00:00"]
+    text = text_scan(windows, "--since", "2026-03-01")
+    head = text.split("Needs attention (")[0]
+    assert ("Marked “on or after 1 March 2026”: what has a time on or after 1 March 2026, 00:00 (UTC-05:00). "
+            "Marked: 2 of 7 findings and 0 start-up entries.") in head
+    assert "cannot be judged this way" in head
+    assert "* [on or after 1 March 2026] AnyDesk (remote access) is set up here" in text
+    # A start-up entry is marked when one of its times falls on or after the moment.
+    later = scan(windows, "--since", "2026-02-10T03:59-05:00")
+    entries = [e for p in later["startup"]["places"] for e in p["entries"]]
+    tasks = {e["name"]: e.get("after_since") for e in entries if e["name"] in ("\\GameOver", "\\falshupdate22")}
+    assert tasks == {"\\GameOver": True, "\\falshupdate22": True}
+    assert later["since"]["startup"] >= 2
+    none = scan(windows, "--since", "2026-02-10T09:00:01Z")
+    assert not any(e.get("after_since") for p in none["startup"]["places"] for e in p["entries"]
+                   if e["name"] == "\\GameOver")
+
+
+def test_since_in_spanish_and_html(windows: Path, tmp_path: Path) -> None:
+    es = text_scan(windows, "--since", "2026-03-01", "--lang", "es")
+    assert "Marcado «desde el 1 de marzo de 2026»: lo que tiene una fecha igual o posterior al 1 de marzo de 2026" in es
+    assert "[desde el 1 de marzo de 2026] AnyDesk" in es
+    out = tmp_path / "since.html"
+    res = CliRunner().invoke(cli, ["scan", "--root", str(windows), "--yes", "--since", "2026-03-01", "--output",
+                                   str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert '<p class="since-line" id="since">Marked “on or after 1 March 2026”' in page
+    assert page.count('<span class="since-badge">on or after 1 March 2026</span>') == 2 + 2  # findings + timeline
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "yesterday", "03/01/2026", "2026-03-01T25:00", ""])
+def test_a_bad_since_date_exits_2_before_scanning(bad: str, tmp_path: Path) -> None:
+    root = realdata_mac(tmp_path / "mac")
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--yes", "--since", bad])
+    assert res.exit_code == 2
+    assert f"--since {bad}: not a date. Give a date such as 2026-03-01" in " ".join(res.output.split())
+    assert "Before you start" not in res.output  # refused before the safety note and the scan
+
+
+def test_since_forms() -> None:
+    assert parse_since("2026-03-01").date_only
+    assert parse_since("2026-03-01T21:00").when == dt.datetime(2026, 3, 1, 21, 0)
+    assert parse_since("2026-03-01 21:00:30").when == dt.datetime(2026, 3, 1, 21, 0, 30)
+    assert parse_since("2026-03-01T21:00Z").resolve(None).isoformat() == "2026-03-01T21:00:00+00:00"
+    zone = dt.timezone(dt.timedelta(hours=1))
+    assert parse_since("2026-03-01T21:00+01:00").resolve(None).isoformat() == "2026-03-01T20:00:00+00:00"
+    assert parse_since("2026-03-01").resolve(zone).isoformat() == "2026-02-28T23:00:00+00:00"
+
+
+def test_reports_before_the_timeline_still_load(windows_report: dict[str, Any], tmp_path: Path) -> None:
+    assert windows_report["schema"] == "techcheck.report/2"
+    saved = tmp_path / "new.json"
+    saved.write_text(json.dumps(windows_report))
+    assert load_report(str(saved)).report["timeline"] == windows_report["timeline"]
+    old = {k: v for k, v in windows_report.items() if k not in ("timeline", "timeline_info", "digest")}
+    old["schema"] = "techcheck.report/1"
+    for f in old["findings"]:
+        f.pop("first_seen", None)
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    loaded = load_report(str(path)).report
+    assert "timeline" not in loaded
+    from techcheck.report.html import render_html
+    from techcheck.report.text import render_text
+
+    assert "When things happened" not in render_text(loaded) and 'id="timeline"' not in render_html(loaded)
+    broken = dict(windows_report, timeline=[{"time": 5}])
+    path.write_text(json.dumps(broken))
+    with pytest.raises(Exception, match=r"timeline\[0\]"):
+        load_report(str(path))
+
+
+def test_every_time_source_a_collector_writes_has_spanish_words() -> None:
+    """A Spanish report reads no English source ("file modification time"): each literal source
+    given to Time(...) / Time.from_unix(...) in the collectors has a label in texts.TIME_SOURCE_LABELS."""
+    sources: set[str] = set()
+    base = Path(__file__).resolve().parent.parent / "techcheck"
+    for path in base.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("Time", "from_unix") and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant):
+                sources.add(str(node.args[2].value))
+            for kw in node.keywords:
+                if name in ("Time", "from_unix") and kw.arg == "source" and isinstance(kw.value, ast.Constant):
+                    sources.add(str(kw.value.value))
+    from techcheck.report.timeline import FIELD_TIMES, NO_ZONE
+
+    sources |= {s for _, s in FIELD_TIMES.values()} | {"connection log" + NO_ZONE}
+    sources.discard("--since")
+    assert sources and "file modification time" in sources
+    assert sorted(s for s in sources if s not in TIME_SOURCE_LABELS["es"]) == []
+
+
+def test_a_timeline_entry_names_things_in_words() -> None:
+    from techcheck.report.timeline import event_text
+
+    perm = make("permission", Location(), service="screen_recording", app="com.example.rec")
+    assert event_text(perm, "last_used", "es") == (
+        "última vez que se usó el permiso de grabación de pantalla de com.example.rec")
+    app = make("app", Location(), name="AnyDesk")
+    assert event_text(app, "installed", "en") == "AnyDesk was installed"
+    acct = make("account", Location(), name="helper")
+    assert event_text(acct, "created", "es") == "se creó la cuenta «helper»"
