@@ -172,3 +172,32 @@ def test_a_bare_program_in_a_hidden_folder_with_keyboard_rights_is_an_alert() ->
     assert "alert" in severities("/Users/ana/.local/sysd/agent", False)
     assert "alert" not in severities("com.knollsoft.Rectangle", True)
     assert "review" in severities("com.knollsoft.Rectangle", True)
+
+
+def test_scan_of_a_disk_copy_flags_a_hidden_bare_program_with_keyboard_rights(tmp_path: Path) -> None:
+    """Issue 17 part 6, end to end: a grant in the real database layout to a program nobody can identify
+    (no app bundle) in a hidden folder is "Needs attention"; the same kind of program in an open folder
+    stays "Good to know", and a named menu-bar app that hides from the Dock "Worth checking"."""
+    root = mac_skeleton(tmp_path / "img")
+    write_plist(root, "Applications/Keys.app/Contents/Info.plist",
+                {"CFBundleIdentifier": "com.example.keys", "CFBundleName": "Keys", "LSUIElement": True})
+    make_tcc_db(root / USER_DB, [
+        ("kTCCServiceListenEvent", "/Users/ana/.local/share/sysd/agent", 1, 2, 4, 1700000000),
+        ("kTCCServiceScreenCapture", "/Users/ana/.local/share/sysd/agent", 1, 2, 4, 1700000001),
+        ("kTCCServiceListenEvent", "/usr/local/bin/skhd", 1, 2, 4, 1700000002),
+        ("kTCCServiceListenEvent", "com.example.keys", 0, 2, 2, 1700000003),
+    ])
+    result = run_scan(open_image(str(root)), load_rules([shipped_rules_dir()]))
+    by_app: dict[str, set[str]] = {}
+    for f in result.findings:
+        for _rule, arts in f.matched:
+            for a in arts:
+                if a.kind == "permission":
+                    by_app.setdefault(str(a.get("app")), set()).add(f.severity)
+    assert "alert" in by_app["/Users/ana/.local/share/sysd/agent"]
+    alerts = [f for f in result.findings if f.severity == "alert"]
+    assert all("macos.privacy.unidentified-hidden-program" in {r.id for r, _ in f.matched} for f in alerts)
+    assert {str(a.get("app")) for f in alerts for _r, arts in f.matched for a in arts} == {
+        "/Users/ana/.local/share/sysd/agent"}
+    assert by_app["/usr/local/bin/skhd"] == {"info"}  # a bare program in an open folder: good to know
+    assert "alert" not in by_app["com.example.keys"] and "review" in by_app["com.example.keys"]
