@@ -488,7 +488,7 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
         if result.algorithm == "sha256":
             click.echo(t("verify_limits", lang))
     elif result.status == "altered":
-        click.echo(t("verify_page_differs" if result.detail else "verify_altered", lang))
+        click.echo(t("verify_page_differs", lang) if result.detail else t("verify_altered", lang))
         sys.exit(EXIT_ALTERED)
     elif result.status == "not_keyed":
         click.echo(t("verify_not_keyed", lang))

@@ -155,8 +155,8 @@ def _rule(data: dict[str, Any], source: str) -> Rule:
     return Rule(
         id=str(data["id"]), severity=str(data["severity"]), category=str(data["category"]),
         platforms=tuple(data["platforms"]),
-        texts={lang: RuleText(t["title"], t["what"], t["why"], tuple(t["actions"]), t["normal"])
-               for lang, t in data["texts"].items()},
+        texts={lang: RuleText(tx["title"], tx["what"], tx["why"], tuple(tx["actions"]), tx["normal"])
+               for lang, tx in data["texts"].items()},
         conditions=tuple(Condition(str(c["kind"]), tuple((str(n), _test(t)) for n, t in c["tests"]),
                                    tuple((str(n), _test(t)) for n, t in c["exclude"])) for c in data["conditions"]),
         samples=Samples(build=lambda: (tuple(_artifact(a) for a in data["positive"]),

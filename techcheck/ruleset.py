@@ -21,6 +21,7 @@ import re2
 
 from techcheck.artifacts import KINDS, Artifact, FieldSpec, Location, check_fields, make
 from techcheck.errors import RuleError, RuleProblem
+from techcheck.i18n import LANGUAGES
 from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
 
 SEVERITIES = ("alert", "review", "info")
@@ -29,7 +30,6 @@ CATEGORIES = (
     "location", "account", "privacy", "network", "system", "indicator",
 )
 PLATFORMS = ("linux", "windows", "macos", "any")
-LANGUAGES = ("en", "es")
 TEXT_KEYS = ("title", "what", "why", "actions", "normal")
 RULE_KEYS = ("id", "severity", "category", "platforms", "text", "match", "samples", "references", "tags")
 OPS = ("equals", "glob", "path", "regex", "contains", "domain", "exists", "not")
@@ -308,7 +308,7 @@ class _Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem(path, "must map a language (en, es) to the rule's texts")
+            self.problem(path, f"must map a language ({', '.join(LANGUAGES)}) to the rule's texts")
             return {}
         texts = {}
         for lang, block in value.items():

@@ -20,16 +20,10 @@ from click.testing import CliRunner
 
 from techcheck.artifacts import KINDS
 from techcheck.cli import EXIT_USAGE, cli
+from techcheck.i18n import catalog, texts_for
 from techcheck.report.text import MAX_NOTES_PER_CHECK
 from techcheck.ruleset import CATEGORIES
-from techcheck.texts import (
-    CATEGORY_LABELS,
-    FIELD_LABELS,
-    KIND_LABELS,
-    MESSAGES,
-    field_label,
-    translate_message,
-)
+from techcheck.texts import field_label, translate_message
 from tests.conftest import write
 
 UNIT = "[Service]\nExecStart=/opt/.sysupd/sysupd --daemon\n[Install]\nWantedBy=multi-user.target\n"
@@ -124,10 +118,10 @@ def test_the_verdict_check_would_catch_a_verdict() -> None:
 @pytest.mark.parametrize("fmt", ["text", "html"])
 def test_safety_note_first_support_last(outputs: dict[str, str], lang: str, fmt: str) -> None:
     out = outputs[f"found.{fmt}.{lang}"]
-    safety = out.index(MESSAGES[lang]["safety_title"])
-    support = out.index(MESSAGES[lang]["support_title"])
-    first_finding = out.index(MESSAGES[lang]["severity_review"])
-    checks = out.index(MESSAGES[lang]["checks_title"])
+    safety = out.index(texts_for(lang)["safety_title"])
+    support = out.index(texts_for(lang)["support_title"])
+    first_finding = out.index(texts_for(lang)["severity_review"])
+    checks = out.index(texts_for(lang)["checks_title"])
     assert safety < first_finding < checks < support
     assert out.rindex("800-656-HOPE (4673)") > support  # the resources come after everything else
 
@@ -136,7 +130,7 @@ def test_resources_rest_on_the_seed_facts() -> None:
     seed = (Path(__file__).resolve().parent / "data" / "seed" / "stalking-resources.txt").read_text()
     assert "Interpreter services available in 170 languages" in seed and "videophone" in seed
     for lang in ("en", "es"):
-        m = MESSAGES[lang]
+        m = texts_for(lang)
         support = " ".join([m["support_body"], m["resource_ndvh"], m["resource_rainn"], m["resource_sparc"],
                             m["resource_steps"]])
         assert "800-799-SAFE (7233)" in m["resource_ndvh"] and "800-656-HOPE (4673)" in m["resource_rainn"]
@@ -146,12 +140,12 @@ def test_resources_rest_on_the_seed_facts() -> None:
         # domestic-violence hotline (the seed says SPARC trains the helpers; it does not give advice).
         assert "911" not in support and "more than 170" not in support and "más de 170" not in support
         assert "safety planning" not in m["resource_ndvh"] and "plan de seguridad" not in m["resource_ndvh"]
-    assert "not your fault" in MESSAGES["en"]["support_body"]
-    assert "no es su culpa" in MESSAGES["es"]["support_body"]
+    assert "not your fault" in texts_for("en")["support_body"]
+    assert "no es su culpa" in texts_for("es")["support_body"]
     # A Spanish reader can find the services by their English names too.
     for name in ("National Domestic Violence Hotline", "National Sexual Assault Hotline",
                  "Stalking Prevention, Awareness, and Resource Center"):
-        assert name in " ".join(MESSAGES["es"][k] for k in ("resource_ndvh", "resource_rainn", "resource_sparc"))
+        assert name in " ".join(texts_for("es")[k] for k in ("resource_ndvh", "resource_rainn", "resource_sparc"))
 
 
 # Fixed English texts that must not show in a Spanish report.
@@ -190,10 +184,10 @@ def test_the_english_report_uses_plain_labels_too(outputs: dict[str, str]) -> No
 
 def test_every_kind_field_and_category_has_a_label_in_both_languages() -> None:
     for lang in ("en", "es"):
-        assert set(KINDS) <= set(KIND_LABELS[lang])
-        assert set(CATEGORIES) <= set(CATEGORY_LABELS[lang])
+        assert {f"kind.{k}" for k in KINDS} <= set(catalog(lang))
+        assert {f"category.{c}" for c in CATEGORIES} <= set(catalog(lang))
     fields = {name for spec in KINDS.values() for name in spec.fields}
-    assert fields - set(FIELD_LABELS["es"]) == set()
+    assert {f"field.{f}" for f in fields} - set(catalog("es")) == set()
     assert field_label("start_type", "en") == "starts" and field_label("exe_name", "es") == "programa"
 
 
@@ -217,7 +211,7 @@ def test_notes_are_grouped_capped_and_counted_and_the_json_keeps_them_all(output
     assert total >= BROKEN_DESKTOP_FILES + 2  # every junk file and both links of the loop
     assert all(n["message"] for n in xdg["notes"])
     text = outputs["found.text.en"]
-    notes_part = text[text.index(MESSAGES["en"]["notes_title"]):text.index(MESSAGES["en"]["limits"][:30])]
+    notes_part = text[text.index(texts_for("en")["notes_title"]):text.index(texts_for("en")["limits"][:30])]
     assert f"{xdg['title']}: {total}" in notes_part
     shown = [line for line in notes_part.splitlines() if line.startswith("    - /etc/xdg/autostart/")
              or line.startswith("    - /home/ana/.config/autostart/")]

@@ -133,10 +133,10 @@ def test_setting_words_and_ports_are_in_spanish(spanish: dict[str, tuple[str, di
 
 def test_spanish_speaks_to_anyone() -> None:
     """Neutral wording: no feminine-only (or masculine-only) words addressed to the reader."""
+    from techcheck.i18n import catalog
     from techcheck.ruleset import shipped_rules_dir
-    from techcheck.texts import MESSAGES
 
-    texts = [*MESSAGES["es"].values()]
+    texts = [*catalog("es").values()]  # every fixed text: report, labels, notes, app pages
     for path in Path(shipped_rules_dir()).rglob("*.yaml"):
         texts.append(path.read_text(encoding="utf-8"))
     joined = "\n".join(texts)

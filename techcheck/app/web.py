@@ -23,11 +23,11 @@ from techcheck.app.guard import COOKIE, Guard
 from techcheck.app.jobs import ScanJob, ScanRequest
 from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import ANSWERS, CaseStore, StoreError
-from techcheck.app.texts import APP_MESSAGES, at
+from techcheck.app.texts import at, has_app_text, language_names, page_texts
 from techcheck.report.format import origin_counts_line
 from techcheck.report.html import MAX_STARTUP, MAX_TIMELINE, render_html, report_environment
 from techcheck.report.schema import SEVERITIES, Report
-from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, check_title, os_name, t
+from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, check_title, os_name, t
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -96,9 +96,8 @@ def create_app(state: AppState) -> Flask:
 
     def page(name: str, status: int = 200, **values: Any) -> Response:
         lg = lang()
-        texts = {**MESSAGES[DEFAULT_LANGUAGE], **MESSAGES.get(lg, {}),
-                 **APP_MESSAGES[DEFAULT_LANGUAGE], **APP_MESSAGES.get(lg, {})}
-        html = env.get_template(name).render(T=texts, lang=lg, languages=LANGUAGES, csrf=g.get("csrf", ""),
+        html = env.get_template(name).render(T=page_texts(lg), lang=lg, languages=LANGUAGES,
+                                             language_names=language_names(), csrf=g.get("csrf", ""),
                                              clinic=state.config.clinic, **values)
         return make_response(html, status)
 
@@ -228,10 +227,9 @@ def create_app(state: AppState) -> Flask:
         groups = {sev: [f for f in findings if f["severity"] == sev] for sev in SEVERITIES}
         resources = state.store.resources() if state.store is not None else []
         return page("results.html.j2", r=report, groups=groups, severities=SEVERITIES, answers=answers,
-                    base=base, message=at(message, lg) if message in APP_MESSAGES[DEFAULT_LANGUAGE] else "",
+                    base=base, message=at(message, lg) if has_app_text(message) else "",
                     labels={s: t(f"severity_{s}", lg) for s in SEVERITIES},
-                    statuses={s: t(f"status_{s}", lg) for s in ("ok", "skipped", "failed", "partial")
-                              if f"status_{s}" in MESSAGES[DEFAULT_LANGUAGE]},
+                    statuses={s: t(f"status_{s}", lg) for s in ("ok", "skipped", "failed", "partial")},
                     os_label=os_name(str(report.get("target", {}).get("os", ""))),
                     folder=state.config.default_folder, local_resources=resources,
                     startup_counts=origin_counts_line(report["startup"], lg) if "startup" in report else "",

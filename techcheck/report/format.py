@@ -150,7 +150,7 @@ def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_li
     if label:
         return label
     if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
+        return t("yes", lang) if value else t("no", lang)
     if isinstance(value, (list, tuple)):
         joined = ", ".join(safe_text(v, 200) for v in value)
         return safe_text(joined, list_limit) if list_limit else joined

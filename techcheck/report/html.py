@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from techcheck.i18n import texts_for
 from techcheck.report.evidence import html_record_block
 from techcheck.report.format import (
     computer_lines,
@@ -26,7 +27,6 @@ from techcheck.report.format import (
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import (
-    MESSAGES,
     category_label,
     field_label,
     kind_label,
@@ -90,7 +90,7 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
 
 def render_html(model: Report) -> str:
     lang = model["language"]
-    texts = {**MESSAGES["en"], **MESSAGES.get(lang, {})}
+    texts = texts_for(lang)
     record = model["evidence_record"]
     target = model["target"]
     groups = {sev: [f for f in model["findings"] if f["severity"] == sev] for sev in SEVERITIES}
@@ -114,8 +114,8 @@ def render_html(model: Report) -> str:
         helps={s: t(f"severity_{s}_help", lang) for s in SEVERITIES},
         statuses={s: t(f"status_{s}", lang) for s in ("ok", "partial", "skipped", "failed")},
         access_advice=model["access"]["advice"] if "access" in model else [],
-        file_statuses={s: t("file_" + s.replace(" ", "_"), lang)
-                       for s in ("hashed", "too large", "unreadable", "not found")},
+        file_statuses={"hashed": t("file_hashed", lang), "too large": t("file_too_large", lang),
+                       "unreadable": t("file_unreadable", lang), "not found": t("file_not_found", lang)},
         note_groups=note_groups(model["checks"], lang, MAX_NOTES_PER_CHECK, MAX_NOTES),
         notes_total=sum(len(c["notes"]) for c in model["checks"]),
         inventory=model["inventory"]["kinds"],

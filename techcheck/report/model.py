@@ -145,6 +145,13 @@ def layout_warnings(target: Target, lang: str) -> list[str]:
     return out
 
 
+def untranslated_rules(result: ScanResult, lang: str) -> list[str]:
+    """When some finding's rule has no texts in the report's language (a new language whose rule
+    texts are not all written yet), those findings are shown in English: say so once."""
+    rules = [r for f in result.findings for r in (f.rule, *(a for a, _ in f.also))]
+    return [t("rule_text_fallback", lang)] if any(lang not in r.texts for r in rules) else []
+
+
 def check_info(c: CheckResult, lang: str) -> CheckInfo:
     return {
         "name": c.name,
@@ -198,7 +205,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None,
                   "packs": [cast(RulePackInfo, {k: v for k, v in p.to_dict().items() if k != "folder"})
                             for p in result.rule_packs]},
         "summary": summary,
-        "warnings": layout_warnings(target, lang),
+        "warnings": layout_warnings(target, lang) + untranslated_rules(result, lang),
         "access": access_advice(result, lang),
         "safety_note": {"title": t("safety_title", lang), "body": t("safety_body", lang)},
         "findings": findings,

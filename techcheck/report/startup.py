@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from techcheck.artifacts import Artifact
+from techcheck.i18n import lookup
 from techcheck.report.schema import StartupSection
-from techcheck.texts import MESSAGES, t, value_label
+from techcheck.texts import t, value_label
 
 STARTUP_KINDS = ("autostart", "service")
 MAX_ENTRIES = 5_000
@@ -50,8 +51,7 @@ def origin_label(origin: str, name: str, lang: str) -> str:
 
 
 def behaviour_label(tag: str, lang: str) -> str:
-    key = f"behaviour_{tag}"
-    return t(key, lang) if key in MESSAGES["en"] else tag.replace("_", " ")
+    return lookup(f"behaviour_{tag}", lang) or tag.replace("_", " ")
 
 
 def build_startup(artifacts: Iterable[Artifact], lang: str, marks: Mapping[int, bool | None] | None = None,

@@ -1,0 +1,139 @@
+"""The message catalogs (techcheck/locale): complete, nothing unused, compiled, and enough by
+themselves for a new language."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from techcheck import i18n
+from techcheck.i18n import LANGUAGES, Message, text
+from tests.conftest import REPO, write
+from tests.test_cli import linux_image
+
+
+def catalogs_script() -> ModuleType:
+    if "techcheck_catalogs" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("techcheck_catalogs", REPO / "scripts" / "catalogs.py")
+        assert spec and spec.loader
+        sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[spec.name])
+    return sys.modules["techcheck_catalogs"]
+
+
+def test_every_message_the_code_uses_is_translated_and_no_catalog_has_an_unused_one() -> None:
+    """Missing or empty translations, fuzzy ones, ones made from older English, placeholders that
+    differ, messages no code uses, and .mo files that are not the compiled .po."""
+    assert catalogs_script().problems() == []
+
+
+def test_the_check_finds_a_missing_a_stale_and_an_unused_message(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    script = catalogs_script()
+    locale = tmp_path / "locale"
+    shutil.copytree(script.LOCALE, locale)
+    monkeypatch.setattr(script, "LOCALE", locale)
+    es = script.read(script.po_path("es"))
+    del es["saved"]  # a message the code uses (t("saved", ...) in cli.py)
+    es.add("not.used.anywhere", "nada")
+    es["limits"].auto_comments = ["en: older English words"]
+    es["made_with"].string = "techcheck"  # lost its {version}
+    script.write(script.po_path("es"), es)
+    found = "\n".join(script.problems())
+    assert "es: saved: no translation" in found
+    assert "es: not.used.anywhere: no code uses this message" in found
+    assert "es: limits: translated from other English" in found
+    assert "es: made_with: placeholders" in found
+    assert "techcheck.mo is not the compiled form" in found
+
+
+def test_one_list_of_languages_read_from_the_catalogs() -> None:
+    from techcheck import ruleset, texts
+    from techcheck.app import texts as app_texts
+
+    assert LANGUAGES[0] == "en" and "es" in LANGUAGES
+    assert LANGUAGES == tuple(["en", *sorted(p.name for p in i18n.LOCALE_DIR.iterdir()
+                                             if (p / "LC_MESSAGES" / "techcheck.mo").exists() and p.name != "en")])
+    assert ruleset.LANGUAGES is LANGUAGES and texts.LANGUAGES is LANGUAGES
+    assert set(app_texts.language_names()) == set(LANGUAGES)
+
+
+def test_messages_with_parameters_and_nested_messages() -> None:
+    inner = Message.of("file_not_found")
+    outer = Message.of("saved", path=inner)
+    assert str(outer) == "Report saved to not found (only your account can open it)."
+    assert text(outer, "es") == "Informe guardado en no encontrado (solo su cuenta puede abrirlo)."
+    assert Message.from_dict(json.loads(json.dumps(outer.to_dict()))) == outer
+    assert Message.from_dict({"id": "saved", "params": {"path": [1]}}) is None
+    with pytest.raises(KeyError):
+        text("no.such.message", "es")
+
+
+def made_up_language(tmp_path: Path) -> Path:
+    """A locale folder with English, Spanish and "xx": every English message marked ⟦xx⟧."""
+    script = catalogs_script()
+    locale = tmp_path / "locale"
+    for lang in LANGUAGES:
+        dest = locale / lang / "LC_MESSAGES"
+        dest.mkdir(parents=True)
+        shutil.copyfile(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "techcheck.mo", dest / "techcheck.mo")
+    catalog = script.read(script.po_path("en"))
+    catalog.locale = None
+    for message in catalog:
+        if message.id:
+            message.string = f"⟦xx⟧ {message.string}"
+    from techcheck.collectors.base import all_collectors
+
+    for c in all_collectors():
+        catalog.add(f"check.{c.name}", f"⟦xx⟧ {c.title}")
+    out = locale / "xx" / "LC_MESSAGES" / "techcheck.mo"
+    out.parent.mkdir(parents=True)
+    out.write_bytes(script.compiled(catalog))
+    return locale
+
+
+def run_with_locale(locale: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    code = ("import sys; from pathlib import Path; from techcheck import i18n; "
+            "i18n.use_locale_dir(Path(sys.argv.pop(1))); from techcheck.cli import main; main()")
+    return subprocess.run([sys.executable, "-c", code, str(locale), *args], capture_output=True, text=True,
+                          cwd=REPO, env=env, timeout=300)
+
+
+def test_a_third_language_needs_only_its_catalog(tmp_path: Path) -> None:
+    """No code: the CLI offers the new language, the report uses its words (check titles and notes
+    included), and rules without its texts are shown in English with a warning that says so."""
+    import os
+
+    locale = made_up_language(tmp_path)
+    root = linux_image(tmp_path / "img")
+    write(root, "etc/ld.so.preload", "/usr/lib/x86_64-linux-gnu/libsneaky.so\n")
+    write(root, "etc/xdg/autostart/broken.desktop", "not a desktop file\n")
+    helped = run_with_locale(locale, "scan", "--help")
+    assert "xx" in helped.stdout, helped.stdout + helped.stderr
+    out = tmp_path / "r.json"
+    done = run_with_locale(locale, "scan", "--root", str(root), "--lang", "xx", "--format", "json",
+                           "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert report["language"] == "xx"
+    assert report["safety_note"]["title"].startswith("⟦xx⟧ ")
+    assert all(c["title"].startswith("⟦xx⟧ ") for c in report["checks"])
+    finding = next(f for f in report["findings"] if f["rule_id"] == "linux.preload.ld-so-preload")
+    assert finding["severity_label"].startswith("⟦xx⟧ ")
+    assert not finding["title"].startswith("⟦xx⟧")  # the rule has no xx texts: its English ones
+    assert any(w.startswith("⟦xx⟧ ") and "English" in w for w in report["warnings"])
+    # The language comes from the locale too.
+    env = {**os.environ, "LANG": "xx_YY.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    shown = run_with_locale(locale, "scan", "--root", str(root), "--format", "text", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "⟦xx⟧ " in shown.stdout and "⟦xx⟧ " in shown.stderr  # the report, and the safety note before it
+    # Rules in English and Spanish are not shown with the warning.
+    plain = run_with_locale(locale, "scan", "--root", str(root), "--lang", "es", "--format", "json")
+    assert json.loads(plain.stdout)["warnings"] == []
