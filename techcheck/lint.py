@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from techcheck.ruleset import LANGUAGES, Rule
+from techcheck.i18n import LANGUAGES
+from techcheck.ruleset import Rule
 
 MAX_TITLE_CHARS = {"en": 70, "es": 90}  # Spanish runs about a quarter longer than English
 MAX_GRADE = 8.0

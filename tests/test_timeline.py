@@ -20,9 +20,9 @@ from regipy.registry import RegistryHive
 
 from techcheck.artifacts import Location, make
 from techcheck.cli import cli
+from techcheck.i18n import LANGUAGES, catalog
 from techcheck.report.loader import load_report
 from techcheck.report.timeline import field_time, implausible, parse_since
-from techcheck.texts import TIME_SOURCE_LABELS
 from techcheck.timeutil import Time
 from tests.macos_tree import realdata_mac
 from tests.timeline_copies import (
@@ -331,7 +331,7 @@ def test_reports_before_the_timeline_still_load(windows_report: dict[str, Any], 
 
 def test_every_time_source_a_collector_writes_has_spanish_words() -> None:
     """A Spanish report reads no English source ("file modification time"): each literal source
-    given to Time(...) / Time.from_unix(...) in the collectors has a label in texts.TIME_SOURCE_LABELS."""
+    given to Time(...) / Time.from_unix(...) in the collectors has a label (time_source.<source>) in each catalog."""
     sources: set[str] = set()
     base = Path(__file__).resolve().parent.parent / "techcheck"
     for path in base.rglob("*.py"):
@@ -349,7 +349,8 @@ def test_every_time_source_a_collector_writes_has_spanish_words() -> None:
     sources |= {s for _, s in FIELD_TIMES.values()} | {"connection log" + NO_ZONE}
     sources.discard("--since")
     assert sources and "file modification time" in sources
-    assert sorted(s for s in sources if s not in TIME_SOURCE_LABELS["es"]) == []
+    for lang in LANGUAGES:
+        assert sorted(s for s in sources if f"time_source.{s}" not in catalog(lang)) == [], lang
 
 
 def test_a_timeline_entry_names_things_in_words() -> None:
