@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,25 +132,97 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+# First characters of the plain scalars an implicit resolver might turn into something else than
+# text (true/false/yes/no/on/off, null and ~, numbers, .inf/.nan, <<, =, and the empty scalar).
+_RESOLVER_STARTS = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+_IN_PROGRESS = object()
+
+
 class _CheckedLoader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe loader that refuses duplicate keys and keys that are not plain words."""
+    """The safe loader that refuses duplicate keys and keys that are not plain words.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        self.flatten_mapping(node)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | bool | float):
-                raise YamlProblem(key_node.start_mark.line + 1, "a key must be a plain word")
-            if key in out:
-                raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            out[key] = self.construct_object(value_node, deep=deep)
-        return out
+    Values are built by `build` (one pass over the node tree) rather than by PyYAML's general
+    constructor; the result is the same for the safe types. A node met twice is an alias: the first
+    one makes the loader check the whole tree for alias bombs and self-reference (check_aliases)
+    before anything is expanded.
+    """
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+        self._merges = False  # a merge key (<<) or value key (=) was resolved somewhere in the file
 
-# An alias (*name) or a tag (!tag) can only start after a line start, a space or a flow indicator.
-# A text with neither token needs no walk of its node tree (most rule files: thousands of rules).
-_ALIAS_OR_TAG = re.compile(r"(?:^|[\s\[\]{},])[*!]", re.MULTILINE)
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """PyYAML's resolver with a shortcut: a plain scalar whose first character no implicit
+        resolver looks at is text, and each other plain value is resolved once per file."""
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0] or (value and value[0] not in _RESOLVER_STARTS):
+                return _STR_TAG
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = super().resolve(kind, value, implicit)
+                self._merges = self._merges or tag in _MERGE_TAGS
+            return tag
+        return str(super().resolve(kind, value, implicit))
+
+    def build(self, root: yaml.Node, text: str) -> Any:
+        memo: dict[int, Any] = {}
+        checked = False
+        scalar_node, sequence_node = yaml.ScalarNode, yaml.SequenceNode
+        construct_scalar = self.construct_object
+        # Merge and value keys come from plain scalars (<< and =, seen by the resolver) or from
+        # explicit tags (a "!" in the text): only then are a mapping's keys looked at for them.
+        merges = self._merges or "!" in text
+
+        def value_of(node: yaml.Node) -> Any:
+            nonlocal checked
+            key = id(node)
+            if key in memo:  # an alias: check the tree once, before anything is expanded
+                if not checked:
+                    check_aliases(root)
+                    checked = True
+                return memo[key]
+            kind = type(node)
+            if kind is scalar_node:
+                value = node.value if node.tag == _STR_TAG else construct_scalar(node, deep=True)
+                memo[key] = value
+                return value
+            memo[key] = _IN_PROGRESS
+            if kind is sequence_node:
+                if node.tag != _SEQ_TAG:
+                    raise YamlProblem(node.start_mark.line + 1, f"unsupported tag {node.tag!r}")
+                value = [value_of(child) for child in node.value]
+            else:
+                value = mapping(node)
+            memo[key] = value
+            return value
+
+        def mapping(node: yaml.Node) -> dict[Any, Any]:
+            nonlocal checked
+            if node.tag != _MAP_TAG:
+                raise YamlProblem(node.start_mark.line + 1, f"unsupported tag {node.tag!r}")
+            if merges and any(k.tag in _MERGE_TAGS for k, _ in node.value):
+                if not checked:  # merging copies what aliases point at: check the tree as written first
+                    check_aliases(root)
+                    checked = True
+                self.flatten_mapping(node)  # merge keys (<<: *base) as PyYAML does them
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = value_of(key_node)
+                if not isinstance(key, str | int | bool | float):
+                    raise YamlProblem(key_node.start_mark.line + 1, "a key must be a plain word")
+                if key in out:
+                    raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key {key!r}")
+                out[key] = value_of(value_node)
+            return out
+
+        try:
+            return value_of(root)
+        finally:  # the two functions refer to each other: break the cycle so the tree goes at once
+            memo.clear()
+            value_of = mapping = None  # type: ignore[assignment]
 
 
 def load_yaml(text: str) -> LoadedYaml:
@@ -161,9 +232,7 @@ def load_yaml(text: str) -> LoadedYaml:
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None)
-        if _ALIAS_OR_TAG.search(text):
-            check_aliases(node)
-        return LoadedYaml(loader.construct_document(node), node)
+        return LoadedYaml(loader.build(node, text), node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlProblem(mark.line + 1 if mark else None, str(exc.problem or exc)) from exc

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from techcheck.artifacts import Artifact, Location, make
@@ -38,6 +39,7 @@ from techcheck.target import FakeTarget, detect_os, open_image
 from techcheck.target.base import Target
 from techcheck.target.budget import ReadBudget
 from techcheck.target.sqlite import QueryLimits, QueryRefused
+from techcheck.yamlsource import load_yaml
 from tests.browser_fixtures import chrome_history
 from tests.browser_fixtures import linux_image as browser_image
 from tests.conftest import REPO, write
@@ -132,6 +134,27 @@ def test_a_yaml_alias_bomb_feed_file_is_refused_with_file_and_line_quickly(tmp_p
         import_feed("assoechap-yaml", [feed], tmp_path / "out")
     assert time.monotonic() - start < 1.0
     assert str(feed) in str(err.value) and "aliases expand" in str(err.value) and "6" in str(err.value)
+
+
+def test_an_alias_bomb_with_aliases_right_after_a_quoted_key_is_refused_too(tmp_path: Path) -> None:
+    """`{"k":*a}`: in flow style an alias may follow a quoted key's colon with no space. Every alias
+    is seen when values are built (a node met twice), not found by looking at the text."""
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 7):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f'{{"k":*a{i - 1}}}'] * 10) + "]")
+    rule_file = tmp_path / "bomb.yaml"
+    rule_file.write_text("\n".join(lines) + "\n")
+    start = time.monotonic()
+    res = CliRunner().invoke(cli, ["rules", "validate", str(rule_file)])
+    assert time.monotonic() - start < 1.0
+    assert res.exit_code == 2
+    assert f"{rule_file}:5: not valid YAML: aliases expand to more than" in res.output
+
+
+def test_merge_keys_and_tags_load_as_pyyaml_loads_them() -> None:
+    text = ("base: &b {x: 1, y: [a, b]}\nm:\n  <<: *b\n  z: 2\nd: 2024-01-31\nn: 0x10\ns: !!str 12\n"
+            "t: ~\nu: [yes, 'no', 1.5, .inf]\n")
+    assert load_yaml(text).data == yaml.safe_load(text)
 
 
 def test_ordinary_anchors_still_load() -> None:
