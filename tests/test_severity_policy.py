@@ -109,6 +109,7 @@ HAND_MADE = {
     "product.remote.netsupport-manager": "review",
     "product.remote.ninjaone": "review",
     "product.remote.nomachine": "review",
+    "product.remote.parallels-access-mac": "review",
     "product.remote.parsec": "review",
     "product.remote.pulseway": "review",
     "product.remote.quick-assist": "review",
