@@ -61,6 +61,7 @@ HAND_MADE = {
     "product.monitoring.teramind": "review",
     "product.monitoring.teramind-hidden": "alert",
     "product.monitoring.timecamp": "review",
+    "product.monitoring.tlog": "review",
     "product.monitoring.veyon-linux": "review",
     "product.monitoring.work-examiner": "review",
     "product.rat.asyncrat": "alert",
@@ -142,6 +143,8 @@ HAND_MADE = {
     "product.tunnel.cloudflare-tunnel": "review",
     "product.tunnel.frp": "review",
     "product.tunnel.ngrok": "review",
+    "product.tunnel.pagekite": "review",
+    "product.vpn.nebula": "review",
     "product.vpn.tailscale": "review",
     "product.vpn.zerotier": "review",
 }
