@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from techcheck.i18n import Message, as_message
+
 
 class TechcheckError(Exception):
     """Base of every error techcheck raises on purpose."""
 
 
 class TargetError(TechcheckError):
-    """A file or system fact could not be read from the scanned system."""
+    """A file or system fact could not be read from the scanned system. `msg` says why, as a message
+    (techcheck/i18n.py); str() is its English text."""
+
+    def __init__(self, message: Message | str = "") -> None:
+        self.msg = as_message(message)
+        super().__init__(str(self.msg))
 
 
 class NotAvailable(TargetError):

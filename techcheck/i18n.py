@@ -17,7 +17,9 @@ A collector's note keeps its English text in the JSON report (``message``), with
 ``params`` beside it, so a saved report can be shown in any language later.
 
 Id families: plain ids (``safety_title``) for report texts; ``note.*`` notes and skip reasons;
-``target.*`` why a file could not be read; ``check.<check name>`` check titles (English: the
+``target.*`` why a file could not be read (``TargetError(Message)``); ``fact.*`` fixed words in
+artifact fields (``Words(Message)``, English in the field and the JSON); ``verbatim`` a text shown
+as it is (what ``as_message`` makes of a plain string); ``check.<check name>`` check titles (English: the
 collector's ``title``, so not in the English catalog); ``kind.*``, ``field.*``,
 ``category.*``, ``value.<field>.<value>`` labels; ``app.*`` the app's pages; ``feed.*``
 texts the importers write into generated rules.
@@ -103,6 +105,29 @@ class Message:
         return cls(mid, tuple(out))
 
 
+def as_message(value: Message | str) -> Message:
+    """A message as it is; a plain text (an OS error, a parser's detail) shown as it is in every
+    language (message ``verbatim``)."""
+    return value if isinstance(value, Message) else Message("verbatim", (("text", value),))
+
+
+class Words(str):
+    """Fixed words a collector writes into an artifact field ("set to start: ssh.service"; several
+    parts are joined with "; "): the field stays this English text (rules match it, the JSON keeps
+    it), and the report shows `parts` in its language."""
+
+    parts: tuple[Message, ...]
+
+    def __new__(cls, *parts: Message | str) -> Words:
+        messages = tuple(as_message(p) for p in parts)
+        words = super().__new__(cls, "; ".join(str(m) for m in messages))
+        words.parts = messages
+        return words
+
+    def text(self, lang: str) -> str:
+        return "; ".join(text(m, lang) for m in self.parts)
+
+
 def _read_catalog(path: Path) -> dict[str, str]:
     with path.open("rb") as fh:
         catalog = read_mo(io.BytesIO(fh.read()))
@@ -174,3 +199,10 @@ def texts_for(lang: str, prefix: str = "") -> dict[str, str]:
     (English where that catalog lacks one). With no prefix: the plain ids (no family prefix)."""
     ids = [i for i in catalog(SOURCE_LANGUAGE) if (i.startswith(prefix) if prefix else "." not in i)]
     return {i[len(prefix):]: lookup(i, lang) or "" for i in ids}
+
+
+def err_detail(exc: BaseException) -> Message:
+    """Why something failed, as a message: a techcheck error's own message, any other error's text
+    as it is (a parser's or the OS's detail)."""
+    msg = getattr(exc, "msg", None)
+    return msg if isinstance(msg, Message) else as_message(str(exc))

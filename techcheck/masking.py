@@ -74,5 +74,5 @@ def mask_fields(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             new = value
         if new != value:
             masked.append(name)
-        out[name] = new
+        out[name] = new if new != value else value  # unchanged: the same object (i18n.Words keep their message)
     return out, masked

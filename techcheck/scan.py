@@ -11,6 +11,7 @@ from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, HashWanted, Note, Skip, Status, collectors_for
 from techcheck.engine import Finding, Matcher, hash_targets, merge_findings, merge_same_product
 from techcheck.errors import NotAvailable
+from techcheck.i18n import Message, err_detail
 from techcheck.packs import PackInfo, packs_of_sources
 from techcheck.ruleset import RuleSet
 from techcheck.scanrecord import SystemRecord, record_system
@@ -23,10 +24,11 @@ class CheckResult:
     name: str
     title: str
     status: Status
-    reason: str = ""
+    reason: str = ""  # English (a failure's detail as Python said it)
     artifact_count: int = 0
     notes: list[Note] = field(default_factory=list)
     seconds: float = 0.0
+    reason_msg: Message | None = None  # why it was skipped, as a message (the report's language)
 
 
 @dataclass
@@ -57,7 +59,8 @@ def run_check(collector: type[Collector], target: Target,
     result = CheckResult(collector.name, collector.title, "ok")
     artifacts: list[Artifact] = []
     if collector.live_only and target.mode == "image":
-        result.status, result.reason = "skipped", collector.live_only_reason
+        result.status, result.reason = "skipped", str(collector.live_only_reason)
+        result.reason_msg = collector.live_only_reason
         return result, artifacts
     try:
         # Appended one by one: what a collector yielded before it failed is kept and matched.
@@ -65,6 +68,7 @@ def run_check(collector: type[Collector], target: Target,
             artifacts.append(artifact)
     except (Skip, NotAvailable) as exc:
         result.status, result.reason = "skipped", str(exc)
+        result.reason_msg = err_detail(exc)
     except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan
         result.status, result.reason = "failed", f"{type(exc).__name__}: {exc}"
     result.notes = ctx.notes

@@ -248,7 +248,7 @@ def test_authorized_keys_options_and_broken_lines() -> None:
         ("ssh-ed25519", fp, "someone@laptop", ""),
         ("ssh-ed25519", fp, "someone@laptop", 'from="10.0.0.1",command="echo a b"'),
     ]
-    assert parsed.problems == ["line 4: the key data is not valid base64",
+    assert [str(p) for p in parsed.problems] == ["line 4: the key data is not valid base64",
                                "line 5: not a key line (no known key type)"]
 
 

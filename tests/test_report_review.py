@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from techcheck.artifacts import KINDS
 from techcheck.cli import EXIT_USAGE, cli
-from techcheck.i18n import catalog, texts_for
+from techcheck.i18n import Message, as_message, catalog, text, texts_for
 from techcheck.report.text import MAX_NOTES_PER_CHECK
 from techcheck.ruleset import CATEGORIES
-from techcheck.texts import field_label, translate_message
+from techcheck.texts import field_label
 from tests.conftest import write
 
 UNIT = "[Service]\nExecStart=/opt/.sysupd/sysupd --daemon\n[Install]\nWantedBy=multi-user.target\n"
@@ -191,18 +191,20 @@ def test_every_kind_field_and_category_has_a_label_in_both_languages() -> None:
     assert field_label("start_type", "en") == "starts" and field_label("exe_name", "es") == "programa"
 
 
-def test_collector_messages_are_translated_and_unknown_ones_kept() -> None:
-    assert translate_message("could not read: too many symbolic links (a link loop)", "es") == (
-        "no se pudo leer: demasiados enlaces simbólicos (un enlace en bucle)")
-    assert translate_message("could not list: cannot list folder: Permission denied", "es") == (
-        "no se pudo listar: no se puede listar la carpeta: permiso denegado")
-    assert translate_message("crontab line 3: not a cron line (expected five time fields)", "es") == (
-        "línea 3 del crontab: no es una línea de cron (se esperaban cinco campos de hora)")
-    # An unknown detail stays as it is (it is technical and may matter to an advocate).
-    assert translate_message("could not read: bad magic 0x1234", "es") == "no se pudo leer: bad magic 0x1234"
-    assert translate_message("something new", "es") == "something new"
-    assert translate_message("could not read: file not found", "en") == "could not read: file not found"
-
+def test_collector_messages_are_translated_and_unknown_details_kept() -> None:
+    loop = Message.of("note.could_not_read", detail=Message.of("target.link_loop"))
+    assert str(loop) == "could not read: too many symbolic links (a link loop)"
+    assert text(loop, "es") == "no se pudo leer: demasiados enlaces simbólicos (un enlace en bucle)"
+    listed = Message.of("note.could_not_list", detail=Message.of(
+        "target.cannot_list", detail=Message.of("target.os_permission_denied")))
+    assert text(listed, "es") == "no se pudo listar: no se puede listar la carpeta: permiso denegado"
+    cron = Message.of("note.crontab_line", n=3, problem=Message.of("note.not_cron_line"))
+    assert str(cron) == "crontab line 3: not a cron line (expected five time fields)"
+    assert text(cron, "es") == "línea 3 del crontab: no es una línea de cron (se esperaban cinco campos de hora)"
+    # A detail techcheck did not write stays as it is (it is technical and may matter to an advocate).
+    magic = Message.of("note.could_not_read", detail=as_message("bad magic 0x1234"))
+    assert text(magic, "es") == "no se pudo leer: bad magic 0x1234"
+    assert text(Message.of("fact.port", port=22), "es") == "puerto 22"
 
 def test_notes_are_grouped_capped_and_counted_and_the_json_keeps_them_all(outputs: dict[str, str]) -> None:
     report = json.loads(outputs["found.json.en"])

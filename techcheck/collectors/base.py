@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 from techcheck.artifacts import Artifact
 from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, as_message
 from techcheck.target.base import Target
 
 Status = Literal["ok", "partial", "skipped", "failed"]
@@ -32,20 +33,43 @@ T = TypeVar("T")
 
 
 class Skip(Exception):
-    """This check cannot run on this target; the message says why in plain words."""
+    """This check cannot run on this target; `msg` says why in plain words (a message id)."""
+
+    def __init__(self, message: Message | str) -> None:
+        self.msg = as_message(message)
+        super().__init__(str(self.msg))
 
 
 @dataclass(frozen=True)
 class Note:
-    """Something the scan could not read or understand. Shown in the report, never silent."""
+    """Something the scan could not read or understand. Shown in the report, never silent.
+
+    `msg` is a message (techcheck/i18n.py: ids `note.*`); a plain string is kept as it is."""
 
     path: str
-    message: str
+    msg: Message
+
+    def __init__(self, path: str, msg: Message | str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "msg", as_message(msg))
+
+    @property
+    def message(self) -> str:
+        """What it says, in English (the JSON report keeps this text)."""
+        return str(self.msg)
 
     @property
     def unreadable(self) -> bool:
         """The place itself could not be read (so the check is only partly done)."""
         return bool(_UNREADABLE.search(self.message))
+
+
+def located(problem: Message, at_line: str, whole: str) -> Message:
+    """A parser's problem under its file's name: message `at_line` ("crontab line {n}: {problem}")
+    for a problem on one line (`note.line`), else `whole` ("crontab {problem}")."""
+    if problem.id == "note.line":
+        return Message.of(at_line, **problem.kwargs)
+    return Message.of(whole, problem=problem)
 
 
 HashWanted = Callable[[str, Mapping[str, Any]], bool]
@@ -57,7 +81,7 @@ class Context:
     # Whether a rule with a hash condition points at an artifact with these fields (set by the scan).
     hash_wanted: HashWanted | None = None
 
-    def note(self, path: str, message: str) -> None:
+    def note(self, path: str, message: Message | str) -> None:
         self.notes.append(Note(path, message))
 
     def wants_hash(self, kind: str, fields: Mapping[str, Any]) -> bool:
@@ -70,7 +94,7 @@ class Collector(ABC):
     title: ClassVar[str]  # plain words, e.g. "Scheduled jobs (cron)"
     platforms: ClassVar[tuple[str, ...]]  # "linux", "windows", "macos"
     live_only: ClassVar[bool] = False
-    live_only_reason: ClassVar[str] = "only a live scan can see this; a disk copy does not have it"
+    live_only_reason: ClassVar[Message] = Message.of("note.live_only")
 
     @abstractmethod
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
@@ -108,7 +132,7 @@ def read_text_noted(target: Target, ctx: Context, path: str, limit: int | None =
     try:
         return target.read_text(path, limit)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=exc.msg))
         return None
 
 
@@ -120,22 +144,22 @@ def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None =
     try:
         return load_json(text)
     except JsonError as exc:
-        ctx.note(target.display_path(path), f"not valid JSON; skipped: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.not_json", detail=str(exc)))
         return None
 
 
-def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes], T], what: str,
+def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes], T], what: Message,
                 errors: tuple[type[Exception], ...] = (ValueError,), limit: int = 8 * 1024 * 1024) -> T | None:
     """Read a file and parse its bytes; None with a note saying what could not be read or decoded."""
     try:
         data = target.read_bytes(path, limit)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read {what}: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_read_what", what=what, detail=exc.msg))
         return None
     try:
         return parse(data)
     except errors as exc:
-        ctx.note(target.display_path(path), f"could not decode {what}: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_decode_what", what=what, detail=str(exc)))
         return None
 
 
@@ -146,7 +170,7 @@ def list_dir_noted(target: Target, ctx: Context, path: str) -> list[str]:
     try:
         return [e.path for e in target.list_dir(path)]
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not list: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_list", detail=exc.msg))
         return []
 
 
@@ -164,7 +188,7 @@ def exists_noted(target: Target, ctx: Context, path: str) -> bool:
                 except TargetError as exc:
                     shown = target.display_path(parent)
                     if not any(n.path == shown for n in ctx.notes):
-                        ctx.note(shown, f"could not list: {exc}")
+                        ctx.note(shown, Message.of("note.could_not_list", detail=exc.msg))
             return False
         parent = posixpath.dirname(parent)
     return False

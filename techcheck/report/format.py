@@ -13,10 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from techcheck.i18n import Message, text
 from techcheck.report.permissions import LABEL
 from techcheck.report.safe import safe_text
-from techcheck.report.schema import CheckInfo, EvidenceItem, Report, RulePackInfo, StartupSection
-from techcheck.texts import field_label, kind_label, t, translate_message, value_label
+from techcheck.report.schema import CheckInfo, EvidenceItem, NoteInfo, Report, RulePackInfo, StartupSection
+from techcheck.texts import field_label, kind_label, t, value_label
 
 WIDTH = 80  # terminal columns when the terminal's width is not known (a pipe, a file)
 MIN_WIDTH = 40
@@ -209,6 +210,18 @@ def pack_line(pack: RulePackInfo, lang: str) -> str:
              version=safe_text(version), date=safe_text(pack.get("date", "") or "-"))
 
 
+def note_text(note: NoteInfo, lang: str) -> str:
+    """A note in the report's language, from its message; its English text when it has none (an
+    older report) or one this version does not know."""
+    message = Message.from_dict(note) if "id" in note else None
+    if message is not None:
+        try:
+            return text(message, lang)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return note["message"]
+
+
 @dataclass(frozen=True)
 class NoteGroup:
     """The notes of one check as shown: the first few (translated), and how many more the JSON has."""
@@ -228,7 +241,7 @@ def note_groups(checks: Sequence[CheckInfo], lang: str, per_check: int, total: i
         if not c["notes"]:
             continue
         room = max(0, min(per_check, total - shown))
-        notes = [(n["path"], translate_message(n["message"], lang)) for n in c["notes"][:room]]
+        notes = [(n["path"], note_text(n, lang)) for n in c["notes"][:room]]
         shown += len(notes)
         groups.append(NoteGroup(c["title"], len(c["notes"]), notes, len(c["notes"]) - len(notes)))
     return groups

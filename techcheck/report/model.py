@@ -9,7 +9,9 @@ import os
 from typing import cast
 
 from techcheck.artifacts import KINDS, Artifact
+from techcheck.collectors.base import Note
 from techcheck.engine import Finding
+from techcheck.i18n import text
 from techcheck.report.evidence import (
     checking_platform,
     rules_fingerprint,
@@ -27,6 +29,7 @@ from techcheck.report.schema import (
     EvidenceItem,
     EvidenceRecord,
     FindingInfo,
+    NoteInfo,
     Report,
     RulePackInfo,
     Severity,
@@ -38,7 +41,7 @@ from techcheck.scan import CheckResult, ScanResult
 from techcheck.target.base import Target
 from techcheck.target.identity import ComputerIdentity
 from techcheck.target.image import ImageTarget
-from techcheck.texts import check_title, os_name, t, translate_message
+from techcheck.texts import check_title, os_name, t
 from techcheck.timeutil import iso_utc
 
 __all__ = ["SCHEMA", "SEVERITIES", "build_report"]
@@ -109,7 +112,7 @@ def check_reason(c: CheckResult, lang: str) -> str:
         return t("reason_failed", lang, detail=c.reason)
     if c.status == "partial":
         return t("reason_partial", lang, n=sum(1 for n in c.notes if n.unreadable))
-    return translate_message(c.reason, lang)
+    return text(c.reason_msg, lang) if c.reason_msg is not None else c.reason
 
 
 def access_advice(result: ScanResult, lang: str) -> AccessInfo:
@@ -152,6 +155,13 @@ def untranslated_rules(result: ScanResult, lang: str) -> list[str]:
     return [t("rule_text_fallback", lang)] if any(lang not in r.texts for r in rules) else []
 
 
+def note_info(n: Note) -> NoteInfo:
+    """A note in the JSON report: its English text (readers and older tools rely on it), and its
+    message id and parameters, from which any language can be shown later."""
+    message = n.msg.to_dict()
+    return {"path": n.path, "message": n.message, "id": message["id"], "params": message["params"]}
+
+
 def check_info(c: CheckResult, lang: str) -> CheckInfo:
     return {
         "name": c.name,
@@ -159,7 +169,7 @@ def check_info(c: CheckResult, lang: str) -> CheckInfo:
         "status": c.status,
         "reason": check_reason(c, lang),
         "artifact_count": c.artifact_count,
-        "notes": [{"path": n.path, "message": n.message} for n in c.notes],
+        "notes": [note_info(n) for n in c.notes],
         # What a partly done check could not read (also among its notes).
         "unreadable": [{"path": n.path, "message": n.message} for n in c.notes if n.unreadable],
     }

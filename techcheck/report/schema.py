@@ -119,9 +119,16 @@ class FindingInfo(_FindingBase, total=False):
     after_since: bool  # --since: it has a time on or after that moment (absent: no --since, or no time)
 
 
-class NoteInfo(TypedDict):
+class _NoteBase(TypedDict):
     path: str
-    message: str
+    message: str  # English
+
+
+class NoteInfo(_NoteBase, total=False):
+    """A note; `id` and `params` (the message, techcheck/i18n.py) since the catalogs: older reports have none."""
+
+    id: str
+    params: dict[str, Any]
 
 
 class _CheckBase(TypedDict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message, as_message
 from techcheck.target.budget import ReadBudget
 
 if TYPE_CHECKING:
@@ -83,7 +84,15 @@ class ReadProblem:
     """Why a file could not be read; collectors turn it into a note in the report."""
 
     path: str
-    message: str
+    msg: Message
+
+    def __init__(self, path: str, msg: Message | str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "msg", as_message(msg))
+
+    @property
+    def message(self) -> str:
+        return str(self.msg)
 
 
 @dataclass
@@ -222,25 +231,32 @@ class Target(ABC):
 
     # --- live-only facts -------------------------------------------------------------------
     def processes(self) -> list[ProcessInfo]:
-        raise NotAvailable("a disk image has no running programs")
+        raise NotAvailable(Message.of("target.image_no_processes"))
 
     def sockets(self) -> list[SocketInfo]:
-        raise NotAvailable("a disk image has no network connections")
+        raise NotAvailable(Message.of("target.image_no_sockets"))
 
     def sessions(self) -> list[SessionInfo]:
-        raise NotAvailable("a disk image has no signed-in sessions")
+        raise NotAvailable(Message.of("target.image_no_sessions"))
 
     def registry(self) -> Registry:
-        raise NotAvailable("this system has no Windows registry")
+        raise NotAvailable(Message.of("target.no_registry"))
 
     def hostname(self) -> str:
         return ""
 
 
+def os_detail(exc: BaseException) -> Message:
+    """An OS error's reason: the common ones as messages, any other as it is."""
+    text = str(getattr(exc, "strerror", None) or exc)
+    known = {"Permission denied": "target.os_permission_denied", "No such file or directory": "target.os_no_such_file"}
+    return Message.of(known[text]) if text in known else as_message(text)
+
+
 def too_large(limit: int) -> TargetError:
     """The error for a file over the read limit (raised before reading when the size is known)."""
     size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
-    return TargetError(f"file is larger than {size}; not read")
+    return TargetError(Message.of("target.too_large", size=size))
 
 
 def decode_text(data: bytes) -> str:

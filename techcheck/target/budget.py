@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from techcheck.errors import TargetError
+from techcheck.i18n import Message
 
 DEFAULT_READ_BUDGET = 512 * 1024 * 1024
 
@@ -42,10 +43,9 @@ class ReadBudget:
         if found is not None:
             return found
         if size > self.limit:
-            raise BudgetExceeded(f"file is {mib(size)}, more than the scan's read budget of {mib(self.limit)}; "
-                                 "not read")
-        raise BudgetExceeded(f"the scan's read budget of {mib(self.limit)} is in use ({mib(self.held)} held); "
-                             f"this {mib(size)} file was not read")
+            raise BudgetExceeded(Message.of("target.over_budget", size=mib(size), budget=mib(self.limit)))
+        raise BudgetExceeded(Message.of("target.budget_in_use", budget=mib(self.limit), held=mib(self.held),
+                                         size=mib(size)))
 
 
 @dataclass

@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message
 from techcheck.target.base import DirEntry, FileStat, ProcessInfo, SessionInfo, SocketInfo, Target
 
 
@@ -45,9 +46,9 @@ class FakeTarget(Target):
     def list_dir(self, path: str) -> list[DirEntry]:
         key = self._key(path.rstrip("/") or "/")
         if key not in self._dirs():
-            raise TargetError("cannot list folder: not found")
+            raise TargetError(Message.of("target.cannot_list", detail=Message.of("target.folder_not_found")))
         if key in {self._key(u) for u in self.unreadable}:
-            raise TargetError("cannot list folder: permission denied")
+            raise TargetError(Message.of("target.cannot_list", detail=Message.of("target.fake_permission_denied")))
         names: dict[str, bool] = {}
         prefix = key.rstrip("/") + "/"
         for p in self.files:
@@ -64,23 +65,23 @@ class FakeTarget(Target):
     def _read(self, path: str, limit: int) -> bytes:
         key = self._key(path)
         if key in {self._key(u) for u in self.unreadable}:
-            raise TargetError("permission denied: techcheck may not read this file")
+            raise TargetError(Message.of("target.permission_denied"))
         norm = self._norm_files()
         if key not in norm:
-            raise TargetError("file not found")
+            raise TargetError(Message.of("target.not_found"))
         return self.files[norm[key]][: limit + 1]
 
     def processes(self) -> list[ProcessInfo]:
         if self.process_list is None:
-            raise NotAvailable("no running programs in this test system")
+            raise NotAvailable(Message.of("target.fake_no_processes"))
         return list(self.process_list)
 
     def sockets(self) -> list[SocketInfo]:
         if self.socket_list is None:
-            raise NotAvailable("no network connections in this test system")
+            raise NotAvailable(Message.of("target.fake_no_sockets"))
         return list(self.socket_list)
 
     def sessions(self) -> list[SessionInfo]:
         if self.session_list is None:
-            raise NotAvailable("no signed-in sessions in this test system")
+            raise NotAvailable(Message.of("target.fake_no_sessions"))
         return list(self.session_list)

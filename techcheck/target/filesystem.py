@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from techcheck.errors import TargetError
-from techcheck.target.base import DirEntry, FileStat, Target, too_large
+from techcheck.i18n import Message
+from techcheck.target.base import DirEntry, FileStat, Target, os_detail, too_large
 
 MAX_SYMLINK_HOPS = 40
 
@@ -68,11 +69,11 @@ class FilesystemTarget(Target):
             if os.path.islink(candidate) and (follow_last or not is_last):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
-                    raise TargetError("too many symbolic links (a link loop)")
+                    raise TargetError(Message.of("target.link_loop"))
                 try:
                     link = os.readlink(candidate)
                 except OSError as exc:
-                    raise TargetError(f"cannot read link: {exc.strerror}") from exc
+                    raise TargetError(Message.of("target.cannot_read_link", detail=os_detail(exc))) from exc
                 link_parts = [p for p in link.replace("\\", "/").split("/") if p]
                 if link.startswith("/"):
                     resolved = []
@@ -118,9 +119,9 @@ class FilesystemTarget(Target):
             with os.scandir(host) as it:
                 raw = list(it)
         except OSError as exc:
-            raise TargetError(f"cannot list folder: {exc.strerror or exc}") from exc
+            raise TargetError(Message.of("target.cannot_list", detail=os_detail(exc))) from exc
         except ValueError as exc:  # embedded NUL and the like
-            raise TargetError(f"cannot list folder: {exc}") from exc
+            raise TargetError(Message.of("target.cannot_list", detail=str(exc))) from exc
         entries = []
         for e in sorted(raw, key=lambda d: d.name):
             try:
@@ -155,7 +156,7 @@ class FilesystemTarget(Target):
         try:
             st = os.stat(host)
             if not statmod.S_ISREG(st.st_mode):
-                raise TargetError("not a regular file")
+                raise TargetError(Message.of("target.not_regular"))
             if whole and st.st_size > limit:
                 # Refused before reading: a huge (or sparse multi-GiB) file must cost nothing.
                 raise too_large(limit)
@@ -166,25 +167,25 @@ class FilesystemTarget(Target):
                     return fh.read(limit)
                 return _read_up_to(fh, limit + 1, st.st_size)
         except FileNotFoundError as exc:
-            raise TargetError("file not found") from exc
+            raise TargetError(Message.of("target.not_found")) from exc
         except PermissionError as exc:
-            raise TargetError("permission denied: techcheck may not read this file") from exc
+            raise TargetError(Message.of("target.permission_denied")) from exc
         except IsADirectoryError as exc:
-            raise TargetError("is a folder, not a file") from exc
+            raise TargetError(Message.of("target.is_folder")) from exc
         except OSError as exc:
-            raise TargetError(f"cannot read: {exc.strerror or exc}") from exc
+            raise TargetError(Message.of("target.cannot_read", detail=os_detail(exc))) from exc
 
 
     def read_head(self, path: str, size: int) -> bytes:
         host = self._resolve(path, follow_last=True)
         try:
             if not statmod.S_ISREG(os.stat(host).st_mode):
-                raise TargetError("not a regular file")
+                raise TargetError(Message.of("target.not_regular"))
             fd = os.open(host, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
             with os.fdopen(fd, "rb") as fh:
                 return fh.read(size)
         except OSError as exc:
-            raise TargetError(f"cannot read: {exc.strerror or exc}") from exc
+            raise TargetError(Message.of("target.cannot_read", detail=os_detail(exc))) from exc
 
 
 def _read_up_to(fh: BinaryIO, want: int, size_hint: int) -> bytes:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message
 from techcheck.target.base import OsName
 from techcheck.target.filesystem import FilesystemTarget
 from techcheck.target.layout import find_copy_root
@@ -54,7 +55,7 @@ class ImageTarget(FilesystemTarget):
     def registry(self) -> Registry:
         """The image's registry from its hive files, read once and shared by the collectors."""
         if self.os != "windows":
-            raise NotAvailable("this system has no Windows registry")
+            raise NotAvailable(Message.of("target.no_registry"))
         if self._registry is None:
             self._registry = open_hive_registry(self)
         return self._registry

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import psutil
 
 from techcheck.errors import NotAvailable
+from techcheck.i18n import Message
 from techcheck.target.base import OsName, ProcessInfo, SessionInfo, SocketInfo
 from techcheck.target.filesystem import FilesystemTarget
 from techcheck.target.registry import Registry
@@ -54,7 +55,7 @@ class LiveTarget(FilesystemTarget):
         try:
             conns = psutil.net_connections(kind="inet")
         except psutil.AccessDenied as exc:
-            raise NotAvailable("the system did not allow listing network connections") from exc
+            raise NotAvailable(Message.of("target.sockets_refused")) from exc
         for c in conns:
             family6 = c.family == socket.AF_INET6
             proto = ("tcp" if c.type == socket.SOCK_STREAM else "udp") + ("6" if family6 else "")
@@ -76,7 +77,7 @@ class LiveTarget(FilesystemTarget):
 
     def registry(self) -> Registry:
         if self.os != "windows":
-            raise NotAvailable("this system has no Windows registry")
+            raise NotAvailable(Message.of("target.no_registry"))
         if self._registry is None:  # opened once per scan, shared by the collectors
             from techcheck.target.winreg_live import open_live_registry  # imported only on Windows
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from techcheck.errors import TargetError
+from techcheck.i18n import Message
 from techcheck.target.base import ReadProblem
 from techcheck.target.budget import BudgetExceeded, Reservation
 from techcheck.timeutil import filetime_to_datetime as filetime_to_datetime  # re-exported (winreg_live)
@@ -75,7 +76,7 @@ class RegKey(ABC):
 
     path: str  # full path with hive prefix
     name: str
-    warnings: list[str]  # damage found while reading, that did not stop the read (values skipped)
+    warnings: list[Message]  # damage found while reading, that did not stop the read (values skipped)
 
     @property
     @abstractmethod
@@ -176,7 +177,7 @@ def parse_hive(data: bytes) -> Any:
     from regipy.utils import boomerang_stream
 
     if data[:4] != b"regf":
-        raise RegistryError("not a registry hive file (no 'regf' signature)")
+        raise RegistryError(Message.of("target.not_hive"))
     hive = RegistryHive.__new__(RegistryHive)
     hive.partial_hive_path = None
     hive.hive_type = None
@@ -187,7 +188,7 @@ def parse_hive(data: bytes) -> Any:
             root_cell = next(hive.get_hbin_at_offset().iter_cells(s))  # type: ignore[no-untyped-call]
             hive.root = NKRecord(root_cell, s)  # type: ignore[no-untyped-call]
     except Exception as exc:  # noqa: BLE001 - any parse error in a damaged hive is reported, not raised
-        raise RegistryError(f"damaged registry hive: {type(exc).__name__}: {exc}") from exc
+        raise RegistryError(Message.of("target.damaged_hive", detail=f"{type(exc).__name__}: {exc}")) from exc
     hive.name = getattr(hive.header, "file_name", "")
     return hive
 
@@ -215,7 +216,7 @@ class HiveKey(RegKey):
         try:
             return list(self._nk.iter_subkeys() or [])
         except Exception as exc:  # noqa: BLE001 - damaged hive
-            raise RegistryError(f"could not read the subkeys of {self.path}: {exc}") from exc
+            raise RegistryError(Message.of("target.subkeys_unreadable", key=self.path, detail=str(exc))) from exc
 
     def subkey_names(self) -> list[str]:
         return [c.name for c in self._children()]
@@ -243,10 +244,10 @@ class HiveKey(RegKey):
                     data = str(data)
                 out.append(RegValue(name, _reg_type_name(v.value_type), data))
         except Exception as exc:  # noqa: BLE001 - damaged hive
-            raise RegistryError(f"could not read the values of {self.path}: {exc}") from exc
+            raise RegistryError(Message.of("target.values_unreadable", key=self.path, detail=str(exc))) from exc
         declared = int(getattr(self._nk, "values_count", 0) or 0)
         if len(out) < declared:  # regipy stops quietly at a damaged value record
-            self.warnings.append(f"only {len(out)} of {declared} values could be read (damaged hive)")
+            self.warnings.append(Message.of("target.values_partly_read", n=len(out), declared=declared))
         return out
 
 
@@ -284,7 +285,7 @@ class HiveRegistry(Registry):
             hive = parse_hive(data)
             root_name = str(hive.root.name)
         except RegistryError as exc:
-            self.problems.append(ReadProblem(shown_path, str(exc)))
+            self.problems.append(ReadProblem(shown_path, exc.msg))
             return None
         entry = HiveFile(name, shown_path, hive)
         # A saved HKCU\Software subtree has root "Software": its paths lack the leading Software\.
@@ -300,16 +301,16 @@ class HiveRegistry(Registry):
         shown = self.target.display_path(path)
         try:
             if self.target.read_prefix(path, 4) != b"regf":
-                raise RegistryError("not a registry hive file (no 'regf' signature)")
+                raise RegistryError(Message.of("target.not_hive"))
             entry = self._read_hive(name, path, shown, evict=False)
         except BudgetExceeded as exc:
             if not name.startswith(USERS_PREFIX):
-                self.problems.append(ReadProblem(shown, f"could not read: {exc}"))
+                self.problems.append(ReadProblem(shown, Message.of("note.could_not_read", detail=exc.msg)))
                 return
             entry = HiveFile(name, shown, None, source=path)  # read when a check asks for it
         except TargetError as exc:
-            self.problems.append(ReadProblem(shown, str(exc) if isinstance(exc, RegistryError)
-                                             else f"could not read: {exc}"))
+            self.problems.append(ReadProblem(shown, exc.msg if isinstance(exc, RegistryError)
+                                             else Message.of("note.could_not_read", detail=exc.msg)))
             return
         if entry is not None:
             self.files[name] = entry
@@ -357,7 +358,7 @@ class HiveRegistry(Registry):
             loaded = self._read_hive(hive, entry.source, entry.path, evict=True)
             if loaded is None:
                 del self.files[hive]
-                raise RegistryError(f"{entry.path}: {self.problems[-1].message}")
+                raise RegistryError(Message.of("target.at_path", path=entry.path, detail=self.problems[-1].msg))
             self.files[hive] = entry = loaded
         elif hive in self._recent:
             self._recent.remove(hive)
@@ -371,11 +372,11 @@ class HiveRegistry(Registry):
             current = select.value("Current") if select else None
             number = current.number() if current else None
         except RegistryError as exc:
-            self.problems.append(ReadProblem(shown_path, str(exc)))
+            self.problems.append(ReadProblem(shown_path, exc.msg))
             number = None
         if number:
             return f"ControlSet{number:03d}"
-        self.problems.append(ReadProblem(shown_path, "no Select\\Current value; using ControlSet001"))
+        self.problems.append(ReadProblem(shown_path, Message.of("target.no_current_control_set")))
         return "ControlSet001"
 
     def hives(self) -> list[str]:
@@ -385,7 +386,7 @@ class HiveRegistry(Registry):
         try:
             entry = self._held(hive)
         except TargetError as exc:
-            raise RegistryError(str(exc)) from exc
+            raise RegistryError(exc.msg) from exc
         parts = [p for p in subpath.split("\\") if p]
         if entry.prefix_to_drop and parts:
             if parts[0].lower() != "software":
@@ -427,7 +428,7 @@ def open_hive_registry(target: Any) -> HiveRegistry:
     for name, path in ((MACHINE_SOFTWARE, "/Windows/System32/config/SOFTWARE"),
                        (MACHINE_SYSTEM, "/Windows/System32/config/SYSTEM")):
         if not target.exists(path):
-            reg.problems.append(ReadProblem(target.display_path(path), "registry hive file not found"))
+            reg.problems.append(ReadProblem(target.display_path(path), Message.of("target.hive_not_found")))
             continue
         reg.add_hive_file(name, path)
     try:

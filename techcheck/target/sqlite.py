@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from techcheck.errors import TargetError
+from techcheck.i18n import Message
 
 if TYPE_CHECKING:
     from techcheck.target.base import Target
@@ -171,7 +172,7 @@ class LimitedConnection(sqlite3.Connection):
     limits: QueryLimits = QueryLimits()
     refused_tables: dict[str, str]
     reservation: Reservation | None = None
-    notes: list[str]
+    notes: list[Message]
     _steps: int = 0
     _denied: str = ""
 
@@ -260,21 +261,21 @@ def _from_bytes(data: bytes | bytearray, limits: QueryLimits) -> LimitedConnecti
         _refuse_views_and_virtual_tables(conn)
     except (sqlite3.DatabaseError, MemoryError) as exc:
         conn.close()
-        raise TargetError(f"not a readable SQLite database: {exc}") from exc
+        raise TargetError(Message.of("target.sqlite_unreadable", detail=str(exc))) from exc
     return conn
 
 
 def _in_place(target: Target, path: str, limits: QueryLimits) -> LimitedConnection:
     host = target.host_path(path)
     if host is None:
-        raise TargetError("too big to copy within the scan's memory budget; not read")
+        raise TargetError(Message.of("target.sqlite_too_big"))
     uri = "file:" + urllib.parse.quote(host) + "?mode=ro&immutable=1"
     conn = _new_connection(uri, True, limits)
     try:
         _refuse_views_and_virtual_tables(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise TargetError(f"not a readable SQLite database: {exc}") from exc
+        raise TargetError(Message.of("target.sqlite_unreadable", detail=str(exc))) from exc
     return conn
 
 
@@ -288,10 +289,10 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
     limits = limits or QueryLimits()
     st = target.stat_follow(path)
     if st is None or not st.is_file:
-        raise TargetError("file not found" if st is None else "not a regular file")
+        raise TargetError(Message.of("target.not_found") if st is None else Message.of("target.not_regular"))
     header = target.read_prefix(path, 100)
     if not header.startswith(SQLITE_MAGIC):
-        raise TargetError("not a SQLite database" + (" (the file is empty)" if not header else ""))
+        raise TargetError(Message.of("target.not_sqlite") if header else Message.of("target.not_sqlite_empty"))
     wal_path = path + "-wal"
     wal_stat = target.stat_follow(wal_path)
     wal_size = wal_stat.size if wal_stat is not None and wal_stat.is_file else 0
@@ -306,21 +307,18 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
     if reservation is None:
         conn = _in_place(target, path, limits)
         if wal_size:
-            conn.notes.append("too big to copy within the scan's memory budget: read in place, without "
-                              "its most recent changes (its write-ahead log was not applied)")
+            conn.notes.append(Message.of("target.wal_not_applied_in_place"))
         return conn
     try:
         data: bytes | bytearray = target.read_bytes(path, st.size + 1)
-        note = ""
+        note: Message | None = None
         if wal_size:
             try:
                 wal = apply_wal(bytes(data), target.read_bytes(wal_path, wal_size + 1))
             except TargetError as exc:
-                wal, note = WalResult(data), f"its write-ahead log could not be read ({exc}); its most " \
-                                             "recent changes were not applied"
+                wal, note = WalResult(data), Message.of("target.wal_unreadable", detail=exc.msg)
             if wal.problem:
-                note = f"its write-ahead log could not be applied ({wal.problem}); its most recent " \
-                       "changes were not read"
+                note = Message.of("target.wal_unusable", detail=str(wal.problem))
             data = wal.data
         conn = _from_bytes(data, limits)
         del data
@@ -329,7 +327,7 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
         raise
     reservation.resize(conn_size(conn))
     conn.reservation = reservation
-    if note:
+    if note is not None:
         conn.notes.append(note)
     return conn
 

@@ -11,6 +11,7 @@ import ntpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from techcheck.i18n import Message
 from techcheck.target.base import ReadProblem
 from techcheck.target.registry import (
     MACHINE_SOFTWARE,
@@ -41,7 +42,7 @@ class LiveKey(RegKey):
         try:
             return self._reg.winreg.OpenKey(self._root, self._subpath, 0, self._reg.access)
         except OSError as exc:
-            raise RegistryError(f"could not open {self.path}: {exc}") from exc
+            raise RegistryError(Message.of("target.key_unopenable", key=self.path, detail=str(exc))) from exc
 
     @property
     def last_write(self) -> dt.datetime | None:
@@ -67,7 +68,7 @@ class LiveKey(RegKey):
                 except OSError:  # the key changed while we read it
                     break
         except OSError as exc:
-            raise RegistryError(f"could not list {self.path}: {exc}") from exc
+            raise RegistryError(Message.of("target.subkeys_unreadable", key=self.path, detail=str(exc))) from exc
         finally:
             self._reg.winreg.CloseKey(handle)
         return names
@@ -84,7 +85,7 @@ class LiveKey(RegKey):
                     break
                 out.append(RegValue(name, VALUE_TYPES.get(type_number, f"REG_{type_number}"), data))
         except OSError as exc:
-            raise RegistryError(f"could not read the values of {self.path}: {exc}") from exc
+            raise RegistryError(Message.of("target.values_unreadable", key=self.path, detail=str(exc))) from exc
         finally:
             self._reg.winreg.CloseKey(handle)
         return out
@@ -124,7 +125,7 @@ class WinregRegistry(Registry):
         try:
             sids = users_root.subkey_names()
         except RegistryError as exc:
-            self.problems.append(ReadProblem("HKU", str(exc)))
+            self.problems.append(ReadProblem("HKU", exc.msg))
             return names
         profiles = self._open_in_hive(MACHINE_SOFTWARE, PROFILE_LIST)
         for sid in sids:
@@ -150,7 +151,7 @@ class WinregRegistry(Registry):
         try:
             subkeys = list(profiles.subkeys()) if profiles else []
         except RegistryError as exc:
-            self.problems.append(ReadProblem(f"{MACHINE_SOFTWARE}\\{PROFILE_LIST}", str(exc)))
+            self.problems.append(ReadProblem(f"{MACHINE_SOFTWARE}\\{PROFILE_LIST}", exc.msg))
             return found
         for profile in subkeys:
             if not profile.name.upper().startswith("S-1-5-21-") or profile.name.lower() in loaded:

@@ -19,6 +19,7 @@ from techcheck.collectors.base import Collector, Context, read_json_noted
 from techcheck.collectors.common.parsing import JsonError, load_json, plist_or_none
 from techcheck.collectors.windows.registry import subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import RegistryError, RegKey
 
@@ -173,7 +174,7 @@ class BrowserPolicies(Collector):
                 if isinstance(policies, dict):
                     yield PolicySource("firefox", path, policies)
                 elif data is not None:
-                    ctx.note(target.display_path(path), "has no \"policies\" section; nothing in it applies")
+                    ctx.note(target.display_path(path), Message.of("note.no_policies_section"))
 
     def _macos_managed(self, target: Target, ctx: Context) -> Iterator[PolicySource]:
         base = "/Library/Managed Preferences"
@@ -188,10 +189,10 @@ class BrowserPolicies(Collector):
             try:
                 data = plist_or_none(target.read_bytes(path, limit=4 * 1024 * 1024))
             except TargetError as exc:
-                ctx.note(target.display_path(path), f"could not read: {exc}")
+                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
                 continue
             if data is None:
-                ctx.note(target.display_path(path), "not a valid property list; skipped")
+                ctx.note(target.display_path(path), Message.of("note.not_plist"))
             elif isinstance(data, dict):
                 domain = posixpath.basename(path)[: -len(".plist")]
                 browser = next(b for d, b in MACOS_POLICY_DOMAINS.items() if d.lower() == domain.lower())
@@ -222,7 +223,7 @@ class BrowserPolicies(Collector):
         try:
             reg = target.registry()
         except NotAvailable as exc:
-            ctx.note("HKLM\\SOFTWARE\\Policies", f"browser policies in the Windows registry were skipped: {exc}")
+            ctx.note("HKLM\\SOFTWARE\\Policies", Message.of("note.registry_policies_skipped", detail=err_detail(exc)))
             return
         roots = [("HKLM\\SOFTWARE\\Policies", "")]
         roots += [(f"{hive}\\Software\\Policies", reg.user_of(hive)) for hive in reg.user_hives()]
@@ -232,7 +233,7 @@ class BrowserPolicies(Collector):
                     key = reg.open_key(f"{root}\\{rel}")
                     policy = registry_policy(key, ctx) if key is not None else None
                 except RegistryError as exc:
-                    ctx.note(f"{root}\\{rel}", str(exc))
+                    ctx.note(f"{root}\\{rel}", err_detail(exc))
                     continue
                 if policy:
                     yield PolicySource(browser, f"{root}\\{rel}", policy, user, in_registry=True)

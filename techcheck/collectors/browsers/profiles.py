@@ -17,6 +17,7 @@ from typing import Literal, TypeVar
 from techcheck.collectors.base import Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import UserHome
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 Family = Literal["chromium", "firefox"]
@@ -215,14 +216,14 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
     try:
         conn = target.sqlite(path)
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
         return []
     for note in conn.notes:  # for example: its write-ahead log could not be applied
         ctx.note(target.display_path(path), note)
     try:
         return reader(conn)
     except sqlite3.Error as exc:
-        ctx.note(target.display_path(path), f"could not read: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
         return []
     finally:
         conn.close()
@@ -230,4 +231,4 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
 
 def note_history_cap(target: Target, ctx: Context, path: str, visits: list[Visit]) -> None:
     if sum(v.visit_type == "history" for v in visits) >= HISTORY_CAP:
-        ctx.note(target.display_path(path), f"only the {HISTORY_CAP} most recently visited addresses were checked")
+        ctx.note(target.display_path(path), Message.of("note.history_capped", n=HISTORY_CAP))

@@ -21,6 +21,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, Skip
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import DirEntry, Target
 
 MAX_DEPTH = 7  # folders below a place: C:\Program Files\Vendor\Product\Version\bin\x.exe is depth 4
@@ -112,7 +113,7 @@ class ProgramFiles(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         found = places(target)
         if not found:
-            raise Skip("none of the program folders or download places were found")
+            raise Skip(Message.of("note.no_program_places"))
         for place in found:
             yield from self._walk(target, ctx, place)
 
@@ -127,14 +128,13 @@ class ProgramFiles(Collector):
             try:
                 entries = target.list_dir(folder)
             except TargetError as exc:
-                ctx.note(target.display_path(folder), f"could not list: {exc}")
+                ctx.note(target.display_path(folder), Message.of("note.could_not_list", detail=err_detail(exc)))
                 continue
             for entry in entries:
                 seen += 1
                 if seen > MAX_ENTRIES:
                     ctx.note(target.display_path(place.folder),
-                             f"stopped after {MAX_ENTRIES} files and folders; program files further on were "
-                             "not looked at")
+                             Message.of("note.walk_capped", n=MAX_ENTRIES))
                     return
                 art = self._entry(target, ctx, entry, place, folder)
                 if art is not None:
@@ -146,7 +146,7 @@ class ProgramFiles(Collector):
                         too_deep += 1
         if too_deep and max_depth == MAX_DEPTH:  # the shallow look at C:\Windows is by design, not a bound
             ctx.note(target.display_path(place.folder),
-                     f"{too_deep} folders more than {MAX_DEPTH} levels down were not looked into")
+                     Message.of("note.walk_too_deep", n=too_deep, depth=MAX_DEPTH))
 
     def _entry(self, target: Target, ctx: Context, entry: DirEntry, place: Place, folder: str) -> Artifact | None:
         if entry.is_symlink:
@@ -183,5 +183,5 @@ def _sha256(target: Target, ctx: Context, path: str) -> str | None:
     try:
         return hashlib.sha256(target.read_bytes(path, HASH_LIMIT)).hexdigest()
     except TargetError as exc:
-        ctx.note(target.display_path(path), f"could not read it for its SHA-256: {exc}")
+        ctx.note(target.display_path(path), Message.of("note.hash_unreadable", detail=err_detail(exc)))
         return None

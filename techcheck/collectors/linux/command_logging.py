@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 SUDOERS = "/etc/sudoers"
@@ -46,7 +47,7 @@ class LinuxCommandLogging(Collector):
             text = read_text_noted(target, ctx, path, 1024 * 1024)
             for option in dict.fromkeys(sudo_io_logging(text or "")):
                 yield make("setting", Location(path=path), name="command_logging", value=f"sudo {option}",
-                           enabled=True, detail="sudo records what is typed in commands run with sudo")
+                           enabled=True, detail=Words(Message.of("fact.sudo_logs_input")))
         for path in list_dir_noted(target, ctx, PAM_D):
             if target.is_dir(path):
                 continue
@@ -56,4 +57,4 @@ class LinuxCommandLogging(Collector):
                            enabled=True, detail=options or "pam_tty_audit without options")
         if target.exists(SNOOPY_INI):
             yield make("setting", Location(path=SNOOPY_INI), name="command_logging", value="snoopy",
-                       detail="Snoopy command logger settings file")
+                       detail=Words(Message.of("fact.snoopy_settings")))

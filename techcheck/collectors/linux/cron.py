@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, located, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 SYSTEM_CRONTAB = "/etc/crontab"
@@ -45,7 +46,7 @@ class CronJob:
 class Crontab:
     jobs: list[CronJob] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
 
 def parse_crontab(text: str, has_user_column: bool) -> Crontab:
@@ -63,26 +64,27 @@ def parse_crontab(text: str, has_user_column: bool) -> Crontab:
         if line.startswith("@"):
             schedule = words[0].lower()
             if schedule not in SPECIALS:
-                tab.problems.append(f"line {lineno}: unknown schedule {words[0][:40]!r}")
+                tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.cron_unknown_schedule",
+                                                                                   schedule=repr(words[0][:40]))))
                 continue
             rest = words[1:]
         else:
             fields = words[:5]
             if len(fields) < 5 or not all(_FIELD.match(f) for f in fields):
-                tab.problems.append(f"line {lineno}: not a cron line (expected five time fields)")
+                tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_cron_line")))
                 continue
             schedule = " ".join(fields)
             rest = words[5:]
         if has_user_column:
             if not rest:
-                tab.problems.append(f"line {lineno}: no user and command after the schedule")
+                tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.cron_no_user_command")))
                 continue
             parts = " ".join(rest).split(None, 1)
             user, command = parts[0], parts[1] if len(parts) > 1 else ""
         else:
             user, command = "", " ".join(rest)
         if not command.strip():
-            tab.problems.append(f"line {lineno}: no command after the schedule")
+            tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.cron_no_command")))
             continue
         tab.jobs.append(CronJob(lineno, schedule, user, command.strip()))
     return tab
@@ -105,7 +107,7 @@ def parse_anacrontab(text: str) -> Crontab:
             continue
         words = line.split(None, 3)
         if len(words) < 4 or not _ANACRON_PERIOD.match(words[0]) or not words[1].isdigit():
-            tab.problems.append(f"line {lineno}: not an anacron line (period, delay, name, command)")
+            tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_anacron_line")))
             continue
         period = f"every {words[0]} days" if words[0].isdigit() else words[0]
         tab.jobs.append(CronJob(lineno, period, "root", words[3]))
@@ -170,7 +172,7 @@ class LinuxCron(Collector):
             text = read_text_noted(target, ctx, ANACRONTAB, CRON_LIMIT)
             ana = parse_anacrontab(text or "")
             for problem in ana.problems[:20]:
-                ctx.note(ANACRONTAB, f"anacrontab {problem}")
+                ctx.note(ANACRONTAB, located(problem, "note.anacrontab_line", "note.anacrontab"))
             for job in ana.jobs:
                 yield make("autostart", Location(path=ANACRONTAB), mechanism="cron", name=f"anacrontab:{job.line}",
                            exe=command_exe(job.command) or None, command=job.command, user="", scope="system",
@@ -198,9 +200,9 @@ class LinuxCron(Collector):
             return
         tab = parse_crontab(text, has_user)
         for problem in tab.problems[:20]:
-            ctx.note(path, f"crontab {problem}")
+            ctx.note(path, located(problem, "note.crontab_line", "note.crontab"))
         if len(tab.problems) > 20:
-            ctx.note(path, f"crontab: {len(tab.problems) - 20} more lines could not be understood")
+            ctx.note(path, Message.of("note.crontab_more", n=len(tab.problems) - 20))
         # cron.d files whose names run-parts would skip are never read by Debian's cron.
         enabled = not path.startswith(CRON_D + "/") or bool(_RUN_PARTS_NAME.match(name))
         for job in tab.jobs:

@@ -21,6 +21,7 @@ from techcheck.collectors.base import Context, list_dir_noted, read_text_noted
 from techcheck.collectors.linux.packages import DPKG_STATUS, RPMDB_SQLITE, parse_dpkg_status
 from techcheck.errors import TargetError
 from techcheck.facts.origin import CHANGED, INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 DPKG_INFO = "/var/lib/dpkg/info"
@@ -94,7 +95,7 @@ def read_dpkg_lists(target: Target, ctx: Context, files: PackageFiles) -> None:
             files.md5sum_files.setdefault(package, []).append(path)
     lists = [p for p in entries if p.endswith(".list")]
     if len(lists) > MAX_LIST_FILES:
-        ctx.note(DPKG_INFO, f"{len(lists)} package file lists; only the first {MAX_LIST_FILES} were read")
+        ctx.note(DPKG_INFO, Message.of("note.dpkg_lists_capped", n=len(lists), max=MAX_LIST_FILES))
     for path in lists[:MAX_LIST_FILES]:
         package = posixpath.basename(path)[:-5].split(":", 1)[0]  # "libc6:amd64.list" -> libc6
         text = read_text_noted(target, ctx, path, LIST_LIMIT)
@@ -102,7 +103,7 @@ def read_dpkg_lists(target: Target, ctx: Context, files: PackageFiles) -> None:
         # many packages, files by one; the last package read wins, which only matters for folders.
         files.owners.update(dict.fromkeys((text or "").split("\n"), package))
         if len(files.owners) > MAX_OWNED_PATHS:
-            ctx.note(DPKG_INFO, f"more than {MAX_OWNED_PATHS} packaged files; the rest were not read")
+            ctx.note(DPKG_INFO, Message.of("note.dpkg_files_capped", max=MAX_OWNED_PATHS))
             return
     if lists:
         files.sources.append("dpkg")
@@ -161,8 +162,7 @@ def rpm_header_arrays(blob: bytes) -> dict[int, list[str] | list[int]]:
 def read_rpm(target: Target, ctx: Context, files: PackageFiles) -> None:
     for old in OLD_RPM_DATABASES:
         if target.exists(old):
-            ctx.note(old, "older rpm database format (Berkeley DB or ndb): which package owns each start-up "
-                          "file was not checked")
+            ctx.note(old, Message.of("note.rpm_old_format"))
     for path in RPMDB_SQLITE:
         if not target.exists(path):
             continue
@@ -171,13 +171,13 @@ def read_rpm(target: Target, ctx: Context, files: PackageFiles) -> None:
             rows = conn.execute("SELECT hnum, blob FROM Packages").fetchall()
             conn.close()
         except (TargetError, sqlite3.DatabaseError) as exc:
-            ctx.note(path, f"could not read the rpm database: {exc}")
+            ctx.note(path, Message.of("note.rpm_unreadable", detail=err_detail(exc)))
             continue
         for hnum, blob in rows:
             try:
                 tags = rpm_header_arrays(bytes(blob))
             except (ValueError, TypeError, struct.error) as exc:
-                ctx.note(path, f"rpm package record {hnum}: {exc}")
+                ctx.note(path, Message.of("note.rpm_record", n=hnum, detail=err_detail(exc)))
                 continue
             _add_rpm_files(files, tags)
         files.sources.append("rpm")

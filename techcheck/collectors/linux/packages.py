@@ -16,6 +16,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.sqlite import QueryLimits
 from techcheck.timeutil import iso_utc
@@ -152,20 +153,20 @@ class LinuxPackages(Collector):
         try:
             conn = target.sqlite(path, RPM_LIMITS)
         except TargetError as exc:
-            ctx.note(path, f"could not read the rpm database: {exc}")
+            ctx.note(path, Message.of("note.rpm_unreadable", detail=err_detail(exc)))
             return
         for note in conn.notes:
             ctx.note(path, note)
         try:
             records = [(hnum, _rpm_tags(blob)) for hnum, blob in conn.execute("SELECT hnum, blob FROM Packages")]
         except sqlite3.DatabaseError as exc:
-            ctx.note(path, f"rpm database has no readable package table: {exc}")
+            ctx.note(path, Message.of("note.rpm_no_table", detail=err_detail(exc)))
             return
         finally:
             conn.close()
         for hnum, tags in records:
             if isinstance(tags, str):
-                ctx.note(path, f"rpm package record {hnum}: {tags}")
+                ctx.note(path, Message.of("note.rpm_record", n=hnum, detail=str(tags)))
                 continue
             name = tags.get(RPMTAG_NAME)
             if not isinstance(name, str) or not name or name == "gpg-pubkey":

@@ -15,6 +15,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.systemd import system_unit_state
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 # (file or folder in the home folder, program, setting name, what it shows)
@@ -91,7 +92,7 @@ class LinuxScreenSharing(Collector):
             text = read_text_noted(target, ctx, TIGERVNC_USERS, 1024 * 1024)
             for display, user in tigervnc_displays(text or ""):
                 yield make("setting", Location(path=TIGERVNC_USERS), name="remote_desktop", value="tigervnc",
-                           detail=f"VNC desktop {display} for {user}", user=user)
+                           detail=Words(Message.of("fact.vnc_desktop", display=display, user=user)), user=user)
 
     def _xrdp(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         if not target.exists(XRDP_INI):
@@ -100,4 +101,5 @@ class LinuxScreenSharing(Collector):
         state = system_unit_state(target)
         enabled = "xrdp.service" in state.enabled and "xrdp.service" not in state.masked
         yield make("setting", Location(path=XRDP_INI), name="remote_desktop", value="xrdp", enabled=enabled,
-                   detail=f"port {xrdp_port(text or '')}; " + ("set to start" if enabled else "not set to start"))
+                   detail=Words(Message.of("fact.port", port=xrdp_port(text or "")),
+                               (Message.of("fact.set_to_start") if enabled else Message.of("fact.not_set_to_start"))))

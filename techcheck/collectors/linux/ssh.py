@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, exists_noted, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, exists_noted, list_dir_noted, located, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts
 from techcheck.collectors.linux.systemd import system_unit_state
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 SSHD_CONFIG = "/etc/ssh/sshd_config"
@@ -50,7 +51,7 @@ class AuthorizedKey:
 @dataclass
 class KeyFile:
     keys: list[AuthorizedKey] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
 
 def fingerprint(blob_b64: str) -> str:
@@ -96,17 +97,18 @@ def parse_authorized_keys(text: str) -> KeyFile:
             options, rest = _split_options(line)
         parts = rest.split(None, 2)
         if len(parts) < 2 or not _is_key_type(parts[0]):
-            out.problems.append(f"line {lineno}: not a key line (no known key type)")
+            out.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_key_line")))
             continue
         key_type, blob = parts[0], parts[1]
         try:
             inner = _blob_type(blob)
             fp = fingerprint(blob)
         except (binascii.Error, ValueError):
-            out.problems.append(f"line {lineno}: the key data is not valid base64")
+            out.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.key_not_base64")))
             continue
         if inner != key_type:
-            out.problems.append(f"line {lineno}: key data does not match its type {key_type!r}")
+            mismatch = Message.of("note.key_type_mismatch", type=repr(key_type))
+            out.problems.append(Message.of("note.line", n=lineno, problem=mismatch))
             continue
         out.keys.append(AuthorizedKey(lineno, key_type, fp, parts[2].strip() if len(parts) > 2 else "", options))
     return out
@@ -212,9 +214,11 @@ class LinuxSshServer(Collector):
         state = system_unit_state(target)
         units = [u for u in SSH_UNITS if u in state.enabled and u not in state.masked]
         options = sshd_options(target, ctx)
-        detail = "; ".join(f"{k} {v}" for k, v in options.items())
+        parts = [Message.of("fact.port", port=v) if k == "port" else f"{k} {v}" for k, v in options.items()]
+        detail = Words(*parts) if parts else ""  # "port 22" in the report's language
         yield make("setting", Location(path=SSHD_CONFIG), name="ssh_server", enabled=bool(units),
-                   value="set to start: " + ", ".join(units) if units else "installed, not set to start",
+                   value=Words(Message.of("fact.set_to_start_units", units=", ".join(units))) if units
+                   else Words(Message.of("fact.installed_not_set_to_start")),
                    detail=detail)
         yield from sshd_command_artifacts(target, ctx)
 
@@ -235,7 +239,7 @@ class LinuxAuthorizedKeys(Collector):
                     continue
                 parsed = parse_authorized_keys(text)
                 for problem in parsed.problems[:20]:
-                    ctx.note(path, f"authorized_keys {problem}")
+                    ctx.note(path, located(problem, "note.authorized_keys_line", "note.authorized_keys"))
                 for key in parsed.keys:
                     yield make("ssh_key", Location(path=path), user=home.user, key_type=key.key_type,
                                fingerprint=key.fingerprint, comment=key.comment, options=key.options)

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, located, read_text_noted
 from techcheck.collectors.common.parsing import UserHome, user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 # Search order as systemd uses it: the first folder holding a unit name wins (/etc overrides /usr).
@@ -33,7 +34,7 @@ class UnitFile:
     """The parts of a unit file that say what runs and how it starts."""
 
     sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
     def get(self, section: str, key: str) -> list[str]:
         return self.sections.get(section, {}).get(key, [])
@@ -80,7 +81,7 @@ def parse_unit(text: str) -> UnitFile:
             continue
         key, sep, value = line.partition("=")
         if not sep or not section or not key.strip() or any(c.isspace() for c in key.strip()):
-            unit.problems.append(f"line {lineno}: not a 'Key=value' line inside a [Section]")
+            unit.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_key_value_section")))
             continue
         values = unit.sections[section].setdefault(key.strip(), [])
         value = value.strip()
@@ -89,7 +90,7 @@ def parse_unit(text: str) -> UnitFile:
         else:
             values.append(value)
     if pending:
-        unit.problems.append("file ends in the middle of a continued line")
+        unit.problems.append(Message.of("note.unit_ends_continued"))
     return unit
 
 
@@ -209,7 +210,7 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
             continue
         unit = parse_unit(text)
         for problem in unit.problems[:5]:  # a junk file would otherwise give a note per line
-            ctx.note(path, f"unit file {problem}")
+            ctx.note(path, located(problem, "note.unit_file_line", "note.unit_file"))
         _, instance, _ = split_unit_name(name)
         is_template = "@" in name and not instance  # "syncthing@.service"
         names = _instances(state, name) if is_template else []

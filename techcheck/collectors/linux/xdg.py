@@ -16,6 +16,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe, expand_home
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 SYSTEM_AUTOSTART = "/etc/xdg/autostart"
@@ -29,7 +30,7 @@ _FIELD_CODE = re.compile(r"\s*%[fFuUdDnNickvm]")
 @dataclass
 class DesktopEntry:
     keys: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
 
     @property
     def exec(self) -> str:
@@ -66,12 +67,12 @@ def parse_desktop(text: str) -> DesktopEntry:
         key, sep, value = line.partition("=")
         key = key.strip()
         if not sep or not key or not group:
-            entry.problems.append(f"line {lineno}: not a 'Key=value' line inside a [group]")
+            entry.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_key_value_group")))
             continue
         if group == "Desktop Entry" and "[" not in key:
             entry.keys[key] = value.strip()
     if not seen_group:
-        entry.problems.append("no [Desktop Entry] group: not a desktop entry file")
+        entry.problems.append(Message.of("note.no_desktop_entry"))
     return entry
 
 
@@ -102,10 +103,10 @@ class LinuxXdgAutostart(Collector):
                     continue
                 entry = parse_desktop(text)
                 for problem in entry.problems[:5]:
-                    ctx.note(path, f"desktop file: {problem}")
+                    ctx.note(path, Message.of("note.desktop_file", problem=problem))
                 if not entry.exec:
                     if not entry.hidden:
-                        ctx.note(path, "desktop file has no Exec line: nothing to start")
+                        ctx.note(path, Message.of("note.desktop_no_exec"))
                     continue
                 command = entry.exec
                 exe = expand_home(command_exe(command), homes.get(user, ""))

@@ -16,6 +16,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common.parsing import plist_or_none
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.timeutil import iso_utc
 
@@ -119,9 +120,9 @@ class MacAccounts(Collector):
         if not target.is_dir(users_dir):
             if target.mode == "live":  # it is always there on a Mac: only root may open its folder
                 ctx.note(target.display_path(users_dir),
-                         "could not list: permission denied (the local accounts folder needs administrator rights)")
+                         Message.of("note.accounts_folder_denied"))
             else:
-                ctx.note(target.display_path(users_dir), "the local accounts folder is missing from this copy")
+                ctx.note(target.display_path(users_dir), Message.of("note.accounts_folder_missing"))
             return
         # Only an administrator can list this folder on a live Mac; list_dir_noted says so if not.
         user_files = [p for p in list_dir_noted(target, ctx, users_dir) if p.lower().endswith(".plist")]
@@ -131,22 +132,22 @@ class MacAccounts(Collector):
             try:
                 admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
             except TargetError as exc:
-                ctx.note(target.display_path(admin_path), f"could not read: {exc}")
+                ctx.note(target.display_path(admin_path), Message.of("note.could_not_read", detail=err_detail(exc)))
         hidden_names: frozenset[str] = frozenset()
         if target.exists(LOGINWINDOW):
             try:
                 hidden_names = parse_hidden_users(target.read_bytes(LOGINWINDOW, limit=4 * 1024 * 1024))
             except TargetError as exc:
-                ctx.note(target.display_path(LOGINWINDOW), f"could not read: {exc}")
+                ctx.note(target.display_path(LOGINWINDOW), Message.of("note.could_not_read", detail=err_detail(exc)))
         now = time.time()
         for path in user_files:
             try:
                 user = parse_user_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
             except TargetError as exc:
-                ctx.note(target.display_path(path), f"could not read: {exc}")
+                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
                 continue
             if user is None:
-                ctx.note(target.display_path(path), "not a readable account record; skipped")
+                ctx.note(target.display_path(path), Message.of("note.account_record_unreadable"))
                 continue
             shell_ok = bool(user.shell) and user.shell.rsplit("/", 1)[-1] not in NO_LOGIN_SHELLS
             yield make("account", Location(path=target.display_path(path)), account_type="os_user",

@@ -19,6 +19,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 
@@ -82,9 +83,10 @@ def read_bundle(target: Target, ctx: Context, bundle: str) -> BundleInfo | None:
     try:
         return parse_info_plist(target.read_bytes(plist_path, 4 * 1024 * 1024))
     except TargetError as exc:
-        ctx.note(target.display_path(plist_path), f"could not read: {exc}")
+        ctx.note(target.display_path(plist_path), Message.of("note.could_not_read", detail=err_detail(exc)))
     except PlistError as exc:
-        ctx.note(target.display_path(plist_path), f"could not decode this app's description: {exc}")
+        ctx.note(target.display_path(plist_path),
+                 Message.of("note.app_description_undecodable", detail=err_detail(exc)))
     return None
 
 

@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterable
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, located, read_text_noted
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.cron import CRON_LIMIT, parse_crontab, trigger_of
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
@@ -73,7 +73,7 @@ class MacCron(Collector):
             return
         tab = parse_crontab(text, has_user_column=not owner)
         for problem in tab.problems[:20]:
-            ctx.note(path, f"crontab {problem}")
+            ctx.note(path, located(problem, "note.crontab_line", "note.crontab"))
         for job in tab.jobs:
             yield make("autostart", Location(path=path), mechanism="cron", name=f"{owner or 'crontab'}:{job.line}",
                        exe=command_exe(job.command) or None, command=job.command, user=owner or None,

@@ -22,6 +22,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 EMOND_DIR = "/private/etc/emond.d"
@@ -76,7 +77,7 @@ class MacEmond(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         folders = [RULES_DIR]
         if target.exists(CONFIG):
-            folders += parse_noted(target, ctx, CONFIG, extra_rule_folders, "the event monitor settings",
+            folders += parse_noted(target, ctx, CONFIG, extra_rule_folders, Message.of("note.what.emond_settings"),
                                    (PlistError,)) or []
         active = bool(list_dir_noted(target, ctx, CLIENTS_DIR))
         origins = origins_for(target, ctx)
@@ -84,7 +85,7 @@ class MacEmond(Collector):
             for path in list_dir_noted(target, ctx, folder):
                 if not path.lower().endswith(".plist"):
                     continue
-                for cmd in parse_noted(target, ctx, path, parse_emond_rules, "this event monitor rule",
+                for cmd in parse_noted(target, ctx, path, parse_emond_rules, Message.of("note.what.emond_rule"),
                                        (PlistError,)) or []:
                     yield self._artifact(target, origins, path, cmd, active)
 

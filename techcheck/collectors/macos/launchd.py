@@ -17,6 +17,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 OVERRIDES_DIR = "/private/var/db/com.apple.xpc.launchd"
@@ -124,7 +125,7 @@ def read_overrides(target: Target, ctx: Context) -> Overrides:
         name = posixpath.basename(path)
         if not (name.startswith("disabled") and name.endswith(".plist")):
             continue
-        parsed = parse_noted(target, ctx, path, parse_disabled_overrides, "launchd's on/off switches")
+        parsed = parse_noted(target, ctx, path, parse_disabled_overrides, Message.of("note.what.launchd_switches"))
         if parsed is not None:
             (system if name == "disabled.plist" else user).update(parsed)
     return Overrides(system, user)
@@ -196,7 +197,7 @@ class MacLaunchd(Collector):
             for path in list_dir_noted(target, ctx, folder.path):
                 if not path.lower().endswith(".plist"):
                     continue
-                job = parse_noted(target, ctx, path, parse_launch_job, "this launch job")
+                job = parse_noted(target, ctx, path, parse_launch_job, Message.of("note.what.launch_job"))
                 if job is None:
                     continue
                 facts = entry_facts(target, origins, argv=job.argv, label=job.label, job_file=path)

@@ -19,6 +19,7 @@ from techcheck.collectors.base import Collector, Context, parse_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 LOGINWINDOW = "Library/Preferences/com.apple.loginwindow.plist"
@@ -44,7 +45,8 @@ class MacLoginHooks(Collector):
         for path, user in files:
             if not target.exists(path):
                 continue
-            hooks = parse_noted(target, ctx, path, parse_hooks, "the sign-in window settings", (PlistError,))
+            hooks = parse_noted(target, ctx, path, parse_hooks, Message.of("note.what.loginwindow_settings"),
+                                (PlistError,))
             for key, command in (hooks or {}).items():
                 mechanism, trigger = HOOKS[key]
                 yield make("autostart", Location(path=path), mechanism=mechanism, name=key,

@@ -31,6 +31,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.launchd import parse_launch_job
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 LEGACY_PLIST = "Library/Preferences/com.apple.loginitems.plist"
@@ -418,7 +419,8 @@ class MacLoginItems(Collector):
         program of that job when the plist is in the copy, else nothing to judge."""
         if not path.lower().endswith(".plist"):
             return path
-        job = parse_noted(target, ctx, path, parse_launch_job, "this launch job") if target.is_file(path) else None
+        job = (parse_noted(target, ctx, path, parse_launch_job, Message.of("note.what.launch_job"))
+               if target.is_file(path) else None)
         return job.program if job is not None else ""
 
     def _facts(self, target: Target, path: str) -> dict[str, object]:
@@ -429,7 +431,7 @@ class MacLoginItems(Collector):
         path = f"{home}/{LEGACY_PLIST}"
         if not target.exists(path):
             return
-        for item in parse_noted(target, ctx, path, parse_legacy_loginitems, "login items") or []:
+        for item in parse_noted(target, ctx, path, parse_legacy_loginitems, Message.of("note.what.login_items")) or []:
             yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                        exe=item.path or None, command=item.path or None, user=user, scope="user",
                        enabled=True, hidden=item.hidden, trigger="logon", file=path,
@@ -440,14 +442,15 @@ class MacLoginItems(Collector):
             path = f"{home}/{rel}"
             if not target.exists(path):
                 continue
-            for item in parse_noted(target, ctx, path, parser, "login items", (PlistError, ArchiveError)) or []:
+            what = Message.of("note.what.login_items")
+            for item in parse_noted(target, ctx, path, parser, what, (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
                            enabled=True, trigger="logon", file=path, **self._facts(target, item.path))
 
     def _reopen(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         for path in target.glob(f"{home}/{REOPEN_GLOB}"):
-            for item in parse_noted(target, ctx, path, parse_reopen_apps, "the apps reopened at sign-in",
+            for item in parse_noted(target, ctx, path, parse_reopen_apps, Message.of("note.what.reopened_apps"),
                                     (PlistError,)) or []:
                 yield make("autostart", Location(path=path), mechanism="reopen_at_login", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
@@ -459,8 +462,8 @@ class MacLoginItems(Collector):
         if not stores:
             return
         path = max(stores, key=_btm_version)  # the newest format is the one in use
-        items = parse_noted(target, ctx, path, parse_btm, "the background items store, so login items from it "
-                            "are not listed", (PlistError, ArchiveError), limit=32 * 1024 * 1024)
+        items = parse_noted(target, ctx, path, parse_btm, Message.of("note.what.btm_store"),
+                            (PlistError, ArchiveError), limit=32 * 1024 * 1024)
         for item in items or []:
             exe = item.executable or (bookmark_path(item.url.encode()) if item.url.startswith("file:") else "")
             detail = ", ".join(x for x in (item.developer, item.team_id and f"team {item.team_id}") if x)

@@ -37,6 +37,7 @@ from techcheck.collectors.macos.receipts import (
 from techcheck.errors import TargetError
 from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script, program_missing, script_kind
 from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.timeutil import Time
 
@@ -111,7 +112,8 @@ class MacOrigins:
         for path in list_dir_noted(self.target, self.ctx, RECEIPTS_DIR):
             if not path.lower().endswith(".plist"):
                 continue
-            receipt = parse_noted(self.target, self.ctx, path, parse_receipt_plist, "this installer receipt",
+            receipt = parse_noted(self.target, self.ctx, path, parse_receipt_plist,
+                                  Message.of("note.what.installer_receipt"),
                                   (PlistError,), limit=4 * 1024 * 1024)
             if receipt is None:
                 continue
@@ -121,7 +123,7 @@ class MacOrigins:
             bom = path[:-len(".plist")] + ".bom"
             if not self.target.exists(bom):
                 continue
-            listed = parse_noted(self.target, self.ctx, bom, bom_paths, "the file list of this installer receipt",
+            listed = parse_noted(self.target, self.ctx, bom, bom_paths, Message.of("note.what.receipt_file_list"),
                                  (BomError,), limit=64 * 1024 * 1024)
             for rel in listed or []:
                 self.receipt_files.setdefault(installed_path(receipt.prefix, rel).lower(), receipt.package_id)

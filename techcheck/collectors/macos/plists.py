@@ -11,13 +11,14 @@ from typing import Any
 from techcheck.collectors.base import Context, parse_noted
 from techcheck.collectors.common.parsing import PlistError as PlistError  # re-exported for the collectors
 from techcheck.collectors.common.parsing import load_plist as load_plist
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.timeutil import COCOA_EPOCH, UNIX_EPOCH, iso_utc, since_epoch
 
 
 def read_plist_noted(target: Target, ctx: Context, path: str, limit: int = 8 * 1024 * 1024) -> Any | None:
     """A decoded property list, or None with a note saying why it could not be read or decoded."""
-    return parse_noted(target, ctx, path, load_plist, "this property list", (PlistError,), limit=limit)
+    return parse_noted(target, ctx, path, load_plist, Message.of("note.what.property_list"), (PlistError,), limit=limit)
 
 
 def plist_bool(value: Any) -> bool | None:

@@ -23,6 +23,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str, user_of_home
 from techcheck.collectors.macos.tcc import pppc_service_name
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 PROFILE_STORE = "/private/var/db/ConfigurationProfiles/Store"
@@ -340,7 +341,7 @@ class MacProfiles(Collector):
             try:
                 data = target.read_bytes(path, 8 * 1024 * 1024)
             except TargetError as exc:
-                ctx.note(target.display_path(path), f"could not read: {exc}")
+                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
                 continue
             user = user_of_home(path)
             installed = path.lower().startswith(PROFILE_STORE.lower() + "/")
@@ -350,8 +351,8 @@ class MacProfiles(Collector):
                 found = self._store_file(target, ctx, path, data)
             for profile in found:
                 for problem in profile.problems:
-                    ctx.note(target.display_path(path), f"could not decode part of profile "
-                                                        f"{profile.identifier}: {problem}")
+                    ctx.note(target.display_path(path), Message.of("note.profile_part", profile=profile.identifier,
+                                                                                   problem=problem))
                 yield from profile_artifacts(profile, path, user, installed)
 
     def _files(self, target: Target, ctx: Context) -> list[str]:
@@ -367,14 +368,14 @@ class MacProfiles(Collector):
         try:
             return [parse_profile(data)]
         except (PlistError, DerError) as exc:
-            ctx.note(target.display_path(path), f"could not decode this profile: {exc}")
+            ctx.note(target.display_path(path), Message.of("note.profile_undecodable", detail=err_detail(exc)))
             return []
 
     def _store_file(self, target: Target, ctx: Context, path: str, data: bytes) -> list[Profile]:
         try:
             plist = load_plist(data)
         except PlistError as exc:
-            ctx.note(target.display_path(path), f"could not decode the profile store: {exc}")
+            ctx.note(target.display_path(path), Message.of("note.profile_store_undecodable", detail=err_detail(exc)))
             return []
         return [profile_from_plist(d) for d in find_profile_dicts(plist)]
 

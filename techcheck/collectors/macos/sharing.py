@@ -26,6 +26,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.launchd import SYSTEM_OVERRIDES, parse_disabled_overrides
 from techcheck.collectors.macos.plists import PlistError, plist_bool, plist_str, read_plist_noted
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, Words, err_detail
 from techcheck.target.base import Target
 
 ARD_LAUNCHD = "/Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd"
@@ -100,12 +101,11 @@ class MacSharing(Collector):
                 if acc.find_my_mac is not None:
                     find_my_seen = True
                     yield make("setting", Location(path=path), name="find_my", enabled=acc.find_my_mac,
-                               value="on" if acc.find_my_mac else "off", detail=f"Apple Account {acc.account_id}",
+                               value="on" if acc.find_my_mac else "off",
+                               detail=Words(Message.of("fact.apple_account", account=acc.account_id)),
                                user=home.user)
         if not find_my_seen:
-            ctx.note("Find My Mac", "could not tell whether Find My Mac is on: no signed-in Apple Account lists it, "
-                                    "and its token is kept in the computer's firmware memory (NVRAM), "
-                                    "which a disk copy does not contain")
+            ctx.note("Find My Mac", Message.of("note.find_my_unknown", reason=Message.of("note.find_my_nvram")))
 
     def _launchd_sharing(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         overrides: dict[str, bool] = {}
@@ -114,17 +114,17 @@ class MacSharing(Collector):
                 overrides = parse_disabled_overrides(target.read_bytes(SYSTEM_OVERRIDES, 4 * 1024 * 1024))
             except (TargetError, PlistError) as exc:
                 ctx.note(target.display_path(SYSTEM_OVERRIDES),
-                         f"could not read launchd on/off switches, so sharing settings are unknown: {exc}")
+                         Message.of("note.launchd_switches_unreadable", detail=err_detail(exc)))
                 return
         for setting, state in sharing_from_overrides(overrides).items():
-            detail = (f"launchd switch for {SHARING_JOBS[setting]}" if state is not None
-                      else "no switch recorded; off unless turned on")
+            detail = Words(Message.of("fact.launchd_switch", job=SHARING_JOBS[setting]) if state is not None
+                           else Message.of("fact.no_switch"))
             yield make("setting", Location(path=SYSTEM_OVERRIDES), name=setting, enabled=bool(state),
                        value="on" if state else "off", detail=detail)
 
     def _remote_management(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         enabled = False
-        details: list[str] = []
+        details: list[Message] = []
         where = ARD_LAUNCHD
         for trigger in (ARD_LAUNCHD, ARD_LAUNCHD_OLD):
             if not target.exists(trigger):
@@ -133,14 +133,14 @@ class MacSharing(Collector):
             try:
                 enabled = target.read_text(trigger, 4096).strip().lower() == "enabled"
             except TargetError as exc:
-                ctx.note(target.display_path(trigger), f"could not read: {exc}")
+                ctx.note(target.display_path(trigger), Message.of("note.could_not_read", detail=err_detail(exc)))
             break
         if target.exists(ARD_PREFS):
             prefs = read_plist_noted(target, ctx, ARD_PREFS)
             if isinstance(prefs, dict):
                 if plist_bool(prefs.get("ARD_AllLocalUsers")):
-                    details.append("all local users may connect")
+                    details.append(Message.of("fact.ard_all_users"))
                 if plist_bool(prefs.get("VNCLegacyConnectionsEnabled")):
-                    details.append("VNC viewers may connect with a password")
+                    details.append(Message.of("fact.ard_vnc_password"))
         yield make("setting", Location(path=where), name="remote_management", enabled=enabled,
-                   value="on" if enabled else "off", detail="; ".join(details) or None)
+                   value="on" if enabled else "off", detail=Words(*details) if details else None)

@@ -22,6 +22,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted, read_text_noted
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 FOLDERS = (("/Library/StartupItems", "system"), ("/System/Library/StartupItems", "apple"))
@@ -59,7 +60,7 @@ class MacStartupItems(Collector):
                 description = ""
                 if target.exists(params):
                     description = parse_noted(target, ctx, params, parse_startup_parameters,
-                                              "this start-up item's description", (PlistError,)) or ""
+                                              Message.of("note.what.startup_item_description"), (PlistError,)) or ""
                 script = f"{item}/{posixpath.basename(item)}"
                 yield make("autostart", Location(path=item), mechanism="startup_item",
                            name=posixpath.basename(item), exe=script, command=script, scope=scope,

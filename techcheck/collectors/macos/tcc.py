@@ -23,6 +23,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.apps import find_app_bundles
 from techcheck.collectors.macos.plists import iso_time, plist_bool, plist_str, read_plist_noted
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 SYSTEM_TCC = "/Library/Application Support/com.apple.TCC/TCC.db"
@@ -182,14 +183,14 @@ class MacTcc(Collector):
         try:
             conn = target.sqlite(path)
         except TargetError as exc:
-            ctx.note(target.display_path(path), f"could not open the privacy database: {exc}")
+            ctx.note(target.display_path(path), Message.of("note.tcc_unopenable", detail=err_detail(exc)))
             return
         for note in conn.notes:
             ctx.note(target.display_path(path), note)
         try:
             grants = read_tcc_grants(conn)
         except TccSchemaError as exc:
-            ctx.note(target.display_path(path), f"could not read the privacy database: {exc}")
+            ctx.note(target.display_path(path), Message.of("note.tcc_unreadable", detail=err_detail(exc)))
             return
         finally:
             conn.close()
@@ -215,7 +216,7 @@ class MacTcc(Collector):
         if plist is None:
             return
         if not isinstance(plist, dict):
-            ctx.note(LOCATION_CLIENTS, "could not decode: location clients must be a dictionary")
+            ctx.note(LOCATION_CLIENTS, Message.of("note.location_clients_not_dict"))
             return
         for c in parse_location_clients(plist):
             yield make("permission", Location(path=LOCATION_CLIENTS), service="location", app=c.client,

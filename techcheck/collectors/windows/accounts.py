@@ -13,6 +13,7 @@ from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import PROFILE_LIST, sid_users
 from techcheck.errors import NotAvailable
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 
@@ -26,12 +27,11 @@ class WindowsAccounts(Collector):
         try:
             sids = {user.casefold(): sid.upper() for sid, user in sid_users(target.registry(), ctx).items()
                     if sid.lower().startswith("s-1-5-21-")}  # people's accounts, not SYSTEM and services
-            source = ("the ProfileList and the user folders" if sids
-                      else "the user folders only (the ProfileList key was not found)")
+            note = (Message.of("note.accounts_from_profile_list") if sids
+                    else Message.of("note.accounts_from_folders", why=Message.of("note.no_profile_list")))
         except NotAvailable as exc:
-            source = f"the user folders only ({exc})"
-        ctx.note(PROFILE_LIST, f"accounts were listed from {source}; administrator rights and creation "
-                               "dates are not known (they are in the SAM hive, which is not read)")
+            note = Message.of("note.accounts_from_folders", why=err_detail(exc))
+        ctx.note(PROFILE_LIST, note)
         seen: set[str] = set()
         for home in user_homes(target):
             seen.add(home.user.casefold())

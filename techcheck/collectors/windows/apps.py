@@ -19,6 +19,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     values_noted,
 )
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
 from techcheck.timeutil import Time
@@ -93,4 +94,4 @@ class WindowsProgramFolders(Collector):
                     yield make("app", Location(path=shown), name=e.name, install_path=shown,
                                source="folder", user=user)
         if not found_any:
-            raise Skip("no Program Files, ProgramData or user AppData folders were found")
+            raise Skip(Message.of("note.no_windows_program_places"))

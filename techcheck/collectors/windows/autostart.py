@@ -24,6 +24,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, USERS_PREFIX, Registry, RegKey
 
@@ -227,7 +228,7 @@ class WindowsStartupFolders(Collector):
                     try:
                         exe, args = parse_lnk(target.read_bytes(path, 4 * 1024 * 1024))
                     except (TargetError, ValueError) as exc:
-                        ctx.note(shown, f"could not read the shortcut: {exc}")
+                        ctx.note(shown, Message.of("note.shortcut_unreadable", detail=err_detail(exc)))
                         exe, args = "", ""
                 command = " ".join(p for p in (f'"{exe}"' if " " in exe else exe, args) if p)
                 yield make("autostart", Location(path=shown), mechanism="startup_folder", name=name,

@@ -22,6 +22,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 
@@ -39,7 +40,7 @@ def machine_classes(reg: Registry, ctx: Context) -> dict[str, str]:
         try:
             names = key.subkey_names()
         except TargetError as exc:
-            ctx.note(path, str(exc))
+            ctx.note(path, err_detail(exc))
             continue
         for name in names:
             found.setdefault(name.lower(), f"{path}\\{name}")
@@ -83,8 +84,7 @@ class WindowsComOverrides(Collector):
             if machine is None:
                 machine = machine_classes(reg, ctx)
                 if not machine:
-                    ctx.note(MACHINE_CLASSES[0], "the machine's classes could not be read, so per-user classes "
-                                                 "that replace them cannot be told apart")
+                    ctx.note(MACHINE_CLASSES[0], Message.of("note.com_machine_unreadable"))
             yield from self._overrides(reg, user_classes, machine, reg.user_of(hive), ctx)
 
     def _overrides(self, reg: Registry, classes: RegKey, machine: dict[str, str], user: str,

@@ -33,6 +33,7 @@ from techcheck.collectors.windows.apps import UNINSTALL
 from techcheck.collectors.windows.registry import command_exe, open_noted, subkeys_noted, values_noted
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
 
@@ -289,7 +290,7 @@ def driver_files(target: Target, ctx: Context) -> dict[str, str]:
         try:
             text = decode_text(target.read_bytes(path, 2 * 1024 * 1024))
         except TargetError as exc:
-            ctx.note(target.display_path(path), f"could not read: {exc}")
+            ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
             continue
         label = f"{inf_provider(text) or 'unknown provider'} driver package ({ntpath.basename(path)})"
         for name in _FILE_NAMES.findall(text):

@@ -12,6 +12,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     value_noted,
 )
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 from techcheck.timeutil import filetime_to_datetime, iso_utc
@@ -90,7 +91,7 @@ class WindowsPrivacy(Collector):
         if key is not None and v is not None:
             yield make("setting", Location(registry_key=key.path), name="location_services",
                        enabled=v.text().lower() == "allow", value=v.text(),
-                       detail="location for this whole computer")
+                       detail=Words(Message.of("fact.location_whole_computer")))
 
     def _find_my_device(self, reg: Registry, ctx: Context) -> Iterator[Artifact]:
         for path, value_name in FIND_MY_DEVICE:
@@ -98,7 +99,7 @@ class WindowsPrivacy(Collector):
             v = value_noted(key, value_name, ctx) if key else None
             if key is not None and v is not None and v.number() is not None:
                 yield make("setting", Location(registry_key=key.path), name="find_my", enabled=v.number() == 1,
-                           value=str(v.number()), detail=f"{value_name} (Find my device)")
+                           value=str(v.number()), detail=Words(Message.of("fact.find_my_device", name=value_name)))
                 return  # the first found wins: policy, then the Settings switch
 
 

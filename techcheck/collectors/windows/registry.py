@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, Skip
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import DirEntry, Target
 from techcheck.target.registry import Registry, RegistryError, RegKey, RegValue
 
@@ -25,9 +26,9 @@ class WindowsRegistryHives(Collector):
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         reg = open_registry(target)
         for problem in reg.problems:
-            ctx.note(problem.path, problem.message)
+            ctx.note(problem.path, problem.msg)
         if not reg.hives():
-            raise Skip("no part of the Windows registry could be read")
+            raise Skip(Message.of("note.registry_unreadable"))
         return []
 
 
@@ -36,21 +37,21 @@ def open_registry(target: Target) -> Registry:
     try:
         return target.registry()
     except NotAvailable as exc:
-        raise Skip(str(exc)) from exc
+        raise Skip(err_detail(exc)) from exc
 
 
 def subkeys_noted(key: RegKey, ctx: Context) -> Iterator[RegKey]:
     try:
         yield from list(key.subkeys())
     except RegistryError as exc:
-        ctx.note(key.path, str(exc))
+        ctx.note(key.path, err_detail(exc))
 
 
 def values_noted(key: RegKey, ctx: Context) -> list[RegValue]:
     try:
         values = key.values()
     except RegistryError as exc:
-        ctx.note(key.path, str(exc))
+        ctx.note(key.path, err_detail(exc))
         return []
     for warning in key.warnings:
         ctx.note(key.path, warning)
@@ -79,7 +80,7 @@ def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
     try:
         return target.list_dir(folder)
     except TargetError as exc:
-        ctx.note(target.display_path(folder), f"could not list: {exc}")
+        ctx.note(target.display_path(folder), Message.of("note.could_not_list", detail=err_detail(exc)))
         return []
 
 
@@ -87,7 +88,7 @@ def open_noted(reg: Registry, path: str, ctx: Context) -> RegKey | None:
     try:
         return reg.open_key(path)
     except RegistryError as exc:
-        ctx.note(path, str(exc))
+        ctx.note(path, err_detail(exc))
         return None
 
 

@@ -8,6 +8,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.windows.registry import open_noted, open_registry, value_noted
 from techcheck.collectors.windows.services import SERVICES, start_type_name
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry
 
@@ -47,10 +48,10 @@ class WindowsRemoteAccess(Collector):
             return
         port, _ = _dword(reg, RDP_TCP, "PortNumber", ctx)
         nla, _ = _with_policy(reg, RDP_TCP, "UserAuthentication", ctx)
-        detail = [f"port {port}" if port is not None else "port unknown"]
-        detail.append("network-level sign-in " + ("required" if nla else "not required"))
+        detail = Words(Message.of("fact.port", port=port) if port is not None else Message.of("fact.port_unknown"),
+                       (Message.of("fact.nla_required") if nla else Message.of("fact.nla_not_required")))
         yield make("setting", Location(registry_key=where), name="remote_desktop", enabled=deny == 0,
-                   value="nla" if nla else "no_nla", detail="; ".join(detail))
+                   value="nla" if nla else "no_nla", detail=detail)
 
     def _remote_assistance(self, reg: Registry, ctx: Context) -> Iterator[Artifact]:
         allow, where = _with_policy(reg, REMOTE_ASSISTANCE, "fAllowToGetHelp", ctx)
@@ -58,11 +59,12 @@ class WindowsRemoteAccess(Collector):
             return
         full, _ = _dword(reg, REMOTE_ASSISTANCE, "fAllowFullControl", ctx)
         yield make("setting", Location(registry_key=where), name="remote_assistance", enabled=allow == 1,
-                   value=str(allow), detail="helper may take control" if full else "view only or unknown")
+                   value=str(allow), detail=Words(Message.of("fact.helper_may_control") if full
+                                                  else Message.of("fact.view_only_or_unknown")))
 
     def _ssh_server(self, reg: Registry, ctx: Context) -> Iterator[Artifact]:
         start, where = _dword(reg, SERVICES + "\\sshd", "Start", ctx)
         if start is None:
             return
         yield make("setting", Location(registry_key=where), name="ssh_server", enabled=start in (0, 1, 2),
-                   value=start_type_name(start), detail="OpenSSH server service (sshd) is installed")
+                   value=start_type_name(start), detail=Words(Message.of("fact.sshd_installed")))

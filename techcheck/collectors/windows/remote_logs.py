@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 MAX_SESSIONS_PER_FILE = 500
@@ -129,7 +130,7 @@ class WindowsRemoteSessionLogs(Collector):
             sessions = parser(text)
             shown = target.display_path(path)
             if len(sessions) > MAX_SESSIONS_PER_FILE:
-                ctx.note(shown, f"{len(sessions)} sessions logged; only the latest {MAX_SESSIONS_PER_FILE} are listed")
+                ctx.note(shown, Message.of("note.sessions_capped", n=len(sessions), max=MAX_SESSIONS_PER_FILE))
                 sessions = sessions[-MAX_SESSIONS_PER_FILE:]
             for s in sessions:
                 yield make("file", Location(path=shown), path=shown, name=name, time=s.time, user=user,

@@ -22,6 +22,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import command_exe, entries_noted
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
 
 GROUP_POLICY = "/Windows/System32/GroupPolicy"
@@ -103,7 +104,7 @@ class WindowsPolicyScripts(Collector):
                 try:
                     scripts = parse_scripts_ini(decode_text(target.read_bytes(path, INI_LIMIT)))
                 except TargetError as exc:
-                    ctx.note(shown, f"could not read: {exc}")
+                    ctx.note(shown, Message.of("note.could_not_read", detail=err_detail(exc)))
                     continue
                 for script in scripts:
                     exe = script_path(folder, script, target)

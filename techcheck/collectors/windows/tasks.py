@@ -23,6 +23,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import DirEntry, Target, decode_text
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry
 
@@ -130,7 +131,7 @@ def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[Di
                 if depth < max_depth:
                     stack.append((entry.path, depth + 1))
                 else:
-                    ctx.note(target.display_path(entry.path), "folders nested too deeply; not looked into")
+                    ctx.note(target.display_path(entry.path), Message.of("note.tasks_too_deep"))
             else:
                 yield entry  # a file, or something odd in its place (link, pipe): reading it says what
 
@@ -156,7 +157,7 @@ class WindowsScheduledTasks(Collector):
                     seen.add(str(art.fields["name"]).strip("\\").lower())
                     yield art
         else:
-            ctx.note(target.display_path(TASKS_DIR), "the scheduled tasks folder was not found")
+            ctx.note(target.display_path(TASKS_DIR), Message.of("note.tasks_folder_missing"))
         if reg is not None:
             yield from task_cache_only(reg, seen, ctx)
 
@@ -166,7 +167,7 @@ def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Conte
     try:
         task = parse_task_xml(target.read_bytes(entry.path, 4 * 1024 * 1024))
     except (TargetError, ValueError) as exc:
-        ctx.note(shown, f"could not read this scheduled task: {exc}")
+        ctx.note(shown, Message.of("note.task_unreadable", detail=err_detail(exc)))
         return
     name = task.uri or "\\" + entry.path[len(TASKS_DIR):].strip("/").replace("/", "\\")
     run_as = account_name(task.run_as, users)
@@ -289,7 +290,7 @@ def task_cache_only(reg: Registry, seen: set[str], ctx: Context) -> Iterator[Art
         try:
             actions = parse_task_actions(blob.data) if blob is not None and isinstance(blob.data, bytes) else []
         except ValueError as exc:
-            ctx.note(sub.path, f"could not read the task's actions: {exc}")
+            ctx.note(sub.path, Message.of("note.task_actions_unreadable", detail=err_detail(exc)))
             actions = []
         has_sd = tree.get(sub.name.lower(), False)
         description = "registered only in the task registry (TaskCache), with no task file"

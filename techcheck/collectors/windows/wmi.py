@@ -21,6 +21,7 @@ from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.windows.registry import command_exe
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
 REPOSITORY = ("/Windows/System32/wbem/Repository/OBJECTS.DATA", "/Windows/System32/wbem/Repository/FS/OBJECTS.DATA")
@@ -105,7 +106,7 @@ class WindowsWmiSubscriptions(Collector):
         try:
             data = target.read_bytes(path, READ_LIMIT)
         except TargetError as exc:
-            ctx.note(shown, f"could not search: {exc}")
+            ctx.note(shown, Message.of("note.wmi_unsearchable", detail=err_detail(exc)))
             return
         for c in find_consumers(data):
             command = c.command if c.kind == "command line" else c.command[:2000]
