@@ -32,14 +32,18 @@ def _renderings(result: Any) -> dict[str, str]:
     from techcheck.report.model import build_report
     from techcheck.report.text import render_text
 
+    try:
+        from techcheck.i18n import LANGUAGES
+    except ImportError:  # a base revision from before the catalogs
+        LANGUAGES = ("en", "es")  # noqa: N806
+
     out: dict[str, str] = {}
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         model = build_report(result, lang)
         out[f"json-{lang}"] = render_json(model)
-        if lang == "en":
-            out["text-en"] = render_text(model)
-        else:
-            out["html-es"] = render_html(model)
+        out[f"text-{lang}"] = render_text(model)
+        if lang != "en":
+            out[f"html-{lang}"] = render_html(model)
     return out
 
 

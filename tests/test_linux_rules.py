@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from techcheck.i18n import LANGUAGES
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from tests.readability import grade
 
@@ -26,7 +27,7 @@ def test_english_is_plain(rule) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("rule", LINUX_RULES, ids=lambda r: r.id)
 def test_safe_advice(rule) -> None:  # type: ignore[no-untyped-def]
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         t = rule.text(lang)
         assert t.normal or rule.severity == "alert", f"{rule.id}: review/info rules say when it is normal"
         joined = " ".join(t.actions).lower()

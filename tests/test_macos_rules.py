@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 import textstat
 
+from techcheck.i18n import LANGUAGES
 from techcheck.ruleset import load_rules, shipped_rules_dir
 
 MAC_RULES = [r for r in load_rules([shipped_rules_dir()]).rules if r.id.startswith("macos.")]
@@ -55,7 +56,7 @@ def test_never_alert_and_never_says_delete_now(rule) -> None:  # type: ignore[no
     allowed = ("review", "info", "alert") if (rule.id.startswith("macos.startup.") and _only_unknown_origin(rule)) \
         or hides_unnamed else ("review", "info")
     assert rule.severity in allowed and rule.platforms == ("macos",)
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         t = rule.text(lang)
         assert t.normal and len(t.actions) >= 2
     en = " ".join(rule.text("en").actions).lower()

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from techcheck.cli import cli
+from techcheck.i18n import LANGUAGES
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from tests.conftest import write
@@ -189,7 +190,7 @@ class TagBalance(HTMLParser):
             self.stack.pop()
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_html_tags_are_balanced(lang: str) -> None:
     parser = TagBalance()
     parser.feed(html_report(lang))

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from techcheck.artifacts import KINDS
 from techcheck.cli import EXIT_USAGE, cli
-from techcheck.i18n import Message, as_message, catalog, text, texts_for
+from techcheck.i18n import LANGUAGES, Message, as_message, catalog, text, texts_for
 from techcheck.report.text import MAX_NOTES_PER_CHECK
 from techcheck.ruleset import CATEGORIES
 from techcheck.texts import field_label
@@ -70,14 +70,14 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     trees = {"found": linux_tree(tmp / "found"), "empty": empty_linux_tree(tmp / "empty")}
     out: dict[str, str] = {}
     for tree, root in trees.items():
-        for lang in ("en", "es"):
+        for lang in LANGUAGES:
             out[f"{tree}.text.{lang}"] = run("scan", "--root", str(root), "--lang", lang)
             for fmt in ("json", "html"):
                 path = tmp / f"{tree}.{lang}.{fmt}"
                 run("scan", "--root", str(root), "--lang", lang, "--format", fmt, "--output", str(path))
                 assert stat.S_IMODE(path.stat().st_mode) == 0o600
                 out[f"{tree}.{fmt}.{lang}"] = path.read_text(encoding="utf-8")
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         out[f"diff.{lang}"] = run("diff", str(tmp / "empty.en.json"), str(tmp / "found.en.json"), "--lang", lang)
         out[f"verify.{lang}"] = run("verify", str(tmp / "found.en.json"), "--lang", lang)
     return out
@@ -114,7 +114,7 @@ def test_the_verdict_check_would_catch_a_verdict() -> None:
         assert VERDICTS.search(phrase), phrase
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("fmt", ["text", "html"])
 def test_safety_note_first_support_last(outputs: dict[str, str], lang: str, fmt: str) -> None:
     out = outputs[f"found.{fmt}.{lang}"]
@@ -129,7 +129,7 @@ def test_safety_note_first_support_last(outputs: dict[str, str], lang: str, fmt:
 def test_resources_rest_on_the_seed_facts() -> None:
     seed = (Path(__file__).resolve().parent / "data" / "seed" / "stalking-resources.txt").read_text()
     assert "Interpreter services available in 170 languages" in seed and "videophone" in seed
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         m = texts_for(lang)
         support = " ".join([m["support_body"], m["resource_ndvh"], m["resource_rainn"], m["resource_sparc"],
                             m["resource_steps"]])
@@ -183,7 +183,7 @@ def test_the_english_report_uses_plain_labels_too(outputs: dict[str, str]) -> No
 
 
 def test_every_kind_field_and_category_has_a_label_in_both_languages() -> None:
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         assert {f"kind.{k}" for k in KINDS} <= set(catalog(lang))
         assert {f"category.{c}" for c in CATEGORIES} <= set(catalog(lang))
     fields = {name for spec in KINDS.values() for name in spec.fields}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from techcheck.i18n import LANGUAGES
 from techcheck.lint import DUAL_USE_CATEGORIES, MAX_GRADE, english_text
 from techcheck.ruleset import load_rules, shipped_rules_dir
 
@@ -22,7 +23,7 @@ def test_english_reads_at_grade_8_or_below(rule, grade) -> None:  # type: ignore
 @pytest.mark.parametrize("rule", [r for r in RULES if r.severity == "review" and r.category in DUAL_USE_CATEGORIES],
                          ids=lambda r: r.id)
 def test_dual_use_rules_say_when_it_is_normal(rule) -> None:  # type: ignore[no-untyped-def]
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         assert rule.text(lang).normal.strip(), f"{rule.id}: {lang} text.normal is empty"
 
 

@@ -67,7 +67,7 @@ class FeedProduct:
     used: Counter[str] = field(default_factory=Counter)  # indicators turned into conditions, by type
     unusable: Counter[str] = field(default_factory=Counter)  # indicators a computer cannot show, by type
     platforms: tuple[str, ...] = ("any",)
-    template: str = ""  # which generic texts the rule gets (writer._TEXTS); empty = by severity
+    template: str = ""  # which generic texts the rule gets (messages feed.<template>.*); empty = by severity
     slug: str = ""  # rule-id part; empty = from the name
     product_tag: str = ""  # product tag shared with a hand-made rule; empty = from the name
 

@@ -19,158 +19,14 @@ import yaml
 from techcheck.artifacts import Artifact
 from techcheck.errors import RuleError
 from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, slugify
+from techcheck.i18n import LANGUAGES, lookup, text
 from techcheck.lint import MAX_TITLE_CHARS
 from techcheck.packs import PackInfo, write_pack_info
 from techcheck.ruleset import load_rules, parse_rule_file, sample_problems
 
-# Generic texts, one per kind of product. {name} is the product's name from the feed.
-_TEXTS: dict[str, dict[str, dict[str, Any]]] = {
-    "alert": {
-        "en": {
-            "title": "Signs of {name}",
-            "what": "{name} is sold to watch a phone or computer in secret. This computer has signs that are "
-                    "linked to it in a public list. A sign can be a program, a web site this computer opened, "
-                    "or a network setting.",
-            "why": "Tools like this can show another person what you type, your messages, photos and where you "
-                   "go. A web site alone can also mean that you looked it up yourself.",
-            "actions": [
-                "Save this report. It is a record of what was found.",
-                "Think about whether anyone else has used this computer or knows your passwords.",
-                "Talk with an advocate before you change anything. Removing it can warn the person who put it "
-                "there.",
-            ],
-            "normal": "Some people visit these web sites to learn about them. That is safe and normal.",
-        },
-        "es": {
-            "title": "Señales de {name}",
-            "what": "{name} se vende para vigilar un teléfono o una computadora en secreto. Esta computadora "
-                    "tiene señales ligadas a este producto en una lista pública. Una señal puede ser un "
-                    "programa, un sitio web que se abrió aquí o un ajuste de la red.",
-            "why": "Estas herramientas pueden mostrar a otra persona lo que usted escribe, sus mensajes, sus "
-                   "fotos y dónde está. Un sitio web solo también puede significar que usted lo buscó.",
-            "actions": [
-                "Guarde este informe. Es un registro de lo que se encontró.",
-                "Piense si otra persona ha usado esta computadora o conoce sus contraseñas.",
-                "Hable con una persona de apoyo antes de cambiar algo. Quitarlo puede avisar a quien lo puso.",
-            ],
-            "normal": "Algunas personas visitan estos sitios para informarse. Eso es normal y seguro.",
-        },
-    },
-    "review": {
-        "en": {
-            "title": "{name} may be on this computer",
-            "what": "{name} is named in a public list of tools that let a person watch or control a computer "
-                    "from another place. This computer has signs of it.",
-            "why": "Whoever set it up may be able to see your screen, open your files, or see what you do.",
-            "actions": [
-                "Check if you or someone you trust set it up, such as work, school or a family helper.",
-                "If you do not know who set it up, save this report.",
-                "Talk with an advocate before you remove it. Removing it can warn the person who set it up.",
-            ],
-            "normal": "Many people use tools like this for tech help, work or family care. It is normal when "
-                      "you know who set it up and why.",
-        },
-        "es": {
-            "title": "{name} puede estar en esta computadora",
-            "what": "{name} aparece en una lista pública de herramientas que dejan a una persona ver o manejar "
-                    "una computadora desde otro lugar. Esta computadora tiene señales de esta herramienta.",
-            "why": "Quien la instaló puede ver su pantalla, abrir sus archivos o ver lo que usted hace.",
-            "actions": [
-                "Vea si usted o alguien de confianza la instaló, por ejemplo el trabajo, la escuela o un "
-                "familiar que le ayuda.",
-                "Si no sabe quién la instaló, guarde este informe.",
-                "Hable con una persona de apoyo antes de quitarla. Quitarla puede avisar a quien la instaló.",
-            ],
-            "normal": "Mucha gente usa estas herramientas para recibir ayuda técnica, para el trabajo o para "
-                      "cuidar a la familia. Es normal si usted sabe quién la instaló y por qué.",
-        },
-    },
-}
-
-_TEXTS["rat"] = {
-    "en": {
-        "title": "Signs of {name}",
-        "what": "{name} is a tool for taking over a computer in secret. It is named in a public list of "
-                "remote control tools, and this computer has signs of it.",
-        "why": "Whoever controls it may see your screen and files, record what you type, and use the computer "
-               "from another place without you knowing.",
-        "actions": [
-            "Save this report. It is a record of what was found.",
-            "Use a phone or computer that you trust to change your most important passwords.",
-            "Talk with an advocate before you change anything. Removing it can warn the person who put it there.",
-        ],
-        "normal": "It is not normal on a home computer. A computer expert may have it only to study it.",
-    },
-    "es": {
-        "title": "Señales de {name}",
-        "what": "{name} es una herramienta para tomar el control de una computadora en secreto. Aparece en una "
-                "lista pública de herramientas de control remoto, y esta computadora tiene señales de ella.",
-        "why": "Quien la controla puede ver su pantalla y sus archivos, guardar lo que usted escribe y usar la "
-               "computadora desde otro lugar sin que usted lo sepa.",
-        "actions": [
-            "Guarde este informe. Es un registro de lo que se encontró.",
-            "Use un teléfono o una computadora de confianza para cambiar sus contraseñas más importantes.",
-            "Hable con una persona de apoyo antes de cambiar algo. Quitarla puede avisar a quien la puso.",
-        ],
-        "normal": "No es normal en una computadora de casa. Una persona experta puede tenerla solo para estudiarla.",
-    },
-}
-_TEXTS["visits"] = {
-    "en": {
-        "title": "A browser visited the site of {name}",
-        "what": "The browser history on this computer shows visits to a web site of {name}. {name} is sold to "
-                "watch a phone or computer in secret. The site is named in a public list.",
-        "why": "A visit alone does not mean that it is installed. Someone may have bought it here, or set up an "
-               "account to read what it collects.",
-        "actions": [
-            "Think about who uses this computer and whether you visited the site yourself.",
-            "Save this report. It is a record of what was found.",
-            "If you think someone is watching your phone, talk with an advocate about how to check it safely.",
-        ],
-        "normal": "It is normal if you or someone you trust looked the site up, for example to learn about it.",
-    },
-    "es": {
-        "title": "Un navegador visitó el sitio de {name}",
-        "what": "El historial del navegador de esta computadora muestra visitas a un sitio web de {name}. "
-                "{name} se vende para vigilar un teléfono o una computadora en secreto. El sitio aparece en una "
-                "lista pública.",
-        "why": "Una visita sola no quiere decir que esté instalado. Alguien pudo comprarlo aquí o crear una "
-               "cuenta para leer lo que recoge.",
-        "actions": [
-            "Piense en quién usa esta computadora y si usted visitó el sitio.",
-            "Guarde este informe. Es un registro de lo que se encontró.",
-            "Si cree que alguien vigila su teléfono, hable con una persona de apoyo sobre cómo revisarlo sin riesgo.",
-        ],
-        "normal": "Es normal si usted o alguien de confianza buscó el sitio, por ejemplo para informarse.",
-    },
-}
-_TEXTS["watchware"] = {
-    "en": {
-        "title": "Signs of {name}",
-        "what": "{name} is a monitoring app, often sold to parents. It is named in a public list. This computer "
-                "has signs of it, such as a download from its web site.",
-        "why": "Apps like this can show another person where a phone is, its messages or what it is used for.",
-        "actions": [
-            "Check if you or someone you trust set it up, and on which phone or computer.",
-            "If you do not know who set it up, save this report.",
-            "Talk with an advocate before you remove it. Removing it can warn the person who set it up.",
-        ],
-        "normal": "Many families use apps like this for children. It is normal when everyone knows about it.",
-    },
-    "es": {
-        "title": "Señales de {name}",
-        "what": "{name} es una aplicación de control, muchas veces vendida a padres y madres. Aparece en una "
-                "lista pública. Esta computadora tiene señales de ella, como una descarga desde su sitio web.",
-        "why": "Estas aplicaciones pueden mostrar a otra persona dónde está un teléfono, sus mensajes o para qué "
-               "se usa.",
-        "actions": [
-            "Vea si usted o alguien de confianza la instaló, y en qué teléfono o computadora.",
-            "Si no sabe quién la instaló, guarde este informe.",
-            "Hable con una persona de apoyo antes de quitarla. Quitarla puede avisar a quien la instaló.",
-        ],
-        "normal": "Muchas familias usan estas aplicaciones para sus hijos. Es normal si todas las personas lo saben.",
-    },
-}
+# Generic texts, one per kind of product (alert, review, rat, visits, watchware): messages
+# feed.<kind>.title, .what, .why, .action_1 ... and .normal in the catalogs (techcheck/i18n.py), in every
+# language of the program. {name} is the product's name from the feed.
 
 _FEED_TAGS = {"assoechap": "feed:assoechap", "assoechap-stix": "feed:assoechap", "lolrmm": "feed:lolrmm"}
 _SAMPLE_IP = "203.0.113.7"  # documentation address (RFC 5737): never a real server
@@ -200,15 +56,18 @@ def short_name(name: str, room: int) -> str:
 
 
 def _texts(product: FeedProduct) -> dict[str, Any]:
+    """The rule's texts in every language of the program, from the catalogs."""
+    kind = product.template or product.severity
     out: dict[str, Any] = {}
-    for lang, block in _TEXTS[product.template or product.severity].items():
-        room = MAX_TITLE_CHARS[lang] - len(block["title"].replace("{name}", ""))
-        title = block["title"].format(name=short_name(product.name, room))
-        out[lang] = {
-            k: ([a.format(name=product.name) for a in v] if isinstance(v, list) else v.format(name=product.name))
-            for k, v in block.items() if k != "title"
-        }
-        out[lang] = {"title": title, **out[lang]}
+    for lang in LANGUAGES:
+        def words(key: str, lang: str = lang) -> str:
+            return text(f"feed.{kind}.{key}", lang, name=product.name)
+
+        title = lookup(f"feed.{kind}.title", lang) or ""
+        room = MAX_TITLE_CHARS.get(lang, max(MAX_TITLE_CHARS.values())) - len(title.replace("{name}", ""))
+        actions = [words(f"action_{i}") for i in range(1, 10) if lookup(f"feed.{kind}.action_{i}", lang)]
+        out[lang] = {"title": title.format(name=short_name(product.name, room)), "what": words("what"),
+                     "why": words("why"), "actions": actions, "normal": words("normal")}
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.i18n import Message, text
-from techcheck.report.permissions import LABEL
+from techcheck.report.permissions import can_label
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import CheckInfo, EvidenceItem, NoteInfo, Report, RulePackInfo, StartupSection
 from techcheck.texts import field_label, kind_label, t, value_label
@@ -189,7 +189,7 @@ def evidence_lines(item: EvidenceItem, lang: str = "en") -> list[str]:
     lines = wrap(kind_label(item["kind"], lang), indent="        ", first="      - ")
     lines += wrap("; ".join(parts), indent="        ", first="        ")
     if item.get("can"):
-        lines += wrap(f"{LABEL.get(lang, LABEL['en'])}: " + "; ".join(item.get("can", [])), indent="        ",
+        lines += wrap(f"{can_label(lang)}: " + "; ".join(item.get("can", [])), indent="        ",
                       first="        ")
     if where:
         lines += wrap(f"{t('found_at', lang)}: {safe_text(where, 500)}", indent="        ", first="        ")
