@@ -127,6 +127,24 @@ class Words(str):
     def text(self, lang: str) -> str:
         return "; ".join(text(m, lang) for m in self.parts)
 
+    def to_json(self) -> list[dict[str, Any]]:
+        return [m.to_dict() for m in self.parts]
+
+    @classmethod
+    def from_json(cls, parts: Any, english: str) -> Words | None:
+        """The words of a saved report's field (its `words` entry), or None when they are not ones this
+        version knows or do not say the field's English text."""
+        if not isinstance(parts, list) or not all(isinstance(p, Mapping) for p in parts):
+            return None
+        messages = [Message.from_dict(p) for p in parts]
+        if any(m is None for m in messages):
+            return None
+        try:
+            words = cls(*[m for m in messages if m is not None])
+        except (KeyError, IndexError, ValueError):
+            return None
+        return words if str(words) == english else None
+
 
 def _read_catalog(path: Path) -> dict[str, str]:
     with path.open("rb") as fh:

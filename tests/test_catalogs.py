@@ -138,3 +138,40 @@ def test_a_third_language_needs_only_its_catalog(tmp_path: Path) -> None:
     # Rules in English and Spanish are not shown with the warning.
     plain = run_with_locale(locale, "scan", "--root", str(root), "--lang", "es", "--format", "json")
     assert json.loads(plain.stdout)["warnings"] == []
+
+
+def test_a_saved_report_shows_its_notes_and_fixed_words_in_another_language(tmp_path: Path) -> None:
+    """The JSON keeps each note's English and its message id and params, and each field of fixed words
+    (i18n.Words) its messages: a report saved in English reads in Spanish after loading."""
+    from techcheck.report.loader import load_report
+    from techcheck.report.text import render_text
+
+    root = linux_image(tmp_path / "img")
+    write(root, "etc/ssh/sshd_config", "Port 2222\nPermitRootLogin yes\n")
+    write(root, "usr/sbin/sshd", "binary")
+    write(root, "etc/systemd/system/multi-user.target.wants/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd\n")
+    write(root, "etc/cron.d/broken", "this is not a cron line\n")
+    out = tmp_path / "r.json"
+    done = subprocess.run([sys.executable, "-m", "techcheck", "scan", "--root", str(root), "--format", "json",
+                           "--output", str(out), "--lang", "en"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stderr
+    raw = json.loads(out.read_text())
+    notes = [n for c in raw["checks"] for n in c["notes"]]
+    cron = next(n for n in notes if n["path"] == "/etc/cron.d/broken")
+    assert cron["message"] == "crontab line 1: not a cron line (expected five time fields)"
+    assert cron["id"] == "note.crontab_line" and cron["params"]["n"] == 1
+    assert any("words" in e for f in raw["findings"] for e in f["evidence"])
+    report = load_report(out.read_bytes()).report
+    report["language"] = "es"
+    shown = " ".join(render_text(report).split())
+    assert "puerto 2222" in shown and "port 2222" not in shown
+    assert "línea 1 del crontab: no es una línea de cron" in shown
+    # A report made before the catalogs (no id, no words) still reads, in its English words.
+    for n in (n for c in raw["checks"] for n in c["notes"]):
+        n.pop("id"), n.pop("params")
+    for f in raw["findings"]:
+        for e in f["evidence"]:
+            e.pop("words", None)
+    old = load_report(json.dumps(raw).encode()).report
+    old["language"] = "es"
+    assert "crontab line 1: not a cron line" in " ".join(render_text(old).split())

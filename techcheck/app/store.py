@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from techcheck.app.sealing import CHECK_VALUE, Sealer, WrongPassphrase, derive_key, new_salt
+from techcheck.report.format import revive_words
 
 SCHEMA_VERSION = 2
 ANSWERS = ("yes", "no", "unsure", "")
@@ -217,7 +218,7 @@ class CaseStore:
         s = self.sealer
         identity = s.open_text(row[3], "visit") if row[3] is not None else ""
         return Visit(row[0], row[1], s.open_text(row[2], "visit"), identity,
-                     json.loads(s.open_text(row[4], "report")))
+                     revive_words(json.loads(s.open_text(row[4], "report"))))
 
     # --- answers ----------------------------------------------------------------------------------
     def set_answer(self, visit_id: int, finding_key: str, answer: str, note: str) -> None:

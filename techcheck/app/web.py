@@ -24,7 +24,7 @@ from techcheck.app.jobs import ScanJob, ScanRequest
 from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import ANSWERS, CaseStore, StoreError
 from techcheck.app.texts import at, has_app_text, language_names, page_texts
-from techcheck.report.format import origin_counts_line
+from techcheck.report.format import origin_counts_line, revive_words
 from techcheck.report.html import MAX_STARTUP, MAX_TIMELINE, render_html, report_environment
 from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, check_title, os_name, t
@@ -180,7 +180,7 @@ def create_app(state: AppState) -> Flask:
             existing = next((r for r in state.results.values() if r.id == job_id), None)
             if existing is not None:
                 return _result_url(existing)
-            report = json.loads(job.report_json)
+            report = revive_words(json.loads(job.report_json))
             result = Result(job_id, job.report_json, report)
             case_id = state.job_case.get(job_id)
             if case_id is not None and state.store is not None:

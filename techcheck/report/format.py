@@ -11,9 +11,9 @@ import textwrap
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from techcheck.i18n import Message, text
+from techcheck.i18n import Message, Words, text
 from techcheck.report.permissions import can_label
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import CheckInfo, EvidenceItem, NoteInfo, Report, RulePackInfo, StartupSection
@@ -208,6 +208,22 @@ def pack_line(pack: RulePackInfo, lang: str) -> str:
     version = pack.get("commit", "")[:12] or "-"
     return t("rule_pack_line", lang, name=safe_text(pack.get("name", "")), source=safe_text(pack.get("source", "")),
              version=safe_text(version), date=safe_text(pack.get("date", "") or "-"))
+
+
+R = TypeVar("R", bound=Mapping[str, Any])
+
+
+def revive_words(report: R) -> R:
+    """In a report read from JSON, turn the fields that were fixed words back into i18n.Words (from each
+    evidence item's `words`), so they are shown in the report's language like those of a fresh scan."""
+    for finding in cast(dict[str, Any], report).get("findings", []):
+        for item in finding.get("evidence", []):
+            for name, parts in item.get("words", {}).items():
+                value = item["fields"].get(name)
+                words = Words.from_json(parts, value) if isinstance(value, str) else None
+                if words is not None:
+                    item["fields"][name] = words
+    return report
 
 
 def note_text(note: NoteInfo, lang: str) -> str:

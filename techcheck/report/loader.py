@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args, get_origin
 
 from techcheck.errors import TechcheckError
+from techcheck.report.format import revive_words
 from techcheck.report.schema import EvidenceRecord, Report
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report with 20,000 apps is a few MB
@@ -73,7 +74,7 @@ def load_report(source: str | os.PathLike[str] | bytes, limit: int = MAX_REPORT_
         raise ReportError(f"schema {schema!r} is not one this version of techcheck reads")
     report = upgrade(raw)
     check_type(report, Report, "report")
-    return LoadedReport(data, raw, cast(Report, report))
+    return LoadedReport(data, raw, revive_words(cast(Report, report)))
 
 
 def parse_json(data: bytes) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import cast
 from techcheck.artifacts import KINDS, Artifact
 from techcheck.collectors.base import Note
 from techcheck.engine import Finding
-from techcheck.i18n import text
+from techcheck.i18n import Words, text
 from techcheck.report.evidence import (
     checking_platform,
     rules_fingerprint,
@@ -56,6 +56,9 @@ def evidence_dict(art: Artifact, lang: str, identity: ComputerIdentity | None = 
                  if n in spec and spec[n].type == "time" and isinstance(v, str)}
         if any(local.values()):
             out["local_times"] = {n: v for n, v in local.items() if v}
+    words = {n: v.to_json() for n, v in out["fields"].items() if isinstance(v, Words)}
+    if words:
+        out["words"] = words  # so a saved report shows them in any language (report.format.revive_words)
     if art.kind == "browser_extension":
         can = describe_permissions(art.get("permissions") or [], bool(art.get("all_sites")), lang)
         if can:

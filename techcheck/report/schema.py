@@ -75,6 +75,7 @@ class EvidenceItem(_EvidenceBase, total=False):
     can: list[str]  # browser extensions: what their permissions let them do, in plain words
     masked: list[str]  # fields whose likely secrets were replaced by **** (techcheck/masking.py)
     local_times: dict[str, str]  # each time field in the scanned computer's zone (ISO 8601 with offset)
+    words: dict[str, list[dict[str, Any]]]  # fields that are fixed words (i18n.Words): their messages
 
 
 class AlsoMatched(TypedDict):
