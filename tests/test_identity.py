@@ -158,5 +158,5 @@ def test_windows_sids_have_user_names_beside_them(tmp_path: Path) -> None:
     evidence = next(e for e in anydesk["evidence"] if e["fields"].get("package") == "AnyDesk")
     assert evidence["local_times"]["installed"] == "2024-02-29T16:00:00-08:00"
     text = " ".join(scan_text(root).split())
-    assert "2024-03-01 00:00 UTC (2024-02-29 16:00)" in text
+    assert "2024-03-01 00:00 UTC (2024-02-29 16:00 UTC-08:00)" in text
     assert "(hivexsh)" not in text

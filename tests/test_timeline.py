@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -363,3 +364,45 @@ def test_a_timeline_entry_names_things_in_words() -> None:
     assert event_text(app, "installed", "en") == "AnyDesk was installed"
     acct = make("account", Location(), name="helper")
     assert event_text(acct, "created", "es") == "se creó la cuenta «helper»"
+
+
+def test_diff_shows_times_in_the_scanned_computers_zone(windows: Path, tmp_path: Path) -> None:
+    before_copy = tmp_path / "before"
+    import shutil
+
+    shutil.copytree(windows, before_copy, symlinks=True)
+    (before_copy / "ProgramData/AnyDesk/connection_trace.txt").unlink()
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    for root, out in ((before_copy, before), (windows, after)):
+        res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--yes", "--output", str(out)])
+        assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(cli, ["diff", str(before), str(after)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert re.search(r"Before: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d{4}-\d\d-\d\d \d\d:\d\d Eastern Standard Time\)", text)
+    assert ("Someone connected to this computer from far away [windows.remote.incoming-session-record] First seen on "
+            "this computer: 4 March 2026, 22:30 (UTC-05:00) — connected") in text
+
+
+def test_diff_items_get_local_times_from_the_report_zone() -> None:
+    from techcheck.report.diff import ReportDiff, ReportInfo, render_diff_text
+
+    info = ReportInfo("a.json", "2026-03-05T10:00:00+00:00", "PC", "windows", "image", "/x", True,
+                      local_finished="2026-03-05T05:00:00-05:00", zone="Eastern Standard Time")
+    d = ReportDiff(info, info)
+    d.inventory_new = [{"kind": "permission", "fields": {"service": "camera", "app": "cam.exe",
+                                                         "last_used": "2024-03-01T21:14:05+00:00"}}]
+    out = " ".join(render_diff_text(d).split())
+    assert "last used: 2024-03-01 21:14 UTC (16:14 UTC-05:00)" in out
+    assert "2026-03-05 10:00 UTC (05:00 Eastern Standard Time)" in out
+
+
+def test_summary_screen_and_zone_name(windows: Path) -> None:
+    from techcheck.report.summary import render_summary
+
+    report = scan(windows, "--since", "2026-03-01")
+    screen = " ".join(render_summary(report, rows=40).split())  # type: ignore[arg-type]
+    assert "Marked “on or after 1 March 2026”" in screen
+    assert "- [on or after 1 March 2026] AnyDesk (remote access) is set up here" in screen
+    assert report["timeline_info"]["zone_label"] == "Eastern Standard Time (America/New_York)"
+    assert "own time zone, Eastern Standard Time (America/New_York), with" in text_scan(windows)

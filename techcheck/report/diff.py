@@ -7,16 +7,20 @@ certificates) by artifact identity, and checks whose result changed.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from techcheck.artifacts import KINDS
 from techcheck.report.evidence import verify_report
 from techcheck.report.format import WIDTH, evidence_lines, readable_time, wrap
 from techcheck.report.inventory import artifact_key
 from techcheck.report.loader import LoadedReport
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import EvidenceItem, FindingInfo, LocationInfo, Report
+from techcheck.target.identity import windows_zone
 from techcheck.texts import os_name, t
 
 DIFF_SCHEMA = "techcheck.diff/1"
@@ -36,10 +40,13 @@ class ReportInfo:
     root: str
     intact: bool
     machine_id: str = ""
+    local_finished: str = ""  # `finished` in the scanned computer's zone (ISO 8601 with offset)
+    zone: str = ""  # that zone's name, as the report names it
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "finished": self.finished, "hostname": self.hostname, "os": self.os,
-                "mode": self.mode, "root": self.root, "intact": self.intact, "machine_id": self.machine_id}
+                "mode": self.mode, "root": self.root, "intact": self.intact, "machine_id": self.machine_id,
+                "local_finished": self.local_finished, "zone": self.zone}
 
 
 @dataclass
@@ -105,6 +112,8 @@ def report_info(path: str, loaded: LoadedReport) -> ReportInfo:
         root=target["root"] or "",
         intact=verify_report(loaded).status in ("intact", "needs_key"),
         machine_id=report["computer"]["machine_id"] if "computer" in report else "",
+        local_finished=(report["local_time"]["finished"] or "") if "local_time" in report else "",
+        zone=report["local_time"]["zone"] if "local_time" in report else "",
     )
 
 
@@ -125,6 +134,8 @@ def _finding_summary(f: FindingInfo) -> FindingSummary:
                            "evidence": f["evidence"]}
     if "rule_ids" in f:
         out["rule_ids"] = f["rule_ids"]
+    if "first_seen" in f:
+        out["first_seen"] = f["first_seen"]
     return out
 
 
@@ -162,7 +173,35 @@ def diff_reports(old: Report, new: Report, old_info: ReportInfo, new_info: Repor
 
 # --- text output ---------------------------------------------------------------------------
 
-def _shown(item: Item) -> Item:
+def zone_named(name: str) -> dt.tzinfo | None:
+    """A zone from its name in a report: a tz database name, or a Windows one (via CLDR)."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return windows_zone(name)
+
+
+def local_times(item: Item, zone: dt.tzinfo | None) -> dict[str, str]:
+    """Each time field of an item in the scanned computer's zone (items of older reports, and
+    inventory items, carry none of their own)."""
+    spec = KINDS.get(str(item.get("kind")))
+    if spec is None or zone is None:
+        return {}
+    out: dict[str, str] = {}
+    for name, value in (item.get("fields") or {}).items():
+        if name in spec.fields and spec.fields[name].type == "time" and isinstance(value, str) and "T" in value:
+            try:
+                when = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            if when.tzinfo is not None:
+                out[name] = when.astimezone(zone).isoformat(timespec="seconds")
+    return out
+
+
+def _shown(item: Item, zone: dt.tzinfo | None = None) -> Item:
     """An artifact from a report file, safe to print: a report from elsewhere may be crafted."""
     loc = item.get("location", {})
     location: LocationInfo = {}
@@ -172,17 +211,24 @@ def _shown(item: Item) -> Item:
         location["registry_key"] = safe_text(loc["registry_key"], 500)
     if "pid" in loc:
         location["pid"] = loc["pid"]
-    return {"kind": safe_text(item["kind"], 100), "fields": {safe_text(k, 100): v for k, v in item["fields"].items()},
-            "location": location}
+    shown: Item = {"kind": safe_text(item["kind"], 100),
+                   "fields": {safe_text(k, 100): v for k, v in item["fields"].items()}, "location": location}
+    times = local_times(item, zone)
+    if times:
+        shown["local_times"] = times
+    return shown
 
 
 def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | None = None) -> str:
     """The comparison as text. `titles`: rule titles in `lang` by rule id, for reports saved in
     another language (a finding keeps the title from its report when its rule is not known)."""
     out: list[str] = [t("diff_title", lang), "=" * WIDTH]
+    # Times in the newer report's computer zone beside UTC (both reports are usually the same computer).
+    zone = zone_named(d.new.zone) or zone_named(d.old.zone)
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
-        out.extend(wrap(t("diff_report_line", lang, label=label, when=safe_text(readable_time(info.finished), 60),
+        when = readable_time(info.finished, info.local_finished or None, info.zone)
+        out.extend(wrap(t("diff_report_line", lang, label=label, when=safe_text(when, 120),
                            host=safe_text(where, 200),
                            mode=t(f"mode_{info.mode}", lang) if info.mode in ("live", "image", "fake")
                            else safe_text(info.mode or "?", 50)), indent="    "))
@@ -206,16 +252,21 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     def finding(f: FindingSummary) -> list[str]:
         label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
         title = (titles or {}).get(str(f.get("rule_id")), f["title"])
-        return wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
+        lines = wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
                      indent="    ", first="  * ")
+        seen = f.get("first_seen")
+        if isinstance(seen, dict) and isinstance(seen.get("text"), str):  # in that report's language
+            lines += wrap(safe_text(seen["text"], 300), indent="    ", first="    ")
+        return lines
 
     def evidence(pair: tuple[str, Item]) -> list[str]:
         head = wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
-        return head + evidence_lines(_shown(pair[1]), lang)
+        return head + evidence_lines(_shown(pair[1], zone), lang)
 
     def changed(pair: tuple[Item, Item]) -> list[str]:
-        return (wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + evidence_lines(_shown(pair[0]), lang)
-                + wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1]), lang))
+        return (wrap(t("diff_before", lang) + ":", first="  * ", indent="    ")
+                + evidence_lines(_shown(pair[0], zone), lang)
+                + wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1], zone), lang))
 
     def check(entry: tuple[str, str, str]) -> list[str]:
         title, before, after = entry
@@ -228,8 +279,8 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     section("diff_findings_gone", by_severity(d.findings_gone), finding)
     section("diff_evidence_new", d.evidence_new, evidence)
     section("diff_evidence_gone", d.evidence_gone, evidence)
-    section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(_shown(i), lang))
-    section("diff_inventory_gone", d.inventory_gone, lambda i: evidence_lines(_shown(i), lang))
+    section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(_shown(i, zone), lang))
+    section("diff_inventory_gone", d.inventory_gone, lambda i: evidence_lines(_shown(i, zone), lang))
     section("diff_inventory_changed", d.inventory_changed, changed)
     section("diff_checks_changed", d.checks_changed, check)
     if d.empty:

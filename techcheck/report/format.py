@@ -62,7 +62,8 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
 
 def readable_time(iso_text: str, local_iso: str | None = None, zone: str = "") -> str:
     """An ISO time as people read it: 2026-03-01 14:05 UTC, and with a local time given,
-    "2026-03-01 14:05 UTC (15:05 Europe/Madrid)" (the date too when it differs)."""
+    "2026-03-01 14:05 UTC (15:05 Europe/Madrid)" (the date too when it differs); without a zone
+    name, the local time's offset: "(15:05 UTC+01:00)"."""
     try:
         utc = dt.datetime.fromisoformat(iso_text).astimezone(dt.timezone.utc)
     except (TypeError, ValueError):
@@ -75,6 +76,9 @@ def readable_time(iso_text: str, local_iso: str | None = None, zone: str = "") -
     except (TypeError, ValueError):
         return shown
     clock = local.strftime("%H:%M") if local.date() == utc.date() else local.strftime("%Y-%m-%d %H:%M")
+    if not zone and local.utcoffset() is not None:  # no zone name given: its offset says which local time
+        offset = int((local.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+        zone = f"UTC{'+' if offset >= 0 else '-'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
     return f"{shown} ({clock} {safe_text(zone, 60)})" if zone else f"{shown} ({clock})"
 
 

@@ -281,13 +281,17 @@ class LeftOutTime(TypedDict):
     text: str
 
 
-class TimelineInfo(TypedDict):
+class _TimelineInfoBase(TypedDict):
     zone: str
     zone_source: str  # scanned | checking
     count: int
     included: int
     left_out: list[LeftOutTime]
     undated: list[str]  # titles of findings with no known time
+
+
+class TimelineInfo(_TimelineInfoBase, total=False):
+    zone_label: str  # the zone as shown: "Eastern Standard Time (America/New_York)"
 
 
 class SinceInfo(TypedDict):

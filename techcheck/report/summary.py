@@ -51,6 +51,8 @@ def render_summary(model: Report, rows: int = 24, save: SaveHint | None = None, 
     for line in advice[:2]:  # the Mac's steps are in the full report
         top += _wrap(style(line, "partial"))
     top += [""] + _wrap(t("findings_summary", lang, **model["summary"]))
+    if "since" in model:  # scan --since: what is marked, and what cannot be judged
+        top += _wrap(style(safe_text(model["since"]["line"], 600), "heading"))
 
     bottom = [""]
     if not model["findings"]:
@@ -74,7 +76,10 @@ def finding_titles(model: Report, room: int, style: Style = _plain) -> list[str]
         group = [f for f in model["findings"] if f["severity"] == sev]
         for i, f in enumerate(group):
             head = [style(f"{t('severity_' + sev, lang)} ({len(group)}):", sev)] if i == 0 else []
-            blocks.append(head + _wrap(safe_text(f["title"], 200), indent="    ", first="  - "))
+            title = safe_text(f["title"], 200)
+            if "since" in model and f.get("after_since"):
+                title = f"[{model['since']['mark']}] {title}"
+            blocks.append(head + _wrap(title, indent="    ", first="  - "))
     lines: list[str] = []
     for shown, block in enumerate(blocks):
         left = len(blocks) - shown

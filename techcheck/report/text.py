@@ -191,7 +191,7 @@ def render_timeline(model: Report, lang: str, style: Style = _plain) -> list[str
     out.extend(wrap(t("timeline_intro", lang)))
     if info and info["zone"]:
         key = "timeline_zone" if info["zone_source"] == "scanned" else "timeline_zone_checking"
-        out.extend(wrap(t(key, lang, zone=safe_text(info["zone"], 60))))
+        out.extend(wrap(t(key, lang, zone=safe_text(info.get("zone_label") or info["zone"], 120))))
     out.extend(wrap(t("timeline_caution", lang)))
     out.append("")
     if not entries:

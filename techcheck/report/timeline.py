@@ -336,8 +336,17 @@ def build_timeline(findings: Sequence[Finding], identity: ComputerIdentity, fini
     rows.sort(key=lambda r: (r[0], r[1], r[2]["kind"], r[2]["artifact"]["identity"]))
     out.entries = [entry for _, _, entry in rows[:MAX_ENTRIES]]
     out.info = {"zone": identity.time_zone, "zone_source": identity.time_zone_source, "count": len(rows),
-                "included": len(out.entries), "left_out": left_out, "undated": undated}
+                "included": len(out.entries), "left_out": left_out, "undated": undated,
+                "zone_label": zone_label(identity)}
     return out
+
+
+def zone_label(identity: ComputerIdentity) -> str:
+    """The zone's name as the computer gives it, with the tz database name when that differs
+    (a Windows name such as "Eastern Standard Time" says nothing of summer time)."""
+    key = str(getattr(identity.zone, "key", "") or "")
+    name = identity.time_zone
+    return f"{name} ({key})" if key and name and key != name else (name or key)
 
 
 def on_or_after(tm: Time, since_at: dt.datetime, zone: dt.tzinfo | None) -> bool:
