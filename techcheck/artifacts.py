@@ -60,6 +60,8 @@ _FACTS: dict[str, FieldSpec] = {
                         "Windows); a name, not checked against trusted roots"),
 }
 
+_TIMES = _FACTS["times"]  # also on kinds without the other facts: permissions, accounts, files, visits ...
+
 KINDS: dict[str, KindSpec] = {k.name: k for k in [
     KindSpec("process", "a running program (live scans only)", {
         "pid": _f("int", "process id"),
@@ -117,6 +119,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "trigger": _f("str", "when it runs: logon, boot, schedule, ..."),
         "run_as": _f("str", "account it runs as"),
         "description": _f("str", "description from the entry"),
+        "author": _f("str", "who registered it, as the entry itself says (a scheduled task's Author)"),
         "file": _f("str", "file that defines the entry (plist, unit, desktop file), when there is one"),
         **_FACTS,
     }),
@@ -146,6 +149,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "host": _f("str", "where they connected from (empty = at the computer)"),
         "remote": _f("bool", "signed in from another computer"),
         "started": _f("time", "when the session started (ISO 8601)"),
+        "times": _TIMES,
     }),
     KindSpec("browser_extension", "an add-on installed in a web browser", {
         "browser": _f("str", "chrome, edge, brave, chromium, firefox"),
@@ -158,6 +162,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "permissions": _f("list", "permissions it asked for"),
         "all_sites": _f("bool", "can read and change every web site you visit"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("account", "an account: a computer login, or a cloud/browser account signed in", {
         "account_type": _f("str", "os_user, browser_sync, apple_id, microsoft, ..."),
@@ -174,6 +179,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "browser": _f("str", "browser, for browser accounts"),
         "profile": _f("str", "browser profile, for browser accounts"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("permission", "an app or site allowed to use the camera, microphone, location, screen, keyboard ...", {
         "service": _f("str", "camera, microphone, location, screen_recording, accessibility, "
@@ -189,6 +195,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "app_hidden": _f("bool", "the app holding it hides: from the Dock / programs list, or in a hidden folder"),
         "app_unidentified": _f("bool", "held by a bare program file, not an installed app anyone can name"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("setting", "a system setting: remote desktop, SSH, screen sharing, location, proxy, DNS ...", {
         "name": _f("str", "remote_desktop, ssh_server, screen_sharing, remote_management, "
@@ -197,6 +204,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "value": _f("str", "the setting's value"),
         "detail": _f("str", "more detail (port, options)"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("certificate", "a trusted root certificate added to the system", {
         "subject": _f("str", "subject"),
@@ -205,6 +213,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "sha256": _f("str", "SHA-256 fingerprint"),
         "store": _f("str", "certificate store"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("profile", "a device-management or configuration profile", {
         "identifier": _f("str", "profile identifier"),
@@ -216,6 +225,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "removal_disallowed": _f("bool", "cannot be removed by the user"),
         "installed": _f("bool", "installed on the system (false: a profile file saved on disk, not yet installed)"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("file", "a file known to be left by monitoring or remote-access software", {
         "path": _f("str", "full path"),
@@ -225,6 +235,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "description": _f("str", "what the file is"),
         "user": _USER,
         "time": _f("time", "when, for a dated record inside the file such as a logged session (ISO 8601)"),
+        "times": _TIMES,
     }),
     KindSpec("program_file", "a program file on disk (.exe, .msi, .dmg, .pkg, .app, ELF, AppImage) in a program "
                              "folder or where downloaded programs are run from", {
@@ -234,6 +245,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "place": _f("str", "program_folder, downloads, desktop, documents, temp, system_folder (C:\\Windows)"),
         "sha256": _f("str", "SHA-256, only for files a rule with a hash condition points at"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("ssh_key", "a key that lets someone sign in to this computer over SSH", {
         "user": _USER,
@@ -241,6 +253,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "fingerprint": _f("str", "SHA256 fingerprint"),
         "comment": _f("str", "comment (often user@host of whoever made the key)"),
         "options": _f("str", "options before the key (command=, from=)"),
+        "times": _TIMES,
     }),
     KindSpec("web_visit", "a web page visited or a file downloaded in a browser", {
         "browser": _f("str", "browser"),
@@ -251,6 +264,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "visit_type": _f("str", "history or download"),
         "time": _f("time", "when (ISO 8601)"),
         "user": _USER,
+        "times": _TIMES,
     }),
     KindSpec("hosts_entry", "a line in the hosts file that sends a name to a fixed address", {
         "hostname": _f("str", "host name, lower-case"),

@@ -71,7 +71,7 @@ def run_check(collector: type[Collector], target: Target,
         result.reason_msg = err_detail(exc)
     except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan
         result.status, result.reason = "failed", f"{type(exc).__name__}: {exc}"
-    result.notes = ctx.notes
+    result.notes = ctx.finish()
     unreadable = [n for n in ctx.notes if n.unreadable]
     if result.status == "ok" and unreadable:
         result.status = "partial"

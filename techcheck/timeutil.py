@@ -45,6 +45,8 @@ def since_epoch(epoch: dt.datetime, value: object, per_second: int,
         return None
     if sane_years is not None and not sane_years[0] <= when.year <= sane_years[1]:
         return None
+    if sane_years is not None and implausible(when):
+        return None
     return when.isoformat(timespec="seconds")
 
 
@@ -107,5 +109,58 @@ class Time:
     @classmethod
     def from_unix(cls, seconds: object, kind: TimeKind, source: str) -> Time | None:
         """From Unix seconds; None for unset or absurd values (a damaged file must not make evidence)."""
-        iso = unix_time(seconds)
-        return cls(dt.datetime.fromisoformat(iso), kind, source) if iso else None
+        iso = since_epoch(UNIX_EPOCH, seconds, 1, sane_years=None)
+        return time_fact(dt.datetime.fromisoformat(iso), kind, source) if iso else None
+
+
+# --- the one rule for which times are evidence ------------------------------------------------
+# A time before 1995 was not kept by any system in use today: it is a zero or damaged stamp (a zero
+# FILETIME is 1601, a zero Unix time 1970, a zero Cocoa time 2001 is caught as "unset" by its
+# reader). A time after the scan has not happened yet (the slack: a live computer's files change
+# while it is checked). Neither is shown as a fact: collectors leave them out with a note
+# (collectors.base.time_noted), and the timeline applies the same rule with the scan's end as "now".
+EARLIEST_PLAUSIBLE = dt.datetime(1995, 1, 1, tzinfo=dt.timezone.utc)
+FUTURE_SLACK = dt.timedelta(minutes=10)
+
+
+def implausible(when: dt.datetime, now: dt.datetime | None = None) -> str | None:
+    """Why `when` (naive = UTC) cannot be evidence ("before 1995", "in the future"); None when it can."""
+    aware = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    if aware < EARLIEST_PLAUSIBLE:
+        return "before 1995"
+    if aware > (now or dt.datetime.now(dt.timezone.utc)) + FUTURE_SLACK:
+        return "in the future"
+    return None
+
+
+def time_fact(when: dt.datetime | None, kind: TimeKind, source: str, precision: Precision = "second") -> Time | None:
+    """A Time in UTC (a naive `when` is UTC), or None when unset or implausible (see `implausible`)."""
+    if when is None:
+        return None
+    aware = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    if implausible(aware):
+        return None
+    return Time(aware.astimezone(dt.timezone.utc), kind, source, precision)
+
+
+def parse_iso(text: str, zone: dt.tzinfo | None = None) -> dt.datetime | None:
+    """An ISO 8601 date and time as a UTC datetime; one without an offset is in `zone` (UTC when None).
+    None for text that is not one (a damaged file)."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=zone or dt.timezone.utc)
+    try:
+        return when.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def local_to_utc(naive: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime | None:
+    """A clock time written in the computer's local zone, in UTC (UTC itself when the zone is unknown)."""
+    try:
+        return naive.replace(tzinfo=zone or dt.timezone.utc).astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None

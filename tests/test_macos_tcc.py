@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
 
-from techcheck.collectors.macos.tcc import MacTcc, read_tcc_grants, service_name
+from techcheck.collectors.macos.tcc import TCC_MODIFIED, MacTcc, read_tcc_grants, service_name
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from techcheck.scan import run_scan
 from techcheck.target.image import open_image
+from techcheck.timeutil import Time
 from tests.conftest import realdata, write
 from tests.macos_tree import collect, mac_skeleton, make_tcc_db, only, put_real, write_plist
 
@@ -86,10 +88,50 @@ def test_image_system_and_user_databases_and_hidden_flag(tmp_path: Path) -> None
     keys = only(arts, lambda a: a.get("app") == "com.example.keys")
     assert keys.fields == {"service": "input_monitoring", "app": "com.example.keys", "allowed": True,
                            "status": "allow", "source": "tcc", "modified": "2023-11-14T22:13:20+00:00",
-                           "app_hidden": True, "app_unidentified": False}
+                           "app_hidden": True, "app_unidentified": False,
+                           "times": [Time(dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc),
+                                          "changed", TCC_MODIFIED)]}
     assert keys.location.path == "/" + SYSTEM_DB
     cam = only(arts, lambda a: a.get("app") == "com.google.Chrome" and a.get("service") == "camera")
     assert cam.get("user") == "ana" and cam.get("app_hidden") is False
+
+
+def test_real_tcc_database_times(tmp_path: Path) -> None:
+    """The real macOS 10.15 TCC.db: each grant's last_modified is a "changed" time, to the second."""
+    root = hidden_keylogger_image(tmp_path / "img")
+    arts, ctx = collect(MacTcc, root)
+    user = {(a.get("service"), a.get("app")): [t.to_dict() for t in a.get("times")]
+            for a in arts if a.get("user") == "ana"}
+    assert len(user) == 21
+    source = "TCC last_modified (when the permission was granted or last changed)"
+    assert user[("camera", "com.google.Chrome")] == [
+        {"time": "2020-06-10T14:57:33+00:00", "kind": "changed", "source": source}]
+    assert user[("microphone", "com.google.Chrome")] == [
+        {"time": "2020-06-10T14:57:32+00:00", "kind": "changed", "source": source}]
+    assert user[("downloads_folder", "com.adobe.illustrator")] == [
+        {"time": "2020-06-16T20:34:20+00:00", "kind": "changed", "source": source}]
+    assert user[("icloud_drive", "com.apple.weather")] == [
+        {"time": "2020-05-29T12:09:51+00:00", "kind": "changed", "source": source}]
+    assert all(len(times) == 1 and times[0]["kind"] == "changed" for times in user.values())
+
+
+def test_implausible_tcc_times_are_left_out_with_a_note(tmp_path: Path) -> None:
+    root = mac_skeleton(tmp_path / "img")
+    make_tcc_db(root / SYSTEM_DB, [
+        ("kTCCServiceListenEvent", "com.example.zero", 0, 2, 2, 0),
+        ("kTCCServiceScreenCapture", "com.example.old", 0, 2, 2, 631152000),  # 1990
+        ("kTCCServiceCamera", "com.example.future", 0, 2, 2, 4102444800),  # 2100
+        ("kTCCServiceMicrophone", "com.example.ok", 0, 2, 2, 1700000000),
+    ])
+    arts, ctx = collect(MacTcc, root)
+    times = {a.get("app"): a.get("times") for a in arts}
+    assert times["com.example.zero"] is None and times["com.example.old"] is None
+    assert times["com.example.future"] is None
+    assert times["com.example.ok"][0].when == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+    left_out = [n.message for n in ctx.notes if "left out" in n.message]
+    assert len(left_out) == 3
+    assert any("1970-01-01" in m and "before 1995" in m for m in left_out)
+    assert any("2100-01-01" in m and "in the future" in m for m in left_out)
 
 
 def test_rules_on_a_hidden_app_with_input_monitoring(tmp_path: Path) -> None:

@@ -83,8 +83,9 @@ def test_windows_timeline_has_the_install_and_the_connection_in_order(windows_re
     got = rows(windows_report)
     install = ("2026-03-03", "installed", "programs list install date", "AnyDesk")
     # The log writes 2026-03-04 22:30 without a zone: the computer's local time (Eastern, UTC-5 then).
+    # The collector reads it in the zone the copy's SYSTEM hive names, and its source says so.
     connect = ("2026-03-05T03:30:00+00:00", "connected",
-               "connection log (no time zone in the log: read as the computer's local time)",
+               "connection log: session start (local time, Eastern Standard Time)",
                "AnyDesk\\connection_trace.txt")
     assert install in got and connect in got
     assert got.index(install) < got.index(connect)
@@ -128,7 +129,8 @@ def test_first_seen_in_the_findings(windows_report: dict[str, Any], windows: Pat
     # Its earliest time: the programs-list key's last write (hivexsh kept the hive's own time stamp).
     assert (anydesk["first_seen"]["time"], anydesk["first_seen"]["kind"]) == (real, "changed")
     text = text_scan(windows)
-    assert "First seen on this computer: 4 March 2026, 22:30 (UTC-05:00) — connected, from: connection log" in text
+    assert ("First seen on this computer: 4 March 2026, 22:30 (UTC-05:00) — connected, from: connection "
+            "log: session start (local time, Eastern Standard Time)") in text
     undated = [f for f in windows_report["findings"] if "first_seen" not in f]
     assert {f["title"] for f in undated} == set(windows_report["timeline_info"]["undated"])
 
@@ -171,12 +173,13 @@ def test_real_tcc_times_on_the_mac_timeline(mac: Path, tmp_path: Path) -> None:
     report = scan(mac, "--rules", str(rules))
     cams = [r for r in rows(report) if r[3] == "com.google.Chrome"]
     # kTCCServiceCamera, com.google.Chrome, last_modified 1591801053 in the real database.
-    assert cams == [("2020-06-10T14:57:33+00:00", "changed", "last change of the permission", "com.google.Chrome")]
+    tcc = "TCC last_modified (when the permission was granted or last changed)"  # the collector's own source
+    assert cams == [("2020-06-10T14:57:33+00:00", "changed", tcc, "com.google.Chrome")]
     entry = next(e for e in report["timeline"] if e["artifact"]["name"] == "com.google.Chrome")
     assert entry["when"] == "10 June 2020, 07:57 (UTC-07:00)"  # America/Los_Angeles, summer time
     assert entry["text"] == "the camera permission of com.google.Chrome was last changed"
     got = rows(report)
-    keys = (KEYS_GRANTED.isoformat(), "changed", "last change of the permission", "com.example.keys")
+    keys = (KEYS_GRANTED.isoformat(), "changed", tcc, "com.example.keys")
     agent = (AGENT_MTIME.isoformat(), "changed", "file modification time", "com.apple.sysupdate")
     assert got.index(cams[0]) < got.index(keys) < got.index(agent)
     assert report["timeline_info"]["zone"] == "America/Los_Angeles"
@@ -221,13 +224,15 @@ def test_times_that_cannot_be_right_are_left_out_with_a_note(tmp_path: Path) -> 
     set_mtime(root / "Windows/System32/Tasks/GameOver", dt.datetime(2099, 5, 1, tzinfo=UTC))
     report = scan(root)
     left = {(x["value"], x["kind"], x["reason"]) for x in report["timeline_info"]["left_out"]}
-    assert {("1990-01-01", "installed", "early"), ("2099-01-01", "installed", "future"),
-            ("2099-05-01T00:00:00+00:00", "changed", "future")} <= left
+    assert {("1990-01-01", "installed", "early"), ("2099-01-01", "installed", "future")} <= left
+    # The file time is left out where it is read, by the same rule (timeutil.implausible): a note of its check.
+    tasks = next(c for c in report["checks"] if c["name"] == "windows.tasks")
+    assert any("file modification time: 2099-05-01T00:00:00+00:00, in the future" in str(n) for n in tasks["notes"])
     shown = {e["time"] for e in report["timeline"]}
     assert not shown & {"1990-01-01", "2099-01-01", "2099-05-01T00:00:00+00:00"}
     text = text_scan(root)
     assert "Left out: " in text and "times that cannot be right (before 1995, or later than this check)" in text
-    assert "2099-05-01T00:00:00+00:00 (later than this check)" in text
+    assert "2099-01-01 (later than this check)" in text
     es = text_scan(root, "--lang", "es")
     assert "1990-01-01 (anterior a 1995)" in es
 
@@ -331,20 +336,35 @@ def test_reports_before_the_timeline_still_load(windows_report: dict[str, Any], 
 
 
 def test_every_time_source_a_collector_writes_has_spanish_words() -> None:
-    """A Spanish report reads no English source ("file modification time"): each literal source
-    given to Time(...) / Time.from_unix(...) in the collectors has a label (time_source.<source>) in each catalog."""
+    """A Spanish report reads no English source ("file modification time"): each source given to
+    Time(...), Time.from_unix(...), time_fact(...) or the collectors' time_noted / unix_noted /
+    filetime_noted, written as a literal or as a module constant, has a label (time_source.<source>)
+    in each catalog. (A local-time ending added at run time is worded by time_source_local /
+    time_source_unknown_zone; tests/test_times_files.py holds those.)"""
+    source_arg = {"Time": 2, "from_unix": 2, "time_fact": 2, "time_noted": 4, "unix_noted": 4, "filetime_noted": 4}
     sources: set[str] = set()
     base = Path(__file__).resolve().parent.parent / "techcheck"
     for path in base.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                     and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                     for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in ("Time", "from_unix") and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant):
-                sources.add(str(node.args[2].value))
-            for kw in node.keywords:
-                if name in ("Time", "from_unix") and kw.arg == "source" and isinstance(kw.value, ast.Constant):
-                    sources.add(str(kw.value.value))
+            if name not in source_arg:
+                continue
+            given = [node.args[source_arg[name]]] if len(node.args) > source_arg[name] else []
+            given += [kw.value for kw in node.keywords if kw.arg == "source"]
+            for arg in given:
+                if isinstance(arg, ast.Constant):
+                    sources.add(str(arg.value))
+                elif isinstance(arg, ast.Name) and arg.id in constants:
+                    sources.add(constants[arg.id])
+    from techcheck.collectors.common.filetimes import CREATED, MODIFIED
+
+    sources |= {CREATED, MODIFIED}  # chosen at run time (a named file's own words otherwise)
     from techcheck.report.timeline import FIELD_TIMES, NO_ZONE
 
     sources |= {s for _, s in FIELD_TIMES.values()} | {"connection log" + NO_ZONE}

@@ -6,6 +6,7 @@ check skipped with a reason; any other exception marks it failed and the scan go
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
 import posixpath
@@ -20,6 +21,7 @@ from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, as_message
 from techcheck.target.base import Target
+from techcheck.timeutil import Precision, Time, TimeKind, filetime_to_datetime, implausible, iso_utc, time_fact
 
 Status = Literal["ok", "partial", "skipped", "failed"]
 
@@ -73,6 +75,7 @@ def located(problem: Message, at_line: str, whole: str) -> Message:
 
 
 HashWanted = Callable[[str, Mapping[str, Any]], bool]
+LEFT_OUT_NOTED = 5  # implausible times noted one by one per source; more are counted in one note
 
 
 @dataclass
@@ -81,8 +84,28 @@ class Context:
     # Whether a rule with a hash condition points at an artifact with these fields (set by the scan).
     hash_wanted: HashWanted | None = None
 
+    # Times left out as implausible, per source: the first few are noted one by one, the rest counted.
+    left_out: dict[str, int] = field(default_factory=dict)
+
     def note(self, path: str, message: Message | str) -> None:
         self.notes.append(Note(path, message))
+
+    def time_left_out(self, path: str, source: str, value: str, reason: str) -> None:
+        """reason: "early" (before 1995), "future", "zero" (a zero FILETIME) or "bad" (not a time)."""
+        """A time that is not evidence (before 1995, in the future, zero): noted, never a fact."""
+        count = self.left_out.get(source, 0) + 1
+        self.left_out[source] = count
+        if count <= LEFT_OUT_NOTED:
+            self.note(path, Message.of("note.time_left_out", source=source, value=value,
+                                       reason=Message.of(f"note.time_left_out_{reason}")))
+
+    def finish(self) -> list[Note]:
+        """The notes, with a count of the left-out times that were not noted one by one."""
+        for source, count in sorted(self.left_out.items()):
+            if count > LEFT_OUT_NOTED:
+                self.note("", Message.of("note.times_left_out_more", count=count - LEFT_OUT_NOTED, source=source))
+        self.left_out.clear()
+        return self.notes
 
     def wants_hash(self, kind: str, fields: Mapping[str, Any]) -> bool:
         """Whether to compute a file's SHA-256: only when a rule's hash condition points at it."""
@@ -192,3 +215,39 @@ def exists_noted(target: Target, ctx: Context, path: str) -> bool:
             return False
         parent = posixpath.dirname(parent)
     return False
+
+
+def time_noted(ctx: Context, where: str, when: dt.datetime | None, kind: TimeKind, source: str,
+               precision: Precision = "second") -> Time | None:
+    """A Time (a naive `when` is UTC), or None; an implausible one is left out with a note (timeutil.implausible)."""
+    if when is None:
+        return None
+    fact = time_fact(when, kind, source, precision)
+    if fact is None:
+        why = implausible(when)
+        ctx.time_left_out(where, source, iso_utc(when) or str(when),
+                          "early" if why == "before 1995" else "future" if why else "bad")
+    return fact
+
+
+def unix_noted(ctx: Context, where: str, seconds: object, kind: TimeKind, source: str) -> Time | None:
+    """A Time from Unix seconds; 0, nonsense and implausible values are left out with a note."""
+    if seconds is None:
+        return None
+    try:
+        when = dt.datetime.fromtimestamp(float(seconds), dt.timezone.utc)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        ctx.time_left_out(where, source, repr(seconds)[:40], "bad")
+        return None
+    return time_noted(ctx, where, when, kind, source)
+
+
+def filetime_noted(ctx: Context, where: str, value: int | None, kind: TimeKind, source: str) -> Time | None:
+    """A Time from a Windows FILETIME; a zero one (unset) or an implausible one is left out with a note."""
+    if value is None:
+        return None
+    when = filetime_to_datetime(value)
+    if when is None:
+        ctx.time_left_out(where, source, str(value), "zero" if value == 0 else "bad")
+        return None
+    return time_noted(ctx, where, when, kind, source)

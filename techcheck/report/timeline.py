@@ -42,13 +42,14 @@ from techcheck.report.schema import (
 )
 from techcheck.target.identity import ComputerIdentity
 from techcheck.texts import kind_label, t, time_source_label, value_label
-from techcheck.timeutil import Time, TimeKind
+from techcheck.timeutil import EARLIEST_PLAUSIBLE, FUTURE_SLACK, Time, TimeKind
+from techcheck.timeutil import implausible as implausible_time
 
 UTC = dt.timezone.utc
-EARLIEST = dt.datetime(1995, 1, 1, tzinfo=UTC)
+EARLIEST = EARLIEST_PLAUSIBLE  # the one rule (timeutil.implausible), applied again with the scan's end as "now"
 # A live computer's files change while it is being checked: a time a few minutes after the end of
 # the scan is still "now", not the future.
-CLOCK_SLACK = dt.timedelta(minutes=10)
+CLOCK_SLACK = FUTURE_SLACK
 MAX_ENTRIES = 5_000  # the JSON keeps them all up to this; a finding rarely has more than a few
 
 # Typed time fields, as times: (kind, field) -> (kind of time, where it comes from). Data, not verdicts.
@@ -127,7 +128,7 @@ def implausible(tm: Time, finished: dt.datetime, zone: dt.tzinfo | None) -> str 
         return "early"
     if tm.precision == "day":
         return "future" if tm.when.date() > finished.astimezone(zone or UTC).date() else None
-    return "future" if tm.when > finished + CLOCK_SLACK else None
+    return "future" if implausible_time(tm.when, finished) else None
 
 
 def sort_key(tm: Time, zone: dt.tzinfo | None) -> dt.datetime:

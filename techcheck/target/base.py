@@ -114,6 +114,12 @@ class Target(ABC):
         """The text of a symbolic link (not followed), or None when the path is not a readable link."""
         return None
 
+    def birth_time(self, path: str) -> float | None:
+        """When the file (not followed when a link) was created on the scanned system, in Unix seconds;
+        None when not known: the file system keeps none, or the files are a copy (a copy's creation
+        times are the copying's, not the scanned system's)."""
+        return None
+
     @abstractmethod
     def list_dir(self, path: str) -> list[DirEntry]:
         """Entries of a directory, sorted by name. Raises TargetError when it cannot be listed."""

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from techcheck.errors import TargetError
 from techcheck.i18n import Message
 from techcheck.target.base import DirEntry, FileStat, Target, os_detail, too_large
+from techcheck.target.birthtime import birth_time
 
 MAX_SYMLINK_HOPS = 40
 
@@ -25,6 +26,9 @@ class FilesystemTarget(Target):
     """
 
     case_insensitive: bool = field(default=False, kw_only=True)
+    # The files' creation (birth) times are the scanned system's own: a live scan, or a disk copy
+    # whose folder is a mounted file system (an extracted or copied tree has the copying's times).
+    birth_times: bool = field(default=False, kw_only=True)
     _dir_cache: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     # --- path resolution -------------------------------------------------------------------
@@ -105,6 +109,15 @@ class FilesystemTarget(Target):
             uid=st.st_uid,
             mtime=st.st_mtime,
         )
+
+    def birth_time(self, path: str) -> float | None:
+        if not self.birth_times:
+            return None
+        try:
+            host = self._resolve(path, follow_last=False)
+        except (TargetError, ValueError):
+            return None
+        return birth_time(host)
 
     def read_link(self, path: str) -> str | None:
         try:

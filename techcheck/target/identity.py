@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import plistlib
+import weakref
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -164,3 +165,44 @@ def windows_zone(windows_name: str) -> dt.tzinfo | None:
         return None
     iana = get_global("windows_zone_mapping").get(windows_name)
     return _named_zone(iana)[1] if iana else None
+
+
+@dataclass(frozen=True)
+class LocalClock:
+    """The scanned computer's own time zone, for times its files write in local clock time (task
+    registration dates, remote-desktop logs, dpkg.log). zone=None: not known; such times are read as UTC
+    and their source says so."""
+
+    zone: dt.tzinfo | None
+    name: str
+
+    def to_utc(self, naive: dt.datetime) -> dt.datetime | None:
+        """A local clock time in UTC (an aware one is only converted); None when it does not convert."""
+        try:
+            aware = naive if naive.tzinfo else naive.replace(tzinfo=self.zone or dt.timezone.utc)
+            return aware.astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            return None
+
+    def label(self, source: str) -> str:
+        """The source of a local-time value, saying which zone it was read in."""
+        if self.zone is None:
+            return f"{source} (local time; the computer's time zone is not known, read as UTC)"
+        return f"{source} (local time, {self.name})"
+
+
+_CLOCKS: dict[int, tuple[weakref.ref[Target], LocalClock]] = {}
+
+
+def local_clock(target: Target) -> LocalClock:
+    """The scanned computer's zone, read once per target. On a live scan it is this computer's zone;
+    a disk copy that does not name its zone gives LocalClock(None, "")."""
+    cached = _CLOCKS.get(id(target))
+    if cached is not None and cached[0]() is target:
+        return cached[1]
+    identity = read_identity(target)
+    known = identity.time_zone_source == "scanned" and identity.zone is not None
+    clock = LocalClock(identity.zone if known else None, identity.time_zone if known else "")
+    _CLOCKS.clear()  # one scan at a time; never keep an old target alive
+    _CLOCKS[id(target)] = (weakref.ref(target), clock)
+    return clock

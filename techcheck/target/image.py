@@ -90,4 +90,7 @@ def open_image(root: str, os_name: OsName | None = None) -> ImageTarget:
         layout_os=layout,
         copy_root=copy_root,
         copy_root_os=copy_root_os,
+        # A mounted disk keeps its files' own creation times; a folder the files were copied or
+        # extracted into has the copying's times, which are no evidence.
+        birth_times=os.path.ismount(root),
     )

@@ -91,4 +91,4 @@ class LiveTarget(FilesystemTarget):
 def open_live() -> LiveTarget:
     os_name = current_os()
     root = "C:\\" if os_name == "windows" else "/"
-    return LiveTarget(mode="live", os=os_name, root=root, case_insensitive=False)
+    return LiveTarget(mode="live", os=os_name, root=root, case_insensitive=False, birth_times=True)

@@ -25,6 +25,7 @@ from techcheck.collectors.browsers.profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
+    visit_times,
 )
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.target.base import Target
@@ -181,9 +182,10 @@ def read_history(conn: sqlite3.Connection, cap: int = HISTORY_CAP,
                  download_cap: int = DOWNLOAD_CAP) -> list[Visit]:
     """The most recent `cap` addresses visited and `download_cap` downloads of a History database."""
     visits = [
-        Visit(str(url), str(title or ""), "history", webkit_time(when))
-        for url, title, when in conn.execute(
-            "SELECT url, title, last_visit_time FROM urls ORDER BY last_visit_time DESC LIMIT ?", (cap,))
+        Visit(str(url), str(title or ""), "history", webkit_time(when), webkit_time(first))
+        for url, title, when, first in conn.execute(
+            "SELECT url, title, last_visit_time, (SELECT MIN(visit_time) FROM visits WHERE visits.url = urls.id) "
+            "FROM urls ORDER BY last_visit_time DESC LIMIT ?", (cap,))
         if url
     ]
     downloads = conn.execute(
@@ -282,4 +284,5 @@ class ChromiumBrowsers(Collector):
         note_history_cap(target, ctx, history_path, visits)
         for visit in visits:
             yield make("web_visit", Location(path=target.display_path(history_path)), url=visit.url,
-                       title=visit.title, visit_type=visit.visit_type, time=visit.time, **common)
+                       title=visit.title, visit_type=visit.visit_type, time=visit.time,
+                       times=visit_times(visit) or None, **common)

@@ -25,6 +25,7 @@ from techcheck.collectors.browsers.profiles import (
     note_history_cap,
     query_sqlite_noted,
     reaches_all_sites,
+    visit_times,
 )
 from techcheck.collectors.common.parsing import JsonError, load_json, user_homes
 from techcheck.target.base import Target
@@ -166,10 +167,11 @@ def read_permissions(conn: sqlite3.Connection) -> list[SitePermission]:
 def read_places(conn: sqlite3.Connection, cap: int = HISTORY_CAP, download_cap: int = DOWNLOAD_CAP) -> list[Visit]:
     """The most recent `cap` visited addresses and `download_cap` downloads of places.sqlite."""
     visits = [
-        Visit(str(url), str(title or ""), "history", unix_time(when, 1_000_000))
-        for url, title, when in conn.execute(
-            "SELECT url, title, last_visit_date FROM moz_places WHERE last_visit_date IS NOT NULL "
-            "ORDER BY last_visit_date DESC LIMIT ?", (cap,))
+        Visit(str(url), str(title or ""), "history", unix_time(when, 1_000_000), unix_time(first, 1_000_000))
+        for url, title, when, first in conn.execute(
+            "SELECT url, title, last_visit_date, "
+            "(SELECT MIN(visit_date) FROM moz_historyvisits WHERE moz_historyvisits.place_id = moz_places.id) "
+            "FROM moz_places WHERE last_visit_date IS NOT NULL ORDER BY last_visit_date DESC LIMIT ?", (cap,))
         if url
     ]
     # Downloads: the address is the place; the saved file is an annotation on it.
@@ -220,4 +222,5 @@ class FirefoxBrowser(Collector):
         note_history_cap(target, ctx, places_path, visits)
         for visit in visits:
             yield make("web_visit", Location(path=target.display_path(places_path)), url=visit.url,
-                       title=visit.title, visit_type=visit.visit_type, time=visit.time, **common)
+                       title=visit.title, visit_type=visit.visit_type, time=visit.time,
+                       times=visit_times(visit) or None, **common)

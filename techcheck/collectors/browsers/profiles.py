@@ -19,6 +19,7 @@ from techcheck.collectors.common.parsing import UserHome
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
+from techcheck.timeutil import Time, parse_iso, time_fact
 
 Family = Literal["chromium", "firefox"]
 
@@ -202,7 +203,30 @@ class Visit:
     url: str
     title: str
     visit_type: str  # history or download
-    time: str | None
+    time: str | None  # the last visit, or when the download started (ISO 8601 UTC)
+    first: str | None = None  # the first visit the history still holds (ISO 8601 UTC)
+
+
+FIRST_VISIT = "browser history: first visit"
+LAST_VISIT = "browser history: last visit"
+DOWNLOAD_STARTED = "browser downloads: download started"
+
+
+def visit_times(visit: Visit) -> list[Time]:
+    """A visited address's first and last visit ("last_used": the browser was used to open it), or a
+    download's start ("created": the file was made then), from the browser's own history (the
+    artifact names the browser and the file)."""
+    if visit.visit_type == "download":
+        when = parse_iso(visit.time) if visit.time else None
+        made = time_fact(when, "created", DOWNLOAD_STARTED)
+        return [made] if made else []
+    found: list[Time] = []
+    for text, source in ((visit.first, FIRST_VISIT), (visit.time, LAST_VISIT)):
+        when = parse_iso(text) if text else None
+        fact = time_fact(when, "last_used", source)
+        if fact is not None and not (found and found[0].when == fact.when):
+            found.append(fact)
+    return found
 
 
 T = TypeVar("T")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, Skip
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
@@ -167,7 +168,8 @@ class ProgramFiles(Collector):
                   "user": place.user or None}
         if kind != "app" and ctx.wants_hash("program_file", fields):
             fields["sha256"] = _sha256(target, ctx, entry.path)
-        return make("program_file", Location(path=target.display_path(entry.path)), **fields)
+        return make("program_file", Location(path=target.display_path(entry.path)), **fields,
+                    times=file_times(target, ctx, entry.path) or None)
 
 
 def _size(target: Target, entry: DirEntry, kind: str) -> int | None:

@@ -2,16 +2,20 @@
 sudoers).
 
 Linux does not record when an account was made. The home folder's dates are a weak hint that
-is easy to change, so `created` is left empty rather than guessed.
+is easy to change, so `created` is left empty rather than guessed; the home folder's own creation
+time (where the file system keeps it: live scans, mounted disks) is given in `times`, named as the
+home folder's, for people's accounts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted, time_noted
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import PasswdEntry, parse_passwd
 from techcheck.target.base import Target
 
@@ -25,6 +29,19 @@ FIRST_PERSON_UID = 1000  # Debian, Ubuntu, Fedora and Arch give people ids from 
 def parse_shadow(text: str) -> dict[str, str]:
     """user -> password field ("!..." or "*" = locked, "" = no password at all)."""
     return {p[0]: p[1] for p in (line.split(":") for line in text.splitlines()) if len(p) >= 2 and p[0]}
+
+
+PASSWORD_CHANGED = "/etc/shadow: password last changed (a date without a time)"
+
+
+def shadow_changed_days(text: str) -> dict[str, int]:
+    """user -> the day (since 1970-01-01) the password was last set (shadow(5) field 3; useradd sets it
+    when the account is made). 0 ("change it at the next sign-in") and empty fields are left out."""
+    found: dict[str, int] = {}
+    for parts in (line.split(":") for line in text.splitlines()):
+        if len(parts) >= 3 and parts[0] and parts[2].strip().isdigit() and int(parts[2]) > 0:
+            found[parts[0]] = int(parts[2])
+    return found
 
 
 def parse_group(text: str) -> dict[str, tuple[int | None, set[str]]]:
@@ -84,6 +101,13 @@ def is_system_account(entry: PasswdEntry) -> bool:
     return (entry.uid != 0 and entry.uid < FIRST_PERSON_UID) or entry.name == "nobody" or entry.uid == 65534
 
 
+def _day(days: int | None) -> dt.datetime | None:
+    try:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=days) if days else None
+    except OverflowError:
+        return None
+
+
 class LinuxAccounts(Collector):
     name = "linux.accounts"
     title = "Computer accounts (who can sign in, who is an administrator)"
@@ -110,10 +134,12 @@ class LinuxAccounts(Collector):
         if passwd is None:
             return
         shadow: dict[str, str] | None = None
+        changed_days: dict[str, int] = {}
         if target.exists(SHADOW):
             # A live scan without administrator rights cannot read it: sign-in is then judged by shell.
             shadow_text = read_text_noted(target, ctx, SHADOW)
             shadow = parse_shadow(shadow_text) if shadow_text is not None else None
+            changed_days = shadow_changed_days(shadow_text or "")
         group_text = read_text_noted(target, ctx, GROUP) if target.exists(GROUP) else None
         groups = parse_group(group_text or "")
         sudo_users, sudo_groups = self._sudoers(target, ctx)
@@ -121,7 +147,14 @@ class LinuxAccounts(Collector):
             password = shadow.get(entry.name) if shadow is not None else None
             if shadow is not None and password is None:
                 password = "*"  # no shadow line: no password to sign in with
+            system = is_system_account(entry)
+            home_times = (file_times(target, ctx, entry.home, "home folder", changes=False)
+                          if not system and entry.home else [])
+            day = changed_days.get(entry.name) if not system else None
+            password_set = time_noted(ctx, SHADOW, _day(day), "changed", PASSWORD_CHANGED, "day") if day else None
+            if password_set is not None:
+                home_times.append(password_set)
             yield make("account", Location(path=PASSWD), account_type="os_user", name=entry.name,
                        uid=str(entry.uid), gid=str(entry.gid), admin=is_admin(entry, groups, sudo_users, sudo_groups),
-                       can_login=can_login(entry, password), system_account=is_system_account(entry),
-                       user=entry.name)
+                       can_login=can_login(entry, password), system_account=system,
+                       user=entry.name, times=home_times or None)

@@ -13,11 +13,14 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted, unix_noted
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.linux.dpkglog import read_dpkg_logs
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
+from techcheck.target.identity import local_clock
 from techcheck.target.sqlite import QueryLimits
 from techcheck.timeutil import iso_utc
 
@@ -29,6 +32,7 @@ RPMDB_SQLITE = ("/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite
 RPMTAG_NAME, RPMTAG_VERSION, RPMTAG_RELEASE, RPMTAG_EPOCH = 1000, 1001, 1002, 1003
 RPMTAG_SUMMARY, RPMTAG_INSTALLTIME, RPMTAG_VENDOR = 1004, 1008, 1011
 RPM_INT32, RPM_STRING, RPM_STRING_ARRAY, RPM_I18NSTRING = 4, 6, 8, 9
+RPM_INSTALLED = "rpm database install time (INSTALLTIME)"
 SNAP_DIR = "/snap"
 SNAP_SKIP = {"bin", "core", "core18", "core20", "core22", "core24", "snapd", "README"}
 FLATPAK_SYSTEM = "/var/lib/flatpak/app"
@@ -130,23 +134,25 @@ class LinuxPackages(Collector):
         if target.exists(DPKG_STATUS):
             text = read_text_noted(target, ctx, DPKG_STATUS, 256 * 1024 * 1024)
             where = Location(path=DPKG_STATUS)  # one for all: a status file can list 30,000 packages
+            logged = read_dpkg_logs(target, ctx, local_clock(target))
             for pkg in installed_packages(text or ""):
                 yield make("app", where, name=pkg["Package"], package=pkg["Package"],
                            version=pkg.get("Version", ""), publisher=sys.intern(pkg.get("Maintainer", "")),
-                           source="dpkg", install_path="")
+                           source="dpkg", install_path="", times=logged.get(pkg["Package"]))
         for path in RPMDB_SQLITE:
             if target.exists(path):
                 yield from self._rpm(target, ctx, path)
         for path in list_dir_noted(target, ctx, SNAP_DIR):
             name = posixpath.basename(path)
             if name not in SNAP_SKIP and target.is_dir(path):
-                yield make("app", Location(path=path), name=name, package=name, source="snap", install_path=path)
+                yield make("app", Location(path=path), name=name, package=name, source="snap", install_path=path,
+                           times=file_times(target, ctx, path) or None)
         folders = [(FLATPAK_SYSTEM, "")] + [(posixpath.join(h.home, FLATPAK_USER), h.user) for h in user_homes(target)]
         for folder, user in folders:
             for path in list_dir_noted(target, ctx, folder):
                 app_id = posixpath.basename(path)
                 yield make("app", Location(path=path), name=app_id, package=app_id, source="flatpak",
-                           install_path=path, user=user)
+                           install_path=path, user=user, times=file_times(target, ctx, path) or None)
 
     def _rpm(self, target: Target, ctx: Context, path: str) -> Iterator[Artifact]:
         """Packages in rpm's SQLite database (Fedora 33 and later, openSUSE, RHEL 9)."""
@@ -172,6 +178,7 @@ class LinuxPackages(Collector):
             if not isinstance(name, str) or not name or name == "gpg-pubkey":
                 continue  # imported signing keys are stored as fake packages
             installed = tags.get(RPMTAG_INSTALLTIME)
+            when = unix_noted(ctx, path, installed, "installed", RPM_INSTALLED) if isinstance(installed, int) else None
             yield make("app", Location(path=path), name=name, package=name, version=rpm_version(tags),
                        publisher=str(tags.get(RPMTAG_VENDOR, "")), source="rpm", install_path="",
-                       installed=iso_utc(installed) if isinstance(installed, int) else None)
+                       installed=iso_utc(when.when) if when else None, times=[when] if when else None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, exists_noted, list_dir_noted, located, read_text_noted
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts
@@ -240,9 +241,11 @@ class LinuxAuthorizedKeys(Collector):
                 parsed = parse_authorized_keys(text)
                 for problem in parsed.problems[:20]:
                     ctx.note(path, located(problem, "note.authorized_keys_line", "note.authorized_keys"))
+                # The file's times, not the key's: a key added later changes the file.
+                times = file_times(target, ctx, path) or None
                 for key in parsed.keys:
                     yield make("ssh_key", Location(path=path), user=home.user, key_type=key.key_type,
-                               fingerprint=key.fingerprint, comment=key.comment, options=key.options)
+                               fingerprint=key.fingerprint, comment=key.comment, options=key.options, times=times)
                     command = forced_command(key.options)
                     if command:
                         yield make("autostart", Location(path=path), mechanism="ssh_forced_command",

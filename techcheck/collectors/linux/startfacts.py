@@ -13,13 +13,13 @@ import posixpath
 from typing import Any
 
 from techcheck.collectors.base import Context
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.linux.commandline import command_exe, expand_home
 from techcheck.collectors.linux.origin import linux_origins
 from techcheck.errors import TargetError
 from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script, program_missing, script_kind
 from techcheck.facts.origin import UNKNOWN_ORIGIN, Origin, worst
 from techcheck.target.base import Target
-from techcheck.timeutil import Time
 
 SCRIPT_LIMIT = 64 * 1024
 PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -49,12 +49,6 @@ def script_behaviour(target: Target, path: str) -> Behaviour:
     return analyse_script(text, kind) if kind else Behaviour()
 
 
-def file_times(target: Target, path: str) -> list[Time]:
-    st = target.stat(path) if path else None
-    when = Time.from_unix(st.mtime, "changed", "file modification time") if st else None
-    return [when] if when else []
-
-
 def entry_facts(target: Target, ctx: Context, command: str, definition: str = "", *, personal: bool = False,
                 home: str = "", program: str = "") -> dict[str, Any]:
     """origin, origin_name, interpreter, runs, behaviour, personal and times for one entry."""
@@ -81,7 +75,7 @@ def entry_facts(target: Target, ctx: Context, command: str, definition: str = ""
         "origin": origin.value if known else None, "origin_name": (origin.name or None) if known else None,
         "interpreter": behaviour.interpreter or None, "runs": runs or None,
         "behaviour": list(Behaviour(tags=tuple(tags)).with_tags().tags), "personal": personal,
-        "times": file_times(target, definition),
+        "times": file_times(target, ctx, definition) if definition else [],
     }
 
 

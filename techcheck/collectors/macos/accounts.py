@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, unix_noted
 from techcheck.collectors.common.parsing import plist_or_none
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.timeutil import iso_utc
 
+# accountPolicyData in the account's record (/private/var/db/dslocal/nodes/Default/users/<name>.plist)
+CREATED = "account record creationTime (accountPolicyData)"
+PASSWORD_SET = "account record passwordLastSetTime (accountPolicyData): password last set"
 DSLOCAL = "/private/var/db/dslocal/nodes/Default"
 LOGINWINDOW = "/Library/Preferences/com.apple.loginwindow.plist"
 RECENT_DAYS = 30
@@ -34,6 +37,7 @@ class MacUser:
     real_name: str
     has_password: bool
     created: float | None  # seconds since 1970
+    password_set: float | None = None  # passwordLastSetTime, seconds since 1970
     is_hidden: bool = False  # IsHidden: kept off the sign-in window and the Users & Groups list
 
 
@@ -51,16 +55,18 @@ def parse_user_plist(data: bytes) -> MacUser | None:
         uid = int(uid_text) if uid_text is not None else None
     except ValueError:
         uid = None
-    created = None
+    created = password_set = None
     policy = _first(record, "accountPolicyData")
     if isinstance(policy, bytes):
         policy_data = plist_or_none(policy)
         if isinstance(policy_data, dict) and isinstance(policy_data.get("creationTime"), (int, float)):
             created = float(policy_data["creationTime"])
+        if isinstance(policy_data, dict) and isinstance(policy_data.get("passwordLastSetTime"), (int, float)):
+            password_set = float(policy_data["passwordLastSetTime"])
     return MacUser(
         name=_first(record, "name"), uid=uid, shell=str(_first(record, "shell") or ""),
         real_name=str(_first(record, "realname") or ""),
-        has_password=bool(record.get("ShadowHashData")), created=created,
+        has_password=bool(record.get("ShadowHashData")), created=created, password_set=password_set,
         is_hidden=str(_first(record, "IsHidden") or "").strip().lower() in ("1", "yes", "true"),
     )
 
@@ -150,9 +156,12 @@ class MacAccounts(Collector):
                 ctx.note(target.display_path(path), Message.of("note.account_record_unreadable"))
                 continue
             shell_ok = bool(user.shell) and user.shell.rsplit("/", 1)[-1] not in NO_LOGIN_SHELLS
+            shown = target.display_path(path)
+            times = [t for t in (unix_noted(ctx, shown, user.created, "created", CREATED),
+                                 unix_noted(ctx, shown, user.password_set, "changed", PASSWORD_SET)) if t]
             yield make("account", Location(path=target.display_path(path)), account_type="os_user",
                        name=user.name, uid=None if user.uid is None else str(user.uid),
                        admin=user.name in admins, can_login=shell_ok and user.has_password,
                        created=iso_utc(user.created), recently_created=recently_created(user.created, now),
                        system_account=is_system_account(user), hidden=is_hidden_account(user, hidden_names),
-                       user=user.name)
+                       user=user.name, times=times or None)

@@ -134,11 +134,12 @@ class MacApps(Collector):
     platforms = ("macos",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        from techcheck.collectors.macos.origin import entry_facts, origins_for  # origin reads apps.py
+        from techcheck.collectors.macos.origin import bundle_times, entry_facts, origins_for  # origin reads apps.py
 
         origins = origins_for(target, ctx)
         for bundle in origins.apps:
-            yield _bundle_artifact(bundle, "bundle")
+            times = bundle_times(target, origins, bundle.path, bundle.info.name, bundle.info.bundle_id)
+            yield _bundle_artifact(bundle, "bundle", {"times": times or None})
             for lib in inserted_libraries_of(bundle):
                 app_exe = f"{bundle.path}/Contents/MacOS/{bundle.info.executable}"
                 yield make("autostart", Location(path=f"{bundle.path}/Contents/Info.plist"), mechanism="dyld_insert",

@@ -21,17 +21,21 @@ import re
 import shlex
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from techcheck.collectors.base import Context, list_dir_noted, parse_noted
+from techcheck.collectors.base import Context, list_dir_noted, parse_noted, time_noted
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.macos.apps import FoundBundle, find_app_bundles, read_bundle
 from techcheck.collectors.macos.plists import PlistError
 from techcheck.collectors.macos.receipts import (
+    INSTALL_HISTORY,
     RECEIPTS_DIR,
     BomError,
+    HistoryEntry,
     Receipt,
     bom_paths,
     installed_path,
+    parse_install_history,
     parse_receipt_plist,
 )
 from techcheck.errors import TargetError
@@ -39,7 +43,10 @@ from techcheck.facts.behaviour import Behaviour, analyse_command, analyse_script
 from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
 from techcheck.i18n import Message
 from techcheck.target.base import Target
-from techcheck.timeutil import Time
+from techcheck.timeutil import Time, time_fact
+
+RECEIPT = "installer receipt"
+HISTORY = "InstallHistory.plist"
 
 SEALED_PREFIXES = ("/system/", "/usr/", "/bin/", "/sbin/", "/library/apple/")
 NOT_SEALED = ("/usr/local/",)
@@ -99,13 +106,19 @@ class MacOrigins:
     receipt_files: dict[str, str] = field(default_factory=dict)  # lower-case path -> package id
     receipts: list[Receipt] = field(default_factory=list)
     installed_on: dict[str, datetime] = field(default_factory=dict)  # package id -> install time (UTC)
+    history: list[HistoryEntry] = field(default_factory=list)  # InstallHistory.plist
     package_names: dict[str, str] = field(default_factory=dict)  # package id -> "App (installer package id)"
     _bundles: dict[str, Origin] = field(default_factory=dict)
+    _history_index: dict[str, list[datetime]] | None = None
 
     @classmethod
     def read(cls, target: Target, ctx: Context) -> MacOrigins:
         found = cls(target, ctx, find_app_bundles(target, ctx))
         found._read_receipts()
+        if target.exists(INSTALL_HISTORY):
+            found.history = parse_noted(target, ctx, INSTALL_HISTORY, parse_install_history,
+                                        Message.of("note.what.install_history"), (PlistError,),
+                                        limit=32 * 1024 * 1024) or []
         return found
 
     def _read_receipts(self) -> None:
@@ -118,8 +131,10 @@ class MacOrigins:
             if receipt is None:
                 continue
             self.receipts.append(receipt)
-            if receipt.installed is not None:  # plistlib gives naive datetimes in UTC
-                self.installed_on[receipt.package_id] = receipt.installed.replace(tzinfo=timezone.utc)
+            # plistlib gives naive datetimes in UTC; an implausible date is left out with a note.
+            fact = time_noted(self.ctx, self.target.display_path(path), receipt.installed, "installed", RECEIPT)
+            if fact is not None:
+                self.installed_on[receipt.package_id] = fact.when
             bom = path[:-len(".plist")] + ".bom"
             if not self.target.exists(bom):
                 continue
@@ -128,6 +143,18 @@ class MacOrigins:
             for rel in listed or []:
                 self.receipt_files.setdefault(installed_path(receipt.prefix, rel).lower(), receipt.package_id)
             self._name_package(receipt.package_id, listed or [])
+
+    def history_dates(self) -> dict[str, list[datetime]]:
+        """InstallHistory.plist's plausible install times by lower-case app name and package id (built once)."""
+        if self._history_index is None:
+            self._history_index = {}
+            for entry in self.history:
+                fact = time_fact(entry.installed, "installed", HISTORY)
+                if fact is None:
+                    continue
+                for key in {entry.name.lower(), *(p.lower() for p in entry.packages)} - {""}:
+                    self._history_index.setdefault(key, []).append(fact.when)
+        return self._history_index
 
     def _name_package(self, package_id: str, listed: list[str]) -> None:
         """People know the app, not the package id: name a package after the app it installed."""
@@ -282,16 +309,31 @@ def entry_facts(target: Target, origins: MacOrigins, command: str = "", exe: str
 
 
 def entry_times(target: Target, origins: MacOrigins, definition: str, origin: Origin) -> list[Time]:
-    """The definition file's modification time ("changed"), and the install time of the package
-    the entry comes from, from its receipt ("installed")."""
-    times: list[Time] = []
-    st = target.stat(definition) if definition.startswith("/") else None
-    changed = Time.from_unix(st.mtime, "changed", "file modification time") if st else None
-    if changed:
-        times.append(changed)
+    """The definition file's creation ("created", where kept) and modification ("changed") times, and
+    the install time of the package the entry comes from, from its receipt ("installed")."""
+    times = file_times(target, origins.ctx, definition)
     installed = origins.installed_on.get(origins.package_of(origin.name)) if origin.name else None
     if installed is not None:
-        times.append(Time(installed, "installed", "installer receipt"))
+        times.append(Time(installed, "installed", RECEIPT))
+    return times
+
+
+def bundle_times(target: Target, origins: MacOrigins, bundle: str, name: str, bundle_id: str) -> list[Time]:
+    """An app's times: its folder's creation and modification times, the install time of the
+    installer package that put it there (its receipt), and its installs in InstallHistory.plist
+    (the first is "installed"; a later one, an update or a new install, is "changed")."""
+    times = file_times(target, origins.ctx, bundle)
+    package = origins.receipt_files.get(bundle.lower()) or origins.receipt_files.get(
+        f"{bundle}/Contents/Info.plist".lower(), "")
+    installed = origins.installed_on.get(package) if package else None
+    if installed is not None:
+        times.append(Time(installed, "installed", RECEIPT))
+    keys = {n.lower() for n in (name, posixpath.splitext(posixpath.basename(bundle))[0], package, bundle_id) if n}
+    dates = sorted({when for key in keys for when in origins.history_dates().get(key, [])})
+    if dates:
+        times.append(Time(dates[0], "installed", HISTORY))
+    if len(dates) > 1 and dates[-1] != dates[0]:
+        times.append(Time(dates[-1], "changed", HISTORY + ": the latest install or update"))
     return times
 
 

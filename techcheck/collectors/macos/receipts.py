@@ -24,6 +24,10 @@ from datetime import datetime
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
 
 RECEIPTS_DIR = "/private/var/db/receipts"
+# Every install Installer, Software Update and the App Store made: an array of {date, displayName,
+# displayVersion, packageIdentifiers, processName}; the App Store's apps are here without a receipt.
+INSTALL_HISTORY = "/Library/Receipts/InstallHistory.plist"
+MAX_HISTORY = 20_000
 MAX_BOM_PATHS = 500_000  # a package with more files than this is cut short (bounded memory)
 
 
@@ -50,6 +54,33 @@ def parse_receipt_plist(data: bytes) -> Receipt:
     return Receipt(package_id, plist_str(plist.get("PackageVersion")) or "",
                    plist_str(plist.get("InstallPrefixPath")) or "/",
                    when if isinstance(when, datetime) else None)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    name: str  # displayName: the app or update as people know it
+    version: str
+    packages: tuple[str, ...]
+    process: str  # what installed it: Installer, softwareupdated, appstoreagent ...
+    installed: datetime | None  # naive, UTC (plistlib)
+
+
+def parse_install_history(data: bytes) -> list[HistoryEntry]:
+    """InstallHistory.plist's entries (at most MAX_HISTORY). Raises PlistError when it is not one."""
+    plist = load_plist(data)
+    if not isinstance(plist, list):
+        raise PlistError("the install history must be a list")
+    found = []
+    for item in plist[:MAX_HISTORY]:
+        if not isinstance(item, dict):
+            continue
+        packages = item.get("packageIdentifiers")
+        when = item.get("date")
+        found.append(HistoryEntry(
+            plist_str(item.get("displayName")) or "", plist_str(item.get("displayVersion")) or "",
+            tuple(p for p in packages if isinstance(p, str)) if isinstance(packages, list) else (),
+            plist_str(item.get("processName")) or "", when if isinstance(when, datetime) else None))
+    return found
 
 
 class _Bom:

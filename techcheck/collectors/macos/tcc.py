@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, unix_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.apps import find_app_bundles
 from techcheck.collectors.macos.plists import iso_time, plist_bool, plist_str, read_plist_noted
@@ -57,6 +57,9 @@ SERVICE_NAMES: dict[str, str] = {
     "kTCCServiceSpeechRecognition": "speech_recognition",
 }
 _AUTH_STATUS = {0: "deny", 1: "unknown", 2: "allow", 3: "limited"}
+# last_modified is written when the answer is given or changed. TCC keeps no time of use in the
+# `access` table (last_reminded, from macOS 13, is when macOS last reminded the user of a grant).
+TCC_MODIFIED = "TCC last_modified (when the permission was granted or last changed)"
 
 
 def service_name(raw: str) -> str:
@@ -82,6 +85,7 @@ class TccGrant:
     status: str
     reason: int | None
     modified: str | None
+    modified_seconds: object = None  # last_modified as stored (Unix seconds)
 
 
 class TccSchemaError(ValueError):
@@ -119,6 +123,7 @@ def read_tcc_grants(conn: sqlite3.Connection) -> list[TccGrant]:
             service=service_name(str(service)), raw_service=str(service), client=str(client),
             client_type=ctype if isinstance(ctype, int) else 0, allowed=allowed, status=status,
             reason=reason if isinstance(reason, int) else None, modified=iso_time(modified),
+            modified_seconds=modified,
         ))
     return grants
 
@@ -195,10 +200,11 @@ class MacTcc(Collector):
         finally:
             conn.close()
         for g in grants:
+            changed = unix_noted(ctx, target.display_path(path), g.modified_seconds, "changed", TCC_MODIFIED)
             yield make("permission", Location(path=path), service=g.service, app=g.client, allowed=g.allowed,
                        status=g.status, source="tcc", modified=g.modified, user=user or None,
                        app_hidden=g.client.lower() in hidden or in_hidden_folder(g.client),
-                       app_unidentified=is_bare_program(g.client))
+                       app_unidentified=is_bare_program(g.client), times=[changed] if changed else None)
 
     def _location(self, target: Target, ctx: Context, hidden: set[str]) -> Iterable[Artifact]:
         # locationd keeps the switch in a by-host file (named after the hardware UUID, plus a

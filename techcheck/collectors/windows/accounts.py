@@ -6,12 +6,14 @@ Administrators and creation dates live in the SAM hive, which this check does no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import PROFILE_LIST, sid_users
+from techcheck.collectors.windows.startfacts import with_key_times
 from techcheck.errors import NotAvailable
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
@@ -23,6 +25,9 @@ class WindowsAccounts(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_key_times(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         sids: dict[str, str] = {}  # user folder name (lower case) -> SID, from the ProfileList
         try:
             sids = {user.casefold(): sid.upper() for sid, user in sid_users(target.registry(), ctx).items()
@@ -35,9 +40,12 @@ class WindowsAccounts(Collector):
         seen: set[str] = set()
         for home in user_homes(target):
             seen.add(home.user.casefold())
+            # The user folder is made at the account's first sign-in: its creation time, where the
+            # file system keeps it, is when the account was first used on this computer.
             yield make("account", Location(path=target.display_path(home.home)), account_type="os_user",
                        name=home.user, user=home.user, system_account=False,
-                       uid=sids.get(home.user.casefold()))
+                       uid=sids.get(home.user.casefold()),
+                       times=file_times(target, ctx, home.home, "user folder", changes=False) or None)
         for user, sid in sorted(sids.items()):
             if user not in seen:  # in the ProfileList, but its folder is missing from this copy
                 yield make("account", Location(registry_key=f"{PROFILE_LIST}\\{sid}"), account_type="os_user",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, Skip
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import (
     entries_noted,
@@ -92,6 +93,6 @@ class WindowsProgramFolders(Collector):
                 if e.is_dir and not e.is_symlink and e.name.lower() not in NOT_PROGRAMS:
                     shown = target.display_path(e.path)
                     yield make("app", Location(path=shown), name=e.name, install_path=shown,
-                               source="folder", user=user)
+                               source="folder", user=user, times=file_times(target, ctx, e.path) or None)
         if not found_any:
             raise Skip(Message.of("note.no_windows_program_places"))

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, filetime_noted
 from techcheck.collectors.windows.registry import (
     open_noted,
     open_registry,
     subkeys_noted,
     value_noted,
 )
+from techcheck.collectors.windows.startfacts import with_key_times
 from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
-from techcheck.timeutil import filetime_to_datetime, iso_utc
+from techcheck.timeutil import Time, iso_utc
 
 CONSENT_STORE = "Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore"
 DESKTOP_APPS = "desktop apps"  # the NonPackaged key's own switch
@@ -32,21 +33,34 @@ def decode_nonpackaged(name: str) -> str:
     return name.replace("#", "\\")
 
 
-def _time(key: RegKey, name: str, ctx: Context) -> str | None:
+# ConsentStore writes these FILETIMEs each time an app starts and stops using the camera, microphone
+# or location (https://www.kaspersky.com/blog/windows-camera-microphone-access-history/ ; Windows
+# Settings > Privacy "Recent activity" reads them). A Stop of 0 means the use had not ended.
+USE_STARTED = "ConsentStore LastUsedTimeStart (the last use began)"
+USE_ENDED = "ConsentStore LastUsedTimeStop (the last use ended)"
+
+
+def _time(key: RegKey, name: str, source: str, ctx: Context) -> Time | None:
     v = value_noted(key, name, ctx)
-    return iso_utc(filetime_to_datetime(v.number())) if v is not None and v.number() else None
+    number = v.number() if v is not None else None
+    if number is None:
+        return None
+    return filetime_noted(ctx, f"{key.path}\\{name}", number, "last_used", source)
 
 
 def _grant(key: RegKey, service: str, app: str, user: str, ctx: Context) -> Artifact | None:
     status = value_noted(key, "Value", ctx)
-    start = _time(key, "LastUsedTimeStart", ctx)
+    start = _time(key, "LastUsedTimeStart", USE_STARTED, ctx)
     if status is None and start is None:
         return None
+    stop = _time(key, "LastUsedTimeStop", USE_ENDED, ctx)
     text = status.text() if status is not None else ""
+    times = [t for t in (start, stop) if t is not None]
     return make("permission", Location(registry_key=key.path), service=service, app=app,
                 allowed=text.lower() == "allow" if text else None, status=text.lower() or None,
-                last_used=start, last_used_until=_time(key, "LastUsedTimeStop", ctx), source="consent_store",
-                user=user)
+                last_used=iso_utc(start.when) if start else None,
+                last_used_until=iso_utc(stop.when) if stop else None, source="consent_store",
+                user=user, times=times or None)
 
 
 def consent_store(reg: Registry, software: str, user: str, ctx: Context) -> Iterator[Artifact]:
@@ -78,6 +92,9 @@ class WindowsPrivacy(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_key_times(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         yield from consent_store(reg, MACHINE_SOFTWARE, "", ctx)
         for hive in reg.user_hives():

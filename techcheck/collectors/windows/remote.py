@@ -8,6 +8,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context
 from techcheck.collectors.windows.registry import open_noted, open_registry, value_noted
 from techcheck.collectors.windows.services import SERVICES, start_type_name
+from techcheck.collectors.windows.startfacts import with_key_times
 from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry
@@ -37,6 +38,9 @@ class WindowsRemoteAccess(Collector):
     platforms = ("windows",)
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_key_times(target, ctx, self._entries(target, ctx))
+
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
         yield from self._remote_desktop(reg, ctx)
         yield from self._remote_assistance(reg, ctx)

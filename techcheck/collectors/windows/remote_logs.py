@@ -13,10 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_text_noted
+from techcheck.collectors.base import Collector, Context, read_text_noted, time_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.i18n import Message
 from techcheck.target.base import Target
+from techcheck.target.identity import LocalClock, local_clock
+from techcheck.timeutil import Time
 
 MAX_SESSIONS_PER_FILE = 500
 SESSION_PREFIX = "Incoming remote session"
@@ -26,15 +28,25 @@ SESSION_PREFIX = "Incoming remote session"
 class Session:
     time: str  # ISO 8601 (local time of the computer; the logs do not say the zone)
     detail: str
+    start: dt.datetime | None = None  # the same clock time, as read (naive: local)
+    end: dt.datetime | None = None  # when the log says the session ended
 
 
-def _iso(text: str, formats: tuple[str, ...]) -> str | None:
+def _parse(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
     for fmt in formats:
         try:
-            return dt.datetime.strptime(text.strip(), fmt).isoformat(timespec="seconds")
+            return dt.datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
     return None
+
+
+def _iso(text: str, formats: tuple[str, ...]) -> str | None:
+    when = _parse(text, formats)
+    return when.isoformat(timespec="seconds") if when else None
+
+
+TEAMVIEWER_FORMATS = ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S")
 
 
 def parse_teamviewer_incoming(text: str) -> list[Session]:
@@ -44,14 +56,16 @@ def parse_teamviewer_incoming(text: str) -> list[Session]:
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) < 4:
             continue
-        start = _iso(cols[2], ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S"))
+        start = _parse(cols[2], TEAMVIEWER_FORMATS)
         if start is None:
             continue
-        end = _iso(cols[3], ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S")) or cols[3]
+        ended = _parse(cols[3], TEAMVIEWER_FORMATS)
+        end = ended.isoformat(timespec="seconds") if ended else cols[3]
         who = f"TeamViewer ID {cols[0]}" + (f" ({cols[1]})" if cols[1] else "")
         local = f", signed-in user {cols[4]}" if len(cols) > 4 and cols[4] else ""
         kind = f", {cols[5]}" if len(cols) > 5 and cols[5] else ""
-        sessions.append(Session(start, f"from {who} until {end}{local}{kind}"))
+        sessions.append(Session(start.isoformat(timespec="seconds"), f"from {who} until {end}{local}{kind}",
+                                start, ended))
     return sessions
 
 
@@ -65,11 +79,12 @@ def parse_anydesk_connection_trace(text: str) -> list[Session]:
         m = _ANYDESK_LINE.match(line)
         if not m:
             continue
-        when = _iso(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",))
+        when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",))
         if when is None:
             continue
         method, who = m.group(3), " ".join(m.group(4).split())
-        sessions.append(Session(when, f"from AnyDesk {who or 'unknown'}, accepted by: {method}"))
+        sessions.append(Session(when.isoformat(timespec="seconds"),
+                                f"from AnyDesk {who or 'unknown'}, accepted by: {method}", when))
     return sessions
 
 
@@ -85,12 +100,13 @@ def parse_anydesk_trace(text: str) -> list[Session]:
         if not any(e in low for e in _TRACE_EVENTS):
             continue
         m = _ANYDESK_TRACE.search(line)
-        when = _iso(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M:%S",)) if m else None
+        when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M:%S",)) if m else None
         if when is None:
             continue
         event = next(e for e in _TRACE_EVENTS if e in low)
         tail = line[low.index(event):].strip()
-        sessions.append(Session(when, f"AnyDesk log: {' '.join(tail.split())[:200]}"))
+        sessions.append(Session(when.isoformat(timespec="seconds"),
+                                f"AnyDesk log: {' '.join(tail.split())[:200]}", when))
     return sessions
 
 
@@ -132,6 +148,24 @@ class WindowsRemoteSessionLogs(Collector):
             if len(sessions) > MAX_SESSIONS_PER_FILE:
                 ctx.note(shown, Message.of("note.sessions_capped", n=len(sessions), max=MAX_SESSIONS_PER_FILE))
                 sessions = sessions[-MAX_SESSIONS_PER_FILE:]
+            clock = local_clock(target)
             for s in sessions:
                 yield make("file", Location(path=shown), path=shown, name=name, time=s.time, user=user,
-                           description=f"{SESSION_PREFIX} ({product}) on {s.time}: {s.detail}")
+                           description=f"{SESSION_PREFIX} ({product}) on {s.time}: {s.detail}",
+                           times=session_times(s, clock, ctx, shown) or None)
+
+
+SESSION_START = "connection log: session start"
+SESSION_END = "connection log: session end"
+
+
+def session_times(session: Session, clock: LocalClock, ctx: Context, where: str) -> list[Time]:
+    """A logged session's start and end as "connected" times; the logs write the computer's local time
+    (the artifact names the log file and the program)."""
+    found = []
+    for when, source in ((session.start, SESSION_START), (session.end, SESSION_END)):
+        utc = clock.to_utc(when) if when is not None else None
+        fact = time_noted(ctx, where, utc, "connected", clock.label(source)) if utc else None
+        if fact is not None:
+            found.append(fact)
+    return found

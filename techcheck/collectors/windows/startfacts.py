@@ -8,7 +8,8 @@ import ntpath
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import KINDS, Artifact, make
-from techcheck.collectors.base import Context
+from techcheck.collectors.base import Context, time_noted
+from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.windows.commandfacts import SCRIPT_KINDS, windows_behaviour
 from techcheck.collectors.windows.origin import windows_origins
 from techcheck.collectors.windows.signer import PE_SUFFIXES, READ_LIMIT, signer_name
@@ -69,21 +70,43 @@ class KeyTimes:
             return None
 
 
-def entry_times(target: Target, keys: KeyTimes, art: Artifact) -> list[Time]:
-    """When the entry was last changed: its registry key's last write, or its file's modification time."""
-    times: list[Time] = []
+KEY_LAST_WRITE = "registry key last write"
+
+
+def key_time(keys: KeyTimes, ctx: Context, key_path: str) -> Time | None:
+    """A registry key's last-write time as a "changed" time (a key keeps no creation time: its last
+    write is when it or one of its values was last written)."""
+    return time_noted(ctx, key_path, keys.last_write(key_path), "changed", KEY_LAST_WRITE) if key_path else None
+
+
+def with_key_times(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> Iterator[Artifact]:
+    """Every artifact found in a registry key gets that key's last-write time (once)."""
+    keys = KeyTimes(_registry(target))
+    for art in artifacts:
+        spec = KINDS[art.kind].fields
+        have = list(art.get("times") or [])
+        found = key_time(keys, ctx, art.location.registry_key) if "times" in spec else None
+        if found is None or any(t.source == KEY_LAST_WRITE for t in have):
+            yield art
+            continue
+        fields = {k: v for k, v in art.fields.items() if not spec[k].derived}
+        fields["times"] = [*have, found]
+        yield make(art.kind, art.location, **fields)
+
+
+def entry_times(target: Target, keys: KeyTimes, art: Artifact, ctx: Context) -> list[Time]:
+    """The times the collector found (a task's registration date), then when the entry was last
+    changed: its registry key's last write, or its file's modification time."""
+    times: list[Time] = list(art.get("times") or [])
     key_path = art.location.registry_key
     if key_path:
-        when = keys.last_write(key_path)
+        when = key_time(keys, ctx, key_path)
         if when is not None:
-            times.append(Time(when.astimezone(dt.timezone.utc), "changed", "registry key last write"))
+            times.append(when)
     shown = art.location.path
     inside = windows_path_to_target(shown) if shown else None
     if inside is not None:
-        st = target.stat(inside)
-        found = Time.from_unix(st.mtime, "changed", "file modification time") if st is not None else None
-        if found is not None:
-            times.append(found)
+        times += file_times(target, ctx, inside)
     return times
 
 
@@ -140,5 +163,5 @@ def with_facts(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> I
         fields.update(origin=origin, origin_name=origin_name or None, interpreter=facts.interpreter or None,
                       runs=facts.runs or None, behaviour=list(facts.tags),
                       personal=art.get("mechanism") in PERSONAL_MECHANISMS and bool(art.get("user")),
-                      times=entry_times(target, keys, art) or None, signer=signer or None)
+                      times=entry_times(target, keys, art, ctx) or None, signer=signer or None)
         yield make(art.kind, art.location, **fields)

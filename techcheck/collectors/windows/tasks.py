@@ -3,6 +3,7 @@ registered in the task registry (TaskCache) that have no file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, filetime_noted, time_noted
 from techcheck.collectors.windows.registry import (
     command_exe,
     entries_noted,
@@ -25,7 +26,9 @@ from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import DirEntry, Target, decode_text
-from techcheck.target.registry import MACHINE_SOFTWARE, Registry
+from techcheck.target.identity import LocalClock, local_clock
+from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
+from techcheck.timeutil import Time, parse_iso
 
 TASKS_DIR = "/Windows/System32/Tasks"
 WELL_KNOWN_SIDS = {"s-1-5-18": "SYSTEM", "s-1-5-19": "LOCAL SERVICE", "s-1-5-20": "NETWORK SERVICE"}
@@ -48,6 +51,7 @@ class TaskAction:
 class ScheduledTask:
     uri: str
     author: str = ""
+    date: str = ""  # RegistrationInfo Date as written: ISO 8601, usually local time without an offset
     description: str = ""
     enabled: bool = True
     hidden: bool = False
@@ -93,6 +97,7 @@ def parse_task_xml(data: bytes | str) -> ScheduledTask:
     task = ScheduledTask(
         uri=_text(reg, "uri"),
         author=_text(reg, "author"),
+        date=_text(reg, "date"),
         description=_text(reg, "description"),
         enabled=_text(settings, "enabled").lower() != "false",
         hidden=_text(settings, "hidden").lower() == "true",
@@ -150,19 +155,43 @@ class WindowsScheduledTasks(Collector):
         except NotAvailable:
             reg = None
         users = sid_users(reg, ctx) if reg is not None else {}
+        cached = cache_times(reg, ctx) if reg is not None else {}
         seen: set[str] = set()
         if target.is_dir(TASKS_DIR):
             for entry in task_files(target, ctx):
-                for art in file_task(target, entry, users, ctx):
+                for art in file_task(target, entry, users, ctx, cached):
                     seen.add(str(art.fields["name"]).strip("\\").lower())
                     yield art
         else:
             ctx.note(target.display_path(TASKS_DIR), Message.of("note.tasks_folder_missing"))
         if reg is not None:
-            yield from task_cache_only(reg, seen, ctx)
+            yield from task_cache_only(reg, seen, ctx, cached)
 
 
-def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Context) -> Iterator[Artifact]:
+REGISTERED = "scheduled task registration date (RegistrationInfo Date)"
+
+
+def registration_time(task: ScheduledTask, clock: LocalClock, ctx: Context, where: str) -> Time | None:
+    """The task file's registration date as a "created" time. Windows writes it in the computer's
+    local time without an offset; one with an offset is taken as it is. A date that is not a date is
+    a note."""
+    if not task.date:
+        return None
+    has_offset = task.date.rstrip().endswith("Z") or "+" in task.date[10:] or "-" in task.date[10:]
+    naive = parse_iso(task.date) if has_offset else None
+    if not has_offset:
+        try:
+            naive = clock.to_utc(dt.datetime.fromisoformat(task.date.strip()))
+        except ValueError:
+            naive = None
+    if naive is None:
+        ctx.note(where, Message.of("note.task_date_not_a_date", value=task.date[:40]))
+        return None
+    return time_noted(ctx, where, naive, "created", REGISTERED if has_offset else clock.label(REGISTERED))
+
+
+def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Context,
+              cached: dict[str, list[Time]] | None = None) -> Iterator[Artifact]:
     shown = target.display_path(entry.path)
     try:
         task = parse_task_xml(target.read_bytes(entry.path, 4 * 1024 * 1024))
@@ -177,13 +206,16 @@ def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Conte
         user = run_as.rsplit("\\", 1)[1]
     # An unresolved SID is not a folder name: leave %LOCALAPPDATA% and the like as they are.
     expand_for = "" if user.upper().startswith("S-1-") else user
+    registered = registration_time(task, local_clock(target), ctx, shown)
+    times = ([registered] if registered else []) + (cached or {}).get(name.strip("\\").lower(), [])
     for action in task.actions or [TaskAction("exec")]:
         command, exe = action_command(action, expand_for)
         yield make("autostart", Location(path=shown), mechanism="scheduled_task", name=name,
                    exe=exe, command=command, user=user, scope="user" if user else "system",
                    enabled=task.enabled, hidden=task.hidden, trigger=", ".join(task.triggers),
                    run_as=run_as, description=task.description or (f"author: {task.author}"
-                                                                    if task.author else None))
+                                                                    if task.author else None),
+                   author=task.author or None, times=times or None)
 
 
 def action_command(action: TaskAction, user: str) -> tuple[str, str | None]:
@@ -259,6 +291,42 @@ def parse_task_actions(data: bytes) -> list[TaskAction]:
     return actions
 
 
+# DynamicInfo (a value of each Tasks\{id} key): a 4-byte version, then the FILETIMEs of the task's
+# last registration and of its last run (plaso, parsers/winreg_plugins/task_scheduler.py).
+LAST_REGISTERED = "task registry DynamicInfo: last registered"
+LAST_RUN = "task registry DynamicInfo: last run"
+
+
+def dynamic_info_times(data: bytes, where: str, ctx: Context) -> list[Time]:
+    """The last-registered ("changed") and last-run ("last_used") times in a DynamicInfo value."""
+    if len(data) < 20:
+        if data:
+            ctx.note(where, Message.of("note.task_dynamic_info_short", size=len(data)))
+        return []
+    registered = int.from_bytes(data[4:12], "little")
+    ran = int.from_bytes(data[12:20], "little")
+    found = [filetime_noted(ctx, where, registered, "changed", LAST_REGISTERED) if registered else None,
+             filetime_noted(ctx, where, ran, "last_used", LAST_RUN) if ran else None]  # 0 = never ran
+    return [t for t in found if t is not None]
+
+
+def _task_path(sub: RegKey, ctx: Context) -> str:
+    path = value_noted(sub, "Path", ctx)
+    return path.text().strip() if path is not None else ""
+
+
+def cache_times(reg: Registry, ctx: Context) -> dict[str, list[Time]]:
+    """Task path (without the leading backslash, lower-case) -> the times its TaskCache entry keeps."""
+    tasks = open_noted(reg, TASK_CACHE + "\\Tasks", ctx)
+    found: dict[str, list[Time]] = {}
+    for sub in subkeys_noted(tasks, ctx) if tasks is not None else []:
+        name = _task_path(sub, ctx)
+        info = value_noted(sub, "DynamicInfo", ctx)
+        if name and info is not None and isinstance(info.data, bytes):
+            found[name.strip("\\").lower()] = dynamic_info_times(info.data, f"{sub.path}\\DynamicInfo", ctx)
+    return found
+
+
 def task_tree(reg: Registry, ctx: Context, max_depth: int = 12) -> dict[str, bool]:
     """Task id (lower-case) -> whether its Tree entry still has a security descriptor."""
     tree = open_noted(reg, TASK_CACHE + "\\Tree", ctx)
@@ -275,15 +343,16 @@ def task_tree(reg: Registry, ctx: Context, max_depth: int = 12) -> dict[str, boo
     return found
 
 
-def task_cache_only(reg: Registry, seen: set[str], ctx: Context) -> Iterator[Artifact]:
+def task_cache_only(reg: Registry, seen: set[str], ctx: Context,
+                    cached: dict[str, list[Time]] | None = None) -> Iterator[Artifact]:
     """Tasks registered in TaskCache that have no task file (the files were read first)."""
     tasks = open_noted(reg, TASK_CACHE + "\\Tasks", ctx)
     if tasks is None:
         return
     tree = task_tree(reg, ctx)
+    cached = cache_times(reg, ctx) if cached is None else cached
     for sub in subkeys_noted(tasks, ctx):
-        path = value_noted(sub, "Path", ctx)
-        name = path.text().strip() if path is not None else ""
+        name = _task_path(sub, ctx)
         if not name or name.strip("\\").lower() in seen:
             continue
         blob = value_noted(sub, "Actions", ctx)
@@ -300,4 +369,4 @@ def task_cache_only(reg: Registry, seen: set[str], ctx: Context) -> Iterator[Art
             command, exe = action_command(action, "")
             yield make("autostart", Location(registry_key=sub.path), mechanism="scheduled_task", name=name,
                        exe=exe, command=command or None, scope="system", enabled=True, hidden=not has_sd,
-                       description=description)
+                       description=description, times=cached.get(name.strip("\\").lower()) or None)
