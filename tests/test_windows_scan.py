@@ -79,11 +79,16 @@ def test_clean_real_image_raises_no_alert(clean: ScanResult) -> None:
     # Only Windows' own remote features and context; none of the autostart heuristics fire.
     assert {rule for rule in findings(clean) if rule.startswith("windows.")} == {
         "windows.remote.rdp-enabled", "windows.remote.rdp-without-nla", "windows.remote.remote-assistance",
-        "windows.privacy.app-used-camera-mic-location", "windows.startup.unknown-origin"}
-    # The one start-up entry of unknown origin in the real hives: VMware Tools' print monitor. The copy has
-    # no SOFTWARE hive (no machine programs list) and no INF files, so nothing tells where it comes from.
-    unknown = [a.fields["name"] for a in findings(clean)["windows.startup.unknown-origin"]]
-    assert unknown == ["ThinPrint Print Port Monitor for VMWare"]
+        "windows.privacy.app-used-camera-mic-location"}
+    # VMware Tools' ThinPrint print monitor (TPVMMon.dll in System32): the copy has no SOFTWARE hive and no
+    # INF files, but the SYSTEM hive registers ThinPrint's printer driver from a DriverStore package.
+    monitor = arts(clean, "autostart", mechanism="print_monitor", name="ThinPrint Print Port Monitor for VMWare")[0]
+    assert (monitor.fields["origin"], monitor.fields["origin_name"]) == (
+        "installed", "ThinPrint printer driver (oemprint.inf)")
+    others = {a.fields["name"]: a.fields["origin"] for a in arts(clean, "autostart", mechanism="print_monitor")}
+    assert others == {"Local Port": "system", "Microsoft Shared Fax Monitor": "system",
+                      "Standard TCP/IP Port": "system", "USB Monitor": "system", "WSD Port": "system",
+                      "ThinPrint Print Port Monitor for VMWare": "installed"}
     assert {c.name: c.status for c in clean.checks if c.name in WINDOWS_CHECKS} == {
         "windows.autostart": "ok", "windows.privacy": "ok", "windows.program_folders": "skipped",
         "windows.programs": "ok", "windows.registry": "ok", "windows.remote_access": "ok",

@@ -24,6 +24,9 @@ HIVES = {
     "system7": "windows/registry/SYSTEM-Win7.xz",
     "system10": "windows/registry/SYSTEM_WIN_10_1709.xz",
 }
+# More real hives kept in tests/data/windows/registry (provenance in tests/data/README.md).
+MORE = Path(__file__).resolve().parent / "data" / "windows" / "registry"
+MORE_HIVES = {"system8": "SYSTEM_2.xz", "system10b": "SYSTEM_B.xz", "usrclass": "UsrClass.dat.xz"}
 TASKS = "windows/tasks"
 BENIGN_TASKS = [
     "Win10/GoogleUpdateTaskMachineCore{CF8953F0-7413-4BC6-94A3-B0282ACC3AE4}",
@@ -39,6 +42,8 @@ MALICIOUS_TASKS = ["Win10/GameOver", "Server2022/falshupdate22"]
 @cache
 def hive_bytes(name: str) -> bytes:
     """A real hive's bytes, decompressed once per test session."""
+    if name in MORE_HIVES:
+        return lzma.decompress((MORE / MORE_HIVES[name]).read_bytes())
     data = realdata(HIVES[name]).read_bytes()
     return lzma.decompress(data) if HIVES[name].endswith(".xz") else data
 

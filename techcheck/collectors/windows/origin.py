@@ -7,7 +7,23 @@ package ("installed", naming it), or "unknown".
   Windows' own folders (System32, SysWOW64, the Windows folder, Windows' folders in Program Files) and,
   for tasks, sits in the \\Microsoft\\Windows\\ task folder or runs a Windows program.
 - A driver package: the program lies in the DriverStore, or its file name is listed in a third-party
-  INF file (Windows/INF/oem*.inf); the INF's Provider names it.
+  INF file (Windows/INF/oem*.inf); the INF's Provider names it. The SYSTEM hive itself records driver
+  packages too, so a copy with only the registry still tells them apart:
+  - a service (driver) whose `Owners` value (Windows 8 and later) names only third-party INF files
+    (oem<N>.inf) comes from that package, named by its Provider in `DriverDatabase\\DriverPackages`;
+    Windows' own drivers in System32\\drivers are owned by an INF Windows ships. (`Owners` and the
+    driver database: https://learn.microsoft.com/en-us/windows-hardware/drivers/install/driver-store
+    and the real Windows 10 SYSTEM hives in the test data, e.g. vmci = oem2.inf, VMware, Inc.)
+  - a print monitor comes from a printer driver package of another maker registered in
+    `Control\\Print\\Environments\\*\\Drivers` when the package names the monitor's DLL among its files
+    or as its language monitor, or when the monitor is named after that package's provider or
+    manufacturer. Printer makers install their monitors with their printer drivers
+    (https://learn.microsoft.com/en-us/windows-hardware/drivers/print/installing-a-print-monitor); a
+    monitor's DLL must lie in System32 (https://learn.microsoft.com/en-us/windows/win32/printdocs/addmonitor),
+    so its folder tells nothing. Example from the real Windows 7 SYSTEM hive: "ThinPrint Print Port
+    Monitor for VMWare" (TPVMMon.dll) beside the "TP Output Gateway" printer driver, provider ThinPrint,
+    installed from the DriverStore package oemprint.inf (ThinPrint's .print engine is a printer driver,
+    a port monitor and a service: http://bright-streams.com/?tag=printing).
 - An installed program: the program lies in the folder of an entry of the programs list (machine or
   per-user), or in the same vendor folder of Program Files or AppData; a program in another Program
   Files folder (only administrators and installers can write there) is named by that folder.
@@ -15,7 +31,10 @@ package ("installed", naming it), or "unknown".
   rundll32 ...), the origin is that of the script or library; inline code is "unknown".
 
 Limits: a program an attacker with administrator rights puts inside System32 under a new name counts
-as Windows' for services and tasks (hooks use the list). A Program Files folder counts as installed.
+as Windows' for services and tasks (hooks use the list); on Windows 7 (no `Owners` values) a third-party
+driver in System32\\drivers counts as Windows' too. A Program Files folder counts as installed. A print
+monitor named after an installed printer maker counts as that maker's: someone with administrator
+rights could choose such a name.
 """
 
 from __future__ import annotations
@@ -30,12 +49,12 @@ from dataclasses import dataclass
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Context
 from techcheck.collectors.windows.apps import UNINSTALL
-from techcheck.collectors.windows.registry import command_exe, open_noted, subkeys_noted, values_noted
+from techcheck.collectors.windows.registry import command_exe, open_noted, subkeys_noted, value_list, values_noted
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.facts.origin import INSTALLED, SYSTEM, UNKNOWN
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
-from techcheck.target.registry import MACHINE_SOFTWARE, Registry
+from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry, RegKey
 
 # Folders that hold Windows itself. Temp, Tasks and debug folders inside Windows do not count.
 WINDOWS_FOLDERS = ("c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\windows\\sysnative\\",
@@ -87,9 +106,10 @@ WINDOWS_ENTRIES: tuple[WindowsEntry, ...] = (
                            "cloudap.dll", "negoexts.dll", "livessp.dll", "scecli.dll", "rassfm.dll",
                            "sshdpinauthlsa.dll", "wsauth.dll"]),
     # Print monitors Windows ships: https://learn.microsoft.com/en-us/windows-hardware/drivers/print/print-monitor
-    # and the real SYSTEM hives (APMon/WSDMon, AppMon, FXSMON).
+    # and the real SYSTEM hives (APMon/WSDMon, AppMon, FXSMON; IPPMon, the Internet Printing Protocol port
+    # monitor of Windows 10 in tests/data/windows/registry/SYSTEM_B).
     *_dlls("print_monitor", ["localspl.dll", "tcpmon.dll", "usbmon.dll", "wsdmon.dll", "apmon.dll", "appmon.dll",
-                             "fxsmon.dll", "pjlmon.dll", "lprmon.dll", "mspmon.dll"]),
+                             "fxsmon.dll", "pjlmon.dll", "lprmon.dll", "mspmon.dll", "ippmon.dll"]),
     # Netsh helpers of Windows 10 (HKLM\SOFTWARE\Microsoft\NetSh; MITRE T1546.007 lists the mechanism).
     *_dlls("netsh_helper", ["ifmon.dll", "rasmontr.dll", "authfwcfg.dll", "dhcpcmonitor.dll", "dot3cfg.dll",
                             "fwcfg.dll", "hnetmon.dll", "netiohlp.dll", "nettrace.dll", "nshhttp.dll", "nshipsec.dll",
@@ -106,6 +126,11 @@ WINDOWS_ENTRIES: tuple[WindowsEntry, ...] = (
     # Windows 7 / Server 2008 shipped this WMI consumer (PyWMIPersistenceFinder marks it "common, possibly
     # legitimate": https://github.com/davidpany/WMI_Forensics).
     WindowsEntry("wmi_subscription", "bvtconsumer", "*", "cscript kernca*.vbs"),
+    # Microsoft Defender's kernel driver that comes with each security intelligence update, loaded from
+    # its update folder under a new name each time (MpKsl<8 hex digits>): the real Windows 10 SYSTEM hive
+    # tests/data/windows/registry/SYSTEM_B (MpKslb17392d7); the folder: https://learn.microsoft.com/en-us/defender-endpoint/manage-updates-baselines-microsoft-defender-antivirus
+    WindowsEntry("service", "mpksl*",
+                 "c:\\programdata\\microsoft\\windows defender\\definition updates\\*\\mpksl*.sys"),
 )
 
 
@@ -156,11 +181,37 @@ def vendor_key(path: str) -> str:
     return root + m.group(5)
 
 
+@dataclass(frozen=True)
+class PrintDriver:
+    """A printer driver of another maker than Microsoft, as the SYSTEM hive registers it."""
+
+    name: str
+    provider: str
+    manufacturer: str
+    inf: str  # file name of the INF it was installed from ("" when not recorded)
+    files: frozenset[str]  # lower-case file names: driver, configuration, data, help, dependent files
+    monitor: str  # lower-case name of its language monitor ("" when none)
+
+    @property
+    def label(self) -> str:
+        maker = self.provider or self.manufacturer
+        return f"{maker} printer driver ({self.inf or self.name})"
+
+    def names_monitor(self, monitor: str, dll: str) -> bool:
+        """The package names this monitor: its DLL among the files, as its language monitor, or the
+        monitor is named after the package's maker (a whole word of four letters or more)."""
+        if dll.lower() in self.files or (self.monitor and self.monitor == monitor.lower()):
+            return True
+        return any(len(maker) >= 4 and re.search(rf"(?<![\w]){re.escape(maker.lower())}(?![\w])", monitor.lower())
+                   for maker in (self.provider, self.manufacturer))
+
+
 class WindowsOrigins:
     """Answers "where does this program come from" for one scan of one Windows system."""
 
     def __init__(self, programs: list[ProgramFolder], driver_files: dict[str, str],
-                 inbox_infs: set[str] | None = None) -> None:
+                 inbox_infs: set[str] | None = None, service_packages: dict[str, str] | None = None,
+                 print_drivers: list[PrintDriver] | None = None, driver_store: dict[str, str] | None = None) -> None:
         self.programs = sorted(programs, key=lambda p: len(p.folder), reverse=True)
         self.vendors = {vendor_key(p.folder): p.name for p in reversed(self.programs) if vendor_key(p.folder)}
         self.user_vendors: dict[tuple[str, str], str] = {}
@@ -170,17 +221,23 @@ class WindowsOrigins:
                 self.user_vendors.setdefault((m.group(1), m.group(2)), name)
         self.driver_files = driver_files  # lower-case file name -> provider
         self.inbox_infs = inbox_infs or set()  # INF names Windows ships (they keep their name in Windows/INF)
+        self.service_packages = service_packages or {}  # lower-case service name -> driver package label
+        self.print_drivers = print_drivers or []
+        self.driver_store = driver_store or {}  # DriverStore folder name -> "<inf>\t<provider>" (driver database)
 
     def of_program(self, exe: str, mechanism: str) -> tuple[str, str]:
         """(origin, origin_name) of a program or library path."""
         low = exe.lower().strip('"')
         if not low:
             return UNKNOWN, ""
-        store = re.match(r"c:\\windows\\system32\\driverstore\\filerepository\\([^\\]+?\.inf)_", low)
+        store = re.match(r"c:\\windows\\system32\\driverstore\\filerepository\\(([^\\]+?\.inf)_[^\\]*)", low)
         if store:
-            inf = store.group(1)
+            inf = store.group(2)
             if inf in self.inbox_infs:
                 return SYSTEM, "Windows"
+            if store.group(1) in self.driver_store:  # the SYSTEM hive's driver database knows the package
+                by_microsoft, label = package_label(self.driver_store[store.group(1)])
+                return (SYSTEM, "Windows") if by_microsoft else (INSTALLED, label)
             return INSTALLED, self.driver_files.get(inf, f"driver package {inf}")
         unresolved = re.match(r"%(localappdata|appdata)%\\(.+)$", low)
         if unresolved:  # a task of an account whose folder is not known: compare with every person's programs
@@ -212,7 +269,7 @@ class WindowsOrigins:
         return UNKNOWN, ""
 
     def is_windows_entry(self, art: Artifact) -> bool:
-        mechanism = str(art.get("mechanism") or "")
+        mechanism = "service" if art.kind == "service" else str(art.get("mechanism") or "")
         name = str(art.get("name") or "").lower()
         exe = str(art.get("exe") or "").lower()
         command = " ".join(str(art.get("command") or "").lower().split())
@@ -237,7 +294,18 @@ class WindowsOrigins:
             dll_origin = self.of_program(str(art.get("service_dll")), mechanism)
             if dll_origin[0] != SYSTEM:
                 return dll_origin
-        return self.of_program(exe, mechanism)
+        found = self.of_program(exe, mechanism)
+        if art.kind == "service" and found[0] == SYSTEM:
+            # In Windows' folders, but installed from another maker's driver package (Owners).
+            package = self.service_packages.get(str(art.get("name") or "").lower())
+            if package:
+                return INSTALLED, package
+        if mechanism == "print_monitor" and found[0] == UNKNOWN and in_windows_folder(exe):
+            monitor = str(art.get("name") or "")
+            driver = next((d for d in self.print_drivers if d.names_monitor(monitor, ntpath.basename(exe))), None)
+            if driver is not None:
+                return INSTALLED, driver.label
+        return found
 
     def _windows_task(self, art: Artifact) -> bool:
         name = str(art.get("name") or "").lower().lstrip("\\")
@@ -298,6 +366,82 @@ def driver_files(target: Target, ctx: Context) -> dict[str, str]:
     return found
 
 
+SERVICES = MACHINE_SYSTEM + "\\CurrentControlSet\\Services"
+DRIVER_DATABASE = MACHINE_SYSTEM + "\\DriverDatabase"
+PRINT_ENVIRONMENTS = MACHINE_SYSTEM + "\\CurrentControlSet\\Control\\Print\\Environments"
+PRINT_DRIVER_FILES = ("Driver", "Configuration File", "Data File", "Help File")
+
+
+def _text(key: RegKey, name: str) -> str:
+    try:
+        v = key.value(name)
+    except TargetError:
+        return ""
+    return v.text().strip() if v is not None else ""
+
+
+def _texts(key: RegKey, name: str) -> list[str]:
+    try:
+        v = key.value(name)
+    except TargetError:
+        return []
+    return [t.strip() for t in (value_list(v) if v is not None else []) if t.strip()]
+
+
+def driver_store(reg: Registry, ctx: Context) -> dict[str, str]:
+    """Driver packages the SYSTEM hive's driver database lists (Windows 8 and later): lower-case
+    DriverStore folder name (vmci.inf_amd64_5e38a278d114b813) and installed INF name (oem2.inf) ->
+    (original INF name, Provider)."""
+    found: dict[str, str] = {}
+    packages = open_noted(reg, f"{DRIVER_DATABASE}\\DriverPackages", ctx)
+    for pkg in subkeys_noted(packages, ctx) if packages else []:
+        values = {v.name.lower(): v.text().strip() for v in values_noted(pkg, ctx)}
+        entry = f"{values.get('infname') or pkg.name.split('_')[0]}\t{values.get('provider', '')}"
+        found[pkg.name.lower()] = entry
+        if re.fullmatch(r"oem\d+\.inf", values.get("", "").lower()):
+            found[values[""].lower()] = entry
+    return found
+
+
+def package_label(entry: str) -> tuple[bool, str]:
+    """(made by Microsoft, label) of a driver_store() entry."""
+    inf, provider = entry.split("\t", 1)
+    return "microsoft" in provider.lower(), f"{provider or 'unknown provider'} driver package ({inf})"
+
+
+def service_packages(reg: Registry, store: dict[str, str], ctx: Context) -> dict[str, str]:
+    """Services whose Owners are only third-party INF files still in the driver database -> the driver
+    package that installed them. Owners naming a package that is gone (replaced or removed) tell nothing."""
+    found: dict[str, str] = {}
+    services = open_noted(reg, SERVICES, ctx)
+    for svc in subkeys_noted(services, ctx) if services else []:
+        owners = [o.lower() for o in _texts(svc, "Owners") if not o.startswith("!")]
+        if not owners or not all(re.fullmatch(r"oem\d+\.inf", o) for o in owners):
+            continue
+        labels = [package_label(store[o]) for o in owners if o in store]
+        if labels and not any(by_microsoft for by_microsoft, _ in labels):
+            found[svc.name.lower()] = labels[0][1]
+    return found
+
+
+def print_drivers(reg: Registry, ctx: Context) -> list[PrintDriver]:
+    """Printer drivers of other makers than Microsoft, with their files and language monitor."""
+    drivers: list[PrintDriver] = []
+    environments = open_noted(reg, PRINT_ENVIRONMENTS, ctx)
+    for env in subkeys_noted(environments, ctx) if environments else []:
+        folder = env.subkey("Drivers")
+        for version in subkeys_noted(folder, ctx) if folder else []:
+            for drv in subkeys_noted(version, ctx):
+                provider, manufacturer = _text(drv, "Provider"), _text(drv, "Manufacturer")
+                if not (provider or manufacturer) or "microsoft" in f"{provider} {manufacturer}".lower():
+                    continue
+                files = [_text(drv, n) for n in PRINT_DRIVER_FILES] + _texts(drv, "Dependent Files")
+                drivers.append(PrintDriver(drv.name, provider, manufacturer, ntpath.basename(_text(drv, "InfPath")),
+                                           frozenset(ntpath.basename(f).lower() for f in files if f),
+                                           _text(drv, "Monitor").lower()))
+    return drivers
+
+
 def programs_list_folders(reg: Registry, ctx: Context) -> list[ProgramFolder]:
     """Folders of the programs-list entries (machine and per-user): InstallLocation, else the folder of
     the icon or of the uninstaller, when that folder belongs to one program."""
@@ -337,11 +481,15 @@ def windows_origins(target: Target, ctx: Context) -> WindowsOrigins:
     cached = _CACHE.get(id(target))
     if cached is not None and cached[0] is target:
         return cached[1]
+    quiet = Context()  # the programs and services checks note damage in these keys
     try:
-        folders = programs_list_folders(target.registry(), Context())  # the programs check notes damage
+        reg = target.registry()
+        folders = programs_list_folders(reg, quiet)
+        store = driver_store(reg, quiet)
+        packages, printers = service_packages(reg, store, quiet), print_drivers(reg, quiet)
     except NotAvailable:
-        folders = []
-    origins = WindowsOrigins(folders, driver_files(target, ctx), inbox_infs(target))
+        folders, store, packages, printers = [], {}, {}, []
+    origins = WindowsOrigins(folders, driver_files(target, ctx), inbox_infs(target), packages, printers, store)
     _CACHE.clear()
     _CACHE[id(target)] = (target, origins)
     return origins
