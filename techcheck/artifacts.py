@@ -103,7 +103,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
                                "silent_process_exit, appcert, lsa_package, print_monitor, netsh_helper, "
                                "boot_execute, active_setup, cmd_autorun, logon_script, screensaver, "
                                "ts_initial_program, policy_script, powershell_profile, com_override, "
-                               "wmi_subscription, "
+                               "wmi_subscription, shell_extension, "
                                "launch_agent, launch_daemon, login_item, systemd, xdg_autostart, "
                                "cron, shell_startup, ld_preload; macOS also login_hook, logout_hook, "
                                "reopen_at_login, startup_item, launchd_conf, emond_rule, periodic, at, "

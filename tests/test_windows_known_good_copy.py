@@ -1,6 +1,8 @@
 """A known-good Windows disk copy: ordinary software's Run values, services, tasks and Startup shortcuts,
 written into copies of real hives with the vendors' real names and install folders, gives no "Needs
-attention" and no "Worth checking" from the start-up rules. Shell extensions are not collected yet.
+attention" and no "Worth checking" from the start-up rules. Shell extensions: 7-Zip's and Windows'
+"Open With" (machine, written as 7-Zip's installer writes them; see tests/test_windows_shell_extensions.py)
+and OneDrive's per-user one in a real UsrClass.dat, with OneDrive's programs-list entry.
 
 Where each program installs (vendor pages):
 OneDrive https://learn.microsoft.com/en-us/sharepoint/per-machine-installation
@@ -25,6 +27,7 @@ from pathlib import Path
 from techcheck.ruleset import load_rules, shipped_rules_dir
 from techcheck.scan import ScanResult, run_scan
 from techcheck.target import open_image
+from tests.test_windows_shell_extensions import onedrive_user, ordinary_machine
 from tests.winsupport import BENIGN_TASKS, hivex_plant, put_hive, put_task, shell_link
 
 CV = r"Microsoft\Windows\CurrentVersion"
@@ -65,6 +68,8 @@ def known_good(root: Path) -> ScanResult:
     for name, folder in MACHINE_PROGRAMS:
         hivex_plant(software, rf"{CV}\Uninstall\{name}", [("DisplayName", f"string:{name}"),
                                                           ("InstallLocation", f"string:{folder}")])
+    ordinary_machine(software)
+    onedrive_user(root)
     system = put_hive(root / "Windows/System32/config/SYSTEM", "system10")
     for name, image in SERVICES:
         hivex_plant(system, rf"ControlSet001\Services\{name}",
@@ -98,5 +103,8 @@ def test_known_good_copy_has_no_startup_finding(tmp_path: Path) -> None:
     assert names["GoogleDriveFS"]["interpreter"] == "cmd" and names["GoogleDriveFS"]["origin_name"] == "Google Drive"
     assert names["1Password"]["origin_name"] == "1Password"
     assert names["RtkAudUService"]["origin_name"] == "driver package realtekservice.inf"
+    shell = [a.fields for a in result.artifacts if a.fields.get("mechanism") == "shell_extension"]
+    assert {(f["name"], f["origin"]) for f in shell} == {("7-Zip", "installed"), ("Open With", "system"),
+                                                          ("FileSyncEx", "installed")}
     counts = origin_counts(result)
     assert counts["unknown"] == 0 and counts["system"] > 0 and counts["installed"] > 0

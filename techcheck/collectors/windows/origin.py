@@ -3,7 +3,8 @@ package ("installed", naming it), or "unknown".
 
 - Windows' own: hooks (Winlogon, LSA packages, print monitors, Netsh helpers, BootExecute, screen
   savers, WMI consumers) only when the entry is on the list below, by name and program path; other
-  entries (Run values, tasks, services, Active Setup, Startup folders) when the program lies in one of
+  entries (Run values, tasks, services, Active Setup, Startup folders, shell extensions; Windows ships
+  hundreds of shell extensions, all in System32) when the program lies in one of
   Windows' own folders (System32, SysWOW64, the Windows folder, Windows' folders in Program Files) and,
   for tasks, sits in the \\Microsoft\\Windows\\ task folder or runs a Windows program.
 - A driver package: the program lies in the DriverStore, or its file name is listed in a third-party
@@ -74,7 +75,7 @@ WINDOWS_ROOT_PROGRAMS = ("c:\\windows\\explorer.exe", "c:\\windows\\regedit.exe"
                          "c:\\windows\\notepad.exe")
 NOT_WINDOWS = ("c:\\windows\\system32\\tasks\\", "c:\\windows\\syswow64\\tasks\\", "c:\\windows\\temp\\",
                "c:\\windows\\system32\\spool\\drivers\\color\\", "c:\\windows\\system32\\config\\")
-PATH_RULE_MECHANISMS = {"run_key", "scheduled_task", "service", "active_setup", "startup_folder"}
+PATH_RULE_MECHANISMS = {"run_key", "scheduled_task", "service", "active_setup", "startup_folder", "shell_extension"}
 INTERPRETERS = {"cmd.exe", "powershell.exe", "pwsh.exe", "wscript.exe", "cscript.exe", "mshta.exe",
                 "rundll32.exe", "regsvr32.exe"}
 
