@@ -161,3 +161,22 @@ def test_planted_shell_extensions_are_found_with_origin_and_severity(planted: Sc
     assert severities["DriveInfo"] == "review"
     assert severities.get("7-Zip") is None and severities.get("Open With") is None
     assert severities.get(blocked.fields["name"]) == "review"  # switched off: unknown origin only
+
+
+def test_per_user_classes_of_the_real_usrclass_replacing_machine_classes(tmp_path: Path) -> None:
+    """The real UsrClass.dat defines classes with Windows' shell32.dll and Intel's igfxEM.exe (System32).
+    Where the machine defines the same class ids, they are per-user overrides: pointing at Windows' own
+    files, they are Windows' and raise nothing; OneDrive's classes come from OneDrive."""
+    root = tmp_path / "img"
+    software = put_hive(root / "Windows/System32/config/SOFTWARE", "default")
+    for clsid in ("{018D5C66-4533-4307-9B53-224DE2ED1FE6}", "{820D63D5-8CFF-46DE-86AF-4997DEDD6DB5}",
+                  "{A0396A93-DC06-4AEF-BEE9-95FFCCAEF20E}"):
+        klass(software, "Classes\\", clsid, "machine class", r"C:\Windows\System32\shell32.dll")
+    onedrive_user(root)
+    result = run_scan(open_image(str(root)), RULES)
+    overrides = {a.fields["name"]: a.fields for a in result.artifacts if a.fields.get("mechanism") == "com_override"}
+    assert {name: (f["exe"], f["origin"]) for name, f in overrides.items()} == {
+        "{018D5C66-4533-4307-9B53-224DE2ED1FE6}": (r"C:\Windows\system32\shell32.dll", "system"),
+        "{820D63D5-8CFF-46DE-86AF-4997DEDD6DB5}": (r"C:\Windows\system32\igfxEM.exe", "system"),
+        "{A0396A93-DC06-4AEF-BEE9-95FFCCAEF20E}": (ONEDRIVE + r"\amd64\FileSyncShell64.dll", "installed")}
+    assert startup_findings(result) == {}

@@ -75,7 +75,8 @@ WINDOWS_ROOT_PROGRAMS = ("c:\\windows\\explorer.exe", "c:\\windows\\regedit.exe"
                          "c:\\windows\\notepad.exe")
 NOT_WINDOWS = ("c:\\windows\\system32\\tasks\\", "c:\\windows\\syswow64\\tasks\\", "c:\\windows\\temp\\",
                "c:\\windows\\system32\\spool\\drivers\\color\\", "c:\\windows\\system32\\config\\")
-PATH_RULE_MECHANISMS = {"run_key", "scheduled_task", "service", "active_setup", "startup_folder", "shell_extension"}
+PATH_RULE_MECHANISMS = {"run_key", "scheduled_task", "service", "active_setup", "startup_folder", "shell_extension",
+                        "com_override"}
 INTERPRETERS = {"cmd.exe", "powershell.exe", "pwsh.exe", "wscript.exe", "cscript.exe", "mshta.exe",
                 "rundll32.exe", "regsvr32.exe"}
 
