@@ -33,6 +33,10 @@ COPIES = {
         ("system10", [("default", "default"), ("tony", "tony"), ("admin", "wsl"), ("bperry", "bperry")], True),
     "Windows 8/10 (SYSTEM_2)": ("system8", [], False),
     "Windows 10 (SYSTEM_B)": ("system10b", [], False),
+    # The real UsrClass.dat of user jcloudy; its own NTUSER.DAT is not public, so a copy of the real Default
+    # one stands beside it (without jcloudy's programs list, OneDrive's add-on has no known origin).
+    "Windows 10 1709 SYSTEM, user jcloudy (real UsrClass.dat, Default NTUSER.DAT)":
+        ("system10", [("jcloudy", "default")], False),
 }
 
 
@@ -40,6 +44,8 @@ def real_copy(root: Path, system: str, users: list[tuple[str, str]], tasks: bool
     put_hive(root / "Windows/System32/config/SYSTEM", system)
     for user, hive in users:
         put_hive(root / f"Users/{user}/NTUSER.DAT", hive)
+        if user == "jcloudy":
+            put_hive(root / f"Users/{user}/AppData/Local/Microsoft/Windows/UsrClass.dat", "usrclass")
     for task in BENIGN_TASKS if tasks else []:
         put_task(root, task)
     return root
