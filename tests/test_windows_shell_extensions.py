@@ -180,3 +180,20 @@ def test_per_user_classes_of_the_real_usrclass_replacing_machine_classes(tmp_pat
         "{820D63D5-8CFF-46DE-86AF-4997DEDD6DB5}": (r"C:\Windows\system32\igfxEM.exe", "system"),
         "{A0396A93-DC06-4AEF-BEE9-95FFCCAEF20E}": (ONEDRIVE + r"\amd64\FileSyncShell64.dll", "installed")}
     assert startup_findings(result) == {}
+
+
+def test_junk_in_shell_extension_places_is_skipped_or_noted_never_a_crash(tmp_path: Path) -> None:
+    root = tmp_path / "img"
+    software = put_hive(root / "Windows/System32/config/SOFTWARE", "default")
+    overlays = rf"{CV}\Explorer\ShellIconOverlayIdentifiers"
+    hivex_plant(software, rf"{overlays}\Junk", [("@", "string:not a guid")])
+    hivex_plant(software, rf"{overlays}\Binary", [("@", "hex:3:ff,fe,00,d8,41")])
+    hivex_plant(software, rf"{overlays}\Empty", [("@", "string:{5E1F0C2A-0000-4000-8000-0000000000AA}")])
+    hivex_plant(software, r"Classes\CLSID\{5E1F0C2A-0000-4000-8000-0000000000AA}\InprocServer32",
+                [("@", "hex:3:00,d8,00,dc,ff")])
+    hivex_plant(software, rf"{CV}\ShellServiceObjectDelayLoad", [("x", "dword:0x1"), ("y", "string:")])
+    result = run_scan(open_image(str(root)), RULES)
+    check = next(c for c in result.checks if c.name == "windows.shell_extensions")
+    assert check.status in ("ok", "partial")
+    names = {a.fields["name"] for a in extensions(result)}
+    assert not names & {"Junk", "x", "y"}
