@@ -37,7 +37,10 @@ from tests.timeline_copies import (
 from tests.winsupport import hivex_plant
 
 UTC = dt.timezone.utc
-MONITOR = r"ControlSet001\Control\Print\Monitors\ThinPrint Print Port Monitor for VMWare"
+# The real Windows 7 user hive's Run key: hivexsh adds the planted "helper" value and keeps the key's own
+# last-write time, the one the real Windows wrote. (The real SYSTEM hive's ThinPrint print monitor was used
+# before; it now comes from ThinPrint's printer driver package and raises no finding.)
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
 
 def scan(root: Path, *args: str) -> dict[str, Any]:
@@ -103,14 +106,13 @@ def test_windows_timeline_has_the_install_and_the_connection_in_order(windows_re
 
 
 def test_real_hive_key_last_write_times_are_on_the_timeline(windows_report: dict[str, Any], windows: Path) -> None:
-    """The real Windows 7 SYSTEM hive's print-monitor key, untouched: its own last-write time."""
-    real = key_last_write(windows / "Windows/System32/config/SYSTEM", MONITOR)
-    assert real == "2011-07-05T22:58:42+00:00"
-    assert (real, "changed", "registry key last write", "ThinPrint Print Port Monitor for VMWare") in rows(
-        windows_report)
+    """The real Windows 7 user hive's Run key: its own last-write time, kept when the value was planted."""
+    real = key_last_write(windows / "Users/ana/NTUSER.DAT", RUN_KEY)
+    assert real == "2011-08-25T21:51:37+00:00"
+    assert (real, "changed", "registry key last write", "helper") in rows(windows_report)
     entry = next(e for e in windows_report["timeline"] if e["time"] == real)
-    assert entry["when"] == "5 July 2011, 18:58 (UTC-04:00)"  # summer time in the computer's zone
-    assert entry["text"] == "the start-up entry “ThinPrint Print Port Monitor for VMWare” was last changed"
+    assert entry["when"] == "25 August 2011, 17:51 (UTC-04:00)"  # summer time in the computer's zone
+    assert entry["text"] == "the start-up entry “helper” was last changed"
 
 
 def test_real_task_files_carry_their_file_times_as_changes_not_installs(windows_report: dict[str, Any]) -> None:
@@ -146,8 +148,7 @@ def test_plain_words_and_caution_in_english_and_spanish(windows: Path) -> None:
     assert "3 de marzo de 2026 — se instaló AnyDesk" in es
     assert ("4 de marzo de 2026, 22:30 (UTC-05:00) — alguien se conectó a esta computadora desde otro lugar "
             "(según el registro AnyDesk\\connection_trace.txt)") in es
-    assert ("5 de julio de 2011, 18:58 (UTC-04:00) — última vez que se cambió la entrada de inicio «ThinPrint Print "
-            "Port Monitor for VMWare»") in es
+    assert "25 de agosto de 2011, 17:51 (UTC-04:00) — última vez que se cambió la entrada de inicio «helper»" in es
     assert "Son pistas, no pruebas" in es and "no es la fecha en que se instaló un programa" in es
     assert "según: fecha de instalación de la lista de programas" in es
     for english in ("was installed", "last changed", "from:", "connection log", "March"):
