@@ -47,6 +47,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
+from techcheck.i18n import err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 
@@ -105,7 +106,7 @@ class ClassIndex:
             try:
                 inproc = cls.subkey("InprocServer32")
             except TargetError as exc:
-                self.ctx.note(cls.path, str(exc))
+                self.ctx.note(cls.path, err_detail(exc))
                 continue
             library = value_noted(inproc, "", self.ctx) if inproc is not None else None
             label = value_noted(cls, "", self.ctx)
