@@ -17,8 +17,8 @@ from typing import Any
 import ahocorasick
 
 from techcheck.artifacts import Artifact, make
-from techcheck.prefilter import literal_for, search_texts
-from techcheck.ruleset import Condition, Rule
+from techcheck.prefilter import LITERAL_OPS, search_texts
+from techcheck.ruleset import Condition, Rule, gc_paused
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,6 @@ SEVERITY_ORDER = {"alert": 0, "review": 1, "info": 2}
 
 _Entry = tuple[Rule, Condition]
 _LiteralKey = tuple[str, str, str]  # kind, field, "path" (\\ read as /) or "text"
-LITERAL_OPS = ("glob", "path", "regex", "contains")
 
 
 def _index_value(value: Any) -> Any:
@@ -68,10 +67,11 @@ class Matcher:
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> Matcher:
         m = cls()
-        for rule in rules:
-            for cond in rule.conditions:
-                m._add(rule, cond)
-        m._build_automata()
+        with gc_paused():  # everything made here stays alive: collections would walk it for nothing
+            for rule in rules:
+                for cond in rule.conditions:
+                    m._add(rule, cond)
+            m._build_automata()
         return m
 
     def _build_automata(self) -> None:
@@ -98,7 +98,7 @@ class Matcher:
                 return
         for name, test in cond.tests:
             if test.op in LITERAL_OPS:
-                literals = [literal_for(test.op, v) for v in test.values]
+                literals = test.literals()
                 if literals and all(literals):  # every value needs a literal, or the test cannot be filed
                     table = self.by_literal[(cond.kind, name, "path" if test.op == "path" else "text")]
                     for literal in set(literals):

@@ -24,6 +24,7 @@ except ImportError:  # Python 3.10
     import sre_constants
     import sre_parse
 
+LITERAL_OPS = ("glob", "path", "regex", "contains")  # the tests a literal can stand for
 MIN_LITERAL = 3  # shorter pieces ("exe", ".sh") would make most artifacts candidates anyway
 _GLOB_SPECIAL = re.compile(r"[*?\[\]]")
 

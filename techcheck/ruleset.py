@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import re2
 from techcheck.artifacts import KINDS, Artifact, FieldSpec, Location, check_fields, make
 from techcheck.errors import RuleError, RuleProblem
 from techcheck.i18n import LANGUAGES
+from techcheck.prefilter import literal_for
 from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
 
 SEVERITIES = ("alert", "review", "info")
@@ -96,7 +97,7 @@ def _path_regex(pattern: str) -> Any:
     return compile_rule_regex("^" + "".join(out) + "$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldTest:
     """One test on one field: op and its values (any value may match)."""
 
@@ -104,14 +105,27 @@ class FieldTest:
     values: tuple[Any, ...]
     compiled: tuple[Any, ...] = ()
     inner: tuple[FieldTest, ...] = ()  # for op "not": all inner tests must hold for "not" to fail
+    # The prefilter literal of each value of a glob, path, regex or contains test (prefilter.py),
+    # worked out when the engine first asks; a compiled rule folder stores them.
+    literal_pieces: tuple[str, ...] | None = field(default=None, compare=False)
 
     def patterns(self) -> tuple[Any, ...]:
-        """The compiled patterns of a path or regex test. Path globs always compile (every character
-        but the wildcards is escaped), so they are compiled on first use: most are never tried,
-        thanks to the literal prefilter."""
-        if self.op == "path" and not self.compiled:
+        """The compiled patterns of a path or regex test, compiled on first use: most are never
+        tried, thanks to the literal prefilter. Path globs always compile (every character but the
+        wildcards is escaped); a regex from a YAML file was compiled when it was checked, and one
+        from a compiled rule folder was checked when the folder was compiled."""
+        if not self.compiled and self.op == "path":
             object.__setattr__(self, "compiled", tuple(_path_regex(str(v)) for v in self.values))
+        elif not self.compiled and self.op == "regex":
+            object.__setattr__(self, "compiled", tuple(compile_rule_regex(str(v)) for v in self.values))
         return self.compiled
+
+    def literals(self) -> tuple[str, ...]:
+        """The literal each value's matches must contain ("" for a value without one)."""
+        if self.literal_pieces is None:
+            object.__setattr__(self, "literal_pieces", tuple(literal_for(self.op, v) for v in self.values))
+        assert self.literal_pieces is not None
+        return self.literal_pieces
 
     def test_value(self, value: Any) -> bool:
         if self.op == "exists":
@@ -146,7 +160,7 @@ class FieldTest:
         return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """Matches artifacts of one kind whose fields pass every test."""
 
@@ -188,19 +202,54 @@ class Samples:
         return self._built
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class RuleDetails:
+    """What a scan needs only for the rules that matched: the texts, the references, the samples."""
+
+    texts: dict[str, RuleText]
+    references: tuple[str, ...]
+    samples: Samples
+
+
+class LazyDetails:
+    """A rule's details, or how to make them when first asked for (compiled rules keep the bytes)."""
+
+    __slots__ = ("_details", "_build")
+
+    def __init__(self, details: RuleDetails | None = None, build: Callable[[], RuleDetails] | None = None) -> None:
+        self._details = details
+        self._build = build
+
+    def get(self) -> RuleDetails:
+        if self._details is None:
+            assert self._build is not None
+            self._details, self._build = self._build(), None
+        return self._details
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     severity: str
     category: str
     platforms: tuple[str, ...]
-    texts: dict[str, RuleText]
     conditions: tuple[Condition, ...]
-    samples: Samples
-    references: tuple[str, ...]
     tags: tuple[str, ...]
     source_file: str
-    line: int | None = None
+    line: int | None
+    details: LazyDetails = field(repr=False, compare=False)
+
+    @property
+    def texts(self) -> dict[str, RuleText]:
+        return self.details.get().texts
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return self.details.get().references
+
+    @property
+    def samples(self) -> Samples:
+        return self.details.get().samples
 
     def text(self, lang: str = "en") -> RuleText:
         return self.texts.get(lang) or self.texts["en"]
@@ -283,13 +332,12 @@ class _Checker:
         tags = self._str_list(data.get("tags", []), (*path, "tags"))
         if len(self.problems) > before:
             return None
-        rule = Rule(
+        details = RuleDetails(texts, tuple(references), Samples(build=_sample_builder(positives, negatives)))
+        return Rule(
             id=str(rule_id), severity=str(severity), category=str(category), platforms=tuple(platforms),
-            texts=texts, conditions=tuple(conditions), samples=Samples(build=_sample_builder(positives, negatives)),
-            references=tuple(references), tags=tuple(tags),
-            source_file=self.file, line=self.loaded.line(path),
+            conditions=tuple(conditions), tags=tuple(tags), source_file=self.file, line=self.loaded.line(path),
+            details=LazyDetails(details),
         )
-        return rule
 
     def _bad_choice(self, path: tuple[str | int, ...], value: Any, choices: Iterable[str]) -> None:
         hint = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
@@ -628,16 +676,16 @@ def _load_rules(paths: Iterable[str | os.PathLike[str]]) -> RuleSet:
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(RuleProblem(name, None, "", f"cannot read rule file: {exc}"))
                 continue
-            compiled = compiled_forms.nearest(path.resolve())
-            rules = compiled.rules_for(path.resolve(), data) if compiled else None
+            digest = hashlib.sha256(data).hexdigest()
+            resolved = path.resolve()
+            compiled = compiled_forms.nearest(resolved)
+            rules = compiled.rules_for(resolved, digest, name) if compiled else None
             if rules is None:
                 parsed, file_problems = _parse_cached(name, text)
                 rules = list(parsed)
                 problems.extend(file_problems)
-            else:
-                rules = [replace(r, source_file=name) for r in rules]
             ruleset.sources.append(name)
-            ruleset.source_sha256[name] = hashlib.sha256(data).hexdigest()
+            ruleset.source_sha256[name] = digest
             for rule in rules:
                 if rule.id in seen:
                     other = seen[rule.id]

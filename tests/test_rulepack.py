@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
+from techcheck.prefilter import literal_for
 from techcheck.rulepack import COMPILED_NAME, CompiledRules, compile_folder
 from techcheck.ruleset import Rule, load_rules, shipped_rules_dir
 from tests.test_feed_pack import SHARED_FEEDS
@@ -35,7 +37,7 @@ def test_compiled_shipped_rules_equal_their_yaml(tmp_path: Path) -> None:
     compiled = CompiledRules.read(folder.resolve())
     assert compiled is not None and len(compiled.entries) == len(list(folder.rglob("*.yaml")))
     from_compiled = {r.id: r for r in load_rules([folder]).rules}
-    assert all(r.samples._built is None for r in from_compiled.values())  # came from the compiled form
+    assert all(r.details._details is None for r in from_compiled.values())  # came from the compiled form
     assert from_compiled.keys() == from_yaml.keys()
     for rule_id, rule in from_yaml.items():
         _same(rule, from_compiled[rule_id])
@@ -52,15 +54,45 @@ def test_a_changed_yaml_file_is_read_again_and_a_damaged_compiled_form_is_ignore
     edited = {r.id: r for r in load_rules([folder]).rules}
     changed = [i for i in edited if edited[i].severity != original[i].severity]
     assert changed and all(edited[i].source_file == str(target) for i in changed)
-    # A compiled entry that is not what this program writes, or a damaged file, falls back to the YAML.
-    data = json.loads((folder / COMPILED_NAME).read_text())
+    # A compiled form changed in any way after it was written, one that is not what this program
+    # writes (an older format, entries of the wrong shape), or a damaged file: the YAML is read.
+    compiled = folder / COMPILED_NAME
+    good = compiled.read_bytes()
+    head, index, details = good.split(b"\n", 2)
+    assert json.loads(head)["format"] == "techcheck.compiled-rules/2"
+
+    def loads_from_yaml(blob: bytes) -> None:
+        compiled.write_bytes(blob)
+        rules = load_rules([folder]).rules
+        assert {r.id for r in rules} == set(edited)
+        assert all(r.details._details is not None for r in rules)  # read from the YAML, not compiled
+
+    loads_from_yaml(good.replace(b'"severity":"review"', b'"severity":"info"', 1))  # edited: checksum differs
+    loads_from_yaml(good[:-100])  # cut short
+    data = json.loads(index)
     for entry in data["files"]:
         for rule in entry["rules"]:
             rule["conditions"] = "not a list of conditions"
-    (folder / COMPILED_NAME).write_text(json.dumps(data))
-    assert {r.id for r in load_rules([folder]).rules} == set(edited)
-    (folder / COMPILED_NAME).write_text("{not json")
-    assert {r.id for r in load_rules([folder]).rules} == set(edited)
+    body = json.dumps(data).encode() + b"\n" + details
+    loads_from_yaml(json.dumps({"format": "techcheck.compiled-rules/2",
+                                "sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
+    loads_from_yaml(json.dumps({"format": "techcheck.compiled-rules/1", "files": []}).encode())
+    loads_from_yaml(b"{not json")
+
+
+def test_a_compiled_folder_decodes_only_the_details_of_rules_asked_for(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir() / "linux", folder)
+    compile_folder(folder)
+    rules = load_rules([folder]).rules
+    assert all(r.details._details is None for r in rules)
+    first = rules[0]
+    assert first.text("en").title and first.references
+    assert first.details._details is not None and all(r.details._details is None for r in rules[1:])
+    # The prefilter literals came from the file, and are the ones the engine would work out.
+    tests = [t for r in rules for c in r.conditions for _, t in c.tests if t.op in ("glob", "path", "regex")]
+    assert tests and all(t.literal_pieces is not None for t in tests)
+    assert [t.literal_pieces for t in tests] == [tuple(literal_for(t.op, v) for v in t.values) for t in tests]
 
 
 def test_the_wheel_hook_compiles_the_shipped_rules(tmp_path: Path) -> None:
@@ -68,8 +100,9 @@ def test_the_wheel_hook_compiles_the_shipped_rules(tmp_path: Path) -> None:
 
     out = tmp_path / COMPILED_NAME
     compile_folder(Path(__file__).resolve().parent.parent / "rules", out)
-    data = json.loads(out.read_text())
-    assert data["format"] == "techcheck.compiled-rules/1"
+    head, index, _details = out.read_bytes().split(b"\n", 2)
+    assert json.loads(head)["format"] == "techcheck.compiled-rules/2"
+    data = json.loads(index)
     assert sum(len(f["rules"]) for f in data["files"]) == len(load_rules([shipped_rules_dir()]).rules)
 
 
@@ -95,5 +128,5 @@ def test_an_installed_pack_is_stored_compiled_and_scans_read_it(tmp_path: Path, 
     rules = load_rules(rule_paths(shipped_rules_dir(), [], user)).rules
     installed = [r for r in rules if str(user) in r.source_file]
     assert len(installed) > 200
-    assert all(r.samples._built is None for r in installed)  # built from the compiled form
+    assert all(r.details._details is None for r in installed)  # built from the compiled form
     assert compiled.parent.name == "lolrmm"
