@@ -66,6 +66,29 @@ def test_bounds_are_noted_not_silent(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert arts == []
 
 
+def test_temporary_folders_are_looked_at_near_the_top_and_the_bounds_are_noted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full /tmp (hundreds of thousands of unpacked files) is looked at 4 folders down and 10,000
+    entries in, breadth first: a program dropped near the top is found, the bounds are noted, and a
+    portable AnyDesk deep in Downloads is still found (download places keep the wide bounds)."""
+    elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8
+    put(tmp_path, "etc/passwd", b"ana:x:1000:1000::/home/ana:/bin/bash\n")
+    put(tmp_path, "tmp/.x/agent", elf, 0o755)
+    put(tmp_path, "tmp/a/b/c/d/e/deep-agent", elf, 0o755)  # 5 folders down: past the temp bound
+    put(tmp_path, "home/ana/Downloads/a/b/c/d/e/AnyDesk.exe")
+    for i in range(30):
+        put(tmp_path, f"tmp/unpacked/f{i:02d}.txt", b"x")
+    monkeypatch.setattr(program_files, "TEMP_ENTRIES", 25)
+    result, arts = collect(tmp_path, "linux")
+    assert sorted(a.get("exe") for a in arts) == ["/home/ana/Downloads/a/b/c/d/e/AnyDesk.exe", "/tmp/.x/agent"]
+    notes = [(n.path, n.message) for n in result.notes]
+    assert ("/tmp", "stopped after 25 files and folders; program files further on were not looked at") in notes
+    monkeypatch.setattr(program_files, "TEMP_ENTRIES", 10_000)
+    result, arts = collect(tmp_path, "linux")
+    assert ("/tmp", "1 folders more than 4 levels down were not looked into") in \
+        [(n.path, n.message) for n in result.notes]
+
+
 def test_links_are_not_followed_and_loops_end(tmp_path: Path) -> None:
     put(tmp_path, "Users/ana/Downloads/a/tool.exe")
     os.symlink("..", tmp_path / "Users/ana/Downloads/a/loop")

@@ -27,6 +27,12 @@ from techcheck.target.base import DirEntry, Target
 
 MAX_DEPTH = 7  # folders below a place: C:\Program Files\Vendor\Product\Version\bin\x.exe is depth 4
 MAX_ENTRIES = 60_000  # files and folders looked at in one place
+# Temporary folders (/tmp, /var/tmp, C:\Windows\Temp, /private/tmp) hold whatever every program
+# unpacks, often hundreds of thousands of files; what runs from them is dropped near the top
+# (/tmp/.x/agent, Temp\setup\x.exe). They are looked at 4 folders down and 10,000 entries in,
+# breadth first, and reaching either bound is noted as for any other place.
+TEMP_DEPTH = 4
+TEMP_ENTRIES = 10_000
 HASH_LIMIT = 128 * 1024 * 1024  # a file larger than this is not read for its SHA-256 (noted)
 
 SUFFIX_TYPES = {".exe": "exe", ".msi": "msi", ".scr": "exe", ".dmg": "dmg", ".pkg": "pkg", ".mpkg": "pkg",
@@ -119,7 +125,8 @@ class ProgramFiles(Collector):
             yield from self._walk(target, ctx, place)
 
     def _walk(self, target: Target, ctx: Context, place: Place) -> Iterator[Artifact]:
-        max_depth = SHALLOW.get(place.kind, MAX_DEPTH)
+        max_depth = SHALLOW.get(place.kind, TEMP_DEPTH if place.kind == "temp" else MAX_DEPTH)
+        max_entries = TEMP_ENTRIES if place.kind == "temp" else MAX_ENTRIES
         skip = SKIP_FOLDERS | WINDOWS_OWN if place.kind == "system_folder" else SKIP_FOLDERS
         queue: deque[tuple[str, int]] = deque([(place.folder, 0)])
         seen = 0
@@ -133,9 +140,9 @@ class ProgramFiles(Collector):
                 continue
             for entry in entries:
                 seen += 1
-                if seen > MAX_ENTRIES:
+                if seen > max_entries:
                     ctx.note(target.display_path(place.folder),
-                             Message.of("note.walk_capped", n=MAX_ENTRIES))
+                             Message.of("note.walk_capped", n=max_entries))
                     return
                 art = self._entry(target, ctx, entry, place, folder)
                 if art is not None:
@@ -145,9 +152,9 @@ class ProgramFiles(Collector):
                         queue.append((entry.path, depth + 1))
                     else:
                         too_deep += 1
-        if too_deep and max_depth == MAX_DEPTH:  # the shallow look at C:\Windows is by design, not a bound
+        if too_deep and place.kind != "system_folder":  # the shallow look at C:\Windows is by design
             ctx.note(target.display_path(place.folder),
-                     Message.of("note.walk_too_deep", n=too_deep, depth=MAX_DEPTH))
+                     Message.of("note.walk_too_deep", n=too_deep, depth=max_depth))
 
     def _entry(self, target: Target, ctx: Context, entry: DirEntry, place: Place, folder: str) -> Artifact | None:
         if entry.is_symlink:
