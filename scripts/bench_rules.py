@@ -3,8 +3,10 @@
 Not a test. In one run it prints:
   - the scan time of a Linux test disk copy with 0, 1,000, 10,000 and 50,000 extra rules in YAML
     folders (exact, glob, regex and domain conditions mixed, with samples, as the feed importers
-    write them), the ratio of each to 0, and the loading and matching phases apart, next to the
-    time the C YAML parser alone takes to read the same files;
+    write them), the ratio of each to 0, and the phases apart (loading the rules, collecting,
+    building the index, matching), next to the time the C YAML parser alone takes to read the
+    same files; the shipped rules compiled, as in an installed wheel (and once as YAML, as in a
+    checkout);
   - the same with the extra rules installed compiled (the form `rules import --install` writes);
   - peak memory (max RSS of a fresh process) for a 1,000,000-row browser History and a
     30,000-package dpkg status file;
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -32,10 +36,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from scripts.bench_scan import build_image  # noqa: E402
-from techcheck.engine import Matcher  # noqa: E402
-from techcheck.rulepack import compile_folder  # noqa: E402
+from techcheck.collectors.base import collectors_for  # noqa: E402
+from techcheck.engine import Matcher, hash_targets, merge_findings, merge_same_product  # noqa: E402
+from techcheck.rulepack import COMPILED_NAME, compile_folder  # noqa: E402
 from techcheck.ruleset import _parse_cached, load_rules, shipped_rules_dir  # noqa: E402
-from techcheck.scan import run_scan  # noqa: E402
+from techcheck.scan import run_check, run_scan  # noqa: E402
 from techcheck.target import open_image, open_live  # noqa: E402
 
 TEXT = {
@@ -91,56 +96,73 @@ def c_parse_seconds(folder: Path) -> float:
     return time.process_time() - start
 
 
-def phases(image: Path, extra: list[Path]) -> dict[str, float]:
-    """CPU seconds of loading, collecting and matching for one scan."""
+def phases(image: Path, shipped: Path, extra: list[Path]) -> dict[str, float]:
+    """CPU seconds of one scan, phase by phase: loading the rules, collecting (run_scan with no rules
+    but the ones it needs for hashing), building the index, matching. The phases are the scan's own
+    steps run one after the other, so `total` is what a scan costs."""
     _parse_cached.cache_clear()  # measure parsing, not the in-process cache of parsed files
     t0 = time.process_time()
-    ruleset = load_rules([shipped_rules_dir(), *extra])
+    ruleset = load_rules([shipped, *extra])
     t1 = time.process_time()
-    result = run_scan(open_image(str(image)), ruleset)
-    t2 = time.process_time()
     rules = [r for r in ruleset.rules if r.applies_to("linux")]
-    m0 = time.process_time()
-    Matcher.build(rules).match(result.artifacts)
-    m1 = time.process_time()
-    return {"load": t1 - t0, "scan": t2 - t1, "match": m1 - m0, "total": t2 - t0,
-            "rules": float(len(ruleset.rules)), "artifacts": float(len(result.artifacts))}
+    checks = [run_check(c, open_image(str(image)), hash_targets(rules))[1] for c in collectors_for("linux")]
+    artifacts = [a for found in checks for a in found]
+    t2 = time.process_time()
+    matcher = Matcher.build(rules)
+    t3 = time.process_time()
+    merge_findings(merge_same_product(matcher.match(artifacts)))
+    t4 = time.process_time()
+    return {"load": t1 - t0, "collect": t2 - t1, "index": t3 - t2, "match": t4 - t3, "total": t4 - t0,
+            "rules": float(len(ruleset.rules)), "artifacts": float(len(artifacts))}
 
 
-def median_phases(image: Path, extra: list[Path], runs: int = 3) -> dict[str, float]:
-    got = [phases(image, extra) for _ in range(runs)]
+def median_phases(image: Path, shipped: Path, extra: list[Path], runs: int = 3) -> dict[str, float]:
+    got = [phases(image, shipped, extra) for _ in range(runs)]
     return {k: sorted(g[k] for g in got)[runs // 2] for k in got[0]}
+
+
+ROW = "{:>11} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>8} {:>10}"
+
+
+def row(label: str, how: str, p: dict[str, float], zero: dict[str, float], c_yaml: float = 0.0) -> None:
+    extra = p["total"] - zero["total"]
+    vs_c = f"{extra / c_yaml:.2f}" if c_yaml else "-"
+    print(ROW.format(label, how, f"{p['load']:.2f}s", f"{p['collect']:.2f}s", f"{p['index']:.2f}s",
+                     f"{p['match']:.2f}s", f"{p['total']:.2f}s", f"{p['total'] / zero['total']:.1f}x",
+                     f"{p['match'] / zero['match']:.1f}x", vs_c))
 
 
 def rule_scaling(sizes: list[int], base: Path) -> None:
     image = base / "image"
     build_image(image, 2000)
+    # The shipped rules as an installed techcheck has them (compiled when the wheel is built), and as a
+    # checkout reads them (YAML).
+    shipped_compiled = base / "shipped"
+    shutil.copytree(shipped_rules_dir(), shipped_compiled, ignore=shutil.ignore_patterns(COMPILED_NAME))
+    compile_folder(shipped_compiled)
     print("Linux test disk copy: 2,000 start-up entries, 2,000 packages (scripts/bench_scan.py's builder)")
-    print(f"{'extra rules':>11} {'C YAML':>8} {'load':>7} {'match':>7} {'scan':>7} {'total':>7} {'x0':>6} "
-          f"{'(load+match extra)/C YAML':>26}")
-    zero: dict[str, float] | None = None
+    print(ROW.format("extra rules", "stored", "load", "collect", "index", "match", "total", "x0", "match x0",
+                     "extra/C YAML"))
+    zero = median_phases(image, shipped_compiled, [])
+    zero_yaml = median_phases(image, shipped_rules_dir(), [])
+    row("0", "(wheel)", zero, zero)
+    row("0", "(YAML)", zero_yaml, zero_yaml)
     for size in sizes:
+        if not size:
+            continue
         folder = base / f"rules-{size}"
-        extra = []
-        c_yaml = 0.0
-        if size:
-            write_rules(folder, size)
-            c_yaml = c_parse_seconds(folder)
-            extra = [folder]
-        p = median_phases(image, extra)
-        zero = zero or p
-        ratio = p["total"] / zero["total"]
-        extra_cost = (p["load"] - zero["load"]) + (p["match"] - zero["match"])
-        vs_c = f"{extra_cost / c_yaml:.2f}" if c_yaml else "-"
-        print(f"{size:>11,} {c_yaml:>7.2f}s {p['load']:>6.2f}s {p['match']:>6.2f}s {p['scan']:>6.2f}s "
-              f"{p['total']:>6.2f}s {ratio:>5.1f}x {vs_c:>26}")
-        if size:
-            compile_folder(folder)  # as `rules import --install` stores a pack
-            q = median_phases(image, extra)
-            print(f"{'':>11} {'compiled':>8} {q['load']:>6.2f}s {q['match']:>6.2f}s {q['scan']:>6.2f}s "
-                  f"{q['total']:>6.2f}s {q['total'] / zero['total']:>5.1f}x")
-    print("(CPU seconds, median of 3; 'scan' includes collectors and matching; 'match' is the matching phase "
-          "alone, rebuilt and rerun on the scan's artifacts)")
+        write_rules(folder, size)
+        c_yaml = c_parse_seconds(folder)
+        p = median_phases(image, shipped_compiled, [folder])
+        print(f"{size:>11,} C YAML parser alone reads the {size:,} extra rules in {c_yaml:.2f}s")
+        row(f"{size:,}", "YAML", p, zero, c_yaml)
+        compile_folder(folder)  # as `rules import --install` stores a pack
+        q = median_phases(image, shipped_compiled, [folder])
+        row(f"{size:,}", "compiled", q, zero)
+    print("(CPU seconds, median of 3. Shipped rules compiled as in the wheel; the second 0 row reads them as YAML, "
+          "as a checkout does.\n 'index' builds the rule index, 'match' matches the artifacts and merges findings; "
+          "x0 and match x0 compare with 0 extra rules;\n extra/C YAML = (total - total at 0) / the C YAML parser's "
+          "time for the extra files)")
 
 
 # Peak memory from /proc (VmHWM): unlike ru_maxrss, it starts afresh in a new program.
@@ -204,13 +226,17 @@ def memory(base: Path) -> None:
 
 
 def live() -> None:
-    times = []
+    walls, cpus = [], []
     ruleset = load_rules([shipped_rules_dir()])
     for _ in range(3):
-        start = time.perf_counter()
-        run_scan(open_live(), ruleset)
-        times.append(time.perf_counter() - start)
-    print(f"live scan of this machine: {sorted(times)[1]:.2f} s wall (median of 3, rules already loaded)")
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run_scan(open_live(), ruleset)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    slow = sorted(result.checks, key=lambda c: -c.seconds)[:3]
+    print(f"live scan of this machine: {sorted(cpus)[1]:.2f} s CPU, {sorted(walls)[1]:.2f} s wall (median of 3, "
+          f"rules already loaded; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); slowest checks: "
+          + ", ".join(f"{c.name} {c.seconds:.2f}s" for c in slow))
 
 
 def main() -> None:
