@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.cli import cli
-from techcheck.collectors.base import Note
+from techcheck.collectors.base import Collector, Note
 from techcheck.engine import Matcher
+from techcheck.i18n import Message
 from techcheck.ruleset import parse_rule_file
 from techcheck.scan import CheckResult, ScanResult
 from techcheck.scanrecord import record_system
@@ -95,10 +96,10 @@ def hostile_scan(extra_files: dict[str, bytes] | None = None, extra_artifacts: l
     findings = Matcher.build(rules).match(artifacts)
     checks = [
         CheckResult("linux.cron", "Scheduled jobs (cron)", "ok", artifact_count=7,
-                    notes=[Note(f"/etc/cron.d/{CONTROL}", f"could not read: {SCRIPT}"),
+                    notes=[Note(f"/etc/cron.d/{CONTROL}", Message.of("note.could_not_read", detail=SCRIPT)),
                            Note(f"/etc/cron.d/{SURROGATE}", "not valid text")]),
-        CheckResult("system.processes", "Programs running now", "skipped",
-                    reason="only a live scan can see this; a disk copy does not have it"),
+        CheckResult("system.processes", "Programs running now", "skipped", reason=str(Collector.live_only_reason),
+                    reason_msg=Collector.live_only_reason),
         CheckResult("linux.broken", "A check that broke", "failed", reason=f"ValueError: {BIDI}"),
     ]
     now = time.time()
