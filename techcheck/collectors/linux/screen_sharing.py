@@ -15,24 +15,24 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.systemd import system_unit_state
-from techcheck.i18n import Message, Words
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 
-# (file or folder in the home folder, program, setting name, what it shows)
+# (file or folder in the home folder, program, setting name, what it shows: a message id)
 USER_FILES = (
-    (".x11vncrc", "x11vnc", "screen_sharing", "x11vnc settings file"),
-    (".vnc/passwd", "vnc_password", "screen_sharing", "a saved VNC password (x11vnc, TigerVNC, TightVNC)"),
-    (".config/tigervnc/passwd", "vnc_password", "screen_sharing", "a saved TigerVNC password"),
-    (".config/krfbrc", "krfb", "screen_sharing", "KDE desktop sharing (Krfb) settings"),
-    (".config/gnome-remote-desktop", "gnome-remote-desktop", "screen_sharing", "GNOME remote desktop settings"),
+    (".x11vncrc", "x11vnc", "screen_sharing", N_("fact.x11vnc_settings")),
+    (".vnc/passwd", "vnc_password", "screen_sharing", N_("fact.vnc_password")),
+    (".config/tigervnc/passwd", "vnc_password", "screen_sharing", N_("fact.tigervnc_password")),
+    (".config/krfbrc", "krfb", "screen_sharing", N_("fact.krfb_settings")),
+    (".config/gnome-remote-desktop", "gnome-remote-desktop", "screen_sharing", N_("fact.gnome_rd_settings")),
     (".local/share/gnome-remote-desktop", "gnome-remote-desktop", "screen_sharing",
-     "GNOME remote desktop keys or credentials"),
+     N_("fact.gnome_rd_keys")),
 )
 SYSTEM_FILES = (
     ("/etc/gnome-remote-desktop/grd.conf", "gnome-remote-desktop", "remote_desktop",
-     "GNOME remote sign-in settings"),
+     N_("fact.gnome_remote_login_settings")),
     ("/var/lib/gnome-remote-desktop/.local/share/gnome-remote-desktop", "gnome-remote-desktop",
-     "remote_desktop", "GNOME remote sign-in keys or credentials"),
+     "remote_desktop", N_("fact.gnome_remote_login_keys")),
 )
 XRDP_INI = "/etc/xrdp/xrdp.ini"
 TIGERVNC_USERS = "/etc/tigervnc/vncserver.users"
@@ -77,16 +77,16 @@ class LinuxScreenSharing(Collector):
                 path = posixpath.join(home.home, rel)
                 if not target.exists(path):
                     continue
-                detail = what
+                extra: list[str] = []
                 if program == "krfb":
                     text = read_text_noted(target, ctx, path, 1024 * 1024)
                     extra = krfb_details(text or "")
-                    detail += ("; " + ", ".join(extra)) if extra else ""
+                detail = Words(Message.of(what), *([", ".join(extra)] if extra else []))
                 yield make("setting", Location(path=path), name=setting, value=program, detail=detail,
                            user=home.user)
         for path, program, setting, what in SYSTEM_FILES:
             if target.exists(path):
-                yield make("setting", Location(path=path), name=setting, value=program, detail=what)
+                yield make("setting", Location(path=path), name=setting, value=program, detail=Words(Message.of(what)))
         yield from self._xrdp(target, ctx)
         if target.exists(TIGERVNC_USERS):
             text = read_text_noted(target, ctx, TIGERVNC_USERS, 1024 * 1024)
