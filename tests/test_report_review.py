@@ -94,8 +94,9 @@ VERDICTS = re.compile(
 
 
 def reader_text(output: str) -> str:
-    """What a person reads: rule references and file fingerprints are not words to a reader."""
-    return re.sub(r"https?://\S+|[0-9a-f]{64}", " ", output)
+    """What a person reads: rule references, file fingerprints and file paths are not words to a
+    reader (the save sentence names this run's folder, which may be called anything: 'clean-clone')."""
+    return re.sub(r"https?://\S+|[0-9a-f]{64}|(?<![\w.])/[^\s<>\"']+", " ", output)
 
 
 def test_no_output_says_the_computer_is_clean_or_safe(outputs: dict[str, str]) -> None:
@@ -111,7 +112,10 @@ def test_no_output_says_the_computer_is_clean_or_safe(outputs: dict[str, str]) -
 def test_the_verdict_check_would_catch_a_verdict() -> None:
     for phrase in ("Your computer is clean.", "No threats found", "Su computadora está limpia",
                    "No hay amenazas", "Todo está bien", "This computer looks safe"):
-        assert VERDICTS.search(phrase), phrase
+        assert VERDICTS.search(reader_text(phrase)), phrase
+    # A folder named 'clean' in a path is not a verdict; the word in a sentence still is.
+    assert not VERDICTS.search(reader_text("run: techcheck scan --output /tmp/clean-clone/r.html"))
+    assert VERDICTS.search(reader_text("saved in /tmp/x/r.html. Your computer is clean."))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
