@@ -121,12 +121,31 @@ def shot(driver: Any, name: str) -> None:
 def submit(driver: Any, by: str, selector: str) -> None:
     """Click a button or link that loads a new page, and wait until the new page is there."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60).until(_replaced(old))
+
+
+def _replaced(old: Any) -> Any:
+    """The old page's root is gone. Chromium reports an element of a document that was just replaced
+    either as stale or, in a race while the new page comes in, as 'Node with given id does not belong
+    to the document': both mean the page was replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
 
 
 def wait_for(driver: Any, condition: Any, seconds: float = 90) -> None:
