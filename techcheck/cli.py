@@ -20,6 +20,7 @@ from techcheck import __version__
 from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
+from techcheck.report.format import SaveHint
 from techcheck.report.output import OutputError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
 from techcheck.target.base import Target
@@ -153,7 +154,9 @@ def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | N
     if show_progress:
         click.echo("\r\x1b[2K", err=True, nl=False)
     model = build_report(result, lang, key, since_at)
-    save = None if output else save_hint(root, os_name, lang, rule_dirs, key_file, since)
+    # How this report is saved, for the actions that say to save it: the file it goes to, or the command.
+    save = (SaveHint(path=output, how="saved") if output
+            else save_hint(root, os_name, lang, rule_dirs, key_file, since))
     emit_report(model, fmt, output, lang, save, force, root)
     if fail_on and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on] for f in result.findings):
         sys.exit(EXIT_FINDINGS)
@@ -319,14 +322,12 @@ def refuse_overwrite(output: str, force: bool, lang: str) -> None:
 
 
 def save_hint(root: str | None, os_name: str | None, lang: str, rule_dirs: tuple[str, ...],
-              key_file: str | None, since: str | None = None) -> Any:
+              key_file: str | None, since: str | None = None) -> SaveHint:
     """The exact command that saves this run's report, and the file it will write (an HTML file in
     the current folder, named with today's date)."""
     import datetime as dt
     import shlex
     import subprocess
-
-    from techcheck.report.summary import SaveHint
 
     name = f"techcheck-report-{dt.date.today().isoformat()}.html"
     args = ["techcheck", "scan"]
@@ -340,7 +341,7 @@ def save_hint(root: str | None, os_name: str | None, lang: str, rule_dirs: tuple
     return SaveHint(command, os.path.abspath(name))
 
 
-def emit_report(model: Report, fmt: str, output: str | None, lang: str, save: Any = None,
+def emit_report(model: Report, fmt: str, output: str | None, lang: str, save: SaveHint | None = None,
                 force: bool = False, scanned_root: str | None = None) -> None:
     from techcheck.report.html import render_html
     from techcheck.report.json_report import render_json
@@ -349,7 +350,7 @@ def emit_report(model: Report, fmt: str, output: str | None, lang: str, save: An
     if fmt == "json":
         content = render_json(model)
     elif fmt == "html":
-        content = render_html(model)
+        content = render_html(model, save)
     elif output is None and sys.stdout.isatty():
         show_on_terminal(model, save)
         return
@@ -361,7 +362,7 @@ def emit_report(model: Report, fmt: str, output: str | None, lang: str, save: An
         click.echo(content, nl=False)
 
 
-def show_on_terminal(model: Report, save: Any) -> None:
+def show_on_terminal(model: Report, save: SaveHint | None) -> None:
     """The summary screen first, then the full report through a pager; support is shown last."""
     from techcheck.report.format import rendered_at
     from techcheck.report.summary import closing_lines, render_summary

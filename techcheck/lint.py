@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from techcheck.actions import SAVE_REPORT, says_to_save
 from techcheck.i18n import LANGUAGES
 from techcheck.ruleset import Rule
 
@@ -116,7 +117,7 @@ def lint_rules(rules: Iterable[Rule], grade: Callable[[str], float] | None = Non
 
 
 def lint_rule(rule: Rule, grade: Callable[[str], float] | None = None) -> list[LintIssue]:
-    checks = (_samples, _references, _languages, _titles, _actions, _dual_use, _ports, _advice)
+    checks = (_samples, _references, _languages, _titles, _actions, _save_how, _dual_use, _ports, _advice)
     issues = [issue for check in checks for issue in check(rule)]
     if grade is not None and "en" in rule.texts:
         level = grade(english_text(rule))
@@ -175,6 +176,24 @@ def _actions(rule: Rule) -> Iterable[LintIssue]:
             yield _issue(rule, "actions", f"{lang}: needs at least one action (what the reader can do)")
         elif any(not a.strip() for a in text.actions):
             yield _issue(rule, "actions", f"{lang}: an action is empty")
+
+
+def _save_how(rule: Rule) -> Iterable[LintIssue]:
+    """A text that says to save the report must be a save_report action, so the report can say how
+    (the command for this run and the file, or the app's Save button); see techcheck/actions.py."""
+    for lang, text in rule.texts.items():
+        for key in ("title", "what", "why", "normal"):
+            if says_to_save(getattr(text, key), lang):
+                yield _issue(rule, "save-how", f"text.{lang}.{key} says to save the report; say it in an action "
+                             f"written as '- {SAVE_REPORT}: <your sentence>', so the report adds how to save it")
+        for i, action in enumerate(text.actions):
+            if says_to_save(action, lang) and text.action_id(i) != SAVE_REPORT:
+                yield _issue(rule, "save-how", f"text.{lang}.actions[{i}] says to save the report but not how: "
+                             f"write it as '- {SAVE_REPORT}: {action}' and the report adds the exact way to save it")
+    counts = {lang: text.action_ids.count(SAVE_REPORT) for lang, text in rule.texts.items()}
+    if len(set(counts.values())) > 1:
+        shown = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
+        yield _issue(rule, "save-how", f"the languages differ in how many {SAVE_REPORT} actions they have ({shown})")
 
 
 def _dual_use(rule: Rule) -> Iterable[LintIssue]:

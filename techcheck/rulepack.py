@@ -25,7 +25,7 @@ from techcheck.prefilter import LITERAL_OPS
 from techcheck.ruleset import Condition, FieldTest, LazyDetails, Rule, RuleDetails, RuleText, Samples
 
 COMPILED_NAME = "rules.compiled.json"
-FORMAT = "techcheck.compiled-rules/2"
+FORMAT = "techcheck.compiled-rules/3"  # 3: action ids beside the actions
 
 # The file, in three parts, one per line:
 #   1. {"format": FORMAT, "sha256": <of everything after this line>}: a file changed in any way
@@ -74,7 +74,8 @@ def details_data(rule: Rule) -> dict[str, Any]:
     """A rule's texts, references and samples (part 3 of the file)."""
     return {
         "texts": {lang: {"title": tx.title, "what": tx.what, "why": tx.why, "actions": list(tx.actions),
-                         "normal": tx.normal} for lang, tx in rule.texts.items()},
+                         "action_ids": list(tx.action_ids), "normal": tx.normal}
+                  for lang, tx in rule.texts.items()},
         "references": list(rule.references),
         "positive": [_sample_data(a) for a in rule.positive_samples],
         "negative": [_sample_data(a) for a in rule.negative_samples],
@@ -216,7 +217,8 @@ def _details(blob: bytes, start: int, end: int) -> RuleDetails:
     data = json.loads(blob[start:end])
     positive, negative = data["positive"], data["negative"]
     return RuleDetails(
-        texts={lang: RuleText(tx["title"], tx["what"], tx["why"], tuple(tx["actions"]), tx["normal"])
+        texts={lang: RuleText(tx["title"], tx["what"], tx["why"], tuple(tx["actions"]), tx["normal"],
+                              tuple(str(a) for a in tx["action_ids"]))
                for lang, tx in data["texts"].items()},
         references=tuple(data["references"]),
         samples=Samples(build=lambda: (tuple(map(_artifact, positive)), tuple(map(_artifact, negative)))),

@@ -21,6 +21,7 @@ from typing import Any
 
 import re2
 
+from techcheck.actions import ACTION_IDS
 from techcheck.artifacts import KINDS, Artifact, FieldSpec, Location, check_fields, make
 from techcheck.errors import RuleError, RuleProblem
 from techcheck.i18n import LANGUAGES
@@ -184,6 +185,11 @@ class RuleText:
     why: str
     actions: tuple[str, ...]
     normal: str
+    # One per action: "" for a plain sentence, else one of ACTION_IDS (what the report adds to it).
+    action_ids: tuple[str, ...] = ()
+
+    def action_id(self, index: int) -> str:
+        return self.action_ids[index] if index < len(self.action_ids) else ""
 
 
 class Samples:
@@ -379,19 +385,41 @@ class _Checker:
             for key in ("title", "what", "why", "normal"):
                 if key in block and not isinstance(block[key], str):
                     self.problem((*lpath, key), "must be text")
-            actions = block.get("actions", [])
-            actions_list = [actions] if isinstance(actions, str) else actions
-            if not isinstance(actions_list, list) or not all(isinstance(a, str) for a in actions_list):
-                self.problem((*lpath, "actions"), "must be a list of text values")
-                actions_list = []
+            actions, action_ids = self._actions(block.get("actions", []), (*lpath, "actions"))
             texts[lang] = RuleText(
                 title=str(block.get("title", "")).strip(), what=_clean(block.get("what")),
-                why=_clean(block.get("why")), actions=tuple(_clean(a) for a in actions_list),
-                normal=_clean(block.get("normal")),
+                why=_clean(block.get("why")), actions=actions, normal=_clean(block.get("normal")),
+                action_ids=action_ids,
             )
         if "en" not in value:
             self.problem(path, "missing required language 'en'")
         return texts
+
+    def _actions(self, value: Any, path: tuple[str | int, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The actions and, for each, its action id: a sentence, or `save_report: sentence`."""
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            self.problem(path, "must be a list of text values")
+            return (), ()
+        texts: list[str] = []
+        ids: list[str] = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                texts.append(_clean(item))
+                ids.append("")
+            elif isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item.values())), str):
+                action_id, text = next(iter(item.items()))
+                if action_id not in ACTION_IDS:
+                    hint = difflib.get_close_matches(str(action_id), list(ACTION_IDS), n=1, cutoff=0.6)
+                    self.problem((*path, i), f"unknown action {action_id!r} (known: {', '.join(ACTION_IDS)}"
+                                 + (f"; did you mean {hint[0]!r}?)" if hint else ")"))
+                    continue
+                texts.append(_clean(text))
+                ids.append(str(action_id))
+            else:
+                self.problem((*path, i), "must be a sentence, or one action and its sentence "
+                             "(save_report: Save this report.)")
+        return tuple(texts), tuple(ids)
 
     def _conditions(self, value: Any, path: tuple[str | int, ...]) -> list[Condition]:
         if value is None:

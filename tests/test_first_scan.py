@@ -253,6 +253,61 @@ def test_the_report_gives_the_exact_command_that_saves_it_and_it_works(tmp_path:
     assert "Para guardar este informe, use: techcheck scan" in spanish and "historial de PowerShell" in spanish
 
 
+PRELOAD_SAVE_EN = "Write down the library name shown below, or save this report."
+PRELOAD_SAVE_ES = "Anote el nombre de la biblioteca que aparece abajo, o guarde este informe."
+
+
+def _action(text: str, sentence: str) -> str:
+    """The whole action that starts with `sentence` in a wrapped text report, on one line."""
+    flat = " ".join(text.split())
+    return flat.split(sentence, 1)[1].split(" - ", 1)[0]
+
+
+def test_each_action_that_says_to_save_says_how_for_this_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    root = linux_image(tmp_path / "img")
+    write(root, "etc/ld.so.preload", "/usr/lib/libsneaky.so\n")
+    monkeypatch.chdir(tmp_path)
+    # On the terminal (or a pipe): the exact command for this run, and the file it writes.
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "en"])
+    how = _action(res.stdout, PRELOAD_SAVE_EN)
+    assert how.startswith(" To save it as ") and "(only your account can open it), run: techcheck scan" in how
+    where = how.split(" To save it as ", 1)[1].split(" (only your account", 1)[0].replace(" ", "")
+    command = how.split("run: ", 1)[1].strip()
+    assert command.startswith(f"techcheck scan --root {root} --lang en --output techcheck-report-")
+    assert where == str(tmp_path / command.rsplit(" ", 1)[1]) and os.path.isabs(where)
+    assert CliRunner().invoke(cli, shlex.split(command)[1:]).exit_code == 0  # the command works as printed
+    assert Path(where).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # In Spanish, the same, in Spanish.
+    res = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "es"])
+    how = _action(res.stdout, PRELOAD_SAVE_ES)
+    assert how.startswith(" Para guardarlo como ") and "(solo su cuenta podrá abrirlo), use: techcheck scan" in how
+    assert "--lang es --output techcheck-report-" in how
+    # Saved with --output: each such action says where it is (text and HTML), not how to save it again.
+    for name, lang, sentence, said in (("r.txt", "en", PRELOAD_SAVE_EN, "It is already saved as"),
+                                       ("r.html", "es", PRELOAD_SAVE_ES, "Ya está guardado como")):
+        assert CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", lang, "--output", name]).exit_code == 0
+        saved = (tmp_path / name).read_text(encoding="utf-8")
+        if name.endswith(".html"):
+            import html as html_lib
+
+            items = [html_lib.unescape(li.split("</li>")[0]) for li in saved.split("<li>")[1:]]
+            [action] = [i for i in items if i.startswith(sentence)]
+            assert action == f"{sentence} {said} {tmp_path / name}, y solo su cuenta puede abrir ese archivo."
+        else:
+            assert _action(saved, sentence).replace(" ", "").startswith(f"{said}{tmp_path / name},".replace(" ", ""))
+            assert "run: techcheck scan" not in " ".join(saved.split())
+    # HTML printed (not saved by techcheck): the command for this run.
+    page = CliRunner().invoke(cli, ["scan", "--root", str(root), "--lang", "en", "--format", "html"]).stdout
+    assert f"run: techcheck scan --root {root} --lang en --output techcheck-report-" in page
+    # The JSON keeps the rule's sentence and marks the action, for every renderer (and the app) to complete.
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--root", str(root), "--format", "json"]).stdout)
+    [finding] = [f for f in report["findings"] if f["rule_id"] == "linux.preload.ld-so-preload"]
+    index = finding["actions"].index(PRELOAD_SAVE_EN)
+    assert finding["action_ids"][index] == "save_report" and finding["action_ids"].count("save_report") == 1
+
+
 # --- 2. summary first, the full report through a pager, at the terminal's width --------------------
 
 def test_summary_first_then_the_full_report_through_the_pager(tmp_path: Path) -> None:

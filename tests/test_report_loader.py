@@ -66,6 +66,27 @@ def test_a_report_of_the_first_version_still_loads_and_compares(tmp_path: Path) 
     assert "has no digest" in one_line_refusal(["verify", str(first)])
 
 
+def test_a_report_from_before_action_ids_gets_them_so_it_says_how_to_save(tmp_path: Path) -> None:
+    from techcheck.report.evidence import seal, verify_report
+    from techcheck.report.format import SaveHint, finding_actions
+
+    _, after = two_image_scans(tmp_path)
+    old = json.loads(after.read_text())
+    for finding in old["findings"]:
+        del finding["action_ids"]
+    seal(old)  # as sealed by a techcheck from before action ids
+    data = json.dumps(old).encode()
+    loaded = load_report(data)
+    assert "action_ids" not in loaded.raw["findings"][0]  # the raw record stays as it was saved
+    [finding] = [f for f in loaded.report["findings"] if f["rule_id"] == "linux.preload.ld-so-preload"]
+    saying = [i for i, a in enumerate(finding["actions"]) if "save this report" in a]
+    assert saying and finding["action_ids"] == ["save_report" if i in saying else "" for i in
+                                                 range(len(finding["actions"]))]
+    shown = finding_actions(finding, "en", SaveHint(path="/cases/r.html", how="saved"))
+    assert shown[saying[0]].endswith("It is already saved as /cases/r.html, and only your account can open that file.")
+    assert verify_report(data).status == "intact"  # its digest covers the report as saved, not the upgrade
+
+
 def test_newer_schema_is_refused_with_its_name() -> None:
     with pytest.raises(ReportError, match="techcheck.report/9"):
         load_report(b'{"schema": "techcheck.report/9"}')

@@ -21,13 +21,14 @@ text:
     title: Demo Desk is installed
     what: Demo Desk lets a person see and use this computer from far away.
     why: Whoever set it up can see your screen.
-    actions: [Check if you or someone you trust set it up., Save this report and talk with an advocate.]
+    actions: [Check if you or someone you trust set it up., {save_report: Save this report and talk with an advocate.}]
     normal: Many people use it for tech help from family or work.
   es:
     title: Demo Desk está instalado
     what: Demo Desk deja que una persona vea y use esta computadora desde lejos.
     why: Quien lo instaló puede ver su pantalla.
-    actions: [Vea si usted o alguien de confianza lo instaló., Guarde este informe y hable con una persona de apoyo.]
+    actions: [Vea si usted o alguien de confianza lo instaló.,
+              {save_report: Guarde este informe y hable con una persona de apoyo.}]
     normal: Mucha gente lo usa para recibir ayuda de su familia o del trabajo.
 match:
   - kind: process
@@ -79,6 +80,53 @@ def test_each_check_catches_its_mistake(old: str, new: str, code: str) -> None:
         bad = bad.replace("samples:", "samples_unused:").split("samples_unused:")[0]
         bad += "references: [https://example.org/demodesk]\n"
     assert code in codes(bad)
+
+
+@pytest.mark.parametrize("old, new, field", [
+    # A bare "save this report": the reader would not learn how.
+    ("{save_report: Save this report and talk with an advocate.}", "Save this report and talk with an advocate.",
+     "text.en.actions[1]"),
+    ("{save_report: Guarde este informe y hable con una persona de apoyo.}",
+     "Guarde este informe y espere.", "text.es.actions[1]"),
+    ("    why: Whoever set it up can see your screen.",
+     "    why: Whoever set it up can see your screen. Save the report.", "text.en.why"),
+    # The languages must agree: here the Spanish lost its save action (and its sentence).
+    ("{save_report: Guarde este informe y hable con una persona de apoyo.}", "Hable con una persona de apoyo.",
+     "how many save_report actions"),
+])
+def test_saying_to_save_without_how_is_a_lint_error(tmp_path, old: str, new: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    assert old in GOOD, old
+    bad = tmp_path / "bare.yaml"
+    bad.write_text(GOOD.replace(old, new))
+    res = CliRunner().invoke(cli, ["rules", "lint", str(bad)])
+    assert res.exit_code == EXIT_USAGE
+    assert "[save-how]" in res.stderr and field in res.stderr and "bare.yaml:1" in res.stderr
+    if "actions[" in field:  # the message says how to write it
+        assert "- save_report: " in res.stderr
+
+
+def test_an_unknown_action_id_is_a_rule_error_with_file_line_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(GOOD.replace("{save_report: Save this", "{save_reprot: Save this"))
+    res = CliRunner().invoke(cli, ["rules", "validate", str(bad)])
+    assert res.exit_code == EXIT_USAGE
+    assert "typo.yaml:10" in res.stderr and "text.en.actions[1]" in res.stderr
+    assert "unknown action 'save_reprot'" in res.stderr and "did you mean 'save_report'" in res.stderr
+    bad.write_text(GOOD.replace("{save_report: Save this report and talk with an advocate.}", "{a: 1, b: 2}"))
+    res = CliRunner().invoke(cli, ["rules", "validate", str(bad)])
+    assert res.exit_code == EXIT_USAGE and "text.en.actions[1]" in res.stderr
+
+
+def test_every_shipped_rule_that_says_to_save_marks_it() -> None:
+    from techcheck.actions import SAVE_REPORT, says_to_save
+
+    marked = 0
+    for rule in RULES.rules:
+        for lang, text in rule.texts.items():
+            for i, action in enumerate(text.actions):
+                assert not says_to_save(action, lang) or text.action_id(i) == SAVE_REPORT, (rule.id, action)
+                marked += text.action_id(i) == SAVE_REPORT
+    assert marked > 1400  # en and es of the ~716 rules (hand-made and feed packs) that say to save
 
 
 def test_safe_advice_is_not_flagged() -> None:

@@ -59,7 +59,7 @@ def test_a_changed_yaml_file_is_read_again_and_a_damaged_compiled_form_is_ignore
     compiled = folder / COMPILED_NAME
     good = compiled.read_bytes()
     head, index, details = good.split(b"\n", 2)
-    assert json.loads(head)["format"] == "techcheck.compiled-rules/2"
+    assert json.loads(head)["format"] == "techcheck.compiled-rules/3"
 
     def loads_from_yaml(blob: bytes) -> None:
         compiled.write_bytes(blob)
@@ -74,7 +74,7 @@ def test_a_changed_yaml_file_is_read_again_and_a_damaged_compiled_form_is_ignore
         for rule in entry["rules"]:
             rule["conditions"] = "not a list of conditions"
     body = json.dumps(data).encode() + b"\n" + details
-    loads_from_yaml(json.dumps({"format": "techcheck.compiled-rules/2",
+    loads_from_yaml(json.dumps({"format": "techcheck.compiled-rules/3",
                                 "sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
     loads_from_yaml(json.dumps({"format": "techcheck.compiled-rules/1", "files": []}).encode())
     loads_from_yaml(b"{not json")
@@ -101,7 +101,7 @@ def test_the_wheel_hook_compiles_the_shipped_rules(tmp_path: Path) -> None:
     out = tmp_path / COMPILED_NAME
     compile_folder(Path(__file__).resolve().parent.parent / "rules", out)
     head, index, _details = out.read_bytes().split(b"\n", 2)
-    assert json.loads(head)["format"] == "techcheck.compiled-rules/2"
+    assert json.loads(head)["format"] == "techcheck.compiled-rules/3"
     data = json.loads(index)
     assert sum(len(f["rules"]) for f in data["files"]) == len(load_rules([shipped_rules_dir()]).rules)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from techcheck.actions import SAVE_REPORT
 from techcheck.artifacts import Artifact
 from techcheck.errors import RuleError
 from techcheck.feeds.model import Cond, FeedError, FeedProduct, FeedResult, Test, slugify
@@ -27,6 +28,10 @@ from techcheck.ruleset import load_rules, parse_rule_file, sample_problems
 # Generic texts, one per kind of product (alert, review, rat, visits, watchware): messages
 # feed.<kind>.title, .what, .why, .action_1 ... and .normal in the catalogs (techcheck/i18n.py), in every
 # language of the program. {name} is the product's name from the feed.
+#
+# Which of each kind's actions tells the reader to save the report: written as a save_report action,
+# so every report adds how to save it (techcheck/actions.py).
+_SAVE_ACTION = {"alert": 1, "review": 2, "rat": 1, "visits": 2, "watchware": 2}
 
 _FEED_TAGS = {"assoechap": "feed:assoechap", "assoechap-stix": "feed:assoechap", "lolrmm": "feed:lolrmm"}
 _SAMPLE_IP = "203.0.113.7"  # documentation address (RFC 5737): never a real server
@@ -65,7 +70,9 @@ def _texts(product: FeedProduct) -> dict[str, Any]:
 
         title = lookup(f"feed.{kind}.title", lang) or ""
         room = MAX_TITLE_CHARS.get(lang, max(MAX_TITLE_CHARS.values())) - len(title.replace("{name}", ""))
-        actions = [words(f"action_{i}") for i in range(1, 10) if lookup(f"feed.{kind}.action_{i}", lang)]
+        actions: list[str | dict[str, str]] = [
+            {SAVE_REPORT: words(f"action_{i}")} if i == _SAVE_ACTION.get(kind) else words(f"action_{i}")
+            for i in range(1, 10) if lookup(f"feed.{kind}.action_{i}", lang)]
         out[lang] = {"title": title.format(name=short_name(product.name, room)), "what": words("what"),
                      "why": words("why"), "actions": actions, "normal": words("normal")}
     return out

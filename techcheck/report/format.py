@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from techcheck.actions import SAVE_REPORT
 from techcheck.i18n import Message, Words, text
 from techcheck.report.permissions import can_label
 from techcheck.report.safe import safe_text
@@ -37,6 +38,44 @@ def rendered_at(columns: int) -> Iterator[None]:
         yield
     finally:
         _width.reset(token)
+
+
+@dataclass(frozen=True)
+class SaveHint:
+    """How this report is saved, for the actions that say to save it (techcheck/actions.py).
+
+    `how` is "run" (the exact `command` that saves this run's report, writing `path`), "saved" (the
+    report is the file `path` already) or "app" (the app's Save `button` under `section`, saving to
+    the folder `path`).
+    """
+
+    command: str = ""
+    path: str = ""
+    how: str = "run"
+    button: str = ""
+    section: str = ""
+
+    def sentence(self, lang: str) -> str:
+        path = safe_text(self.path, 300)
+        if self.how == "saved":
+            return t("save_action_saved", lang, path=path)
+        if self.how == "app":
+            return t("save_action_app", lang, button=self.button, section=self.section, folder=path)
+        return t("save_action_run", lang, path=path, command=safe_text(self.command, 1000))
+
+
+def finding_actions(finding: Mapping[str, Any], lang: str, save: SaveHint | None) -> list[str]:
+    """A finding's actions as the reader sees them: a save_report action gets how to save this report
+    (`save`; without one, the general way: run the check again with --output)."""
+    ids = finding.get("action_ids") or []
+    out = []
+    for i, action in enumerate(finding.get("actions") or []):
+        if i < len(ids) and ids[i] == SAVE_REPORT:
+            how = save.sentence(lang) if save is not None else t("save_action_any", lang)
+            action = f"{action} {how}"
+        out.append(str(action))
+    return out
+
 
 # Which fields best describe an artifact of each kind, in order.
 SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {

@@ -16,8 +16,10 @@ from markupsafe import Markup
 from techcheck.i18n import texts_for
 from techcheck.report.evidence import html_record_block
 from techcheck.report.format import (
+    SaveHint,
     computer_lines,
     field_value,
+    finding_actions,
     note_groups,
     origin_counts_line,
     pack_line,
@@ -88,7 +90,9 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
     return env
 
 
-def render_html(model: Report) -> str:
+def render_html(model: Report, save: SaveHint | None = None) -> str:
+    """The HTML report. `save`: how this report is saved (the command for this run, or the file it is
+    written to), said at each action that tells the reader to save the report."""
     lang = model["language"]
     texts = texts_for(lang)
     record = model["evidence_record"]
@@ -134,4 +138,5 @@ def render_html(model: Report) -> str:
         max_timeline=MAX_TIMELINE,
         startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",
         more=lambda n: t("more_in_json", lang, n=n),
+        actions=lambda f: finding_actions(f, lang, save),
     )

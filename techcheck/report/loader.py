@@ -18,6 +18,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args, get_origin
 
+from techcheck.actions import SAVE_REPORT, says_to_save
 from techcheck.errors import TechcheckError
 from techcheck.report.format import revive_words
 from techcheck.report.schema import EvidenceRecord, Report
@@ -121,7 +122,22 @@ def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
         report["evidence_record"] = record
     report.setdefault("inventory", {"kinds": {}, "items": []})
     report.setdefault("warnings", [])
+    findings = raw.get("findings")
+    if isinstance(findings, list) and any(isinstance(f, dict) and "action_ids" not in f for f in findings):
+        lang = str(raw.get("language", "en"))
+        report["findings"] = [_with_action_ids(f, lang) for f in findings]
     return report
+
+
+def _with_action_ids(finding: Any, lang: str) -> Any:
+    """Reports from before action ids: a sentence that says to save the report gets `save_report`,
+    so it is shown with how to save, as in a report made now (see techcheck/actions.py)."""
+    if not isinstance(finding, dict) or "action_ids" in finding:
+        return finding
+    actions = finding.get("actions")
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        return finding  # not a list of sentences: check_type says what is wrong
+    return {**finding, "action_ids": [SAVE_REPORT if says_to_save(a, lang) else "" for a in actions]}
 
 
 # --- checking a value against the TypedDicts of report/schema.py -------------------------------

@@ -77,6 +77,8 @@ def finding_dict(f: Finding, lang: str, identity: ComputerIdentity | None = None
         "what": text.what,
         "why": text.why,
         "actions": list(text.actions),
+        # One per action: "save_report" where the renderers add how to save this report (techcheck/actions.py).
+        "action_ids": [text.action_id(i) for i in range(len(text.actions))],
         "normal": text.normal,
         "references": list(f.rule.references),
         "evidence": [evidence_dict(a, lang, identity) for a in f.artifacts],

@@ -118,6 +118,7 @@ class FindingInfo(_FindingBase, total=False):
     identity: str  # what the finding is about: its first artifact's identity (diff keys on it)
     first_seen: FirstSeen  # its earliest plausible time; none when the computer keeps no time for it
     after_since: bool  # --since: it has a time on or after that moment (absent: no --since, or no time)
+    action_ids: list[str]  # one per action: "" or "save_report" (the renderers add how to save the report)
 
 
 class _NoteBase(TypedDict):

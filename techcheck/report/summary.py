@@ -8,9 +8,8 @@ screen is full. The full text report follows it (through a pager: see cli.page).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from techcheck.report.format import readable_time
+from techcheck.report.format import SaveHint, readable_time
 from techcheck.report.format import wrap as _wrap
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import Report
@@ -19,13 +18,7 @@ from techcheck.texts import os_name, t
 Style = Callable[[str, str], str]
 SEVERITIES = ("alert", "review", "info")
 
-
-@dataclass(frozen=True)
-class SaveHint:
-    """How to save this run's report: the exact command, and the file it will write."""
-
-    command: str
-    path: str
+__all__ = ["SaveHint", "closing_lines", "finding_titles", "render_summary"]
 
 
 def _plain(text: str, _kind: str) -> str:
@@ -57,7 +50,7 @@ def render_summary(model: Report, rows: int = 24, save: SaveHint | None = None, 
     bottom = [""]
     if not model["findings"]:
         bottom += _wrap(t("summary_nothing", lang))
-    if save is not None:
+    if save is not None and save.how == "run":
         bottom += _wrap(t("save_how", lang, command=save.command))
         bottom += _wrap(t("save_where", lang, path=safe_text(save.path, 300)), indent="  ", first="  ")
     bottom += _wrap(t("summary_support", lang))
@@ -94,7 +87,7 @@ def closing_lines(model: Report, save: SaveHint | None) -> str:
     """After the pager closes: how to save, and where support is (the last thing on the screen)."""
     lang = model["language"]
     out: list[str] = [""]
-    if save is not None:
+    if save is not None and save.how == "run":
         out += _wrap(t("save_how", lang, command=save.command))
         out += _wrap(t("save_where", lang, path=safe_text(save.path, 300)), indent="  ", first="  ")
     out += _wrap(t("summary_support", lang))

@@ -7,11 +7,12 @@ what could not be read, the limits of the check, and the support resources last.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from techcheck.report.format import (
+    SaveHint,
     computer_lines,
     evidence_lines,
+    finding_actions,
     note_groups,
     origin_counts_line,
     pack_line,
@@ -22,9 +23,6 @@ from techcheck.report.format import (
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import SEVERITIES, FindingInfo, Report, StartupSection
 from techcheck.texts import os_name, t
-
-if TYPE_CHECKING:
-    from techcheck.report.summary import SaveHint
 
 MAX_EVIDENCE = 8
 MAX_NOTES = 30
@@ -44,7 +42,8 @@ def render_safety_note(lang: str, style: Style = _plain) -> str:
 def render_text(model: Report, style: Style = _plain, include_safety_note: bool = True,
                 save: SaveHint | None = None) -> str:
     """The text report. include_safety_note=False when the note was already shown before the scan;
-    `save` adds the exact command that saves this run's report."""
+    `save`: how this report is saved (the exact command for this run, or the file it was saved to),
+    said at each action that tells the reader to save it and in the closing section."""
     lang = model["language"]
     out: list[str] = []
     rule = "=" * width()
@@ -99,7 +98,7 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
         heading(f"{t('severity_' + severity, lang)} ({len(group)})", severity)
         out.extend(wrap(t(f"severity_{severity}_help", lang)))
         for f in group:
-            out.extend(finding_lines(f, lang, style, mark))
+            out.extend(finding_lines(f, lang, style, mark, save))
 
     if "timeline" in model:
         out.extend(render_timeline(model, lang, style))
@@ -117,9 +116,11 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     out.append("")
     out.extend(wrap(model["limits"]))
     heading(t("save_title", lang))
-    if save is not None:
+    if save is not None and save.how == "run":
         out.extend(wrap(t("save_how", lang, command=save.command)))
         out.extend(wrap(t("save_where", lang, path=safe_text(save.path, 300)), indent="  ", first="  "))
+    elif save is not None:
+        out.extend(wrap(save.sentence(lang)))
     out.extend(wrap(t("traces_body", lang)))
 
     out.append("")
@@ -132,9 +133,11 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     return "\n".join(out) + "\n"
 
 
-def finding_lines(f: FindingInfo, lang: str, style: Style = _plain, mark: str = "") -> list[str]:
+def finding_lines(f: FindingInfo, lang: str, style: Style = _plain, mark: str = "",
+                  save: SaveHint | None = None) -> list[str]:
     """One finding: its title and texts, the other rules that matched (reasons), and its evidence.
-    mark: the --since label, shown before the title of a finding with a time on or after it."""
+    mark: the --since label, shown before the title of a finding with a time on or after it.
+    save: how this report is saved, said at each action that tells the reader to save it."""
     out = [""]
     title = f"[{mark}] {f['title']}" if mark and f.get("after_since") else f["title"]
     out.extend(wrap(style(title, f["severity"]), first="  * ", indent="    "))
@@ -144,7 +147,7 @@ def finding_lines(f: FindingInfo, lang: str, style: Style = _plain, mark: str = 
         out.extend(wrap(f[key], indent="    ", first=f"    {t(key, lang)}: "))
     if f["actions"]:
         out.append(f"    {t('actions', lang)}:")
-        for action in f["actions"]:
+        for action in finding_actions(f, lang, save):
             out.extend(wrap(action, indent="        ", first="      - "))
     if f["normal"]:
         out.extend(wrap(f["normal"], indent="    ", first=f"    {t('normal', lang)}: "))
