@@ -19,6 +19,7 @@ from typing import Literal
 from techcheck.errors import TargetError
 from techcheck.report.schema import FileHashInfo
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 # Flagged files larger than this are not read for hashing; the record says "too large".
 HASH_LIMIT = 64 * 1024 * 1024
@@ -54,7 +55,7 @@ def _linux_release(target: Target) -> str:
             text = target.read_text(path, limit=64 * 1024)
         except TargetError:
             continue
-        for line in text.splitlines():
+        for line in text_lines(text):
             if line.startswith("PRETTY_NAME="):
                 return line.split("=", 1)[1].strip().strip('"').strip("'")
     return ""

@@ -30,6 +30,8 @@ import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from techcheck.textlines import text_lines
+
 TAGS = ("download_exec", "encoded_code", "inline_code", "hidden_window", "script_from_web", "temp_folder",
         "hidden_folder", "downloads_folder", "user_folder", "system_name_elsewhere", "missing_program")
 SCRIPT_KINDS = ("sh", "bash", "python", "perl", "powershell", "bat", "vbs", "js", "applescript")
@@ -231,7 +233,7 @@ def _downloads_then_runs(line: str) -> bool:
 
 def _sh_tags(text: str) -> set[str]:
     tags: set[str] = set()
-    for raw in text.splitlines():
+    for raw in text_lines(text):
         line = raw[:MAX_LINE]
         if _pipes_into_interpreter(line, _DOWNLOADER_RX) or _SH_DOWNLOAD_SUBST.search(line) or (
                 _downloads_then_runs(line)):

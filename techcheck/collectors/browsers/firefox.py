@@ -29,6 +29,7 @@ from techcheck.collectors.browsers.profiles import (
 )
 from techcheck.collectors.common.parsing import JsonError, load_json, user_homes
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 from techcheck.timeutil import unix_time
 
 # Firefox permission types -> the permission services used across techcheck.
@@ -115,7 +116,7 @@ _USER_PREF = re.compile(r'^\s*user_pref\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*(.*?)\s*\)
 def parse_prefs_js(text: str) -> dict[str, Any]:
     """user_pref("name", value); lines of prefs.js -> {name: str | int | bool}."""
     prefs: dict[str, Any] = {}
-    for line in text.splitlines():
+    for line in text_lines(text, lone_cr=True):
         m = _USER_PREF.match(line)
         if not m:
             continue

@@ -14,6 +14,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 HOSTS_FILES = {
     "linux": ("/etc/hosts",),
@@ -30,7 +31,7 @@ STANDARD_NAMES = frozenset({
 def parse_hosts(text: str, own_names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(address, host name) pairs, lower-case, without standard and own names. '#' starts a comment."""
     pairs: list[tuple[str, str]] = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         words = line.split("#", 1)[0].split()
         if len(words) < 2:
             continue

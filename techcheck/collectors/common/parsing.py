@@ -9,6 +9,7 @@ from typing import Any
 
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PasswdEntry:
 def parse_passwd(text: str) -> list[PasswdEntry]:
     """Entries of /etc/passwd; comments, NIS lines and lines with a broken user id are left out."""
     entries = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         parts = line.split(":")
         if len(parts) < 7 or not parts[0] or line.startswith(("#", "+", "-")):
             continue

@@ -18,6 +18,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import PasswdEntry, parse_passwd
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 PASSWD, SHADOW, GROUP = "/etc/passwd", "/etc/shadow", "/etc/group"
 SUDOERS, SUDOERS_DIR = "/etc/sudoers", "/etc/sudoers.d"
@@ -28,7 +29,7 @@ FIRST_PERSON_UID = 1000  # Debian, Ubuntu, Fedora and Arch give people ids from 
 
 def parse_shadow(text: str) -> dict[str, str]:
     """user -> password field ("!..." or "*" = locked, "" = no password at all)."""
-    return {p[0]: p[1] for p in (line.split(":") for line in text.splitlines()) if len(p) >= 2 and p[0]}
+    return {p[0]: p[1] for p in (line.split(":") for line in text_lines(text)) if len(p) >= 2 and p[0]}
 
 
 PASSWORD_CHANGED = "/etc/shadow: password last changed (a date without a time)"
@@ -46,7 +47,7 @@ def shadow_changed_days(text: str) -> dict[str, int]:
 
 def parse_group(text: str) -> dict[str, tuple[int | None, set[str]]]:
     groups: dict[str, tuple[int | None, set[str]]] = {}
-    for line in text.splitlines():
+    for line in text_lines(text):
         parts = line.split(":")
         if len(parts) < 4 or not parts[0]:
             continue
@@ -62,7 +63,7 @@ def parse_sudoers(text: str) -> tuple[set[str], set[str]]:
     """Users and groups (%name) given rules in a sudoers file: they can act as administrator."""
     users: set[str] = set()
     groups: set[str] = set()
-    for raw in text.splitlines():
+    for raw in text_lines(text):
         line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#include") else ""
         if not line or line.startswith(_SUDOERS_KEYWORDS) or line.startswith("@") or "=" not in line:
             continue

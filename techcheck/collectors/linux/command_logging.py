@@ -12,6 +12,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 SUDOERS = "/etc/sudoers"
 SUDOERS_D = "/etc/sudoers.d"
@@ -24,7 +25,7 @@ _PAM_TTY_AUDIT = re.compile(r"^\s*session\s+\S+\s+pam_tty_audit\.so\b(.*)")
 def sudo_io_logging(text: str) -> list[str]:
     """'log_input' / 'log_output' when a Defaults line turns them on (not when negated with '!')."""
     found = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         m = _SUDO_IO.match(line)
         if m and f"!log_{m.group(1)}" not in line:
             found.append(f"log_{m.group(1)}")
@@ -33,7 +34,7 @@ def sudo_io_logging(text: str) -> list[str]:
 
 def pam_tty_audit(text: str) -> list[str]:
     """Options of active pam_tty_audit lines (enable=... says whose typing is recorded)."""
-    return [m.group(1).strip() for m in map(_PAM_TTY_AUDIT.match, text.splitlines()) if m]
+    return [m.group(1).strip() for m in map(_PAM_TTY_AUDIT.match, text_lines(text)) if m]
 
 
 class LinuxCommandLogging(Collector):

@@ -19,6 +19,7 @@ from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.i18n import Message
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 SYSTEM_CRONTAB = "/etc/crontab"
 CRON_D = "/etc/cron.d"
@@ -52,7 +53,7 @@ class Crontab:
 def parse_crontab(text: str, has_user_column: bool) -> Crontab:
     """Parse a crontab: comments, NAME=value lines, five time fields or an @special, [user], command."""
     tab = Crontab()
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -97,7 +98,7 @@ _ANACRON_PERIOD = re.compile(r"^(\d+|@daily|@weekly|@monthly|@yearly|@annually)$
 def parse_anacrontab(text: str) -> Crontab:
     """anacrontab lines: 'period delay job-id command' (period in days or @monthly ...), NAME=value."""
     tab = Crontab()
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -121,7 +122,7 @@ _AT_MARKER = re.compile(r"^marcinDELIMITER[0-9a-f]+$|<< *'?marcinDELIMITER")
 def at_commands(text: str) -> str:
     """The commands of an at job file: what follows at's own set-up (environment lines, then
     `cd <folder> || { ...; exit 1; }`), without the here-document markers."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln.strip() for ln in text_lines(text)]
     start = 0
     for i, ln in enumerate(lines):
         if ln.startswith("cd ") and "||" in ln:

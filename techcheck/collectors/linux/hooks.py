@@ -14,6 +14,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 TEXT_LIMIT = 1024 * 1024
 
@@ -110,7 +111,7 @@ class LinuxScriptFolders(Collector):
         for path in files:
             if not target.is_file(path):
                 continue
-            for lineno, raw in enumerate((read_text_noted(target, ctx, path, TEXT_LIMIT) or "").splitlines(), 1):
+            for lineno, raw in enumerate(text_lines(read_text_noted(target, ctx, path, TEXT_LIMIT) or ""), 1):
                 key, sep, value = raw.strip().partition("=")
                 if sep and key.strip() in _LIGHTDM_KEYS and value.strip():
                     command = value.strip()
@@ -130,7 +131,7 @@ _UDEV_RUN = re.compile(r'\bRUN(?:\{(program|builtin)\})?\s*\+?=\s*"([^"]*)"')
 def udev_runs(text: str) -> list[tuple[int, str]]:
     """(line, command) of every RUN+= / RUN= / RUN{program}+= in a rules file (builtins left out)."""
     out: list[tuple[int, str]] = []
-    lines = text.replace("\\\n", " ").splitlines()
+    lines = list(text_lines(text.replace("\\\n", " ")))
     for lineno, line in enumerate(lines, 1):
         if line.lstrip().startswith("#"):
             continue
@@ -180,7 +181,7 @@ _PAM_TYPES = ("auth", "account", "password", "session", "-auth", "-account", "-p
 def pam_lines(text: str, with_service: bool = False) -> list[tuple[int, str, str]]:
     """(line, module, arguments) of each module line; [control] brackets are kept whole."""
     out: list[tuple[int, str, str]] = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.split("#", 1)[0].strip()
         words = line.split()
         if with_service and words:
@@ -244,7 +245,7 @@ MODPROBE_DIRS = ("/etc/modprobe.d", "/run/modprobe.d", "/usr/lib/modprobe.d", "/
 def module_names(text: str) -> list[tuple[int, str]]:
     """Module names listed one a line ('#' and ';' start comments), with their arguments."""
     out = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.split("#", 1)[0].strip()
         if line and not line.startswith(";"):
             out.append((lineno, line))
@@ -254,7 +255,7 @@ def module_names(text: str) -> list[tuple[int, str]]:
 def modprobe_installs(text: str) -> list[tuple[int, str, str]]:
     """'install <module> <command>' lines: modprobe runs the command instead of loading the module."""
     out = []
-    for lineno, raw in enumerate(text.replace("\\\n", " ").splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text.replace("\\\n", " ")), 1):
         words = raw.split("#", 1)[0].split(None, 2)
         if len(words) == 3 and words[0] == "install":
             out.append((lineno, words[1], words[2].strip()))

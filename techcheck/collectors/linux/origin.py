@@ -23,6 +23,7 @@ from techcheck.errors import TargetError
 from techcheck.facts.origin import CHANGED, INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 DPKG_INFO = "/var/lib/dpkg/info"
 OLD_RPM_DATABASES = ("/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db", "/usr/lib/sysimage/rpm/Packages.db")
@@ -80,7 +81,7 @@ def read_status(target: Target, ctx: Context, files: PackageFiles) -> None:
         package = stanza.get("Package", "")
         if stanza.get("Essential") == "yes" or stanza.get("Priority") in BASE_PRIORITIES:
             files.base_packages.add(package)
-        for line in stanza.get("Conffiles", "").splitlines():
+        for line in text_lines(stanza.get("Conffiles", "")):
             words = line.split()
             if len(words) >= 2 and words[0].startswith("/") and "obsolete" not in words[2:]:
                 files.conffiles[words[0]] = words[1]
@@ -116,7 +117,7 @@ def dpkg_md5(target: Target, ctx: Context, files: PackageFiles, package: str, li
     if package not in files.md5sums:
         sums: dict[str, str] = {}
         for path in files.md5sum_files.get(package, []):
-            for line in (read_text_noted(target, ctx, path, LIST_LIMIT) or "").splitlines():
+            for line in text_lines(read_text_noted(target, ctx, path, LIST_LIMIT) or ""):
                 digest, _, rel = line.partition("  ")
                 if rel:
                     sums["/" + rel.lstrip("/")] = digest.strip()

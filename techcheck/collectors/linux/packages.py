@@ -22,6 +22,7 @@ from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.identity import local_clock
 from techcheck.target.sqlite import QueryLimits
+from techcheck.textlines import text_lines
 from techcheck.timeutil import iso_utc
 
 DPKG_STATUS = "/var/lib/dpkg/status"
@@ -39,16 +40,6 @@ FLATPAK_SYSTEM = "/var/lib/flatpak/app"
 FLATPAK_USER = ".local/share/flatpak/app"
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of a text one at a time, without a list of them all or a copy of the text."""
-    start, size = 0, len(text)
-    while start < size:
-        end = text.find("\n", start)
-        end = size if end < 0 else end
-        yield text[start:end].rstrip("\r")
-        start = end + 1
-
-
 def parse_dpkg_status(text: str, keep: frozenset[str] | None = None) -> Iterator[dict[str, str]]:
     """Stanzas of a dpkg status file as field dicts (continuation lines are joined).
 
@@ -57,7 +48,7 @@ def parse_dpkg_status(text: str, keep: frozenset[str] | None = None) -> Iterator
     """
     fields: dict[str, str] = {}
     last = ""
-    for line in _lines(text):
+    for line in text_lines(text):
         if not line.strip():
             if fields:
                 yield fields

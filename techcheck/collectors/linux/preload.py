@@ -10,6 +10,7 @@ from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.linux.startfacts import file_facts
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 PRELOAD_FILE = "/etc/ld.so.preload"
 MAX_PROCESSES = 5_000
@@ -44,7 +45,7 @@ def running_preloads(target: Target) -> dict[str, list[str]]:
 def parse_preload(text: str) -> list[str]:
     """Library paths listed in ld.so.preload: separated by white space, '#' starts a comment."""
     libs: list[str] = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         libs.extend(line.split("#", 1)[0].split())
     return libs
 

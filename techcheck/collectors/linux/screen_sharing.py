@@ -17,6 +17,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.systemd import system_unit_state
 from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 # (file or folder in the home folder, program, setting name, what it shows: a message id)
 USER_FILES = (
@@ -41,7 +42,7 @@ TIGERVNC_USERS = "/etc/tigervnc/vncserver.users"
 def xrdp_port(text: str) -> str:
     """The port= value of xrdp.ini's [Globals] section ('3389' when not set)."""
     section = ""
-    for line in text.splitlines():
+    for line in text_lines(text):
         line = line.strip()
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip().lower()
@@ -53,7 +54,7 @@ def xrdp_port(text: str) -> str:
 def tigervnc_displays(text: str) -> list[tuple[str, str]]:
     """(display, user) pairs from vncserver.users lines like ':1=ana'."""
     pairs = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         line = line.split("#", 1)[0].strip()
         display, sep, user = line.partition("=")
         if sep and display.startswith(":") and user.strip():
@@ -63,7 +64,7 @@ def tigervnc_displays(text: str) -> list[tuple[str, str]]:
 
 def krfb_details(text: str) -> list[str]:
     """Lines of krfbrc worth showing: unattended access (no one must accept) and similar."""
-    return [line.strip() for line in text.splitlines() if "unattended" in line.lower() and "=" in line]
+    return [line.strip() for line in text_lines(text) if "unattended" in line.lower() and "=" in line]
 
 
 class LinuxScreenSharing(Collector):

@@ -20,6 +20,7 @@ from techcheck.collectors.linux.commandline import command_exe, expand_home, spl
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.facts.behaviour import analyse_command
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 USER_FILES = (".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile",
               ".zlogin", ".zlogout", ".zshenv", ".xprofile", ".xsessionrc", ".xinitrc", ".xsession",
@@ -70,7 +71,7 @@ def unusual_lines(text: str, home: str = "", x_session: bool = False) -> list[Sh
     programs are normal.
     """
     found = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#") or _CASE_PATTERN.match(line):
             continue
@@ -98,7 +99,7 @@ def environment_preload(text: str, pam_style: bool = False) -> list[str]:
     """LD_PRELOAD libraries set in /etc/environment or environment.d (NAME=value lines, no shell);
     pam_style: also pam_env.conf's 'LD_PRELOAD DEFAULT=lib' and 'OVERRIDE=lib' forms."""
     libs: list[str] = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         stripped = line.strip()
         if pam_style and stripped.split(None, 1)[:1] == ["LD_PRELOAD"]:
             for word in stripped.split()[1:]:

@@ -26,6 +26,7 @@ from techcheck.collectors.linux.startfacts import entry_facts
 from techcheck.collectors.linux.systemd import system_unit_state
 from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 SSHD_BINARIES = ("/usr/sbin/sshd", "/usr/bin/sshd")
@@ -87,7 +88,7 @@ def _is_key_type(word: str) -> bool:
 
 def parse_authorized_keys(text: str) -> KeyFile:
     out = KeyFile()
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -118,7 +119,7 @@ def parse_authorized_keys(text: str) -> KeyFile:
 def parse_sshd_config(text: str) -> list[tuple[str, str]]:
     """Global (keyword, value) pairs in file order, keywords lower-case, up to the first Match block."""
     items: list[tuple[str, str]] = []
-    for raw in text.splitlines():
+    for raw in text_lines(text):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -167,7 +168,7 @@ def sshd_command_lines(text: str) -> list[tuple[int, str, str]]:
     """(line, keyword, value) of ForceCommand, AuthorizedKeysCommand and AuthorizedKeysFile lines,
     inside Match blocks too (there they apply to some sign-ins only)."""
     out = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -19,6 +19,7 @@ from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.i18n import Message
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 # Search order as systemd uses it: the first folder holding a unit name wins (/etc overrides /usr).
 SYSTEM_UNIT_DIRS = ("/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
@@ -67,7 +68,7 @@ def parse_unit(text: str) -> UnitFile:
     unit = UnitFile()
     section = ""
     pending = ""
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text, lone_cr=True), 1):
         line = pending + raw.strip() if pending else raw.strip()
         pending = ""
         if not line or line[0] in "#;":
@@ -259,7 +260,7 @@ RC_FILES = (RC_LOCAL, "/etc/rc.common")  # rc.common: older systems and some emb
 def rc_local_commands(text: str) -> list[tuple[int, str]]:
     """Command lines of /etc/rc.local (not comments, not the closing 'exit 0')."""
     out = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text, lone_cr=True), 1):
         line = raw.strip()
         if line and not line.startswith("#") and line not in ("exit 0", "exit"):
             out.append((lineno, line))

@@ -18,6 +18,7 @@ from techcheck.collectors.linux.commandline import command_exe, expand_home
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.i18n import Message
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 SYSTEM_AUTOSTART = "/etc/xdg/autostart"
 USER_AUTOSTART = ".config/autostart"
@@ -56,7 +57,7 @@ def parse_desktop(text: str) -> DesktopEntry:
     entry = DesktopEntry()
     group = ""
     seen_group = False
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -20,6 +20,7 @@ from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.cron import CRON_LIMIT, parse_crontab, trigger_of
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 TAB_FOLDERS = ("/private/var/at/tabs", "/usr/lib/cron/tabs")
 SYSTEM_CRONTAB = "/private/etc/crontab"
@@ -34,7 +35,7 @@ def at_job_command(text: str) -> str:
     at(1) writes the environment (NAME=value; export NAME), a `cd` to the working folder, then the
     commands given to it.
     """
-    for line in reversed(text.splitlines()):
+    for line in reversed(list(text_lines(text))):
         s = line.strip()
         if not s or s.startswith("#") or s.startswith(("export ", "cd ", "umask ")) or "=" in s.split(" ")[0]:
             continue

@@ -19,6 +19,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.shell import SHELL_LIMIT, unusual_lines
 from techcheck.collectors.macos.origin import MacOrigins, behaviour_of, entry_facts, origins_for
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 USER_FILES = (".zshenv", ".zprofile", ".zshrc", ".zlogin", ".zlogout", ".bash_profile", ".bash_login",
               ".profile", ".bashrc", ".bash_logout")
@@ -31,7 +32,7 @@ DANGEROUS_TAGS = ("download_exec", "encoded_code", "script_from_web")
 def shell_findings(text: str, home: str) -> list[tuple[int, str, str, tuple[str, ...]]]:
     """(line number, line, program, reasons) for each unusual line."""
     found = {f.line: (f.line, f.text, f.exe, f.reasons) for f in unusual_lines(text, home) if f.reasons}
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if lineno in found or not line or line.startswith("#"):
             continue

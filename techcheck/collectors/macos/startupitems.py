@@ -24,6 +24,7 @@ from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
 from techcheck.i18n import Message
 from techcheck.target.base import Target
+from techcheck.textlines import text_lines
 
 FOLDERS = (("/Library/StartupItems", "system"), ("/System/Library/StartupItems", "apple"))
 LAUNCHD_CONF = "/private/etc/launchd.conf"
@@ -31,7 +32,7 @@ LAUNCHD_CONF = "/private/etc/launchd.conf"
 
 def launchd_conf_commands(text: str) -> list[tuple[int, str]]:
     """(line number, launchctl command) for each line of a launchd.conf; comments and blanks left out."""
-    return [(n, line.strip()[:2000]) for n, line in enumerate(text.splitlines(), 1)
+    return [(n, line.strip()[:2000]) for n, line in enumerate(text_lines(text), 1)
             if line.strip() and not line.strip().startswith("#")]
 
 

@@ -11,6 +11,7 @@ GroupPolicyUsers/<SID>. PowerShell profiles: about_Profiles
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from techcheck.collectors.windows.startfacts import with_facts
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
+from techcheck.textlines import text_lines
 
 GROUP_POLICY = "/Windows/System32/GroupPolicy"
 GROUP_POLICY_USERS = "/Windows/System32/GroupPolicyUsers"
@@ -53,7 +55,7 @@ def parse_scripts_ini(text: str) -> list[PolicyScript]:
     """The scripts a scripts.ini / psscripts.ini lists, in file order (at most MAX_SCRIPTS)."""
     section = ""
     found: dict[tuple[str, int], dict[str, str]] = {}
-    for raw in text.splitlines()[:20_000]:
+    for raw in itertools.islice(text_lines(text), 20_000):
         line = raw.strip().lstrip("\ufeff")
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip().lower()
