@@ -19,7 +19,7 @@ from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.i18n import Message
 from techcheck.target.base import Target
-from techcheck.textlines import text_lines
+from techcheck.textlines import blank_fields, text_lines
 
 SYSTEM_CRONTAB = "/etc/crontab"
 CRON_D = "/etc/cron.d"
@@ -61,7 +61,7 @@ def parse_crontab(text: str, has_user_column: bool) -> Crontab:
         if env:
             tab.env[env.group(1)] = env.group(2).strip().strip("'\"")
             continue
-        words = line.split(None, 6 if not line.startswith("@") else 2)
+        words = blank_fields(line, 6 if not line.startswith("@") else 2)
         if line.startswith("@"):
             schedule = words[0].lower()
             if schedule not in SPECIALS:
@@ -80,7 +80,7 @@ def parse_crontab(text: str, has_user_column: bool) -> Crontab:
             if not rest:
                 tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.cron_no_user_command")))
                 continue
-            parts = " ".join(rest).split(None, 1)
+            parts = blank_fields(" ".join(rest), 1)
             user, command = parts[0], parts[1] if len(parts) > 1 else ""
         else:
             user, command = "", " ".join(rest)
@@ -106,7 +106,7 @@ def parse_anacrontab(text: str) -> Crontab:
         if env:
             tab.env[env.group(1)] = env.group(2).strip().strip("'\"")
             continue
-        words = line.split(None, 3)
+        words = blank_fields(line, 3)
         if len(words) < 4 or not _ANACRON_PERIOD.match(words[0]) or not words[1].isdigit():
             tab.problems.append(Message.of("note.line", n=lineno, problem=Message.of("note.not_anacron_line")))
             continue

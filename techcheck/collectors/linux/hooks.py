@@ -14,7 +14,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.target.base import Target
-from techcheck.textlines import text_lines
+from techcheck.textlines import blank_fields, text_lines
 
 TEXT_LIMIT = 1024 * 1024
 
@@ -183,7 +183,7 @@ def pam_lines(text: str, with_service: bool = False) -> list[tuple[int, str, str
     out: list[tuple[int, str, str]] = []
     for lineno, raw in enumerate(text_lines(text), 1):
         line = raw.split("#", 1)[0].strip()
-        words = line.split()
+        words = blank_fields(line)
         if with_service and words:
             words = words[1:]
         if len(words) < 3 or words[0] not in _PAM_TYPES:
@@ -193,7 +193,7 @@ def pam_lines(text: str, with_service: bool = False) -> list[tuple[int, str, str
             control_end = rest.find("]")
             rest = rest[control_end + 1:].strip() if control_end >= 0 else ""
         else:
-            rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
+            rest = blank_fields(rest, 1)[1] if len(blank_fields(rest, 1)) > 1 else ""
         module, _, args = rest.partition(" ")
         if module:
             out.append((lineno, module, args.strip()))
@@ -202,7 +202,7 @@ def pam_lines(text: str, with_service: bool = False) -> list[tuple[int, str, str
 
 def pam_exec_command(args: str) -> str:
     """The program pam_exec runs: its arguments after the options (words before the first path)."""
-    words = args.split()
+    words = blank_fields(args)
     for i, word in enumerate(words):
         if not word.startswith(("debug", "expose_authtok", "seteuid", "quiet", "stdout", "log=", "type=")):
             return " ".join(words[i:])

@@ -10,7 +10,7 @@ from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.linux.startfacts import file_facts
 from techcheck.errors import TargetError
 from techcheck.target.base import Target
-from techcheck.textlines import text_lines
+from techcheck.textlines import blank_fields, text_lines
 
 PRELOAD_FILE = "/etc/ld.so.preload"
 MAX_PROCESSES = 5_000
@@ -46,7 +46,7 @@ def parse_preload(text: str) -> list[str]:
     """Library paths listed in ld.so.preload: separated by white space, '#' starts a comment."""
     libs: list[str] = []
     for line in text_lines(text):
-        libs.extend(line.split("#", 1)[0].split())
+        libs.extend(blank_fields(line.split("#", 1)[0]))
     return libs
 
 
