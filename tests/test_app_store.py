@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 from pathlib import Path
@@ -10,8 +11,19 @@ import pytest
 
 from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import SCHEMA_VERSION, CaseStore, StoreError
+from techcheck.report.json_report import render_json
+from techcheck.report.model import build_report
+from tests.reportdata import hostile_scan
 
-REPORT = {"schema": "techcheck.report/1", "findings": [{"rule_id": "x", "title": "Secret title 7781"}]}
+
+def report_json(title: str = "Secret title 7781") -> str:
+    """A real JSON report (loaded back with load_report when read), its first finding retitled."""
+    report = json.loads(render_json(build_report(hostile_scan(), "en")))
+    report["findings"][0]["title"] = title
+    return json.dumps(report)
+
+
+REPORT = report_json()
 
 
 def test_store_is_owner_only_in_an_owner_only_folder(tmp_path: Path) -> None:
@@ -46,7 +58,7 @@ def test_passphrase_seals_everything_and_a_wrong_one_opens_and_changes_nothing(t
     again = CaseStore(path, "correct horse battery")
     assert [c.client_code for c in again.cases()] == ["C-SECRET-9"]
     assert again.answers(visit_id)["k1"].note == "my private note"
-    assert again.visit(visit_id).report == REPORT  # type: ignore[union-attr]
+    assert again.visit(visit_id).record == json.loads(REPORT)  # type: ignore[union-attr]
     assert again.resources()[0][1] == "Local shelter 555-0100"
     again.close()
 
@@ -60,11 +72,11 @@ def test_version_one_store_is_migrated(tmp_path: Path) -> None:
         db.execute(statement)
     db.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('kdf', 'none')")
     db.execute("INSERT INTO cases (client_code, advocate, created) VALUES (?, ?, ?)", (b"C-OLD", b"Sam", b"2025"))
-    db.execute("INSERT INTO visits (case_id, created, report) VALUES (1, ?, ?)", (b"2025", b'{"findings": []}'))
+    db.execute("INSERT INTO visits (case_id, created, report) VALUES (1, ?, ?)", (b"2025", REPORT.encode()))
     db.commit()
     db.close()
     store = CaseStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 2
+    assert store.schema_version == SCHEMA_VERSION == 3
     assert [c.client_code for c in store.cases()] == ["C-OLD"]
     assert store.visits(1)[0].identity == ""  # the column version 2 added
     store.add_resource("works after migration")
@@ -94,7 +106,7 @@ def test_deleting_a_case_leaves_nothing_readable_in_the_file(tmp_path: Path) -> 
     store = CaseStore(path)  # no passphrase: the contents are plain, so deletion must really erase
     keep = store.add_case("C-KEEP", "Sam", "2026")
     gone = store.add_case("C-GONE-4242", "Sam", "2026")
-    visit = store.add_visit(gone, "2026", "host-gone-4242", {"findings": [{"title": "finding-gone-4242"}]})
+    visit = store.add_visit(gone, "2026", "host-gone-4242", report_json("finding-gone-4242"))
     store.set_answer(visit, "k", "yes", "note-gone-4242")
     store.delete_case(gone)
     assert [c.id for c in store.cases()] == [keep]

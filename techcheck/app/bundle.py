@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from techcheck.report.evidence import verify_report
+from techcheck.report.loader import ReportError, load_report, parse_json
 
 BUNDLE_SCHEMA = "techcheck.bundle/1"
 MANIFEST = "manifest.json"
@@ -120,14 +121,21 @@ def _manifest(raw: bytes | None, check: BundleCheck) -> dict[str, Any] | None:
 
 
 def _check_report(name: str, body: bytes, key: bytes | None, check: BundleCheck) -> None:
-    """A JSON file that is a techcheck report must match its own digest; other JSON is data."""
+    """A JSON file that is a techcheck report must load (report/loader.load_report: checked, older
+    versions read) and match its own digest; other JSON is data."""
     try:
-        schema = str(json.loads(body.decode("utf-8")).get("schema", ""))
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, RecursionError):
-        return
+        schema = str(parse_json(body).get("schema", ""))
+    except ReportError:
+        return  # not JSON (or nested past any report): data, covered by the manifest
     if not schema.startswith("techcheck.report/"):
         return
-    result = verify_report(body, key)
+    try:
+        loaded = load_report(body)
+    except ReportError as exc:
+        check.reports += 1
+        check.problems.append(f"{name}: not a readable techcheck report: {exc}")
+        return
+    result = verify_report(loaded, key)
     check.reports += 1
     check.algorithms.append(result.algorithm)
     if result.status != "intact":

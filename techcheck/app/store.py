@@ -13,7 +13,6 @@ truncate, so the deleted contents do not linger in free pages or the write-ahead
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from techcheck.app.sealing import CHECK_VALUE, Sealer, WrongPassphrase, derive_key, new_salt
-from techcheck.report.format import revive_words
+from techcheck.report.loader import ReportError, load_report
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ANSWERS = ("yes", "no", "unsure", "")
 
 # Each migration takes the store from version N-1 to N. Version 1 had cases, visits and answers;
-# version 2 added the computer's identity to visits and the clinic's local resources.
+# version 2 added the computer's identity to visits and the clinic's local resources; version 3
+# keys answers by the finding's identity (app/compare.py), not by its rule or all its evidence
+# (no table changes: the answers are re-keyed, which needs the opened store: DATA_MIGRATIONS).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
@@ -44,7 +45,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE visits ADD COLUMN identity BLOB",
         "CREATE TABLE resources (id INTEGER PRIMARY KEY, text BLOB NOT NULL)",
     ),
+    3: (),
 }
+DATA_MIGRATIONS = (3,)  # run once the store is unlocked (they read sealed reports)
 
 
 class StoreError(Exception):
@@ -65,7 +68,8 @@ class Visit:
     case_id: int
     created: str
     identity: str
-    report: dict[str, Any]
+    report: dict[str, Any]  # checked and in the current shape (report/loader.load_report)
+    record: dict[str, Any]  # exactly as saved: what its digest covers (bundles carry this)
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,9 @@ class CaseStore:
         try:
             if new:
                 self._create(passphrase)
-            self._migrate()
+            self._migrate(until=min(DATA_MIGRATIONS) - 1)  # table changes: no passphrase needed
             self.sealer = self._unlock(passphrase)
+            self._migrate()  # the rest re-read sealed contents
         except BaseException:
             self.db.close()
             raise
@@ -126,19 +131,46 @@ class CaseStore:
             else:
                 self._set_meta("kdf", b"none")
 
-    def _migrate(self) -> None:
+    def _migrate(self, until: int = SCHEMA_VERSION) -> None:
         try:
             version = int(self._meta("schema_version"))
         except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
             raise StoreError(f"{self.path} is not a techcheck case store") from exc
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was made by a newer techcheck (store version {version})")
-        while version < SCHEMA_VERSION:
+        while version < until:
             version += 1
             with self._transaction():
                 for statement in MIGRATIONS[version]:
                     self.db.execute(statement)
+                if version == 3:
+                    self._answers_by_identity()
                 self._set_meta("schema_version", str(version).encode())
+
+    def _answers_by_identity(self) -> None:
+        """Version 3: answers keyed by each finding's identity. An answer kept under an older key
+        (the hash of all the finding's evidence, or its rule id) moves to the finding it was given
+        for, in that visit's own report; one that names no finding there stays as it is."""
+        from techcheck.app.compare import finding_keys, legacy_keys
+
+        for (visit_id,) in self.db.execute("SELECT id FROM visits").fetchall():
+            try:
+                visit = self.visit(visit_id)
+            except StoreError:
+                continue  # an unreadable report: its answers stay as they are
+            if visit is None:
+                continue
+            findings = visit.report["findings"]
+            moves: dict[str, str] = {}
+            for key, finding in zip(finding_keys(findings), findings, strict=True):
+                for old in legacy_keys(finding):
+                    moves.setdefault(old, key)
+            kept = {r[0] for r in self.db.execute("SELECT finding_key FROM answers WHERE visit_id = ?", (visit_id,))}
+            for old, key in moves.items():
+                if old in kept and key not in kept and old != key:
+                    self.db.execute("UPDATE answers SET finding_key = ? WHERE visit_id = ? AND finding_key = ?",
+                                    (key, visit_id, old))
+                    kept = (kept - {old}) | {key}
 
     def _unlock(self, passphrase: str | None) -> Sealer:
         if self._meta("kdf") == b"none":
@@ -195,9 +227,11 @@ class CaseStore:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- visits -----------------------------------------------------------------------------------
-    def add_visit(self, case_id: int, created: str, identity: str, report: dict[str, Any]) -> int:
+    def add_visit(self, case_id: int, created: str, identity: str, report_json: str) -> int:
+        """Keep a visit: its JSON report exactly as the scan made it (checked first: ReportError)."""
+        load_report(report_json.encode("utf-8"))
         s = self.sealer
-        body = json.dumps(report, ensure_ascii=True)
+        body = report_json
         with self._transaction():
             cur = self.db.execute(
                 "INSERT INTO visits (case_id, created, identity, report) VALUES (?, ?, ?, ?)",
@@ -217,8 +251,11 @@ class CaseStore:
     def _visit(self, row: tuple[Any, ...]) -> Visit:
         s = self.sealer
         identity = s.open_text(row[3], "visit") if row[3] is not None else ""
-        return Visit(row[0], row[1], s.open_text(row[2], "visit"), identity,
-                     revive_words(json.loads(s.open_text(row[4], "report"))))
+        try:  # checked, and an older report brought to the current shape
+            loaded = load_report(s.open_text(row[4], "report").encode("utf-8"))
+        except ReportError as exc:
+            raise StoreError(f"visit {row[0]}: its report cannot be read ({exc})") from exc
+        return Visit(row[0], row[1], s.open_text(row[2], "visit"), identity, dict(loaded.report), loaded.raw)
 
     # --- answers ----------------------------------------------------------------------------------
     def set_answer(self, visit_id: int, finding_key: str, answer: str, note: str) -> None:

@@ -18,14 +18,16 @@ from flask import Flask, Response, abort, g, make_response, redirect, request
 from jinja2 import PackageLoader
 
 from techcheck.app.bundle import make_bundle
-from techcheck.app.compare import compare_findings, finding_key
+from techcheck.app.compare import compare_findings, keyed
 from techcheck.app.guard import COOKIE, Guard
 from techcheck.app.jobs import ScanJob, ScanRequest
 from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import ANSWERS, CaseStore, StoreError
 from techcheck.app.texts import at, has_app_text, language_names, page_texts
-from techcheck.report.format import origin_counts_line, revive_words
+from techcheck.report.format import SaveHint, finding_actions, origin_counts_line
 from techcheck.report.html import MAX_STARTUP, MAX_TIMELINE, render_html, report_environment
+from techcheck.report.loader import ReportError, load_report
+from techcheck.report.output import OutputError, write_report_atomically
 from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import DEFAULT_LANGUAGE, LANGUAGES, check_title, os_name, t
 
@@ -47,11 +49,13 @@ MAX_NOTE = 10_000
 
 @dataclass
 class Result:
-    """A finished scan shown in the app: its JSON record and, outside clinic mode, the answers."""
+    """A finished scan shown in the app: its JSON record (as made, and loaded: load_report) and,
+    outside clinic mode, the answers."""
 
     id: str
     report_json: str
     report: dict[str, Any]
+    record: dict[str, Any]
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # finding key -> (answer, note)
     visit_id: int | None = None
 
@@ -166,7 +170,10 @@ def create_app(state: AppState) -> Flask:
     def progress(job_id: str) -> Response:
         job = state.jobs.get(job_id) or abort(404)
         if job.state == "done":
-            return redirect(_finish_job(job_id, job), 303)  # type: ignore[return-value]
+            try:
+                return redirect(_finish_job(job_id, job), 303)  # type: ignore[return-value]
+            except ReportError as exc:  # the check's own record does not load: say so, keep nothing
+                job.state, job.error = "failed", str(exc)
         return page("progress.html.j2", job=job, job_id=job_id)
 
     @app.post("/scan/<job_id>/cancel")
@@ -180,8 +187,8 @@ def create_app(state: AppState) -> Flask:
             existing = next((r for r in state.results.values() if r.id == job_id), None)
             if existing is not None:
                 return _result_url(existing)
-            report = revive_words(json.loads(job.report_json))
-            result = Result(job_id, job.report_json, report)
+            loaded = load_report(job.report_json.encode("utf-8"))
+            result = Result(job_id, job.report_json, dict(loaded.report), loaded.raw)
             case_id = state.job_case.get(job_id)
             if case_id is not None and state.store is not None:
                 result.visit_id = _save_visit(case_id, result)
@@ -208,12 +215,11 @@ def create_app(state: AppState) -> Flask:
     def save_files(result_id: str) -> Response:
         result = state.results.get(result_id) or abort(404)
         result.answers.update(_answers_from_form(result.report))
-        return _save(result.report_json, result.report, result.answers, f"/results/{result_id}")
+        return _save(result.record, result.report, result.answers, f"/results/{result_id}")
 
     def _answers_from_form(report: dict[str, Any]) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}
-        for f in report.get("findings", []):
-            key = finding_key(f)
+        for key in keyed(report):
             answer = request.form.get(f"answer-{key}", "")
             note = request.form.get(f"note-{key}", "")[:MAX_NOTE]
             if f"answer-{key}" in request.form or f"note-{key}" in request.form:
@@ -223,7 +229,11 @@ def create_app(state: AppState) -> Flask:
     def _results_page(report: dict[str, Any], answers: dict[str, tuple[str, str]], base: str,
                       message: str, **extra: Any) -> Response:
         lg = lang()
-        findings = [dict(f, key=finding_key(f)) for f in report.get("findings", [])]
+        # Each finding with its key (its identity) and its actions as shown: a "save this report"
+        # action says how, here: the Save button at the end of the page and the folder it saves to.
+        save = SaveHint(path=state.config.default_folder, how="app", button=at("save_html", lg),
+                        section=at("save_title", lg))
+        findings = [dict(f, key=key, shown_actions=finding_actions(f, lg, save)) for key, f in keyed(report).items()]
         groups = {sev: [f for f in findings if f["severity"] == sev] for sev in SEVERITIES}
         resources = state.store.resources() if state.store is not None else []
         return page("results.html.j2", r=report, groups=groups, severities=SEVERITIES, answers=answers,
@@ -235,20 +245,33 @@ def create_app(state: AppState) -> Flask:
                     startup_counts=origin_counts_line(report["startup"], lg) if "startup" in report else "",
                     max_startup=MAX_STARTUP, max_timeline=MAX_TIMELINE, **extra)
 
-    def _save(report_json: str, report: dict[str, Any], answers: dict[str, tuple[str, str]], back: str) -> Response:
+    def _save(record: dict[str, Any], report: dict[str, Any], answers: dict[str, tuple[str, str]],
+              back: str) -> Response:
         folder = request.form.get("folder", "").strip()
         kind = request.form.get("kind", "html")
         stamp = time.strftime("%Y%m%d-%H%M%S")
+        name = f"techcheck-{stamp}.zip" if kind == "bundle" else f"techcheck-{stamp}.html"
+        path = os.path.abspath(os.path.join(folder, name)) if folder else name
+        saved = SaveHint(path=path, how="saved")
+        if kind == "bundle":
+            data = make_bundle(_bundle_files(record, report, answers, saved), _now())
+        else:
+            data = render_html(cast(Report, report), saved, record).encode("utf-8")
+        return _saved_page(folder, name, data, [report], back)
+
+    def _saved_page(folder: str, name: str, data: bytes, reports: list[dict[str, Any]], back: str) -> Response:
+        """Write a new owner-only file through report/output.py (atomic; never over a file, a link,
+        a FIFO or a device, never inside a disk copy the reports are about) and say where, or why not."""
+        roots = [str(r.get("target", {}).get("root") or "") for r in reports
+                 if r.get("target", {}).get("mode") == "image"]
         try:
-            if kind == "bundle":
-                data = make_bundle(_bundle_files(report_json, report, answers), _now())
-                path = _write_private(folder, f"techcheck-{stamp}.zip", data)
-            else:
-                html = render_html(cast(Report, report)).encode("utf-8")
-                path = _write_private(folder, f"techcheck-{stamp}.html", html)
+            if not folder:
+                raise OutputError(name, "no_folder")
+            path = write_report_atomically(os.path.join(folder, name), data, roots, replace=False)
             note, ok = at("saved_to", lang(), path=path), True
-        except OSError as exc:
-            note, ok = at("save_failed", lang(), reason=exc.strerror or str(exc)), False
+        except OutputError as exc:
+            reason = t(f"output_{exc.reason}", lang(), detail=exc.detail)
+            note, ok = at("save_failed", lang(), reason=reason), False
         return page("saved.html.j2", 200 if ok else 400, note=note, ok=ok, back=back)
 
     # --- quick exit and finish ---------------------------------------------------------------------------
@@ -336,12 +359,11 @@ def create_app(state: AppState) -> Flask:
         assert state.store is not None
         report = result.report
         identity = _identity(report)
-        visit_id = state.store.add_visit(case_id, _now(), identity, report)
+        visit_id = state.store.add_visit(case_id, _now(), identity, result.report_json)
         earlier = [v for v in state.store.visits(case_id) if v.id != visit_id]
-        if earlier:  # answers carried over to the findings still there
+        if earlier:  # answers carried over to the findings still there (the same identity)
             previous = state.store.answers(earlier[-1].id)
-            for f in compare_findings(earlier[-1].report, report).same:
-                key = finding_key(f)
+            for key, _ in compare_findings(earlier[-1].report, report).same:
                 if key in previous:
                     state.store.set_answer(visit_id, key, previous[key].answer, previous[key].note)
         return visit_id
@@ -371,8 +393,7 @@ def create_app(state: AppState) -> Flask:
         for key, (answer, note) in _answers_from_form(found.report).items():
             store.set_answer(visit_id, key, answer, note)
         answers = {k: (a.answer, a.note) for k, a in store.answers(visit_id).items()}
-        return _save(json.dumps(found.report, indent=2, ensure_ascii=True) + "\n", found.report, answers,
-                     f"/clinic/visit/{visit_id}")
+        return _save(found.record, found.report, answers, f"/clinic/visit/{visit_id}")
 
     @app.get("/clinic/visit/<int:visit_id>/compare")
     @clinic_page
@@ -386,26 +407,24 @@ def create_app(state: AppState) -> Flask:
         answers = {k: (a.answer, a.note) for k, a in store.answers(visit_id).items()}
         comparison = compare_findings(before.report, found.report)
         return page("compare.html.j2", comparison=comparison, old_n=index, new_n=index + 1, answers=answers,
-                    key=finding_key, labels={s: t(f"severity_{s}", lang()) for s in SEVERITIES},
+                    labels={s: t(f"severity_{s}", lang()) for s in SEVERITIES},
                     visit_id=visit_id, case_id=found.case_id)
 
     @app.post("/clinic/case/<int:case_id>/export")
     @clinic_page
     def export(store: CaseStore, case_id: int) -> Response:
         store.case(case_id) or abort(404)
+        folder = request.form.get("folder", "").strip()
+        name = f"techcheck-case-{case_id}-{time.strftime('%Y%m%d-%H%M%S')}.zip"
+        saved = SaveHint(path=os.path.abspath(os.path.join(folder, name)) if folder else name, how="saved")
         files: dict[str, bytes] = {}
-        for n, v in enumerate(store.visits(case_id), start=1):
+        visits = store.visits(case_id)
+        for n, v in enumerate(visits, start=1):
             answers = {k: (a.answer, a.note) for k, a in store.answers(v.id).items()}
-            body = json.dumps(v.report, indent=2, ensure_ascii=True) + "\n"
-            for name, data in _bundle_files(body, v.report, answers).items():
-                files[f"visit-{n}/{name}"] = data
-        try:
-            path = _write_private(request.form.get("folder", "").strip(), f"techcheck-case-{case_id}-"
-                                  f"{time.strftime('%Y%m%d-%H%M%S')}.zip", make_bundle(files, _now()))
-            note, ok = at("saved_to", lang(), path=path), True
-        except OSError as exc:
-            note, ok = at("save_failed", lang(), reason=exc.strerror or str(exc)), False
-        return page("saved.html.j2", 200 if ok else 400, note=note, ok=ok, back=f"/clinic/case/{case_id}")
+            for file, data in _bundle_files(v.record, v.report, answers, saved).items():
+                files[f"visit-{n}/{file}"] = data
+        return _saved_page(folder, name, make_bundle(files, _now()), [v.report for v in visits],
+                           f"/clinic/case/{case_id}")
 
     @app.post("/clinic/case/<int:case_id>/delete")
     @clinic_page
@@ -430,6 +449,10 @@ def create_app(state: AppState) -> Flask:
         store.delete_resource(resource_id)
         return redirect("/clinic#resources", 303)  # type: ignore[return-value]
 
+    @app.errorhandler(StoreError)
+    def store_problem(exc: StoreError) -> Response:  # a stored visit whose report cannot be read
+        return page("saved.html.j2", 500, note=str(exc), ok=False, back="/clinic")
+
     app.jinja_env = env  # type: ignore[assignment]
     app.extensions["techcheck_check_title"] = check_title
     return app
@@ -443,37 +466,22 @@ def _identity(report: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _bundle_files(report_json: str, report: dict[str, Any], answers: dict[str, tuple[str, str]]) -> dict[str, bytes]:
+def _bundle_files(record: dict[str, Any], report: dict[str, Any], answers: dict[str, tuple[str, str]],
+                  saved: SaveHint) -> dict[str, bytes]:
+    """The files of an evidence bundle: the record exactly as made (its digest covers it), the
+    report page, and the answers by finding key (each finding's identity: app/compare.py)."""
     listed = []
-    for f in report.get("findings", []):
-        key = finding_key(f)
+    for key, f in keyed(report).items():
         answer, note = answers.get(key, ("", ""))
-        listed.append({"finding_key": key, "rule_id": f.get("rule_id"), "title": f.get("title"),
-                       "answer": answer, "note": note})
+        listed.append({"finding_key": key, "identity": f.get("identity", ""), "rule_id": f.get("rule_id"),
+                       "title": f.get("title"), "answer": answer, "note": note})
     answers_doc = {"schema": "techcheck.answers/1", "question": "Did you, or someone you trust, set this up?",
                    "findings": listed}
     return {
-        "report.json": report_json.encode("utf-8"),
-        "report.html": render_html(cast(Report, report)).encode("utf-8"),
+        "report.json": (json.dumps(record, indent=2, ensure_ascii=True) + "\n").encode("utf-8"),
+        "report.html": render_html(cast(Report, report), saved, record).encode("utf-8"),
         "answers.json": (json.dumps(answers_doc, indent=2, ensure_ascii=True) + "\n").encode("utf-8"),
     }
-
-
-def _write_private(folder: str, name: str, data: bytes) -> str:
-    """Write a new owner-only file in an existing folder; never follow or replace anything there."""
-    if not folder or not os.path.isdir(folder):
-        raise OSError(2, "that folder does not exist")
-    path = os.path.join(folder, name)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError:
-        os.unlink(path)
-        raise
-    return path
 
 
 def _now() -> str:

@@ -8,6 +8,7 @@ bidi-override characters as visible escapes and caps the length.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined
@@ -90,9 +91,11 @@ def report_environment(lang: str, extra_loader: BaseLoader | None = None) -> Env
     return env
 
 
-def render_html(model: Report, save: SaveHint | None = None) -> str:
+def render_html(model: Report, save: SaveHint | None = None, sealed: Mapping[str, Any] | None = None) -> str:
     """The HTML report. `save`: how this report is saved (the command for this run, or the file it is
-    written to), said at each action that tells the reader to save the report."""
+    written to), said at each action that tells the reader to save the report. `sealed`: the
+    report exactly as saved, to embed when `model` is an older report brought to the current shape
+    (report/loader.py); its digest covers the saved form."""
     lang = model["language"]
     texts = texts_for(lang)
     record = model["evidence_record"]
@@ -133,7 +136,8 @@ def render_html(model: Report, save: SaveHint | None = None) -> str:
         os_label=os_name(record["system"]["os"]),
         rules_line=t("rules_line", lang, n=record["rules"]["loaded"], files=record["rules"]["files"]),
         max_evidence=MAX_EVIDENCE,
-        record_json=Markup(html_record_block(model)),  # base64 in a data block (see evidence.py)
+        # base64 in a data block (see evidence.py); the report as saved when it was brought up to date
+        record_json=Markup(html_record_block(model if sealed is None else sealed)),
         max_startup=MAX_STARTUP,
         max_timeline=MAX_TIMELINE,
         startup_counts=origin_counts_line(model["startup"], lang) if "startup" in model else "",

@@ -10,9 +10,11 @@ report is never written inside the disk copy being scanned (that would change th
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 
 from techcheck.errors import TechcheckError
 
@@ -37,10 +39,20 @@ def _inside(path: str, folder: str) -> bool:
         return False
 
 
-def check_output_path(path: str, scanned_root: str | None = None) -> str:
+Roots = str | Sequence[str] | None  # the disk copies a report must not be written into
+
+
+def _roots(scanned_root: Roots) -> list[str]:
+    if scanned_root is None:
+        return []
+    return [scanned_root] if isinstance(scanned_root, str) else [r for r in scanned_root if r]
+
+
+def check_output_path(path: str, scanned_root: Roots = None) -> str:
     """The absolute path to save a report to, or OutputError saying why it cannot be used.
 
-    An existing regular file may be replaced (the caller decides whether to ask first).
+    `scanned_root`: the disk copy (or copies: a case's visits) the report is about; nothing is
+    written inside one. An existing regular file may be replaced (the caller decides whether to ask).
     """
     absolute = os.path.abspath(path)
     folder = os.path.dirname(absolute)
@@ -58,16 +70,16 @@ def check_output_path(path: str, scanned_root: str | None = None) -> str:
         raise OutputError(path, "no_folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(path, "not_writable")
-    if scanned_root is not None:
-        real_target = os.path.join(os.path.realpath(folder), os.path.basename(absolute))
-        if _inside(real_target, os.path.realpath(scanned_root)):
-            raise OutputError(path, "inside_image")
+    real_target = os.path.join(os.path.realpath(folder), os.path.basename(absolute))
+    if any(_inside(real_target, os.path.realpath(root)) for root in _roots(scanned_root)):
+        raise OutputError(path, "inside_image")
     return absolute
 
 
-def write_report_atomically(path: str, content: str, scanned_root: str | None = None,
-                            replace: bool = True) -> None:
-    """Write an owner-only report: temporary file in the same folder, flushed, then renamed.
+def write_report_atomically(path: str, content: str | bytes, scanned_root: Roots = None,
+                            replace: bool = True) -> str:
+    """Write an owner-only report (text, or bytes such as a zip): temporary file in the same folder,
+    flushed, then renamed. Returns the absolute path written.
 
     The path is checked again just before (it may have changed during the scan). On any failure
     the temporary file is removed and nothing is left at `path`; OutputError says why.
@@ -81,15 +93,16 @@ def write_report_atomically(path: str, content: str, scanned_root: str | None = 
     try:
         with contextlib.suppress(AttributeError, OSError):  # Windows: inherits the folder's permissions
             os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         if replace:
             os.replace(temp, absolute)
         else:  # never over an existing file, even one made while the scan ran: link fails if it exists
             try:
-                os.link(temp, absolute)
+                _link_new(temp, absolute)
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
@@ -101,3 +114,21 @@ def write_report_atomically(path: str, content: str, scanned_root: str | None = 
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise OutputError(path, "write_failed", exc.strerror or str(exc)) from exc
+    return absolute
+
+
+def _link_new(temp: str, absolute: str) -> None:
+    """Put the finished file at `absolute`, which must not exist. A hard link does it in one step;
+    where the file system has none (a FAT or exFAT USB stick), the name is first taken with an
+    exclusive create, then the finished file is renamed over that empty placeholder."""
+    try:
+        os.link(temp, absolute)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+            raise
+    fd = os.open(absolute, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.close(fd)
+    os.replace(temp, absolute)
