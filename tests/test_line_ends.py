@@ -97,8 +97,10 @@ def test_windows_and_macos_names_with_a_unicode_line_break_reach_the_report_whol
     write(win, "Windows/System32/GroupPolicy/Machine/Scripts/scripts.ini",
           f"[Startup]\r\n0CmdLine=C:\\ProgramData\\gp{LS}start.cmd\r\n0Parameters=\r\n")
     write(win, "Windows/System32/GroupPolicy/Machine/Scripts/Startup/x.cmd", "@echo off\r\n")
+    write(win, "ProgramData/AnyDesk/connection_trace.txt",
+          f"Incoming  2026-11-26, 03:46  User  ex{LS}partner@ad 654321\r\n")
     report = scan_json(win)
-    assert missing(report, [f"gp{LS}start.cmd"]) == []
+    assert missing(report, [f"gp{LS}start.cmd", f"ex{LS}partner@ad 654321"]) == []
 
     mac = tmp_path / "mac"
     for folder in ("Applications", "System/Library", "Users/ana/Library", "private/var"):

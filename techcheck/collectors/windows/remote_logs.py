@@ -18,6 +18,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.target.identity import LocalClock, local_clock
+from techcheck.textlines import blank_fields, text_lines
 from techcheck.timeutil import Time
 
 MAX_SESSIONS_PER_FILE = 500
@@ -52,7 +53,7 @@ TEAMVIEWER_FORMATS = ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:
 def parse_teamviewer_incoming(text: str) -> list[Session]:
     """Connections_incoming.txt: tab-separated ID, name, start, end, local user, type, connection id."""
     sessions = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) < 4:
             continue
@@ -75,14 +76,14 @@ _ANYDESK_LINE = re.compile(r"^\s*Incoming\s+(\d{4}-\d{2}-\d{2}),\s*(\d{2}:\d{2})
 def parse_anydesk_connection_trace(text: str) -> list[Session]:
     """connection_trace.txt: 'Incoming  2014-11-26, 03:46  User  alias@ad 654321' per connection."""
     sessions = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         m = _ANYDESK_LINE.match(line)
         if not m:
             continue
         when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",))
         if when is None:
             continue
-        method, who = m.group(3), " ".join(m.group(4).split())
+        method, who = m.group(3), " ".join(blank_fields(m.group(4)))
         sessions.append(Session(when.isoformat(timespec="seconds"),
                                 f"from AnyDesk {who or 'unknown'}, accepted by: {method}", when))
     return sessions
@@ -95,7 +96,7 @@ _TRACE_EVENTS = ("incoming session request", "accepting from", "logged in from")
 def parse_anydesk_trace(text: str) -> list[Session]:
     """ad.trace / ad_svc.trace: keep the lines that record an incoming session being set up."""
     sessions = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         low = line.lower()
         if not any(e in low for e in _TRACE_EVENTS):
             continue
@@ -106,7 +107,7 @@ def parse_anydesk_trace(text: str) -> list[Session]:
         event = next(e for e in _TRACE_EVENTS if e in low)
         tail = line[low.index(event):].strip()
         sessions.append(Session(when.isoformat(timespec="seconds"),
-                                f"AnyDesk log: {' '.join(tail.split())[:200]}", when))
+                                f"AnyDesk log: {' '.join(blank_fields(tail))[:200]}", when))
     return sessions
 
 
