@@ -39,7 +39,7 @@ def shadow_changed_days(text: str) -> dict[str, int]:
     """user -> the day (since 1970-01-01) the password was last set (shadow(5) field 3; useradd sets it
     when the account is made). 0 ("change it at the next sign-in") and empty fields are left out."""
     found: dict[str, int] = {}
-    for parts in (line.split(":") for line in text.splitlines()):
+    for parts in (line.split(":") for line in text_lines(text)):
         if len(parts) >= 3 and parts[0] and parts[2].strip().isdigit() and int(parts[2]) > 0:
             found[parts[0]] = int(parts[2])
     return found

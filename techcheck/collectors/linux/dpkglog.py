@@ -19,6 +19,7 @@ from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.identity import LocalClock
+from techcheck.textlines import text_lines
 from techcheck.timeutil import Time, TimeKind
 
 LOG_DIR = "/var/log"
@@ -43,7 +44,7 @@ class PackageTimes:
 def parse_dpkg_log(text: str, found: PackageTimes | None = None, max_lines: int = MAX_LINES) -> PackageTimes:
     """Add the install and upgrade actions of one log's text (read oldest log first)."""
     found = found or PackageTimes()
-    for count, line in enumerate(text.splitlines()):
+    for count, line in enumerate(text_lines(text)):
         if count >= max_lines:
             break
         m = _ACTION.match(line)
