@@ -20,7 +20,7 @@ from techcheck.artifacts import Artifact
 from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, as_message
-from techcheck.target.base import Target
+from techcheck.target.base import ReadProblem, Target
 from techcheck.timeutil import Precision, Time, TimeKind, filetime_to_datetime, implausible, iso_utc, time_fact
 
 Status = Literal["ok", "partial", "skipped", "failed"]
@@ -42,23 +42,11 @@ class Skip(Exception):
         super().__init__(str(self.msg))
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(ReadProblem):
     """Something the scan could not read or understand. Shown in the report, never silent.
 
-    `msg` is a message (techcheck/i18n.py: ids `note.*`); a plain string is kept as it is."""
-
-    path: str
-    msg: Message
-
-    def __init__(self, path: str, msg: Message | str) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "msg", as_message(msg))
-
-    @property
-    def message(self) -> str:
-        """What it says, in English (the JSON report keeps this text)."""
-        return str(self.msg)
+    The same fields as the target layer's ReadProblem (a path and a message, techcheck/i18n.py ids
+    `note.*`; a plain string is kept as it is), plus whether the place itself was unreadable."""
 
     @property
     def unreadable(self) -> bool:
