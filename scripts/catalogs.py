@@ -115,8 +115,8 @@ def _constants(files: Iterable[Path]) -> set[str]:
 
 def used_ids() -> Usage:
     """Every message id the code uses, where, and its English."""
-    from techcheck.artifacts import KINDS
     from techcheck.collectors.base import all_collectors
+    from techcheck.kinds import KINDS
     from techcheck.ruleset import CATEGORIES
 
     english_catalog = {str(m.id): str(m.string) for m in read(po_path(SOURCE)) if m.id}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Behaviour unchanged? Compare the reports of every scan the test suite makes, before and after a change.
 
-    scripts/compare_reports.py [--base REF] [--keep DIR] [-- PYTEST_ARGS...]
+    scripts/compare_reports.py [--base REF] [--keep DIR [--reuse-base]] [-- PYTEST_ARGS...]
 
 Runs the test suite twice with the capture plugin (tests/capture_reports.py): once on the code of
 REF (default: where this branch left main; taken with `git archive` into a folder) and once
@@ -30,6 +30,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?: UTC|Z|[+-]\d\d:\d\d)?")
 TIME_KEYS = ("started", "finished", "digest")
+LOCAL_TIME = re.compile(r"<time> \(\d\d:\d\d(?: [^)]*)?\)")  # the local time beside a UTC time
+# The evidence record an HTML report carries (base64 of the JSON, which is compared on its own).
+RECORD = re.compile(r'(id="techcheck-record">)"[A-Za-z0-9+/=]+"')
+# Times as people read them (the timeline, "first seen"): "2 December 2026, 02:46", "2 de diciembre de 2026, 02:46".
+READABLE = re.compile(r"\b\d{1,2} (?:de )?[A-Za-zé]+ (?:de )?\d{4}, \d\d:\d\d(?: \(UTC[+-]?[\d:]*\))?")
+MKDTEMP = re.compile(r"(/tmp/techcheck-[a-z]+-)[A-Za-z0-9_]{8}\b")  # tempfile.mkdtemp folders of tests
 
 
 def run_capture(source: Path, out: Path, basetemp: Path, pytest_args: list[str]) -> int:
@@ -60,7 +66,8 @@ def normalise(text: str, kind: str, replace: dict[str, str]) -> str:
         text = json.dumps(model, indent=1, sort_keys=False, ensure_ascii=False)
     for old, new in replace.items():
         text = text.replace(old, new)
-    return TIME.sub("<time>", text)
+    text = RECORD.sub(r'\1"<record>"', MKDTEMP.sub(r"\1<random>", TIME.sub("<time>", text)))
+    return READABLE.sub("<when>", LOCAL_TIME.sub("<time>", text))
 
 
 def compare(base: Path, new: Path, replace_base: dict[str, str], replace_new: dict[str, str]) -> int:
@@ -99,6 +106,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", help="git revision to compare with (default: where this branch left main)")
     parser.add_argument("--keep", help="keep the captured reports in this folder")
+    parser.add_argument("--reuse-base", action="store_true",
+                        help="with --keep: take the base run's reports from an earlier run in that folder")
+    parser.add_argument("--compare-only", action="store_true",
+                        help="with --keep: compare the reports of both earlier runs again, without running tests")
     parser.add_argument("pytest_args", nargs="*", help="arguments for pytest (default: the whole suite)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="compare-reports-"))
@@ -114,6 +125,10 @@ def main() -> int:
     tmp = work / "tmp"
     for label, tree in (("base", source), ("new", HERE)):
         out = work / f"{label}-reports"
+        if (label == "base" and args.reuse_base or args.compare_only) and out.exists():
+            print(f"  {label} reports reused from {out}")
+            runs[label] = (out, {str(tmp): "<tmp>", str(tree): "<src>"})
+            continue
         if out.exists():
             shutil.rmtree(out)
         if tmp.exists():

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from techcheck import __version__
-from techcheck.artifacts import KINDS
 from techcheck.engine import SEVERITY_ORDER
 from techcheck.errors import RuleError, TechcheckError
+from techcheck.kinds import KINDS
 from techcheck.report.format import SaveHint
 from techcheck.report.output import OutputError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir

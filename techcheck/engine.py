@@ -83,19 +83,30 @@ class Matcher:
             self.automata[kind].append((name, norm, automaton))
 
     def _add(self, rule: Rule, cond: Condition) -> None:
-        # Prefer an exact test on a text or number field (booleans say too little to index).
+        # Prefer an exact test on a text or number field (booleans say too little to index), then a
+        # domain test, then a literal every value of a text test must contain; else scan the kind.
+        if not (self._add_exact(rule, cond) or self._add_domain(rule, cond) or self._add_literal(rule, cond)):
+            self.scan[cond.kind].append((rule, cond))
+
+    def _add_exact(self, rule: Rule, cond: Condition) -> bool:
         for name, test in cond.tests:
             if test.op == "equals" and not any(isinstance(v, bool) for v in test.values):
                 for v in test.values:
                     self.exact[(cond.kind, name, _index_value(v))].append((rule, cond))
                 self.exact_fields[cond.kind].add(name)
-                return
+                return True
+        return False
+
+    def _add_domain(self, rule: Rule, cond: Condition) -> bool:
         for name, test in cond.tests:
             if test.op == "domain":
                 for v in test.values:
                     self.domains[(cond.kind, name, v)].append((rule, cond))
                 self.domain_fields[cond.kind].add(name)
-                return
+                return True
+        return False
+
+    def _add_literal(self, rule: Rule, cond: Condition) -> bool:
         for name, test in cond.tests:
             if test.op in LITERAL_OPS:
                 literals = test.literals()
@@ -103,22 +114,33 @@ class Matcher:
                     table = self.by_literal[(cond.kind, name, "path" if test.op == "path" else "text")]
                     for literal in set(literals):
                         table.setdefault(literal, []).append((rule, cond))
-                    return
-        self.scan[cond.kind].append((rule, cond))
+                    return True
+        return False
 
     def candidates(self, art: Artifact) -> list[_Entry]:
         found: list[_Entry] = []
+        self._exact_candidates(art, found)
+        self._domain_candidates(art, found)
+        self._literal_candidates(art, found)
+        found.extend(self.scan.get(art.kind, ()))
+        return found
+
+    def _exact_candidates(self, art: Artifact, found: list[_Entry]) -> None:
         for name in self.exact_fields.get(art.kind, ()):
             value = art.get(name)
             for v in value if isinstance(value, list) else [value]:
                 if v is not None:
                     found.extend(self.exact.get((art.kind, name, _index_value(v)), ()))
+
+    def _domain_candidates(self, art: Artifact, found: list[_Entry]) -> None:
         for name in self.domain_fields.get(art.kind, ()):
             value = art.get(name)
             if isinstance(value, str) and value:
                 labels = value.lower().rstrip(".").split(".")
                 for i in range(len(labels)):
                     found.extend(self.domains.get((art.kind, name, ".".join(labels[i:])), ()))
+
+    def _literal_candidates(self, art: Artifact, found: list[_Entry]) -> None:
         for name, norm, automaton in self.automata.get(art.kind, ()):
             value = art.get(name)
             for v in value if isinstance(value, list) else [value]:
@@ -127,8 +149,6 @@ class Matcher:
                 for text in search_texts(norm, v):
                     for _end, entries in automaton.iter(text):
                         found.extend(entries)
-        found.extend(self.scan.get(art.kind, ()))
-        return found
 
     def match(self, artifacts: Iterable[Artifact]) -> list[Finding]:
         hits: dict[str, tuple[Rule, dict[int, Artifact]]] = {}

@@ -55,7 +55,7 @@ def _sample_data(art: Any) -> dict[str, Any]:
 
 
 def _derived(kind: str) -> set[str]:
-    from techcheck.artifacts import KINDS
+    from techcheck.kinds import KINDS
 
     return {n for n, f in KINDS[kind].fields.items() if f.derived}
 

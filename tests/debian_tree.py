@@ -149,14 +149,9 @@ def enable(root: Path, unit: str, user: bool, seen: set[str]) -> None:
     install = parser["Install"]
     base = root / ("etc/systemd/user" if user else "etc/systemd/system")
     link_to = f"/usr/lib/systemd/{'user' if user else 'system'}/{unit}"
-    for key, suffix in (("WantedBy", ".wants"), ("RequiredBy", ".requires")):
-        for target in install.get(key, "").split():
-            link = base / f"{target}{suffix}" / unit
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if not link.is_symlink():
-                os.symlink(link_to, link)
-    for alias in install.get("Alias", "").split():
-        link = base / alias
+    links = [base / f"{target}{suffix}" / unit for key, suffix in (("WantedBy", ".wants"), ("RequiredBy", ".requires"))
+             for target in install.get(key, "").split()]
+    for link in links + [base / alias for alias in install.get("Alias", "").split()]:
         link.parent.mkdir(parents=True, exist_ok=True)
         if not link.is_symlink():
             os.symlink(link_to, link)

@@ -1,20 +1,31 @@
-"""Configuration profiles: the real unsigned and signed (CMS/DER) ones, root certificates, PPPC grants."""
+"""Configuration profiles: the real unsigned and signed (CMS/DER) ones, profiles signed here (by issuer and
+serial, by key id, with BMPString names), root certificates, PPPC grants."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import plistlib
 import ssl
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms, keys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.name import _ASN1Type
+from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from techcheck.collectors.macos.plists import PlistError
 from techcheck.collectors.macos.profiles import (
     DerError,
     MacProfiles,
     cert_common_name,
-    parse_der,
     parse_profile,
     unwrap_signed,
 )
@@ -50,15 +61,9 @@ def test_signed_profile_inner_plist_and_signer() -> None:
 
 
 def signed_profile_certs() -> list[bytes]:
-    """The DER certificates inside the real signed profile, checked with Python's own X.509 decoder."""
-    data = real("cloudflare-default-https.signed.mobileconfig")
-    info, _ = parse_der(data)
-    certs = next(p for p in info.children[1].children[0].children if p.tag == 0xA0)
-    out = []
-    for c in certs.children:
-        start = data.find(c.content) - 4  # "30 82 LL LL" header of each certificate
-        out.append(data[start:start + 4 + len(c.content)])
-    return out
+    """The DER certificates inside the real signed profile, as cryptography (OpenSSL) reads them."""
+    certs = pkcs7.load_der_pkcs7_certificates(real("cloudflare-default-https.signed.mobileconfig"))
+    return [c.public_bytes(serialization.Encoding.DER) for c in certs]
 
 
 def python_subject_cn(der: bytes, tmp_path: Path) -> str:
@@ -143,6 +148,94 @@ def test_der_indefinite_length_and_chunked_octets() -> None:
     assert (p.identifier, p.signed, p.signer) == ("com.example.profile", True, "")
 
 
+# --- profiles signed here ----------------------------------------------------------------------------
+
+Key = ec.EllipticCurvePrivateKey
+
+
+def name(common_name: str, bmp: bool = False) -> x509.Name:
+    kind = _ASN1Type.BMPString if bmp else _ASN1Type.UTF8String
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Org"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name, _type=kind)])
+
+
+def certificate(subject: x509.Name, key: Key, issuer: x509.Name, issuer_key: Key, serial: int,
+                key_id: bool = True) -> x509.Certificate:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+               .serial_number(serial).not_valid_before(now).not_valid_after(now + dt.timedelta(days=365)))
+    if key_id:
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def signed(content: bytes, signer_name: x509.Name, *, serial: int = 2, ca_serial: int = 1, by_key_id: bool = False,
+           key_id_extension: bool = True, ship_signer: bool = True) -> bytes:
+    """A profile signed by a certificate a test CA issued; the CA (an intermediate) is listed first."""
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = name("Test Root CA")
+    ca = certificate(ca_name, ca_key, name("Test Top Root"), ca_key, ca_serial)
+    cert = certificate(signer_name, key, ca_name, ca_key, serial, key_id=key_id_extension)
+    der = (pkcs7.PKCS7SignatureBuilder().set_data(content).add_signer(cert, key, hashes.SHA256())
+           .add_certificate(ca).sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary]))
+    info = cms.ContentInfo.load(der)
+    sd = info["content"]
+    if not ship_signer:
+        sd["certificates"] = cms.CertificateSet([c for c in sd["certificates"]
+                                                 if c.chosen.subject.native["common_name"] == "Test Root CA"])
+    if by_key_id:  # RFC 5652 5.3: the signer named by subject key identifier instead of issuer and serial
+        spki = cert.public_key().public_bytes(serialization.Encoding.DER,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo)
+        key_id = keys.PublicKeyInfo.load(spki).sha1
+        sd["signer_infos"][0]["sid"] = cms.SignerIdentifier({"subject_key_identifier": key_id})
+        sd["signer_infos"][0]["version"] = "v3"
+    out = bytes(info.dump(force=True))
+    # The CA first among the certificates (DER sorts them by their bytes): a reader that takes the
+    # first certificate gets it wrong.
+    ca_der, cert_der = (c.public_bytes(serialization.Encoding.DER) for c in (ca, cert))
+    out = out.replace(cert_der + ca_der, ca_der + cert_der)
+    assert (ca_der + cert_der in out) == ship_signer
+    return out
+
+
+INNER = plistlib.dumps({"PayloadIdentifier": "com.example.signed", "PayloadDisplayName": "Signed here",
+                        "PayloadType": "Configuration", "PayloadContent": []})
+
+
+def test_signer_found_by_issuer_and_serial_not_the_ca() -> None:
+    got = unwrap_signed(signed(INNER, name("Clinic Profiles")))
+    assert (got.content, got.signer) == (INNER, "Clinic Profiles")
+    # the same serial number as the CA's: only issuer and serial together name the signer
+    assert unwrap_signed(signed(INNER, name("Clinic Profiles"), serial=7, ca_serial=7)).signer == "Clinic Profiles"
+
+
+@pytest.mark.parametrize("extension", [True, False])
+def test_signer_found_by_subject_key_id(extension: bool) -> None:
+    data = signed(INNER, name("Key Id Signer"), by_key_id=True, key_id_extension=extension)
+    assert cms.ContentInfo.load(data)["content"]["signer_infos"][0]["sid"].name == "subject_key_identifier"
+    p = parse_profile(data)
+    assert (p.identifier, p.signed, p.signer) == ("com.example.signed", True, "Key Id Signer")
+
+
+def test_bmpstring_names_decoded() -> None:
+    data = signed(INNER, name("Clínica Ñandú — perfiles", bmp=True))
+    assert "Clínica Ñandú — perfiles".encode("utf-16-be") in data
+    assert parse_profile(data).signer == "Clínica Ñandú — perfiles"
+    key = ec.generate_private_key(ec.SECP256R1())
+    root = certificate(name("Raíz Ñ", bmp=True), key, name("Raíz Ñ", bmp=True), key, 5)
+    der = root.public_bytes(serialization.Encoding.DER)
+    assert cert_common_name(der) == "Raíz Ñ"
+    root_payload = {"PayloadType": "com.apple.security.root", "PayloadContent": der}
+    payload = parse_profile(plistlib.dumps(profile([root_payload])))
+    assert [c.subject for c in payload.root_certs] == ["Raíz Ñ"]
+
+
+@pytest.mark.parametrize("by_key_id", [False, True])
+def test_a_signer_missing_from_the_certificates_is_not_named(by_key_id: bool) -> None:
+    p = parse_profile(signed(INNER, name("Absent Signer"), by_key_id=by_key_id, ship_signer=False))
+    assert (p.signed, p.signer) == (True, "")  # never the CA's name
+
+
 def test_image_profile_store_and_downloaded_files(tmp_path: Path) -> None:
     root = mac_skeleton(tmp_path / "img")
     for name in ["cloudflare-default-https.signed.mobileconfig", "tcc.configuration-profile-policy.santa.example"
@@ -172,3 +265,12 @@ def test_image_profile_store_and_downloaded_files(tmp_path: Path) -> None:
     assert {(g.get("service"), g.get("source"), g.get("user")) for g in grants} == {
         ("full_disk_access", "profile", "ana")}
     assert len(grants) == 3
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=4000), st.integers(min_value=0, max_value=255))
+def test_a_changed_byte_in_a_signed_profile_gives_a_decode_error_or_a_profile(pos: int, byte: int) -> None:
+    data = bytearray(real("cloudflare-default-https.signed.mobileconfig"))
+    data[pos % len(data)] = byte
+    with contextlib.suppress(DerError, PlistError):  # any other exception fails the test
+        parse_profile(bytes(data))

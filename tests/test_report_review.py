@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from techcheck.artifacts import KINDS
 from techcheck.cli import EXIT_USAGE, cli
 from techcheck.i18n import LANGUAGES, Message, as_message, catalog, text, texts_for
+from techcheck.kinds import KINDS
 from techcheck.report.text import MAX_NOTES_PER_CHECK
 from techcheck.ruleset import CATEGORIES
 from techcheck.texts import field_label

@@ -9,7 +9,7 @@ import pytest
 
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.target import FakeTarget, detect_os, open_image
-from tests.conftest import write
+from tests.conftest import needs_tool, write
 
 
 def linux_image(tmp_path: Path) -> Path:
@@ -76,15 +76,35 @@ def test_huge_file_refused_over_limit(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_gives_permission_error(tmp_path: Path) -> None:
-    root = linux_image(tmp_path / "img")
-    f = write(root, "etc/secret", "x", mode=0o000)
-    if os.access(f, os.R_OK):
-        # As root every file is readable; the fake target's unreadable set covers this case instead.
-        t = FakeTarget(mode="fake", os="linux", root=None, files={"/etc/secret": b"x"}, unreadable={"/etc/secret"})
-    else:
-        t = open_image(str(root))  # type: ignore[assignment]
-    with pytest.raises(TargetError, match="permission denied"):
-        t.read_text("/etc/secret")
+    """A real file the scanning account may not read, on a real disk copy. As root every file is
+    readable, so the read is made by an ordinary account (nobody, through setpriv) in a child process."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="techcheck-perm-"))  # not under pytest's root-only folder
+    try:
+        base.chmod(0o755)
+        root = linux_image(base / "img")
+        for folder in (base / "img", root / "etc"):
+            folder.chmod(0o755)
+        write(root, "etc/secret", "x", mode=0o000)
+        write(root, "etc/open", "y", mode=0o644)
+        code = ("import sys; from techcheck.target import open_image; from techcheck.errors import TargetError\n"
+                "t = open_image(sys.argv[1])\nprint(t.read_text('/etc/open'))\n"
+                "try:\n    t.read_text('/etc/secret')\nexcept TargetError as exc:\n    print(exc)\n")
+        command = [sys.executable, "-c", code, str(root)]
+        if os.geteuid() == 0:
+            command = [needs_tool("setpriv", "util-linux"), "--reuid=65534", "--regid=65534", "--clear-groups",
+                       *command]
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/",
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        assert lines[0] == "y" and "permission denied" in lines[1], proc.stdout
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_windows_image_is_case_insensitive(tmp_path: Path) -> None:

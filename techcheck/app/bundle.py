@@ -75,6 +75,21 @@ def verify_bundle(data: bytes, key: bytes | None = None) -> BundleCheck:
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_BUNDLE_BYTES:
         check.problems.append("the bundle is larger than a techcheck bundle can be")
         return check
+    contents = _read_members(zf, members, check)
+    manifest = _manifest(contents.pop(MANIFEST, None), check)
+    if manifest is None:
+        return check
+    listed: dict[str, Any] = manifest["files"]
+    _compare_with_manifest(listed, contents, check)
+    for name, body in sorted(contents.items()):
+        if name.endswith(".json") and name in listed:
+            _check_report(name, body, key, check)
+    check.files = len(contents)
+    check.ok = not check.problems
+    return check
+
+
+def _read_members(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], check: BundleCheck) -> dict[str, bytes]:
     contents: dict[str, bytes] = {}
     for member in members:
         if member.filename in contents:
@@ -84,10 +99,10 @@ def verify_bundle(data: bytes, key: bytes | None = None) -> BundleCheck:
             contents[member.filename] = zf.read(member)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
             check.problems.append(f"{member.filename}: could not be read: {exc}")
-    manifest = _manifest(contents.pop(MANIFEST, None), check)
-    if manifest is None:
-        return check
-    listed: dict[str, Any] = manifest["files"]
+    return contents
+
+
+def _compare_with_manifest(listed: dict[str, Any], contents: dict[str, bytes], check: BundleCheck) -> None:
     for name in sorted(set(listed) | set(contents)):
         if name not in contents:
             check.problems.append(f"{name}: listed in the manifest but missing")
@@ -95,12 +110,6 @@ def verify_bundle(data: bytes, key: bytes | None = None) -> BundleCheck:
             check.problems.append(f"{name}: not listed in the manifest (added later)")
         elif hashlib.sha256(contents[name]).hexdigest() != str(listed[name].get("sha256", "")):
             check.problems.append(f"{name}: changed since the bundle was made")
-    for name, body in sorted(contents.items()):
-        if name.endswith(".json") and name in listed:
-            _check_report(name, body, key, check)
-    check.files = len(contents)
-    check.ok = not check.problems
-    return check
 
 
 def _manifest(raw: bytes | None, check: BundleCheck) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from waitress.server import create_server
 
@@ -33,56 +34,66 @@ class RunningApp:
 
 def build_server(config: AppConfig, idle_seconds: float = IDLE_SECONDS, threads: int = 8) -> RunningApp:
     guard = Guard()
-    stopped = threading.Event()
-    closed = threading.Lock()
-    closed_flag: list[bool] = []
+    loop = _ServerLoop(idle_seconds)
+    state = AppState(config=config, guard=guard, shutdown=loop.stop)
+    loop.state = state
+    loop.server = create_server(create_app(state), host=HOST, port=0, threads=threads, ident="",
+                                clear_untrusted_proxy_headers=True)
+    guard.port = int(loop.server.effective_port)
+    return RunningApp(guard.url(), guard.port, state, loop.serve, loop.stop)
 
-    def close_all() -> None:
+
+class _ServerLoop:
+    """waitress's loop run round by round on the serving thread, an idle watch, and one way to stop."""
+
+    state: AppState
+    server: Any
+
+    def __init__(self, idle_seconds: float) -> None:
+        self.idle_seconds = idle_seconds
+        self.stopped = threading.Event()
+        self.closed = threading.Lock()
+        self.closed_flag: list[bool] = []
+
+    def close_all(self) -> None:
         # Every channel (listening socket, open connections, the trigger) is closed once, by
         # whoever gets here first: the serving thread when its loop ends, or stop() when the
         # loop never ran. Closing twice would close a file number another socket may reuse.
-        with closed:
-            if closed_flag:
+        with self.closed:
+            if self.closed_flag:
                 return
-            closed_flag.append(True)
-            for channel in list(server._map.values()):
+            self.closed_flag.append(True)
+            for channel in list(self.server._map.values()):
                 channel.handle_close()
-            server.task_dispatcher.shutdown()
+            self.server.task_dispatcher.shutdown()
 
-    def stop() -> None:
-        if stopped.is_set():
+    def stop(self) -> None:
+        if self.stopped.is_set():
             return
-        stopped.set()
-        state.stop_everything()
+        self.stopped.set()
+        self.state.stop_everything()
         logging.getLogger("waitress").setLevel(logging.CRITICAL)
-        with closed:
-            if not closed_flag:
-                server.trigger.pull_trigger()  # wake the loop now
+        with self.closed:
+            if not self.closed_flag:
+                self.server.trigger.pull_trigger()  # wake the loop now
 
-    state = AppState(config=config, guard=guard, shutdown=stop)
-    app = create_app(state)
-    server = create_server(app, host=HOST, port=0, threads=threads, ident="", clear_untrusted_proxy_headers=True)
-    guard.port = int(server.effective_port)
+    def watch_idle(self) -> None:
+        while not self.stopped.wait(min(30.0, max(self.idle_seconds / 4, 0.05))):
+            if time.monotonic() - self.state.last_request > self.idle_seconds:
+                self.stop()
 
-    def watch_idle() -> None:
-        while not stopped.wait(min(30.0, max(idle_seconds / 4, 0.05))):
-            if time.monotonic() - state.last_request > idle_seconds:
-                stop()
-
-    def serve() -> None:
-        threading.Thread(target=watch_idle, daemon=True).start()
+    def serve(self) -> None:
+        threading.Thread(target=self.watch_idle, daemon=True).start()
         try:
             # waitress's own loop, one round at a time, so the same thread sees the stop request
             # and closes the channels (never another thread while the loop polls them).
-            while not stopped.is_set():
-                server.asyncore.loop(timeout=0.5, map=server._map, count=1)
+            while not self.stopped.is_set():
+                self.server.asyncore.loop(timeout=0.5, map=self.server._map, count=1)
         except KeyboardInterrupt:
             pass
         finally:
-            stop()
-            close_all()
-
-    return RunningApp(guard.url(), guard.port, state, serve, stop)
+            self.stop()
+            self.close_all()
 
 
 def run_app(config: AppConfig, open_browser: bool = True, echo: Callable[[str], None] = print) -> None:

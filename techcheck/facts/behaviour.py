@@ -251,37 +251,62 @@ def _code_tags(text: str, kind: str) -> set[str]:
     if kind in ("sh", "bash", "applescript", "bat", "cmd"):
         tags |= _sh_tags(text)
     if kind == "python" and _CODE_EXEC.search(text):
-        if _PY_DOWNLOADER.search(text):
-            tags.add("download_exec")
-        if _PY_DECODER.search(text):
-            tags.add("encoded_code")
+        tags |= _python_tags(text)
     if kind == "perl" and re.search(r"\beval\b", text):
-        if _PERL_DECODER.search(text):
-            tags.add("encoded_code")
-        if re.search(r"LWP|HTTP::Tiny|IO::Socket", text):
-            tags.add("download_exec")
+        tags |= _perl_tags(text)
     if kind in ("powershell", "bat", "cmd", "vbs", "js"):
-        if _PS_DOWNLOADER.search(text) and _PS_EXEC.search(text):
-            tags.add("download_exec")
-        if _LOLBIN_DOWNLOAD.search(text):
-            tags.add("download_exec")
-        if _PS_DECODER.search(text) and kind in ("powershell", "bat", "cmd"):
-            tags.add("encoded_code")
-        if _PS_HIDDEN.search(text) and re.search(r"powershell|pwsh|Start-Process", text, re.IGNORECASE):
-            tags.add("hidden_window")
-        if _HEADLESS.search(text):
-            tags.add("hidden_window")
+        tags |= _windows_script_tags(text, kind)
     if kind in ("vbs", "js"):
-        if _VBS_HIDDEN.search(text):
-            tags.add("hidden_window")
-        if (_JS_DECODER.search(text) or _VBS_DECODER.search(text)) and _CODE_EXEC.search(text):
-            tags.add("encoded_code")
-        if re.search(r"XMLHTTP|WinHttp|ServerXMLHTTP", text, re.IGNORECASE) and (
-                _CODE_EXEC.search(text) or re.search(r"\.Run\b|ShellExecute|SaveToFile", text, re.IGNORECASE)):
-            tags.add("download_exec")
+        tags |= _vbs_js_tags(text)
     if re.search(r"\b(?:mshta|regsvr32|rundll32)(?:\.exe)?\b", text, re.IGNORECASE) and (
             _WEB_ADDRESS.search(text) or _SCRIPTLET.search(text)):
         tags.add("script_from_web")
+    return tags
+
+
+def _python_tags(text: str) -> set[str]:
+    """Python that runs code it builds (exec, eval ...): downloaded or decoded first?"""
+    tags: set[str] = set()
+    if _PY_DOWNLOADER.search(text):
+        tags.add("download_exec")
+    if _PY_DECODER.search(text):
+        tags.add("encoded_code")
+    return tags
+
+
+def _perl_tags(text: str) -> set[str]:
+    """Perl that evaluates code: decoded or fetched first?"""
+    tags: set[str] = set()
+    if _PERL_DECODER.search(text):
+        tags.add("encoded_code")
+    if re.search(r"LWP|HTTP::Tiny|IO::Socket", text):
+        tags.add("download_exec")
+    return tags
+
+
+def _windows_script_tags(text: str, kind: str) -> set[str]:
+    """PowerShell, batch and Windows Script Host code: downloads, decoding, hidden windows."""
+    tags: set[str] = set()
+    if (_PS_DOWNLOADER.search(text) and _PS_EXEC.search(text)) or _LOLBIN_DOWNLOAD.search(text):
+        tags.add("download_exec")
+    if _PS_DECODER.search(text) and kind in ("powershell", "bat", "cmd"):
+        tags.add("encoded_code")
+    if (_PS_HIDDEN.search(text) and re.search(r"powershell|pwsh|Start-Process", text, re.IGNORECASE)) \
+            or _HEADLESS.search(text):
+        tags.add("hidden_window")
+    return tags
+
+
+def _vbs_js_tags(text: str) -> set[str]:
+    """VBScript and JScript: hidden windows, decoded code that runs, downloads that run or are saved."""
+    tags: set[str] = set()
+    if _VBS_HIDDEN.search(text):
+        tags.add("hidden_window")
+    if (_JS_DECODER.search(text) or _VBS_DECODER.search(text)) and _CODE_EXEC.search(text):
+        tags.add("encoded_code")
+    if re.search(r"XMLHTTP|WinHttp|ServerXMLHTTP", text, re.IGNORECASE) and (
+            _CODE_EXEC.search(text) or re.search(r"\.Run\b|ShellExecute|SaveToFile", text, re.IGNORECASE)):
+        tags.add("download_exec")
     return tags
 
 

@@ -194,33 +194,7 @@ def read_stix(paths: Iterable[Path]) -> FeedResult:
 
 
 def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]) -> None:
-    malware: dict[str, FeedProduct] = {}
-    indicators: dict[str, tuple[str, str]] = {}
-    links: dict[str, set[str]] = {}
-    for i, obj in enumerate(objects):
-        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
-            raise FeedError(file, "each object needs a 'type' and an 'id'", None, f"object {i + 1}")
-        kind, oid = obj["type"], obj["id"]
-        if kind == "malware":
-            name = obj.get("name")
-            if not isinstance(name, str) or not name.strip():
-                raise FeedError(file, "a malware object needs a 'name'", None, f"object {i + 1} ({oid})")
-            key = name.strip().lower()
-            if key not in products:
-                severity, category = _severity("watchware" if "watchware" in str(obj.get("description", "")).lower()
-                                               else "stalkerware")
-                products[key] = FeedProduct(name.strip(), "assoechap-stix", severity, category, [FEED_URL],
-                                            template="alert" if severity == "alert" else "watchware")
-            malware[oid] = products[key]
-        elif kind == "indicator":
-            pattern = obj.get("pattern")
-            if not isinstance(pattern, str):
-                raise FeedError(file, "an indicator needs a text 'pattern'", None, f"object {i + 1} ({oid})")
-            indicators[oid] = (pattern, f"object {i + 1} ({oid})")
-        elif kind == "relationship" and obj.get("relationship_type") == "indicates":
-            src, dst = obj.get("source_ref"), obj.get("target_ref")
-            if isinstance(src, str) and isinstance(dst, str):
-                links.setdefault(src, set()).add(dst)
+    malware, indicators, links = _stix_objects(objects, file, products)
     unattributed = FeedProduct("Unnamed stalkerware", "assoechap-stix", "alert", "stalkerware", [FEED_URL])
     collected: dict[int, dict[str, set[str]]] = {}
     for oid, (pattern, _where) in indicators.items():
@@ -230,23 +204,62 @@ def _stix_bundle(objects: list[Any], file: str, products: dict[str, FeedProduct]
     if collected.get(id(unattributed)) or unattributed.unusable:
         products.setdefault("\0unattributed", unattributed)
     for product in {id(p): p for p in [*malware.values(), unattributed]}.values():
-        values = collected.get(id(product), {})
-        domains = sorted(values.get("domain", ()))
-        _download_conditions(domains, [], product)
-        if domains and product.severity == "alert":
-            visits = FeedProduct(product.name, "assoechap-stix", "review", product.category, [FEED_URL],
-                                 template="visits", slug=f"{slugify(product.name)}-visits",
-                                 product_tag=slugify(product.name))
-            visits.conditions.append(Cond("web_visit", (Test("domain", "domain", tuple(domains)),
-                                                        Test("visit_type", "equals", ("history",)))))
-            products.setdefault(f"\0visits:{product.name.lower()}", visits)
-        if values.get("ip"):
-            product.conditions.append(Cond("connection", (Test("remote_address", "equals",
-                                                               tuple(sorted(values["ip"]))),)))
-        if values.get("sha256"):
-            product.conditions.append(Cond("file", (Test("sha256", "equals", tuple(sorted(values["sha256"]))),)))
-        if values.get("url"):
-            product.conditions.append(Cond("web_visit", (Test("url", "equals", tuple(sorted(values["url"]))),)))
+        _stix_conditions(product, collected.get(id(product), {}), products)
+
+
+def _stix_objects(objects: list[Any], file: str, products: dict[str, FeedProduct]) -> tuple[
+        dict[str, FeedProduct], dict[str, tuple[str, str]], dict[str, set[str]]]:
+    """The bundle's malware (as products, by object id), indicators (pattern, where) and
+    "indicates" links (indicator id -> malware ids)."""
+    malware: dict[str, FeedProduct] = {}
+    indicators: dict[str, tuple[str, str]] = {}
+    links: dict[str, set[str]] = {}
+    for i, obj in enumerate(objects):
+        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
+            raise FeedError(file, "each object needs a 'type' and an 'id'", None, f"object {i + 1}")
+        kind, oid = obj["type"], obj["id"]
+        if kind == "malware":
+            malware[oid] = _stix_malware(obj, file, f"object {i + 1} ({oid})", products)
+        elif kind == "indicator":
+            pattern = obj.get("pattern")
+            if not isinstance(pattern, str):
+                raise FeedError(file, "an indicator needs a text 'pattern'", None, f"object {i + 1} ({oid})")
+            indicators[oid] = (pattern, f"object {i + 1} ({oid})")
+        elif kind == "relationship" and obj.get("relationship_type") == "indicates":
+            src, dst = obj.get("source_ref"), obj.get("target_ref")
+            if isinstance(src, str) and isinstance(dst, str):
+                links.setdefault(src, set()).add(dst)
+    return malware, indicators, links
+
+
+def _stix_malware(obj: dict[str, Any], file: str, where: str, products: dict[str, FeedProduct]) -> FeedProduct:
+    name = obj.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise FeedError(file, "a malware object needs a 'name'", None, where)
+    key = name.strip().lower()
+    if key not in products:
+        severity, category = _severity("watchware" if "watchware" in str(obj.get("description", "")).lower()
+                                       else "stalkerware")
+        products[key] = FeedProduct(name.strip(), "assoechap-stix", severity, category, [FEED_URL],
+                                    template="alert" if severity == "alert" else "watchware")
+    return products[key]
+
+
+def _stix_conditions(product: FeedProduct, values: dict[str, set[str]], products: dict[str, FeedProduct]) -> None:
+    """One product's conditions from its indicators' values (and a "visits" product for its domains)."""
+    domains = sorted(values.get("domain", ()))
+    _download_conditions(domains, [], product)
+    if domains and product.severity == "alert":
+        visits = FeedProduct(product.name, "assoechap-stix", "review", product.category, [FEED_URL],
+                             template="visits", slug=f"{slugify(product.name)}-visits",
+                             product_tag=slugify(product.name))
+        visits.conditions.append(Cond("web_visit", (Test("domain", "domain", tuple(domains)),
+                                                    Test("visit_type", "equals", ("history",)))))
+        products.setdefault(f"\0visits:{product.name.lower()}", visits)
+    for bucket, kind, field in (("ip", "connection", "remote_address"), ("sha256", "file", "sha256"),
+                                ("url", "web_visit", "url")):
+        if values.get(bucket):
+            product.conditions.append(Cond(kind, (Test(field, "equals", tuple(sorted(values[bucket]))),)))
 
 
 def _stix_indicator(pattern: str, product: FeedProduct, values: dict[str, set[str]]) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from techcheck.artifacts import KINDS
+from techcheck.kinds import KINDS
 from techcheck.report.evidence import verify_report
 from techcheck.report.format import WIDTH, evidence_lines, readable_time, wrap
 from techcheck.report.inventory import artifact_key
@@ -24,6 +24,7 @@ from techcheck.target.identity import windows_zone
 from techcheck.texts import os_name, t
 
 DIFF_SCHEMA = "techcheck.diff/1"
+E = TypeVar("E")
 MAX_LISTED = 200  # per section in the text output; the JSON output has everything
 
 Item = EvidenceItem
@@ -222,9 +223,43 @@ def _shown(item: Item, zone: dt.tzinfo | None = None) -> Item:
 def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | None = None) -> str:
     """The comparison as text. `titles`: rule titles in `lang` by rule id, for reports saved in
     another language (a finding keeps the title from its report when its rule is not known)."""
-    out: list[str] = [t("diff_title", lang), "=" * WIDTH]
+    out = [t("diff_title", lang), "=" * WIDTH, *_reports_lines(d, lang)]
     # Times in the newer report's computer zone beside UTC (both reports are usually the same computer).
     zone = zone_named(d.new.zone) or zone_named(d.old.zone)
+
+    def finding(f: FindingSummary) -> list[str]:
+        return _finding_lines(f, lang, titles or {})
+
+    def evidence(pair: tuple[str, Item]) -> list[str]:
+        head = wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
+        return head + evidence_lines(_shown(pair[1], zone), lang)
+
+    def item(i: Item) -> list[str]:
+        return evidence_lines(_shown(i, zone), lang)
+
+    def changed(pair: tuple[Item, Item]) -> list[str]:
+        return (wrap(t("diff_before", lang) + ":", first="  * ", indent="    ") + item(pair[0])
+                + wrap(t("diff_after", lang) + ":", indent="    ") + item(pair[1]))
+
+    out += _section("diff_findings_new", by_severity(d.findings_new), finding, lang)
+    out += _section("diff_findings_gone", by_severity(d.findings_gone), finding, lang)
+    out += _section("diff_evidence_new", d.evidence_new, evidence, lang)
+    out += _section("diff_evidence_gone", d.evidence_gone, evidence, lang)
+    out += _section("diff_inventory_new", d.inventory_new, item, lang)
+    out += _section("diff_inventory_gone", d.inventory_gone, item, lang)
+    out += _section("diff_inventory_changed", d.inventory_changed, changed, lang)
+    out += _section("diff_checks_changed", d.checks_changed, lambda entry: _check_lines(entry, lang), lang)
+    if d.empty:
+        out.extend([""] + wrap(t("diff_none", lang)))
+    if d.truncated_kinds:
+        out.extend([""] + wrap(t("diff_truncated", lang, kinds=", ".join(d.truncated_kinds))))
+    out.extend([""] + wrap(t("diff_limits", lang)))
+    return "\n".join(out) + "\n"
+
+
+def _reports_lines(d: ReportDiff, lang: str) -> list[str]:
+    """Which two reports are compared, and whether they are of one computer and intact."""
+    out: list[str] = []
     for label, info in ((t("diff_before", lang), d.old), (t("diff_after", lang), d.new)):
         where = info.hostname or info.root
         when = readable_time(info.finished, info.local_finished or None, info.zone)
@@ -238,57 +273,39 @@ def render_diff_text(d: ReportDiff, lang: str = "en", titles: dict[str, str] | N
     for info in (d.old, d.new):
         if not info.intact:
             out.extend(wrap(t("diff_not_intact", lang, path=safe_text(info.path, 300))))
+    return out
 
-    def section(key: str, entries: list[Any], render: Callable[[Any], list[str]]) -> None:
-        if not entries:
-            return
-        title = f"{t(key, lang)} ({len(entries)})"
-        out.extend(["", title, "-" * min(len(title), WIDTH)])
-        for entry in entries[:MAX_LISTED]:
-            out.extend(render(entry))
-        if len(entries) > MAX_LISTED:
-            out.append(f"  ({t('more_items', lang, n=len(entries) - MAX_LISTED)})")
 
-    def finding(f: FindingSummary) -> list[str]:
-        label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
-        title = (titles or {}).get(str(f.get("rule_id")), f["title"])
-        lines = wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]",
-                     indent="    ", first="  * ")
-        seen = f.get("first_seen")
-        if isinstance(seen, dict) and isinstance(seen.get("text"), str):  # in that report's language
-            lines += wrap(safe_text(seen["text"], 300), indent="    ", first="    ")
-        return lines
+def _section(key: str, entries: Sequence[E], render: Callable[[E], list[str]], lang: str) -> list[str]:
+    """A titled list of entries (at most MAX_LISTED); nothing when there are none."""
+    if not entries:
+        return []
+    title = f"{t(key, lang)} ({len(entries)})"
+    out = ["", title, "-" * min(len(title), WIDTH)]
+    for entry in entries[:MAX_LISTED]:
+        out.extend(render(entry))
+    if len(entries) > MAX_LISTED:
+        out.append(f"  ({t('more_items', lang, n=len(entries) - MAX_LISTED)})")
+    return out
 
-    def evidence(pair: tuple[str, Item]) -> list[str]:
-        head = wrap(f"[{safe_text(pair[0], 200)}]", indent="    ", first="  * ")
-        return head + evidence_lines(_shown(pair[1], zone), lang)
 
-    def changed(pair: tuple[Item, Item]) -> list[str]:
-        return (wrap(t("diff_before", lang) + ":", first="  * ", indent="    ")
-                + evidence_lines(_shown(pair[0], zone), lang)
-                + wrap(t("diff_after", lang) + ":", indent="    ") + evidence_lines(_shown(pair[1], zone), lang))
+def _finding_lines(f: FindingSummary, lang: str, titles: dict[str, str]) -> list[str]:
+    label = t(f"severity_{f['severity']}", lang) if f.get("severity") in ("alert", "review", "info") else "?"
+    title = titles.get(str(f.get("rule_id")), f["title"])
+    lines = wrap(f"{label}: {safe_text(title, 300)} [{safe_text(f['rule_id'], 200)}]", indent="    ", first="  * ")
+    seen = f.get("first_seen")
+    if isinstance(seen, dict) and isinstance(seen.get("text"), str):  # in that report's language
+        lines += wrap(safe_text(seen["text"], 300), indent="    ", first="    ")
+    return lines
 
-    def check(entry: tuple[str, str, str]) -> list[str]:
-        title, before, after = entry
-        def status(s: str) -> str:
-            return t(f"status_{s}", lang) if s in ("ok", "partial", "skipped", "failed") else safe_text(s, 50)
 
-        return wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
+def _check_lines(entry: tuple[str, str, str], lang: str) -> list[str]:
+    title, before, after = entry
 
-    section("diff_findings_new", by_severity(d.findings_new), finding)
-    section("diff_findings_gone", by_severity(d.findings_gone), finding)
-    section("diff_evidence_new", d.evidence_new, evidence)
-    section("diff_evidence_gone", d.evidence_gone, evidence)
-    section("diff_inventory_new", d.inventory_new, lambda i: evidence_lines(_shown(i, zone), lang))
-    section("diff_inventory_gone", d.inventory_gone, lambda i: evidence_lines(_shown(i, zone), lang))
-    section("diff_inventory_changed", d.inventory_changed, changed)
-    section("diff_checks_changed", d.checks_changed, check)
-    if d.empty:
-        out.extend([""] + wrap(t("diff_none", lang)))
-    if d.truncated_kinds:
-        out.extend([""] + wrap(t("diff_truncated", lang, kinds=", ".join(d.truncated_kinds))))
-    out.extend([""] + wrap(t("diff_limits", lang)))
-    return "\n".join(out) + "\n"
+    def status(s: str) -> str:
+        return t(f"status_{s}", lang) if s in ("ok", "partial", "skipped", "failed") else safe_text(s, 50)
+
+    return wrap(f"{safe_text(title, 300)}: {status(before)} -> {status(after)}", indent="    ", first="  * ")
 
 
 def by_severity(findings: list[FindingSummary]) -> list[FindingSummary]:

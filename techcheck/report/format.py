@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 from techcheck.actions import SAVE_REPORT
 from techcheck.i18n import Message, Words, text
+from techcheck.kinds import KINDS
 from techcheck.report.permissions import can_label
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import CheckInfo, EvidenceItem, NoteInfo, Report, RulePackInfo, StartupSection
@@ -76,27 +77,6 @@ def finding_actions(finding: Mapping[str, Any], lang: str, save: SaveHint | None
         out.append(str(action))
     return out
 
-
-# Which fields best describe an artifact of each kind, in order.
-SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
-    "process": ("name", "exe", "cmdline", "user", "pid"),
-    "app": ("name", "package", "bundle_id", "version", "install_path", "installed", "user"),
-    "service": ("name", "display_name", "command", "start_type", "user"),
-    "autostart": ("mechanism", "name", "command", "user", "enabled"),
-    "listener": ("process_name", "protocol", "address", "port", "exe"),
-    "connection": ("process_name", "remote_address", "remote_port", "state"),
-    "session": ("user", "terminal", "host", "started"),
-    "browser_extension": ("name", "extension_id", "browser", "profile", "user", "install_source"),
-    "account": ("account_type", "name", "email", "admin", "browser", "profile", "user"),
-    "permission": ("service", "app", "site", "status", "last_used", "user"),
-    "setting": ("name", "enabled", "value", "detail", "user"),
-    "certificate": ("subject", "issuer", "sha256", "store"),
-    "profile": ("name", "identifier", "organization", "payload_types", "signed"),
-    "file": ("path", "description", "size", "sha256"),
-    "ssh_key": ("user", "key_type", "comment", "fingerprint", "options"),
-    "web_visit": ("url", "title", "visit_type", "time", "browser", "user"),
-    "hosts_entry": ("hostname", "address"),
-}
 
 
 def readable_time(iso_text: str, local_iso: str | None = None, zone: str = "") -> str:
@@ -210,14 +190,21 @@ def shown_fields(item: EvidenceItem) -> list[tuple[str, Any]]:
     """An evidence item's fields with a value: the ones that best describe its kind first, then the rest."""
     fields = item.get("fields", {})
     present = present_fields(fields)
-    first = [n for n in SUMMARY_FIELDS.get(str(item.get("kind")), ()) if n in present]
+    first = [n for n in kind_summary(str(item.get("kind"))) if n in present]
     return [(n, fields[n]) for n in first + [n for n in present if n not in first]]
 
 
 def summary_fields(item: EvidenceItem) -> list[str]:
-    """The few fields that say what an evidence item is (its kind's summary fields, else five present ones)."""
+    """The few fields that say what an evidence item is (its kind's summary fields; when it has none
+    of them, or its kind is unknown to this version, five present ones)."""
     present = present_fields(item["fields"])
-    return [n for n in SUMMARY_FIELDS.get(item["kind"], ()) if n in present] or sorted(present)[:5]
+    return [n for n in kind_summary(item["kind"]) if n in present] or sorted(present)[:5]
+
+
+def kind_summary(kind: str) -> tuple[str, ...]:
+    """The fields that best describe a kind (KINDS[kind].summary); none for a kind this version does not know."""
+    spec = KINDS.get(kind)
+    return spec.summary if spec else ()
 
 
 def evidence_lines(item: EvidenceItem, lang: str = "en") -> list[str]:

@@ -11,37 +11,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from techcheck.artifacts import Artifact
+from techcheck.kinds import KINDS, InventorySpec
 from techcheck.report.schema import EvidenceItem, Inventory, KindCount
 
-INVENTORY_KINDS = ("autostart", "service", "app", "account", "permission", "browser_extension", "setting",
-                   "ssh_key", "profile", "certificate")
-
-# Most items kept per kind; a computer can have thousands of apps, so they keep fewer fields.
-MAX_ITEMS = {"app": 20_000}
-DEFAULT_MAX_ITEMS = 5_000
-APP_FIELDS = ("name", "version", "package", "bundle_id", "source", "install_path", "hidden", "user")
-
-# The fields that say *which* thing an artifact is (not its state): two reports name the same
-# thing when kind, location and these fields agree. Versions, enabled flags and dates are state.
-IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
-    "process": ("exe", "name", "cmdline", "user"),
-    "app": ("name", "package", "bundle_id", "install_path", "source", "user"),
-    "service": ("name", "command", "service_dll", "user"),
-    "autostart": ("mechanism", "name", "command", "user", "scope"),
-    "listener": ("protocol", "address", "port", "exe"),
-    "connection": ("protocol", "remote_address", "remote_port", "exe"),
-    "session": ("user", "terminal", "host"),
-    "browser_extension": ("browser", "profile", "extension_id", "user"),
-    "account": ("account_type", "name", "email", "uid", "browser", "profile", "user"),
-    "permission": ("service", "app", "site", "source", "user"),
-    "setting": ("name", "user"),
-    "certificate": ("sha256", "sha1", "subject", "store", "user"),
-    "profile": ("identifier", "user"),
-    "file": ("path", "sha256"),
-    "ssh_key": ("user", "fingerprint", "key_type", "options"),
-    "web_visit": ("url", "visit_type", "time", "user"),
-    "hosts_entry": ("hostname", "address"),
-}
+# Which kinds the inventory lists, in which order, how many items and which fields: KINDS says.
+INVENTORY: dict[str, InventorySpec] = {
+    spec.name: spec.inventory for spec in sorted(
+        (k for k in KINDS.values() if k.inventory), key=lambda k: k.inventory.position if k.inventory else 0)
+    if spec.inventory}
 
 
 def artifact_key(item: Mapping[str, Any]) -> str:
@@ -52,7 +29,9 @@ def artifact_key(item: Mapping[str, Any]) -> str:
     kind = str(item.get("kind", ""))
     fields = item.get("fields") or {}
     loc = item.get("location") or {}
-    names = IDENTITY_FIELDS.get(kind) or tuple(sorted(fields))
+    spec = KINDS.get(kind)
+    # A kind this version does not know (a report from a newer one): all its fields say which it is.
+    names = spec.identity if spec else tuple(sorted(fields))
     parts = [kind, str(loc.get("path", "")), str(loc.get("registry_key", ""))]
     parts += [f"{n}={fields[n]}" for n in names if n in fields]
     return "\x1f".join(parts)
@@ -65,8 +44,9 @@ def evidence_item(art: Artifact) -> EvidenceItem:
 
 def inventory_item(art: Artifact) -> EvidenceItem:
     item = evidence_item(art)
-    if art.kind == "app":
-        item["fields"] = {k: v for k, v in item["fields"].items() if k in APP_FIELDS}
+    kept = INVENTORY[art.kind].fields
+    if kept:
+        item["fields"] = {k: v for k, v in item["fields"].items() if k in kept}
     if not item["location"]:
         del item["location"]
     return item
@@ -74,7 +54,7 @@ def inventory_item(art: Artifact) -> EvidenceItem:
 
 def build_inventory(artifacts: Iterable[Artifact]) -> Inventory:
     """Inventory kinds: the count of each, and the items (sorted, capped per kind)."""
-    by_kind: dict[str, dict[str, EvidenceItem]] = {k: {} for k in INVENTORY_KINDS}
+    by_kind: dict[str, dict[str, EvidenceItem]] = {k: {} for k in INVENTORY}
     for art in artifacts:
         if art.kind in by_kind:
             item = inventory_item(art)
@@ -82,8 +62,7 @@ def build_inventory(artifacts: Iterable[Artifact]) -> Inventory:
     counts: dict[str, KindCount] = {}
     items: list[EvidenceItem] = []
     for kind, found in by_kind.items():
-        cap = MAX_ITEMS.get(kind, DEFAULT_MAX_ITEMS)
-        kept = [found[k] for k in sorted(found)][:cap]
+        kept = [found[k] for k in sorted(found)][:INVENTORY[kind].max_items]
         counts[kind] = {"count": len(found), "included": len(kept)}
         items.extend(kept)
     return {"kinds": counts, "items": items}

@@ -147,22 +147,8 @@ def check_type(value: Any, expected: Any, where: str) -> None:
     origin = get_origin(expected)
     if expected is Any:
         return
-    if origin is Literal:
-        if value not in get_args(expected):
-            raise ReportError(f"{where}: {_shown(value)} is not one of {', '.join(map(str, get_args(expected)))}")
-    elif origin in (typing.Union, types.UnionType):
-        if not any(_fits(value, option, where) for option in get_args(expected)):
-            raise ReportError(f"{where}: not {_type_name(expected)}")
-    elif origin is list:
-        if not isinstance(value, list):
-            raise ReportError(f"{where}: not a list")
-        for i, item in enumerate(value):
-            check_type(item, get_args(expected)[0], f"{where}[{i}]")
-    elif origin is dict:
-        if not isinstance(value, dict):
-            raise ReportError(f"{where}: not an object")
-        for key, item in value.items():
-            check_type(item, get_args(expected)[1], f"{where}.{key}")
+    if origin is not None:
+        _check_generic(value, expected, origin, where)
     elif typing.is_typeddict(expected):
         _check_typeddict(value, expected, where)
     elif expected is int:
@@ -173,6 +159,27 @@ def check_type(value: Any, expected: Any, where: str) -> None:
             raise ReportError(f"{where}: not null")
     elif not isinstance(value, expected):
         raise ReportError(f"{where}: not {_type_name(expected)}")
+
+
+def _check_generic(value: Any, expected: Any, origin: Any, where: str) -> None:
+    """Literal[...], unions, list[...] and dict[...]."""
+    args = get_args(expected)
+    if origin is Literal:
+        if value not in args:
+            raise ReportError(f"{where}: {_shown(value)} is not one of {', '.join(map(str, args))}")
+    elif origin in (typing.Union, types.UnionType):
+        if not any(_fits(value, option, where) for option in args):
+            raise ReportError(f"{where}: not {_type_name(expected)}")
+    elif origin is list:
+        if not isinstance(value, list):
+            raise ReportError(f"{where}: not a list")
+        for i, item in enumerate(value):
+            check_type(item, args[0], f"{where}[{i}]")
+    else:  # dict[str, ...]: the only other generic the schema uses
+        if not isinstance(value, dict):
+            raise ReportError(f"{where}: not an object")
+        for key, item in value.items():
+            check_type(item, args[1], f"{where}.{key}")
 
 
 def _check_typeddict(value: Any, expected: Any, where: str) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 from typing import cast
 
-from techcheck.artifacts import KINDS, Artifact
+from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Note
 from techcheck.engine import Finding
 from techcheck.i18n import Words, text
+from techcheck.kinds import KINDS
 from techcheck.report.evidence import (
     checking_platform,
     rules_fingerprint,
@@ -34,9 +35,10 @@ from techcheck.report.schema import (
     RulePackInfo,
     Severity,
     Summary,
+    Support,
 )
 from techcheck.report.startup import build_startup, shown_entries
-from techcheck.report.timeline import Since, build_timeline, finding_identity, since_info, startup_marks
+from techcheck.report.timeline import Since, Timeline, build_timeline, finding_identity, since_info, startup_marks
 from techcheck.scan import CheckResult, ScanResult
 from techcheck.target.base import Target
 from techcheck.target.identity import ComputerIdentity
@@ -180,6 +182,26 @@ def check_info(c: CheckResult, lang: str) -> CheckInfo:
     }
 
 
+def _findings(result: ScanResult, timeline: Timeline, lang: str) -> list[FindingInfo]:
+    """The findings in report form, each with its first known time and its --since mark."""
+    findings = [finding_dict(f, lang, result.identity) for f in result.findings]
+    for index, info in enumerate(findings):
+        if index in timeline.first_seen:
+            info["first_seen"] = timeline.first_seen[index]
+        if index in timeline.marked:
+            info["after_since"] = timeline.marked[index]
+    return findings
+
+
+def _support(lang: str) -> Support:
+    """The support resources that end every report."""
+    return {
+        "title": t("support_title", lang),
+        "body": t("support_body", lang),
+        "resources": [t(k, lang) for k in ("resource_ndvh", "resource_rainn", "resource_sparc", "resource_steps")],
+    }
+
+
 def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None, since: Since | None = None,
                  ) -> Report:
     """The report model, sealed with its digest (an HMAC when a key is given).
@@ -188,12 +210,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None,
     target = result.target
     identity = result.identity
     timeline = build_timeline(result.findings, identity, result.finished, lang, since)
-    findings = [finding_dict(f, lang, identity) for f in result.findings]
-    for index, info in enumerate(findings):
-        if index in timeline.first_seen:
-            info["first_seen"] = timeline.first_seen[index]
-        if index in timeline.marked:
-            info["after_since"] = timeline.marked[index]
+    findings = _findings(result, timeline, lang)
     marks = (startup_marks(shown_entries(result.artifacts), since.resolve(identity.zone), result.finished,
                            identity.zone) if since else None)
     count = [f.severity for f in result.findings].count
@@ -230,12 +247,7 @@ def build_report(result: ScanResult, lang: str = "en", key: bytes | None = None,
         "startup": build_startup(result.artifacts, lang, marks),
         "checks": [check_info(c, lang) for c in result.checks],
         "limits": t("limits", lang),
-        "support": {
-            "title": t("support_title", lang),
-            "body": t("support_body", lang),
-            "resources": [t(k, lang) for k in ("resource_ndvh", "resource_rainn", "resource_sparc",
-                                               "resource_steps")],
-        },
+        "support": _support(lang),
         "evidence_record": evidence_record(result),
         "inventory": build_inventory(result.artifacts),
     }

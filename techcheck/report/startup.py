@@ -12,10 +12,11 @@ from typing import Any
 
 from techcheck.artifacts import Artifact
 from techcheck.i18n import lookup
+from techcheck.kinds import KINDS
 from techcheck.report.schema import StartupSection
 from techcheck.texts import t, value_label
 
-STARTUP_KINDS = ("autostart", "service")
+STARTUP_KINDS = frozenset(k.name for k in KINDS.values() if k.starts_by_itself)
 MAX_ENTRIES = 5_000
 # Most doubtful first, so the entries to look at are at the top of each place.
 ORIGIN_ORDER = {"unknown": 0, "changed": 1, "": 2, "installed": 3, "system": 4}

@@ -45,24 +45,46 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     `save`: how this report is saved (the exact command for this run, or the file it was saved to),
     said at each action that tells the reader to save it and in the closing section."""
     lang = model["language"]
-    out: list[str] = []
-    rule = "=" * width()
+    since = model.get("since")
+    mark = since["mark"] if since else ""
+    out = _title_lines(model, style, include_safety_note)
+    out += _scanned_lines(model, lang, style)
+    if since:  # what --since marks, and that what has no time cannot be judged
+        out.append("")
+        out.extend(wrap(style(since["line"], "heading")))
+    out += _findings_lines(model, lang, style, mark, save)
+    if "timeline" in model:
+        out += render_timeline(model, lang, style)
+    if "startup" in model:
+        out += render_startup(model["startup"], lang, style, mark)
+    out += _checks_lines(model, lang, style)
+    out += _closing_lines(model, lang, style, save)
+    return "\n".join(out) + "\n"
 
-    def heading(text: str, kind: str = "heading") -> None:
-        out.extend(["", style(text, kind), style("-" * min(len(text), width()), kind)])
 
-    out.append(style(t("report_title", lang), "title"))
+def _heading(text: str, style: Style, kind: str = "heading") -> list[str]:
+    return ["", style(text, kind), style("-" * min(len(text), width()), kind)]
+
+
+def _title_lines(model: Report, style: Style, include_safety_note: bool) -> list[str]:
+    """The title, when and with what the report was made, and the safety note."""
+    lang = model["language"]
+    out = [style(t("report_title", lang), "title")]
     local = model.get("local_time")
     made = readable_time(model["finished"], local["finished"] if local else None, local["zone"] if local else "")
     out.extend(wrap(f"{t('report_made', lang)}: {made} · {t('made_with', lang, version=model['tool']['version'])}"))
-    out.append(rule)
+    out.append("=" * width())
     if include_safety_note:
         out.append(style(model["safety_note"]["title"], "heading"))
         out.extend(wrap(model["safety_note"]["body"]))
-        out.append(rule)
+        out.append("=" * width())
+    return out
 
+
+def _scanned_lines(model: Report, lang: str, style: Style) -> list[str]:
+    """What was checked (rules, rule packs, the computer), warnings, advice for partial checks, the counts."""
     target = model["target"]
-    heading(t("scanned", lang))
+    out = _heading(t("scanned", lang), style)
     mode = t(f"mode_{target['mode']}", lang)
     desc = t("scanned_line", lang, what=mode[:1].upper() + mode[1:], os=os_name(target["os"]),
              n=model["rules"]["count"])
@@ -82,12 +104,12 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
     if model["warnings"] or advice:
         out.append("")
     out.extend(wrap(t("findings_summary", lang, **model["summary"])))
-    since = model.get("since")
-    mark = since["mark"] if since else ""
-    if since:  # what --since marks, and that what has no time cannot be judged
-        out.append("")
-        out.extend(wrap(style(since["line"], "heading")))
+    return out
 
+
+def _findings_lines(model: Report, lang: str, style: Style, mark: str, save: SaveHint | None) -> list[str]:
+    """The findings, by severity, each group with what it means."""
+    out: list[str] = []
     if not model["findings"]:
         out.append("")
         out.extend(wrap(t("no_findings", lang)))
@@ -95,17 +117,16 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
         group = [f for f in model["findings"] if f["severity"] == severity]
         if not group:
             continue
-        heading(f"{t('severity_' + severity, lang)} ({len(group)})", severity)
+        out += _heading(f"{t('severity_' + severity, lang)} ({len(group)})", style, severity)
         out.extend(wrap(t(f"severity_{severity}_help", lang)))
         for f in group:
             out.extend(finding_lines(f, lang, style, mark, save))
+    return out
 
-    if "timeline" in model:
-        out.extend(render_timeline(model, lang, style))
-    if "startup" in model:
-        out.extend(render_startup(model["startup"], lang, style, mark))
 
-    heading(t("checks_title", lang))
+def _checks_lines(model: Report, lang: str, style: Style) -> list[str]:
+    """Every check and its status, then the notes about what could not be read."""
+    out = _heading(t("checks_title", lang), style)
     for c in model["checks"]:
         status = t(f"status_{c['status']}", lang)
         line = f"[{status}] {c['title']}"
@@ -113,24 +134,26 @@ def render_text(model: Report, style: Style = _plain, include_safety_note: bool 
             line += f": {safe_text(c['reason'], 300)}"
         out.extend(wrap(style(line, c["status"]), indent="      ", first="  "))
     out.extend(render_notes(model, lang))
-    out.append("")
-    out.extend(wrap(model["limits"]))
-    heading(t("save_title", lang))
+    return out
+
+
+def _closing_lines(model: Report, lang: str, style: Style, save: SaveHint | None) -> list[str]:
+    """The limits of the check, how to save the report, traces it leaves, and the support resources."""
+    out = ["", *wrap(model["limits"])]
+    out += _heading(t("save_title", lang), style)
     if save is not None and save.how == "run":
         out.extend(wrap(t("save_how", lang, command=save.command)))
         out.extend(wrap(t("save_where", lang, path=safe_text(save.path, 300)), indent="  ", first="  "))
     elif save is not None:
         out.extend(wrap(save.sentence(lang)))
     out.extend(wrap(t("traces_body", lang)))
-
-    out.append("")
-    out.append(rule)
-    out.append(style(model["support"]["title"], "heading"))
+    rule = "=" * width()
+    out += ["", rule, style(model["support"]["title"], "heading")]
     out.extend(wrap(model["support"]["body"]))
     for res in model["support"]["resources"]:
         out.extend(wrap(res, indent="    ", first="  - "))
     out.append(rule)
-    return "\n".join(out) + "\n"
+    return out
 
 
 def finding_lines(f: FindingInfo, lang: str, style: Style = _plain, mark: str = "",

@@ -287,52 +287,18 @@ def build_timeline(findings: Sequence[Finding], identity: ComputerIdentity, fini
     left_out: list[LeftOutTime] = []
     undated: list[str] = []
     for index, f in enumerate(findings):
-        key = finding_identity(f)
         title = f.rule.text(lang).title
-        good: list[tuple[Time, Artifact]] = []
-        for art in finding_artifacts(f):
-            times, problems = artifact_times(art, zone)
-            for tm in times:
-                reason = implausible(tm, end, zone)
-                if reason is None:
-                    good.append((tm, art))
-                else:
-                    problems.append(Problem(utc_iso(tm), tm.kind, tm.source, reason))
-            for p in problems:
-                left_out.append({"finding": {"identity": key, "rule_ids": f.rule_ids}, "artifact": artifact_key(
-                    art.to_dict()), "value": p.value, "kind": p.kind, "source": p.source, "reason": p.reason,
-                    "text": t("timeline_left_out_item", lang, title=title, value=safe_text(p.value, 60),
-                              reason=t(f"timeline_reason_{p.reason}", lang))})
+        good = _plausible_times(f, zone, end, lang, left_out)
         if not good:
             undated.append(title)
+            continue
         for tm, art in good:
-            entry: TimelineEntry = {
-                "time": utc_iso(tm), "kind": tm.kind,
-                "finding": {"identity": key, "rule_ids": list(f.rule_ids)},
-                "artifact": {"kind": art.kind, "identity": artifact_key(art.to_dict()),
-                             "name": safe_text(artifact_name(art), 300)},
-                "source": tm.source,
-                "precision": tm.precision,
-                "local": local_iso(tm, zone),
-                "when": when_text(tm, zone, lang),
-                "text": event_text(art, tm.kind, lang),
-                "detail": t("timeline_detail", lang, severity=t(f"severity_{f.rule.severity}", lang), title=title,
-                            kind=t(f"timeline_kind_{tm.kind}", lang), source=time_source_label(tm.source, lang)),
-                "severity": f.rule.severity,
-                "title": title,
-            }
+            entry = _entry(f, tm, art, zone, lang)
             if since_at is not None:
                 entry["after_since"] = on_or_after(tm, since_at, zone)
             rows.append((sort_key(tm, zone), index, entry))
-        if good:
-            first = min(good, key=lambda g: sort_key(g[0], zone))[0]
-            out.first_seen[index] = {
-                "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind, "source": first.source,
-                "precision": first.precision,
-                "text": t("first_seen", lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}",
-                          lang), source=time_source_label(first.source, lang)),
-            }
-        if since_at is not None and good:
+        out.first_seen[index] = _first_seen(min(good, key=lambda g: sort_key(g[0], zone))[0], zone, lang)
+        if since_at is not None:
             out.marked[index] = any(on_or_after(tm, since_at, zone) for tm, _ in good)
     rows.sort(key=lambda r: (r[0], r[1], r[2]["kind"], r[2]["artifact"]["identity"]))
     out.entries = [entry for _, _, entry in rows[:MAX_ENTRIES]]
@@ -348,6 +314,56 @@ def zone_label(identity: ComputerIdentity) -> str:
     key = str(getattr(identity.zone, "key", "") or "")
     name = identity.time_zone
     return f"{name} ({key})" if key and name and key != name else (name or key)
+
+
+def _plausible_times(f: Finding, zone: dt.tzinfo | None, end: dt.datetime, lang: str,
+                     left_out: list[LeftOutTime]) -> list[tuple[Time, Artifact]]:
+    """A finding's plausible times with their artifacts; the others go to `left_out`, with why."""
+    key = finding_identity(f)
+    title = f.rule.text(lang).title
+    good: list[tuple[Time, Artifact]] = []
+    for art in finding_artifacts(f):
+        times, problems = artifact_times(art, zone)
+        for tm in times:
+            reason = implausible(tm, end, zone)
+            if reason is None:
+                good.append((tm, art))
+            else:
+                problems.append(Problem(utc_iso(tm), tm.kind, tm.source, reason))
+        for p in problems:
+            left_out.append({"finding": {"identity": key, "rule_ids": f.rule_ids}, "artifact": artifact_key(
+                art.to_dict()), "value": p.value, "kind": p.kind, "source": p.source, "reason": p.reason,
+                "text": t("timeline_left_out_item", lang, title=title, value=safe_text(p.value, 60),
+                          reason=t(f"timeline_reason_{p.reason}", lang))})
+    return good
+
+
+def _entry(f: Finding, tm: Time, art: Artifact, zone: dt.tzinfo | None, lang: str) -> TimelineEntry:
+    title = f.rule.text(lang).title
+    return {
+        "time": utc_iso(tm), "kind": tm.kind,
+        "finding": {"identity": finding_identity(f), "rule_ids": list(f.rule_ids)},
+        "artifact": {"kind": art.kind, "identity": artifact_key(art.to_dict()),
+                     "name": safe_text(artifact_name(art), 300)},
+        "source": tm.source,
+        "precision": tm.precision,
+        "local": local_iso(tm, zone),
+        "when": when_text(tm, zone, lang),
+        "text": event_text(art, tm.kind, lang),
+        "detail": t("timeline_detail", lang, severity=t(f"severity_{f.rule.severity}", lang), title=title,
+                    kind=t(f"timeline_kind_{tm.kind}", lang), source=time_source_label(tm.source, lang)),
+        "severity": f.rule.severity,
+        "title": title,
+    }
+
+
+def _first_seen(first: Time, zone: dt.tzinfo | None, lang: str) -> FirstSeen:
+    return {
+        "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind, "source": first.source,
+        "precision": first.precision,
+        "text": t("first_seen", lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}",
+                  lang), source=time_source_label(first.source, lang)),
+    }
 
 
 def on_or_after(tm: Time, since_at: dt.datetime, zone: dt.tzinfo | None) -> bool:

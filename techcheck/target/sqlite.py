@@ -75,18 +75,53 @@ def apply_wal(db: bytes, wal: bytes) -> WalResult:
     """
     if len(wal) < WAL_HEADER:
         return WalResult(db, problem="the write-ahead log is shorter than its header" if wal else "")
+    header = _wal_header(db, wal)
+    if isinstance(header, str):
+        return WalResult(db, problem=header)
+    committed, frames, db_pages = _committed_frames(wal, header)
+    if not committed:
+        return WalResult(db)
+    page_size = header.page_size
+    view = memoryview(wal)
+    out = bytearray(db)
+    out[db_pages * page_size:] = b""
+    if len(out) < db_pages * page_size:
+        out.extend(bytes(db_pages * page_size - len(out)))
+    for pg, at in committed.items():
+        if pg <= db_pages:
+            out[(pg - 1) * page_size:pg * page_size] = view[at:at + page_size]
+    return WalResult(out, frames)
+
+
+@dataclass(frozen=True)
+class _WalHeader:
+    big_endian: bool
+    page_size: int
+    salts: tuple[int, int]
+    checksum: tuple[int, int]
+
+
+def _wal_header(db: bytes, wal: bytes) -> _WalHeader | str:
+    """The log header, or what is wrong with it."""
     magic, version, page_size, _seq, salt1, salt2, ck1, ck2 = struct.unpack(">8I", wal[:WAL_HEADER])
     if magic not in WAL_MAGIC:
-        return WalResult(db, problem="the write-ahead log has no valid header")
+        return "the write-ahead log has no valid header"
     big = magic & 1 == 1
     if page_size < 512 or page_size > 65536 or page_size & (page_size - 1) or version != 3007000:
-        return WalResult(db, problem="the write-ahead log header is damaged")
+        return "the write-ahead log header is damaged"
     s = _checksum(wal[:24], big, 0, 0)
     if s != (ck1, ck2):
-        return WalResult(db, problem="the write-ahead log header checksum does not match")
+        return "the write-ahead log header checksum does not match"
     db_page_size = struct.unpack(">H", db[16:18])[0] if len(db) >= 18 else 0
     if (db_page_size if db_page_size != 1 else 65536) != page_size and len(db) >= 100:
-        return WalResult(db, problem="the write-ahead log page size differs from the database's")
+        return "the write-ahead log page size differs from the database's"
+    return _WalHeader(big, page_size, (salt1, salt2), s)
+
+
+def _committed_frames(wal: bytes, header: _WalHeader) -> tuple[dict[int, int], int, int]:
+    """(page number -> offset of its data in wal) for the frames up to the last valid commit, how
+    many frames that is, and the database's size in pages after that commit."""
+    page_size, big, s = header.page_size, header.big_endian, header.checksum
     pending: list[tuple[int, int]] = []  # (page number, offset of its data in wal)
     committed: dict[int, int] = {}
     db_pages = 0
@@ -95,7 +130,7 @@ def apply_wal(db: bytes, wal: bytes) -> WalResult:
     view = memoryview(wal)
     while offset + WAL_FRAME_HEADER + page_size <= len(wal):
         pgno, commit, fs1, fs2, fc1, fc2 = struct.unpack(">6I", wal[offset:offset + WAL_FRAME_HEADER])
-        if (fs1, fs2) != (salt1, salt2) or pgno == 0:
+        if (fs1, fs2) != header.salts or pgno == 0:
             break
         s = _checksum(view[offset:offset + 8], big, *s)
         s = _checksum(view[offset + WAL_FRAME_HEADER:offset + WAL_FRAME_HEADER + page_size], big, *s)
@@ -109,16 +144,7 @@ def apply_wal(db: bytes, wal: bytes) -> WalResult:
             pending = []
             db_pages = commit
         offset += WAL_FRAME_HEADER + page_size
-    if not committed:
-        return WalResult(db)
-    out = bytearray(db)
-    out[db_pages * page_size:] = b""
-    if len(out) < db_pages * page_size:
-        out.extend(bytes(db_pages * page_size - len(out)))
-    for pg, at in committed.items():
-        if pg <= db_pages:
-            out[(pg - 1) * page_size:pg * page_size] = view[at:at + page_size]
-    return WalResult(out, frames)
+    return committed, frames, db_pages
 
 
 # --- a connection with limits -------------------------------------------------------------------
@@ -313,13 +339,7 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
         data: bytes | bytearray = target.read_bytes(path, st.size + 1)
         note: Message | None = None
         if wal_size:
-            try:
-                wal = apply_wal(bytes(data), target.read_bytes(wal_path, wal_size + 1))
-            except TargetError as exc:
-                wal, note = WalResult(data), Message.of("target.wal_unreadable", detail=exc.msg)
-            if wal.problem:
-                note = Message.of("target.wal_unusable", detail=str(wal.problem))
-            data = wal.data
+            data, note = _with_wal(target, wal_path, wal_size, data)
         conn = _from_bytes(data, limits)
         del data
     except BaseException:
@@ -330,6 +350,19 @@ def open_database(target: Target, path: str, limits: QueryLimits | None = None) 
     if note is not None:
         conn.notes.append(note)
     return conn
+
+
+def _with_wal(target: Target, wal_path: str, wal_size: int,
+              data: bytes | bytearray) -> tuple[bytes | bytearray, Message | None]:
+    """The database bytes with its write-ahead log applied, and a note when the log could not be."""
+    note: Message | None = None
+    try:
+        wal = apply_wal(bytes(data), target.read_bytes(wal_path, wal_size + 1))
+    except TargetError as exc:
+        wal, note = WalResult(data), Message.of("target.wal_unreadable", detail=exc.msg)
+    if wal.problem:
+        note = Message.of("target.wal_unusable", detail=str(wal.problem))
+    return wal.data, note
 
 
 def conn_size(conn: sqlite3.Connection) -> int:

@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import posixpath
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, read_json_noted
+from techcheck.artifacts import Artifact
+from techcheck.collectors.base import Context, list_dir_noted, read_json_noted
 from techcheck.collectors.browsers.profiles import (
     DOWNLOAD_CAP,
     HISTORY_CAP,
     BrowserProfile,
+    ProfileCollector,
     SitePermission,
     Visit,
-    find_profiles,
-    note_history_cap,
-    query_sqlite_noted,
-    reaches_all_sites,
-    visit_times,
+    extension_artifact,
+    history_artifacts,
+    permission_artifacts,
 )
-from techcheck.collectors.common.parsing import user_homes
 from techcheck.target.base import Target
 from techcheck.timeutil import unix_time, webkit_time
 
@@ -226,17 +224,12 @@ def extension_folder(os_name: str, profile_path: str, ext: ChromiumExtension) ->
     return posixpath.join(profile_path, "Extensions", path)
 
 
-class ChromiumBrowsers(Collector):
+class ChromiumBrowsers(ProfileCollector):
     name = "browsers.chromium"
     title = "Chrome, Edge, Brave and Chromium: add-ons, site permissions, history"
-    platforms = ("windows", "macos", "linux")
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        for profile in find_profiles(target, ctx, user_homes(target), family="chromium"):
-            yield from self._profile(target, ctx, profile)
+    family = "chromium"
 
     def _profile(self, target: Target, ctx: Context, profile: BrowserProfile) -> Iterator[Artifact]:
-        common = {"browser": profile.browser, "profile": profile.name, "user": profile.user}
         prefs_path = posixpath.join(profile.path, "Preferences")
         secure_path = posixpath.join(profile.path, "Secure Preferences")
         prefs = _dict(read_json_noted(target, ctx, prefs_path)) if target.exists(prefs_path) else {}
@@ -246,16 +239,12 @@ class ChromiumBrowsers(Collector):
             name, version, permissions = ext.name, ext.version, ext.permissions
             if not name or name.startswith("__MSG_") or not ext.manifest:
                 name, version, permissions = self._from_folder(target, ctx, profile, ext)
-            where = secure_path if ext.extension_id in in_secure else prefs_path
-            yield make("browser_extension", Location(path=target.display_path(where)),
-                       extension_id=ext.extension_id, name=name, version=version, enabled=ext.enabled,
-                       install_source=ext.install_source, permissions=list(permissions),
-                       all_sites=reaches_all_sites(permissions), **common)
-        for perm in parse_site_permissions(prefs):
-            yield make("permission", Location(path=target.display_path(prefs_path)), service=perm.service,
-                       site=perm.site, allowed=perm.allowed, status=perm.status, last_used=perm.last_used,
-                       source="browser", app=profile.browser, user=profile.user)
-        yield from self._history(target, ctx, profile, common)
+            yield extension_artifact(target, secure_path if ext.extension_id in in_secure else prefs_path, profile,
+                                     extension_id=ext.extension_id, name=name, version=version,
+                                     enabled=ext.enabled, install_source=ext.install_source,
+                                     permissions=permissions)
+        yield from permission_artifacts(target, prefs_path, profile, parse_site_permissions(prefs))
+        yield from history_artifacts(target, ctx, profile, posixpath.join(profile.path, "History"), read_history)
 
     def _from_folder(self, target: Target, ctx: Context, profile: BrowserProfile,
                      ext: ChromiumExtension) -> tuple[str, str, tuple[str, ...]]:
@@ -276,13 +265,3 @@ class ChromiumBrowsers(Collector):
                 name = localized(name, _dict(read_json_noted(target, ctx, messages_path)))
         permissions = manifest_permissions(manifest) if manifest else ext.permissions
         return name, str(manifest.get("version") or ext.version), tuple(dict.fromkeys(ext.permissions + permissions))
-
-    def _history(self, target: Target, ctx: Context, profile: BrowserProfile,
-                 common: dict[str, str]) -> Iterator[Artifact]:
-        history_path = posixpath.join(profile.path, "History")
-        visits = query_sqlite_noted(target, ctx, history_path, read_history)
-        note_history_cap(target, ctx, history_path, visits)
-        for visit in visits:
-            yield make("web_visit", Location(path=target.display_path(history_path)), url=visit.url,
-                       title=visit.title, visit_type=visit.visit_type, time=visit.time,
-                       times=visit_times(visit) or None, **common)

@@ -9,25 +9,25 @@ from __future__ import annotations
 import posixpath
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_json_noted, read_text_noted
+from techcheck.collectors.base import Context, read_json_noted, read_text_noted
 from techcheck.collectors.browsers.profiles import (
     DOWNLOAD_CAP,
     HISTORY_CAP,
     BrowserProfile,
+    ProfileCollector,
     SitePermission,
     Visit,
-    find_profiles,
-    note_history_cap,
+    extension_artifact,
+    history_artifacts,
+    permission_artifacts,
     query_sqlite_noted,
-    reaches_all_sites,
-    visit_times,
 )
-from techcheck.collectors.common.parsing import JsonError, load_json, user_homes
+from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 from techcheck.timeutil import unix_time
@@ -185,26 +185,19 @@ def read_places(conn: sqlite3.Connection, cap: int = HISTORY_CAP, download_cap: 
     return visits
 
 
-class FirefoxBrowser(Collector):
+class FirefoxBrowser(ProfileCollector):
     name = "browsers.firefox"
     title = "Firefox: add-ons, site permissions, proxy, history"
-    platforms = ("windows", "macos", "linux")
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        for profile in find_profiles(target, ctx, user_homes(target), family="firefox"):
-            yield from self._profile(target, ctx, profile)
+    family = "firefox"
 
     def _profile(self, target: Target, ctx: Context, profile: BrowserProfile) -> Iterator[Artifact]:
-        common = {"browser": "firefox", "profile": profile.name, "user": profile.user}
         ext_path = posixpath.join(profile.path, "extensions.json")
         if target.exists(ext_path):
             data = read_json_noted(target, ctx, ext_path)
             for addon in parse_extensions_json(data if isinstance(data, dict) else {}):
-                yield make("browser_extension", Location(path=target.display_path(ext_path)),
-                           extension_id=addon.extension_id, name=addon.name, version=addon.version,
-                           enabled=addon.enabled, install_source=addon.install_source,
-                           permissions=list(addon.permissions), all_sites=reaches_all_sites(addon.permissions),
-                           **common)
+                yield extension_artifact(target, ext_path, profile, extension_id=addon.extension_id, name=addon.name,
+                                         version=addon.version, enabled=addon.enabled,
+                                         install_source=addon.install_source, permissions=addon.permissions)
         prefs_path = posixpath.join(profile.path, "prefs.js")
         if target.exists(prefs_path):
             text = read_text_noted(target, ctx, prefs_path)
@@ -214,14 +207,6 @@ class FirefoxBrowser(Collector):
                            enabled=proxy.enabled, value=proxy.mode, detail=f"firefox {profile.name}: {proxy.detail}",
                            user=profile.user)
         perms_path = posixpath.join(profile.path, "permissions.sqlite")
-        for perm in query_sqlite_noted(target, ctx, perms_path, read_permissions):
-            yield make("permission", Location(path=target.display_path(perms_path)), service=perm.service,
-                       site=perm.site, allowed=perm.allowed, status=perm.status, last_used=perm.last_used,
-                       source="browser", app="firefox", user=profile.user)
-        places_path = posixpath.join(profile.path, "places.sqlite")
-        visits = query_sqlite_noted(target, ctx, places_path, read_places)
-        note_history_cap(target, ctx, places_path, visits)
-        for visit in visits:
-            yield make("web_visit", Location(path=target.display_path(places_path)), url=visit.url,
-                       title=visit.title, visit_type=visit.visit_type, time=visit.time,
-                       times=visit_times(visit) or None, **common)
+        yield from permission_artifacts(target, perms_path, profile,
+                                        query_sqlite_noted(target, ctx, perms_path, read_permissions))
+        yield from history_artifacts(target, ctx, profile, posixpath.join(profile.path, "places.sqlite"), read_places)

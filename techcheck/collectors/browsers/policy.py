@@ -159,14 +159,20 @@ class BrowserPolicies(Collector):
 
     def _sources(self, target: Target, ctx: Context) -> Iterator[PolicySource]:
         if target.os == "linux":
-            for browser, folders in LINUX_CHROMIUM_POLICY_DIRS.items():
-                for folder in folders:
-                    for path in target.glob(posixpath.join(folder, "*.json")):
-                        data = read_json_noted(target, ctx, path, limit=4 * 1024 * 1024)
-                        if isinstance(data, dict):
-                            yield PolicySource(browser, path, data)
+            yield from self._linux_chromium(target, ctx)
         if target.os == "macos":
             yield from self._macos_managed(target, ctx)
+        yield from self._firefox_files(target, ctx)
+
+    def _linux_chromium(self, target: Target, ctx: Context) -> Iterator[PolicySource]:
+        for browser, folders in LINUX_CHROMIUM_POLICY_DIRS.items():
+            for folder in folders:
+                for path in target.glob(posixpath.join(folder, "*.json")):
+                    data = read_json_noted(target, ctx, path, limit=4 * 1024 * 1024)
+                    if isinstance(data, dict):
+                        yield PolicySource(browser, path, data)
+
+    def _firefox_files(self, target: Target, ctx: Context) -> Iterator[PolicySource]:
         for path in FIREFOX_POLICY_FILES.get(target.os, ()):
             if target.exists(path):
                 data = read_json_noted(target, ctx, path, limit=4 * 1024 * 1024)

@@ -1,4 +1,5 @@
-"""Where web browsers keep their profiles, for every user, on Windows, macOS and Linux.
+"""Where web browsers keep their profiles, for every user, on Windows, macOS and Linux, and the
+artifacts both browser families make from them (add-ons, site permissions, history).
 
 `browser_roots` is a pure function of the operating system and the users' home folders: it lists
 the folders where each browser keeps its data. `find_profiles` then looks inside those folders on
@@ -10,12 +11,14 @@ from __future__ import annotations
 import configparser
 import posixpath
 import sqlite3
-from collections.abc import Callable, Iterable
+from abc import abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
-from techcheck.collectors.base import Context, list_dir_noted, read_text_noted
-from techcheck.collectors.common.parsing import UserHome
+from techcheck.artifacts import Artifact, Location, make
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
+from techcheck.collectors.common.parsing import UserHome, user_homes
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
@@ -256,3 +259,51 @@ def query_sqlite_noted(target: Target, ctx: Context, path: str,
 def note_history_cap(target: Target, ctx: Context, path: str, visits: list[Visit]) -> None:
     if sum(v.visit_type == "history" for v in visits) >= HISTORY_CAP:
         ctx.note(target.display_path(path), Message.of("note.history_capped", n=HISTORY_CAP))
+
+
+# --- artifacts both browser families make -------------------------------------------------------
+
+
+def extension_artifact(target: Target, path: str, profile: BrowserProfile, *, extension_id: str, name: str,
+                       version: str, enabled: bool | None, install_source: str, permissions: Iterable[str]) -> Artifact:
+    """A browser add-on found in a profile's file at `path`."""
+    permissions = list(permissions)
+    return make("browser_extension", Location(path=target.display_path(path)), extension_id=extension_id,
+                name=name, version=version, enabled=enabled, install_source=install_source,
+                permissions=permissions, all_sites=reaches_all_sites(permissions), browser=profile.browser,
+                profile=profile.name, user=profile.user)
+
+
+def permission_artifacts(target: Target, path: str, profile: BrowserProfile,
+                         permissions: Iterable[SitePermission]) -> Iterator[Artifact]:
+    """The permissions a profile gives web sites (camera, microphone, location, notifications ...)."""
+    for perm in permissions:
+        yield make("permission", Location(path=target.display_path(path)), service=perm.service,
+                   site=perm.site, allowed=perm.allowed, status=perm.status, last_used=perm.last_used,
+                   source="browser", app=profile.browser, user=profile.user)
+
+
+def history_artifacts(target: Target, ctx: Context, profile: BrowserProfile, path: str,
+                      reader: Callable[[sqlite3.Connection], list[Visit]]) -> Iterator[Artifact]:
+    """The visits and downloads `reader` finds in a profile's history database (capped, with a note)."""
+    visits = query_sqlite_noted(target, ctx, path, reader)
+    note_history_cap(target, ctx, path, visits)
+    for visit in visits:
+        yield make("web_visit", Location(path=target.display_path(path)), url=visit.url, title=visit.title,
+                   visit_type=visit.visit_type, time=visit.time, times=visit_times(visit) or None,
+                   browser=profile.browser, profile=profile.name, user=profile.user)
+
+
+class ProfileCollector(Collector):
+    """A check of every profile of one browser family: `_profile` gives each profile's artifacts."""
+
+    family: ClassVar[Family]
+    platforms = ("windows", "macos", "linux")
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        for profile in find_profiles(target, ctx, user_homes(target), family=self.family):
+            yield from self._profile(target, ctx, profile)
+
+    @abstractmethod
+    def _profile(self, target: Target, ctx: Context, profile: BrowserProfile) -> Iterator[Artifact]:
+        """The artifacts of one profile."""

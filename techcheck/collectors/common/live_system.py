@@ -17,11 +17,16 @@ ALL = ("linux", "windows", "macos")
 LOOPBACK = ("127.", "::1", "localhost")
 
 
-class Processes(Collector):
-    name = "system.processes"
-    title = "Programs running now"
+class LiveSystem(Collector):
+    """A look at the running system: every platform, live scans only (it has no collect: never run)."""
+
     platforms = ALL
     live_only = True
+
+
+class Processes(LiveSystem):
+    name = "system.processes"
+    title = "Programs running now"
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for p in target.processes():
@@ -29,11 +34,9 @@ class Processes(Collector):
                        cmdline=" ".join(p.cmdline), user=p.user, ppid=p.ppid, parent_name=p.parent_name)
 
 
-class Network(Collector):
+class Network(LiveSystem):
     name = "system.network"
     title = "Programs using the network"
-    platforms = ALL
-    live_only = True
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         sockets = target.sockets()
@@ -56,11 +59,9 @@ class Network(Collector):
                            remote_port=s.remote_port, state=s.state, pid=s.pid, process_name=name, exe=exe)
 
 
-class Sessions(Collector):
+class Sessions(LiveSystem):
     name = "system.sessions"
     title = "People signed in right now"
-    platforms = ALL
-    live_only = True
 
     def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
         for s in target.sessions():

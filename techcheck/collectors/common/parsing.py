@@ -47,13 +47,7 @@ def user_homes(target: Target) -> list[UserHome]:
     """Every user's home folder on the target, from the usual places and (Linux) /etc/passwd."""
     homes: dict[str, UserHome] = {}
     if target.os == "linux":
-        try:
-            for entry in parse_passwd(target.read_text("/etc/passwd", limit=4 * 1024 * 1024)):
-                home = entry.home
-                if (home.startswith("/home/") or home == "/root") and target.is_dir(home):
-                    homes.setdefault(home, UserHome(entry.name, home))
-        except TargetError:
-            pass
+        homes.update(_passwd_homes(target))
         bases = ["/home"]
         if target.is_dir("/root"):
             homes.setdefault("/root", UserHome("root", "/root"))
@@ -72,6 +66,19 @@ def user_homes(target: Target) -> list[UserHome]:
             if e.is_dir and not e.is_symlink and e.name.lower() not in skip and e.path not in homes:
                 homes[e.path] = UserHome(e.name, e.path)
     return sorted(homes.values(), key=lambda h: h.home)
+
+
+def _passwd_homes(target: Target) -> dict[str, UserHome]:
+    """Homes under /home (and /root) named in /etc/passwd that exist; the first account for each."""
+    homes: dict[str, UserHome] = {}
+    try:
+        for entry in parse_passwd(target.read_text("/etc/passwd", limit=4 * 1024 * 1024)):
+            home = entry.home
+            if (home.startswith("/home/") or home == "/root") and target.is_dir(home):
+                homes.setdefault(home, UserHome(entry.name, home))
+    except TargetError:
+        pass
+    return homes
 
 
 class JsonError(ValueError):

@@ -77,29 +77,40 @@ def _program_in(words: list[str], depth: int) -> str:
         base = posixpath.basename(word)
         if base in ("su", "runuser") and "-c" in words[i + 1:] and depth < 3:
             # "su ana -c 'x11vnc -forever'": the command is the value of -c.
-            rest = words[i + 1:]
-            value = rest[rest.index("-c") + 1] if rest.index("-c") + 1 < len(rest) else ""
-            return command_exe(value, depth + 1)
+            return command_exe(_value_of_c(words[i + 1:]), depth + 1)
         if base in WRAPPERS:
-            i += 1
-            while i < len(words) and words[i].startswith("-"):
-                # "sudo -u ana prog": skip the option and its value.
-                i += 2 if words[i] in _WRAPPER_VALUE_OPTS else 1
-            if base == "timeout" and i < len(words) and words[i][:1].isdigit():
-                i += 1
+            i = _after_wrapper(words, i, base)
             continue
         if base in SHELLS or base.rstrip("0123456789.") in INTERPRETERS:
-            rest = words[i + 1:]
-            if base in SHELLS and "-c" in rest and depth < 3:
-                inner = rest[rest.index("-c") + 1:] if rest.index("-c") + 1 < len(rest) else []
-                if inner:
-                    found = command_exe(inner[0], depth + 1)
-                    if found:
-                        return found
-            scripts = [w for w in rest if not w.startswith("-")]
-            if scripts and "/" in scripts[0]:
-                return scripts[0]  # "python3 /home/x/.hid/spy.py": the script is what runs
+            return _interpreted(base, words[i + 1:], depth) or word
         return word
+    return ""
+
+
+def _value_of_c(rest: list[str]) -> str:
+    return rest[rest.index("-c") + 1] if rest.index("-c") + 1 < len(rest) else ""
+
+
+def _after_wrapper(words: list[str], i: int, base: str) -> int:
+    """Where the wrapped command starts: "sudo -u ana prog" skips the options and their values."""
+    i += 1
+    while i < len(words) and words[i].startswith("-"):
+        i += 2 if words[i] in _WRAPPER_VALUE_OPTS else 1
+    if base == "timeout" and i < len(words) and words[i][:1].isdigit():
+        i += 1
+    return i
+
+
+def _interpreted(base: str, rest: list[str], depth: int) -> str:
+    """What a shell or interpreter runs: the program of `sh -c '...'`, else a script path; '' when neither."""
+    if base in SHELLS and "-c" in rest and depth < 3:
+        inner = _value_of_c(rest)
+        found = command_exe(inner, depth + 1) if inner else ""
+        if found:
+            return found
+    scripts = [w for w in rest if not w.startswith("-")]
+    if scripts and "/" in scripts[0]:
+        return scripts[0]  # "python3 /home/x/.hid/spy.py": the script is what runs
     return ""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
@@ -134,20 +134,26 @@ def at_commands(text: str) -> str:
     return "; ".join(body)[:2000]
 
 
+def at_job_files(target: Target, ctx: Context, spool: str) -> Iterator[tuple[str, str, str, str | None]]:
+    """The job files in an `at` spool folder (Linux and macOS): (path, name, text, owner's uid); at
+    runs each job as the file's owner. A file that cannot be read is noted and gives empty text."""
+    for path in list_dir_noted(target, ctx, spool):
+        name = posixpath.basename(path)
+        if name.startswith(".") or not target.is_file(path):
+            continue
+        text = read_text_noted(target, ctx, path, CRON_LIMIT) or ""
+        st = target.stat(path)
+        yield path, name, text, (str(st.uid) if st and st.uid is not None else None)
+
+
 def at_jobs(target: Target, ctx: Context) -> Iterable[Artifact]:
     """Jobs queued with `at` to run once at a set time (each a shell script in at's spool)."""
     for spool in AT_SPOOLS:
-        for path in list_dir_noted(target, ctx, spool):
-            name = posixpath.basename(path)
-            if name.startswith(".") or not target.is_file(path):
-                continue
-            text = read_text_noted(target, ctx, path, CRON_LIMIT)
-            command = at_commands(text or "")
-            st = target.stat(path)
+        for path, name, text, owner in at_job_files(target, ctx, spool):
+            command = at_commands(text)
             yield make("autostart", Location(path=path), mechanism="at", name=name, command=command or None,
                        exe=command_exe(command) or None, user="", scope="system", enabled=True,
-                       trigger="once, at a set time", run_as=str(st.uid) if st and st.uid is not None else None,
-                       **entry_facts(target, ctx, command, path))
+                       trigger="once, at a set time", run_as=owner, **entry_facts(target, ctx, command, path))
 
 
 def trigger_of(schedule: str) -> str:

@@ -18,7 +18,16 @@ import struct
 from dataclasses import dataclass, field
 
 from techcheck.collectors.base import Context, list_dir_noted, read_text_noted
-from techcheck.collectors.linux.packages import DPKG_STATUS, RPMDB_SQLITE, parse_dpkg_status
+from techcheck.collectors.linux.packages import (
+    DPKG_STATUS,
+    RPM_I18NSTRING,
+    RPM_INT32,
+    RPM_STRING,
+    RPM_STRING_ARRAY,
+    RPMDB_SQLITE,
+    parse_dpkg_status,
+    rpm_header_entries,
+)
 from techcheck.errors import TargetError
 from techcheck.facts.origin import CHANGED, INSTALLED, SYSTEM, UNKNOWN_ORIGIN, Origin
 from techcheck.i18n import Message, err_detail
@@ -140,22 +149,14 @@ def file_digest(target: Target, path: str, algorithm: str) -> str | None:
 
 def rpm_header_arrays(blob: bytes) -> dict[int, list[str] | list[int]]:
     """String-array and int32-array tags of an rpm header blob (raises ValueError when malformed)."""
-    if len(blob) < 8:
-        raise ValueError("too short for an rpm header")
-    count, size = struct.unpack(">II", blob[:8])
-    start = 8 + 16 * count
-    if count > 100_000 or start + size > len(blob):
-        raise ValueError("rpm header sizes do not fit the data")
-    data = blob[start:start + size]
     tags: dict[int, list[str] | list[int]] = {}
-    for i in range(count):
-        tag, kind, offset, n = struct.unpack(">IIII", blob[8 + 16 * i: 24 + 16 * i])
-        if offset >= len(data) or n > 1_000_000:
+    for tag, kind, offset, n, data in rpm_header_entries(blob):
+        if n > 1_000_000:
             continue
-        if kind in (6, 8, 9):  # string, string array, i18n string
+        if kind in (RPM_STRING, RPM_STRING_ARRAY, RPM_I18NSTRING):
             strings = data[offset:].split(b"\x00", n)[:n]
             tags[tag] = [s.decode("utf-8", "replace") for s in strings]
-        elif kind == 4 and offset + 4 * n <= len(data):
+        elif kind == RPM_INT32 and offset + 4 * n <= len(data):
             tags[tag] = list(struct.unpack(f">{n}i", data[offset:offset + 4 * n]))
     return tags
 

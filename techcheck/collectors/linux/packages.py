@@ -77,11 +77,9 @@ def installed_packages(text: str) -> Iterator[dict[str, str]]:
             yield s
 
 
-def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
-    """Text and number tags of an rpm header as stored in rpmdb (index count, data size, index, data).
-
-    Raises ValueError for a blob that is not a header.
-    """
+def rpm_header_entries(blob: bytes) -> Iterator[tuple[int, int, int, int, bytes]]:
+    """The index entries of an rpm header as stored in rpmdb (index count, data size, index, data):
+    (tag, type, offset, count, data) each. Raises ValueError for a blob that is not a header."""
     if len(blob) < 8:
         raise ValueError("too short for an rpm header")
     count, size = struct.unpack(">II", blob[:8])
@@ -89,11 +87,17 @@ def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
     if count > 100_000 or data_start + size > len(blob):
         raise ValueError("rpm header sizes do not fit the data")
     data = blob[data_start:data_start + size]
-    tags: dict[int, str | int] = {}
     for i in range(count):
         tag, kind, offset, n = struct.unpack(">IIII", blob[8 + 16 * i: 24 + 16 * i])
-        if offset >= len(data):
-            continue
+        if offset < len(data):
+            yield tag, kind, offset, n, data
+
+
+def parse_rpm_header(blob: bytes) -> dict[int, str | int]:
+    """Text and number tags of an rpm header (the first value of each). Raises ValueError for a
+    blob that is not a header."""
+    tags: dict[int, str | int] = {}
+    for tag, kind, offset, n, data in rpm_header_entries(blob):
         if kind in (RPM_STRING, RPM_STRING_ARRAY, RPM_I18NSTRING):
             end = data.find(b"\x00", offset)
             tags[tag] = data[offset:end if end >= 0 else len(data)].decode("utf-8", "replace")

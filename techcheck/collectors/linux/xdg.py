@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact, Location, make
@@ -86,6 +86,13 @@ class LinuxXdgAutostart(Collector):
         folders: list[tuple[str, str, str]] = [(SYSTEM_AUTOSTART, "system", "")]
         folders += [(posixpath.join(h.home, USER_AUTOSTART), "user", h.user) for h in user_homes(target)]
         homes = {h.user: h.home for h in user_homes(target)}
+        yield from self._kde_scripts(target, ctx)
+        for folder, scope, user in folders:
+            for path in list_dir_noted(target, ctx, folder):
+                if path.endswith(".desktop"):
+                    yield from self._desktop_file(target, ctx, path, scope, user, homes.get(user, ""))
+
+    def _kde_scripts(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for h in user_homes(target):
             for rel in KDE_SCRIPT_DIRS:
                 for path in list_dir_noted(target, ctx, posixpath.join(h.home, rel)):
@@ -95,29 +102,27 @@ class LinuxXdgAutostart(Collector):
                                name=posixpath.basename(path), exe=path, command=path, user=h.user, scope="user",
                                enabled=True, run_as=h.user, trigger="KDE sign-in script",
                                **file_facts(target, ctx, path, personal=True))
-        for folder, scope, user in folders:
-            for path in list_dir_noted(target, ctx, folder):
-                if not path.endswith(".desktop"):
-                    continue
-                text = read_text_noted(target, ctx, path, DESKTOP_LIMIT)
-                if text is None:
-                    continue
-                entry = parse_desktop(text)
-                for problem in entry.problems[:5]:
-                    ctx.note(path, Message.of("note.desktop_file", problem=problem))
-                if not entry.exec:
-                    if not entry.hidden:
-                        ctx.note(path, Message.of("note.desktop_no_exec"))
-                    continue
-                command = entry.exec
-                exe = expand_home(command_exe(command), homes.get(user, ""))
-                only = entry.desktops("OnlyShowIn")
-                not_in = entry.desktops("NotShowIn")
-                trigger = "desktop sign-in" + (f" (only in {', '.join(only)})" if only else "") + (
-                    f" (not in {', '.join(not_in)})" if not_in else "")
-                yield make("autostart", Location(path=path), mechanism="xdg_autostart",
-                           name=posixpath.basename(path), exe=exe or None, command=command, user=user,
-                           scope=scope, enabled=entry.enabled, hidden=entry.hidden, trigger=trigger,
-                           run_as=user or None, description=entry.keys.get("Comment") or entry.keys.get("Name"),
-                           **entry_facts(target, ctx, command, path, personal=scope == "user",
-                                         home=homes.get(user, ""), program=exe))
+
+    def _desktop_file(self, target: Target, ctx: Context, path: str, scope: str, user: str,
+                      home: str) -> Iterator[Artifact]:
+        text = read_text_noted(target, ctx, path, DESKTOP_LIMIT)
+        if text is None:
+            return
+        entry = parse_desktop(text)
+        for problem in entry.problems[:5]:
+            ctx.note(path, Message.of("note.desktop_file", problem=problem))
+        if not entry.exec:
+            if not entry.hidden:
+                ctx.note(path, Message.of("note.desktop_no_exec"))
+            return
+        command = entry.exec
+        exe = expand_home(command_exe(command), home)
+        only = entry.desktops("OnlyShowIn")
+        not_in = entry.desktops("NotShowIn")
+        trigger = "desktop sign-in" + (f" (only in {', '.join(only)})" if only else "") + (
+            f" (not in {', '.join(not_in)})" if not_in else "")
+        yield make("autostart", Location(path=path), mechanism="xdg_autostart",
+                   name=posixpath.basename(path), exe=exe or None, command=command, user=user,
+                   scope=scope, enabled=entry.enabled, hidden=entry.hidden, trigger=trigger,
+                   run_as=user or None, description=entry.keys.get("Comment") or entry.keys.get("Name"),
+                   **entry_facts(target, ctx, command, path, personal=scope == "user", home=home, program=exe))

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, located, read_text_noted
 from techcheck.collectors.linux.commandline import command_exe
-from techcheck.collectors.linux.cron import CRON_LIMIT, parse_crontab, trigger_of
+from techcheck.collectors.linux.cron import CRON_LIMIT, at_job_files, parse_crontab, trigger_of
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
@@ -83,16 +83,10 @@ class MacCron(Collector):
                        **entry_facts(target, origins, job.command, definition=path))
 
     def _at_jobs(self, target: Target, ctx: Context, origins: MacOrigins) -> Iterable[Artifact]:
-        for path in list_dir_noted(target, ctx, AT_JOBS):
-            name = posixpath.basename(path)
-            if name.startswith(".") or not target.is_file(path):
-                continue
-            text = read_text_noted(target, ctx, path, CRON_LIMIT)
-            command = at_job_command(text or "")
+        for path, name, text, owner in at_job_files(target, ctx, AT_JOBS):
+            command = at_job_command(text)
             if not command:
                 continue
-            stat = target.stat(path)
-            owner = None if stat is None or stat.uid is None else str(stat.uid)  # at runs the job as its owner
             yield make("autostart", Location(path=path), mechanism="at", name=name,
                        exe=command_exe(command) or None, command=command, scope="system", enabled=True,
                        trigger="once, at a set time", run_as=owner, file=path,

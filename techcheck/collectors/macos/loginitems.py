@@ -16,7 +16,6 @@ Three stores, by macOS version:
 
 from __future__ import annotations
 
-import plistlib
 import posixpath
 import re
 import struct
@@ -28,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.common.parsing import user_homes
+from techcheck.collectors.macos.keyedarchive import ArchiveError, unarchive
 from techcheck.collectors.macos.launchd import parse_launch_job
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
@@ -189,71 +189,6 @@ def parse_legacy_loginitems(data: bytes) -> list[LoginItem]:
 
 
 # --- NSKeyedArchiver and the Background Task Management store -----------------------------------
-
-class ArchiveError(ValueError):
-    """An NSKeyedArchiver property list could not be decoded."""
-
-
-def unarchive(plist: Any, max_depth: int = 64) -> Any:
-    """Turn an NSKeyedArchiver plist into plain Python values.
-
-    Objects become dicts with a "$class" name; NSArray/NSSet become lists, NSDictionary a dict,
-    NSURL its address, NSUUID its text. Cycles and very deep nesting are cut (value None).
-    """
-    if not isinstance(plist, dict) or plist.get("$archiver") != "NSKeyedArchiver":
-        raise ArchiveError("not an NSKeyedArchiver archive")
-    objects = plist.get("$objects")
-    top = plist.get("$top")
-    if not isinstance(objects, list) or not isinstance(top, dict):
-        raise ArchiveError("archive has no $objects or $top")
-
-    def class_name(obj: dict[str, Any]) -> str:
-        ref = obj.get("$class")
-        if isinstance(ref, plistlib.UID) and ref.data < len(objects):
-            cls = objects[ref.data]
-            if isinstance(cls, dict):
-                return str(cls.get("$classname", ""))
-        return ""
-
-    def resolve(value: Any, depth: int, seen: frozenset[int]) -> Any:
-        if isinstance(value, plistlib.UID):
-            idx = value.data
-            if idx >= len(objects) or idx in seen or depth > max_depth:
-                return None
-            return decode(objects[idx], depth + 1, seen | {idx})
-        if isinstance(value, list):
-            return [resolve(v, depth + 1, seen) for v in value]
-        return value
-
-    def decode(obj: Any, depth: int, seen: frozenset[int]) -> Any:
-        if obj == "$null":
-            return None
-        if not isinstance(obj, dict):
-            return obj
-        name = class_name(obj)
-        if "NS.keys" in obj and "NS.objects" in obj:
-            keys = resolve(obj["NS.keys"], depth, seen) or []
-            vals = resolve(obj["NS.objects"], depth, seen) or []
-            return {str(k): v for k, v in zip(keys, vals, strict=False)}
-        if "NS.objects" in obj:
-            return resolve(obj["NS.objects"], depth, seen)
-        if name == "NSURL" or "NS.relative" in obj:
-            rel = resolve(obj.get("NS.relative"), depth, seen)
-            base = resolve(obj.get("NS.base"), depth, seen)
-            return f"{base or ''}{rel or ''}"
-        if "NS.uuidbytes" in obj and isinstance(obj["NS.uuidbytes"], bytes):
-            b = obj["NS.uuidbytes"].hex().upper()
-            return f"{b[:8]}-{b[8:12]}-{b[12:16]}-{b[16:20]}-{b[20:]}"
-        if "NS.string" in obj:
-            return resolve(obj["NS.string"], depth, seen)
-        if "NS.data" in obj:
-            return resolve(obj["NS.data"], depth, seen)
-        out = {k: resolve(v, depth, seen) for k, v in obj.items() if k != "$class"}
-        out["$class"] = name
-        return out
-
-    return {k: resolve(v, 0, frozenset()) for k, v in top.items()}
-
 
 @dataclass(frozen=True)
 class BtmItem:

@@ -2,8 +2,8 @@
 
 A profile is a property list: PayloadIdentifier, PayloadDisplayName, PayloadOrganization,
 PayloadRemovalDisallowed and PayloadContent (a list of payloads, each with a PayloadType). A signed
-profile is a CMS SignedData structure (DER) whose encapsulated content is that property list; it is
-read here with a small DER walker, without network and without verifying the signature.
+profile is a CMS SignedData structure (DER or BER) whose encapsulated content is that property list;
+it is read with asn1crypto, without network and without verifying the signature.
 Payloads that matter for safety: root certificates (com.apple.security.root / pkcs1 / pem), privacy
 grants (com.apple.TCC.configuration-profile-policy, "PPPC"), proxy, VPN and DNS settings.
 """
@@ -14,8 +14,10 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from asn1crypto import cms, x509
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted
@@ -30,160 +32,82 @@ PROFILE_STORE = "/private/var/db/ConfigurationProfiles/Store"
 ROOT_CERT_TYPES = {"com.apple.security.root", "com.apple.security.pkcs1", "com.apple.security.pem"}
 PPPC_TYPE = "com.apple.TCC.configuration-profile-policy"
 
-# --- DER ------------------------------------------------------------------------------------------
+# --- CMS (asn1crypto) -----------------------------------------------------------------------------
 
 
 class DerError(ValueError):
     """Bytes that are not the DER/BER structure expected."""
 
 
-@dataclass(frozen=True)
-class Der:
-    tag: int  # the identifier octet (class, constructed bit, number < 31)
-    content: bytes
-    children: tuple[Der, ...] = field(default=())
-
-    @property
-    def constructed(self) -> bool:
-        return bool(self.tag & 0x20)
-
-
-def _read_length(data: bytes, pos: int) -> tuple[int | None, int]:
-    if pos >= len(data):
-        raise DerError("truncated length")
-    first = data[pos]
-    if first < 0x80:
-        return first, pos + 1
-    if first == 0x80:
-        return None, pos + 1  # BER indefinite length: ends with two zero bytes
-    n = first & 0x7F
-    if n > 4 or pos + 1 + n > len(data):
-        raise DerError("bad length")
-    return int.from_bytes(data[pos + 1:pos + 1 + n], "big"), pos + 1 + n
-
-
-def parse_der(data: bytes, pos: int = 0, depth: int = 0) -> tuple[Der, int]:
-    """One element at `pos` and the offset after it. Accepts BER indefinite lengths."""
-    if depth > 40:
-        raise DerError("nested too deeply")
-    if pos + 2 > len(data):
-        raise DerError("truncated element")
-    tag = data[pos]
-    if tag & 0x1F == 0x1F:
-        raise DerError("high tag numbers are not used in CMS")
-    length, pos = _read_length(data, pos + 1)
-    constructed = bool(tag & 0x20)
-    if length is None:
-        if not constructed:
-            raise DerError("indefinite length on a primitive element")
-        children: list[Der] = []
-        while True:
-            if data[pos:pos + 2] == b"\x00\x00":
-                return Der(tag, b"", tuple(children)), pos + 2
-            child, pos = parse_der(data, pos, depth + 1)
-            children.append(child)
-    end = pos + length
-    if end > len(data):
-        raise DerError("element runs past the end")
-    content = data[pos:end]
-    kids: list[Der] = []
-    if constructed:
-        p = pos
-        while p < end:
-            child, p = parse_der(data, p, depth + 1)
-            kids.append(child)
-    return Der(tag, content, tuple(kids)), end
-
-
-def _octets(el: Der) -> bytes:
-    """An OCTET STRING's bytes, joining the pieces of a constructed (chunked) one."""
-    if not el.constructed:
-        return el.content
-    return b"".join(_octets(c) for c in el.children)
-
-
-def _oid(el: Der) -> str:
-    if el.tag != 0x06 or not el.content:
-        return ""
-    b = el.content
-    parts = [b[0] // 40, b[0] % 40]
-    value = 0
-    for byte in b[1:]:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            parts.append(value)
-            value = 0
-    return ".".join(str(p) for p in parts)
-
-
-SIGNED_DATA_OID = "1.2.840.113549.1.7.2"
-COMMON_NAME_OID = "2.5.4.3"
+# What asn1crypto raises on bytes that do not follow the structure (it decodes lazily, so on access too).
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
 class SignedContent:
     content: bytes
-    signer: str  # the signing certificate's common name, '' when not found
+    signer: str  # the signing certificate's common name, '' when it is not among the certificates
 
 
-def _name_cn(name: Der) -> str:
-    """Common name from an X.501 Name (SEQUENCE of SET of SEQUENCE {OID, value})."""
-    for rdn in name.children:
-        for atv in rdn.children:
-            if len(atv.children) >= 2 and _oid(atv.children[0]) == COMMON_NAME_OID:
-                return atv.children[1].content.decode("utf-8", errors="replace")
+def name_common_name(name: x509.Name) -> str:
+    """The first common name of an X.501 name, whatever string type it is written in (UTF8String,
+    PrintableString, BMPString, ...)."""
+    for rdn in name.chosen:
+        for atv in rdn:
+            if atv["type"].native == "common_name":
+                return str(atv["value"].native)
     return ""
 
 
-def _cert_parts(cert: Der) -> tuple[Der, Der, Der] | None:
-    """(serial, issuer, subject) of an X.509 certificate."""
-    if not cert.children or not cert.children[0].children:
-        return None
-    tbs = list(cert.children[0].children)
-    if tbs and tbs[0].tag == 0xA0:  # [0] version
-        tbs = tbs[1:]
-    if len(tbs) < 5:
-        return None
-    return tbs[0], tbs[2], tbs[4]
+def _load_cert(der: bytes) -> x509.Certificate:
+    try:
+        cert = x509.Certificate.load(der, strict=True)
+        _ = cert["tbs_certificate"]["subject"].chosen  # decode now: errors surface here
+        return cert
+    except _DECODE_ERRORS as exc:
+        raise DerError("not an X.509 certificate") from exc
 
 
 def cert_common_name(der: bytes) -> str:
-    cert, _ = parse_der(der)
-    parts = _cert_parts(cert)
-    return _name_cn(parts[2]) if parts else ""
+    """The subject's common name of a DER certificate."""
+    cert = _load_cert(der)
+    try:
+        return name_common_name(cert.subject)
+    except _DECODE_ERRORS as exc:
+        raise DerError("the certificate's name cannot be decoded") from exc
+
+
+def _signer_cert(certs: list[x509.Certificate], sid: cms.SignerIdentifier) -> x509.Certificate | None:
+    """The certificate a SignerInfo names: by issuer and serial number, or by subject key identifier
+    (the certificate's extension, else the SHA-1 of its public key, RFC 5280 4.2.1.2)."""
+    if sid.name == "issuer_and_serial_number":
+        issuer, serial = sid.chosen["issuer"], sid.chosen["serial_number"].native
+        return next((c for c in certs if c.serial_number == serial and c.issuer == issuer), None)
+    key_id = sid.chosen.native
+    return next((c for c in certs if key_id in (c.key_identifier, c.public_key.sha1)), None)
 
 
 def unwrap_signed(data: bytes) -> SignedContent:
-    """The encapsulated content and the signer's name of a CMS SignedData (RFC 5652) structure."""
-    info, _ = parse_der(data)
-    if len(info.children) < 2 or _oid(info.children[0]) != SIGNED_DATA_OID or not info.children[1].children:
-        raise DerError("not CMS signed data")
-    signed = info.children[1].children[0]
-    parts = list(signed.children)
-    if len(parts) < 4:
-        raise DerError("signed data is incomplete")
-    encap = parts[2]  # version, digestAlgorithms, encapContentInfo, ...
-    if len(encap.children) < 2 or encap.children[1].tag != 0xA0 or not encap.children[1].children:
-        raise DerError("signed data carries no content")
-    content = _octets(encap.children[1].children[0])
-    certs = next((p for p in parts[3:] if p.tag == 0xA0), None)
-    signer_infos = parts[-1]
-    return SignedContent(content, _signer_cn(certs, signer_infos))
+    """The encapsulated content and the signer's name of a CMS SignedData (RFC 5652) structure.
 
-
-def _signer_cn(certs: Der | None, signer_infos: Der) -> str:
-    if certs is None or not certs.children:
-        return ""
+    Read without network and without verifying the signature: the name is as the file states it.
+    """
     try:
-        sid = signer_infos.children[0].children[1]  # SignerInfo: version, sid, ...
-        serial = sid.children[1].content if sid.tag == 0x30 and len(sid.children) >= 2 else None
-    except IndexError:
-        serial = None
-    for cert in certs.children:
-        parts = _cert_parts(cert)
-        if parts and (serial is None or parts[0].content == serial):
-            return _name_cn(parts[2])
-    return ""
+        info = cms.ContentInfo.load(data)
+        if info["content_type"].native != "signed_data":
+            raise DerError("not CMS signed data")
+        signed = info["content"]
+        content = signed["encap_content_info"]["content"].native
+        if not isinstance(content, bytes):
+            raise DerError("signed data carries no content")
+        certs = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
+        infos = list(signed["signer_infos"])
+        cert = _signer_cert(certs, infos[0]["sid"]) if infos else None
+        return SignedContent(content, name_common_name(cert.subject) if cert else "")
+    except _DECODE_ERRORS as exc:
+        if isinstance(exc, DerError):
+            raise
+        raise DerError(f"not readable CMS signed data ({type(exc).__name__})") from exc
 
 
 # --- profiles -------------------------------------------------------------------------------------
@@ -231,10 +155,7 @@ def _root_cert(payload: dict[str, Any]) -> RootCert:
     if not isinstance(raw, bytes) or not raw:
         raise DerError("no certificate data")
     der = _cert_der(raw)
-    parts = _cert_parts(parse_der(der)[0])
-    if parts is None:
-        raise DerError("not an X.509 certificate")
-    subject = _name_cn(parts[2]) or plist_str(payload.get("PayloadCertificateFileName")) or ""
+    subject = cert_common_name(der) or plist_str(payload.get("PayloadCertificateFileName")) or ""
     return RootCert(subject, hashlib.sha1(der).hexdigest(), hashlib.sha256(der).hexdigest())
 
 

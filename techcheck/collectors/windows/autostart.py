@@ -7,12 +7,12 @@ from __future__ import annotations
 import posixpath
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Context, list_dir_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import (
     command_exe,
@@ -22,7 +22,7 @@ from techcheck.collectors.windows.registry import (
     value_noted,
     values_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
@@ -64,13 +64,9 @@ def startup_disabled(reg: Registry, software: str, ctx: Context, which: str = "R
     return off
 
 
-class WindowsRegistryAutostart(Collector):
+class WindowsRegistryAutostart(StartCollector):
     name = "windows.autostart"
     title = "Programs set to start by themselves (registry)"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
@@ -201,13 +197,9 @@ def startup_folders(target: Target) -> list[tuple[str, str, str]]:
     return folders
 
 
-class WindowsStartupFolders(Collector):
+class WindowsStartupFolders(StartCollector):
     name = "windows.startup_folders"
     title = "Programs in the Startup folders"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         try:

@@ -9,10 +9,10 @@ their own (OneDrive, Teams and other per-user installs register many) replace no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.windows.registry import (
     command_exe,
     open_noted,
@@ -20,7 +20,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     value_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
@@ -66,13 +66,9 @@ def class_label(reg: Registry, path: str, ctx: Context) -> tuple[str, str]:
     return (label.text().strip() if label is not None else ""), server_of(key, ctx)[1]
 
 
-class WindowsComOverrides(Collector):
+class WindowsComOverrides(StartCollector):
     name = "windows.com_overrides"
     title = "Per-user replacements of Windows parts (COM classes)"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)

@@ -9,11 +9,11 @@ Print Monitors and Boot Execute tabs (https://learn.microsoft.com/en-us/sysinter
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.windows.autostart import software_roots
 from techcheck.collectors.windows.registry import (
     command_exe,
@@ -24,7 +24,7 @@ from techcheck.collectors.windows.registry import (
     value_noted,
     values_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry, RegKey
 
@@ -72,13 +72,9 @@ def library_path(name: str) -> str:
     return command_exe(name)
 
 
-class WindowsSystemHooks(Collector):
+class WindowsSystemHooks(StartCollector):
     name = "windows.system_hooks"
     title = "Settings that make Windows load extra programs"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)

@@ -243,14 +243,26 @@ class WindowsOrigins:
             return INSTALLED, self.driver_files.get(inf, f"driver package {inf}")
         unresolved = re.match(r"%(localappdata|appdata)%\\(.+)$", low)
         if unresolved:  # a task of an account whose folder is not known: compare with every person's programs
-            area = "local" if unresolved.group(1) == "localappdata" else "roaming"
-            for (vendor_area, rest), name in self.user_vendors.items():
-                if vendor_area == area and unresolved.group(2).startswith(rest + "\\"):
-                    return INSTALLED, name
-            return UNKNOWN, ""
+            return self._any_users_program(unresolved.group(1), unresolved.group(2))
         base = ntpath.basename(low)
         if low.startswith(("c:\\windows\\system32\\", "c:\\windows\\syswow64\\")) and base in self.driver_files:
             return INSTALLED, self.driver_files[base]
+        found = self._listed_program(exe, low)
+        if found is not None:
+            return found
+        if mechanism in PATH_RULE_MECHANISMS and in_windows_folder(low):
+            return SYSTEM, "Windows"
+        return _program_files_origin(exe, low)
+
+    def _any_users_program(self, variable: str, rest_of_path: str) -> tuple[str, str]:
+        area = "local" if variable == "localappdata" else "roaming"
+        for (vendor_area, rest), name in self.user_vendors.items():
+            if vendor_area == area and rest_of_path.startswith(rest + "\\"):
+                return INSTALLED, name
+        return UNKNOWN, ""
+
+    def _listed_program(self, exe: str, low: str) -> tuple[str, str] | None:
+        """A program of the programs list: in its folder, or in its maker's folder."""
         for p in self.programs:
             if low.startswith(p.folder):
                 return INSTALLED, p.name
@@ -260,15 +272,7 @@ class WindowsOrigins:
             name = self.vendors[vendor]
             # Another program in the same maker's folder: named by the folder, with the listed program beside it.
             return INSTALLED, name if shown.lower() == name.lower() else f"{shown} (the maker of {name})"
-        if mechanism in PATH_RULE_MECHANISMS and in_windows_folder(low):
-            return SYSTEM, "Windows"
-        # Common Files and Microsoft are shared: the folder below them names the program or vendor.
-        m = re.match(r"c:\\program files( \(x86\))?\\(common files\\|microsoft\\)?([^\\]+)\\", low)
-        if m and m.group(3) not in ("windowsapps",):
-            return INSTALLED, ntpath.basename(exe.strip('"')[: m.end() - 1]) + " (folder in Program Files)"
-        if low.startswith("c:\\program files\\windowsapps\\"):
-            return INSTALLED, "a Microsoft Store app"
-        return UNKNOWN, ""
+        return None
 
     def is_windows_entry(self, art: Artifact) -> bool:
         mechanism = "service" if art.kind == "service" else str(art.get("mechanism") or "")
@@ -496,3 +500,13 @@ def windows_origins(target: Target, ctx: Context) -> WindowsOrigins:
     _CACHE[id(target)] = (target, origins)
     return origins
 
+
+def _program_files_origin(exe: str, low: str) -> tuple[str, str]:
+    """A program in Program Files that no list names: named by its folder. Common Files and
+    Microsoft are shared: the folder below them names the program or vendor."""
+    m = re.match(r"c:\\program files( \(x86\))?\\(common files\\|microsoft\\)?([^\\]+)\\", low)
+    if m and m.group(3) not in ("windowsapps",):
+        return INSTALLED, ntpath.basename(exe.strip('"')[: m.end() - 1]) + " (folder in Program Files)"
+    if low.startswith("c:\\program files\\windowsapps\\"):
+        return INSTALLED, "a Microsoft Store app"
+    return UNKNOWN, ""

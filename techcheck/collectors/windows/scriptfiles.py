@@ -14,14 +14,14 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import command_exe, entries_noted
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
@@ -88,13 +88,9 @@ def script_path(folder: str, script: PolicyScript, target: Target) -> str:
     return target.display_path(f"{folder}/{section}/{script.command}")
 
 
-class WindowsPolicyScripts(Collector):
+class WindowsPolicyScripts(StartCollector):
     name = "windows.policy_scripts"
     title = "Group Policy start-up and sign-in scripts"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for folder, scope in policy_folders(target, ctx):
@@ -131,13 +127,9 @@ def profile_scripts(target: Target) -> Iterator[tuple[str, str]]:
                 yield path, user
 
 
-class WindowsPowerShellProfiles(Collector):
+class WindowsPowerShellProfiles(StartCollector):
     name = "windows.powershell_profiles"
     title = "PowerShell profile scripts"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for path, user in profile_scripts(target):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.windows.registry import (
     command_exe,
     open_noted,
@@ -13,7 +13,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     values_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SYSTEM, RegValue
 
@@ -25,13 +25,9 @@ def start_type_name(start: int | None) -> str:
     return START_TYPES.get(start, f"unknown ({start})") if start is not None else ""
 
 
-class WindowsServices(Collector):
+class WindowsServices(StartCollector):
     name = "windows.services"
     title = "Background services"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 
-from techcheck.artifacts import KINDS, Artifact, make
-from techcheck.collectors.base import Context, time_noted
+from techcheck.artifacts import Artifact, make
+from techcheck.collectors.base import Collector, Context, time_noted
 from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.windows.commandfacts import SCRIPT_KINDS, windows_behaviour
 from techcheck.collectors.windows.origin import windows_origins
 from techcheck.collectors.windows.signer import PE_SUFFIXES, READ_LIMIT, signer_name
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.facts.behaviour import Behaviour, analyse_script, program_missing
+from techcheck.kinds import KINDS
 from techcheck.target.base import Target, decode_text
 from techcheck.target.registry import Registry, RegistryError, RegKey
 from techcheck.target.winreg_live import windows_path_to_target
@@ -165,3 +167,17 @@ def with_facts(target: Target, ctx: Context, artifacts: Iterable[Artifact]) -> I
                       personal=art.get("mechanism") in PERSONAL_MECHANISMS and bool(art.get("user")),
                       times=entry_times(target, keys, art, ctx) or None, signer=signer or None)
         yield make(art.kind, art.location, **fields)
+
+
+class StartCollector(Collector):
+    """A Windows check of what starts by itself: every entry `_entries` finds gets its facts (origin,
+    signer, what it runs, key times) from with_facts."""
+
+    platforms = ("windows",)
+
+    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
+        return with_facts(target, ctx, self._entries(target, ctx))
+
+    @abstractmethod
+    def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
+        """The entries, before their facts are added."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -13,7 +13,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, filetime_noted, time_noted
+from techcheck.collectors.base import Context, filetime_noted, time_noted
 from techcheck.collectors.windows.registry import (
     command_exe,
     entries_noted,
@@ -22,7 +22,7 @@ from techcheck.collectors.windows.registry import (
     subkeys_noted,
     value_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import DirEntry, Target, decode_text
@@ -141,13 +141,9 @@ def task_files(target: Target, ctx: Context, max_depth: int = 12) -> Iterator[Di
                 yield entry  # a file, or something odd in its place (link, pipe): reading it says what
 
 
-class WindowsScheduledTasks(Collector):
+class WindowsScheduledTasks(StartCollector):
     name = "windows.tasks"
     title = "Scheduled tasks"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         try:

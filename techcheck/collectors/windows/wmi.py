@@ -13,13 +13,13 @@ miss records stored in an unusual way: the description says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.windows.registry import command_exe
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
@@ -88,13 +88,9 @@ def find_consumers(data: bytes) -> list[WmiConsumer]:
     return list(found.values())
 
 
-class WindowsWmiSubscriptions(Collector):
+class WindowsWmiSubscriptions(StartCollector):
     name = "windows.wmi_subscriptions"
     title = "Commands Windows management (WMI) runs on events"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         for path in REPOSITORY:

@@ -1,0 +1,77 @@
+"""Every per-kind fact lives on the kind's spec in kinds.KINDS, and every kind has all of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from techcheck.artifacts import make
+from techcheck.i18n import lookup as label
+from techcheck.kinds import KINDS, LOCATION_FIELDS, FieldSpec, InventorySpec, KindSpec, field_label_key
+from techcheck.report.format import shown_fields, summary_fields
+from techcheck.report.inventory import INVENTORY, artifact_key, build_inventory, evidence_item
+from techcheck.report.startup import STARTUP_KINDS
+from techcheck.texts import LANGUAGES, field_label, kind_label
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_kind_and_field_has_a_label_under_its_message_key(lang: str) -> None:
+    missing = [spec.label_key for spec in KINDS.values() if not label(spec.label_key, lang)]
+    names = {n for spec in KINDS.values() for n in spec.fields} | set(LOCATION_FIELDS)
+    missing += [field_label_key(n) for n in sorted(names) if not label(field_label_key(n), lang)]
+    assert missing == []
+
+
+def test_every_kind_names_its_identity_and_summary_fields() -> None:
+    for spec in KINDS.values():
+        assert spec.identity and set(spec.identity) <= set(spec.fields), spec.name
+        assert spec.summary and set(spec.summary) <= set(spec.fields), spec.name
+
+
+def test_a_kind_without_its_facts_cannot_be_written() -> None:
+    fields = {"name": FieldSpec("str", "name")}
+    with pytest.raises(TypeError):
+        KindSpec("gadget", "a new kind", fields)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="identity and summary"):
+        KindSpec("gadget", "a new kind", fields, identity=(), summary=("name",))
+    with pytest.raises(ValueError, match=r"summary names fields it does not have: \['colour'\]"):
+        KindSpec("gadget", "a new kind", fields, identity=("name",), summary=("colour",))
+    with pytest.raises(ValueError, match="inventory names fields"):
+        KindSpec("gadget", "a new kind", fields, identity=("name",), summary=("name",),
+                 inventory=InventorySpec(20, fields=("size",)))
+
+
+def test_inventory_and_start_up_kinds_come_from_the_specs() -> None:
+    positions = [spec.inventory.position for spec in KINDS.values() if spec.inventory]
+    assert len(positions) == len(set(positions))
+    # the order the JSON report has always had
+    assert list(INVENTORY) == ["autostart", "service", "app", "account", "permission", "browser_extension",
+                               "setting", "ssh_key", "profile", "certificate"]
+    assert INVENTORY["app"].max_items == 20_000 and INVENTORY["service"].max_items == 5_000
+    assert set(STARTUP_KINDS) == {"autostart", "service"}
+
+
+def test_the_report_uses_the_specs_facts() -> None:
+    app = make("app", name="Zoom", version="5.1", package="zoom", publisher="Zoom Video", installed="2026-01-01")
+    item = evidence_item(app)
+    assert summary_fields(item) == ["name", "package", "version", "installed"]
+    assert [n for n, _ in shown_fields(item)] == ["name", "package", "version", "installed", "publisher"]
+    # version is state, not identity: an upgraded app is the same app
+    newer = evidence_item(make("app", name="Zoom", version="6.0", package="zoom"))
+    assert artifact_key(item) == artifact_key(newer)
+    # the inventory keeps only the app fields its spec lists
+    inv = build_inventory([app])
+    assert inv["items"][0]["fields"] == {"name": "Zoom", "version": "5.1", "package": "zoom"}
+    assert inv["kinds"]["app"] == {"count": 1, "included": 1}
+
+
+def test_program_files_have_their_own_summary() -> None:
+    item = evidence_item(make("program_file", exe="C:/Users/ana/Downloads/x.exe", size=10, file_type="exe",
+                              place="downloads"))
+    assert summary_fields(item) == ["exe", "file_type", "place", "size"]
+
+
+def test_a_kind_or_field_from_a_newer_report_shows_its_name() -> None:
+    item = {"kind": "gadget", "fields": {"b": 1, "a": 2}, "location": {}}
+    assert artifact_key(item) == "gadget\x1f\x1f\x1fa=2\x1fb=1"
+    assert kind_label("gadget", "es") == "gadget" and field_label("new_field", "es") == "new field"
+    assert kind_label("app", "es") == "Programa instalado" and field_label("process_name", "en") == "process name"
