@@ -31,11 +31,11 @@ Browser Helper Objects); the Shell Extensions\\Approved and Blocked lists
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Context
 from techcheck.collectors.windows.autostart import software_roots
 from techcheck.collectors.windows.registry import (
     command_exe,
@@ -45,7 +45,7 @@ from techcheck.collectors.windows.registry import (
     value_noted,
     values_noted,
 )
-from techcheck.collectors.windows.startfacts import with_facts
+from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
 from techcheck.i18n import err_detail
 from techcheck.target.base import Target
@@ -161,13 +161,9 @@ def blocked(reg: Registry, roots: list[str], ctx: Context) -> set[str]:
     return found
 
 
-class WindowsShellExtensions(Collector):
+class WindowsShellExtensions(StartCollector):
     name = "windows.shell_extensions"
     title = "Add-ons that File Explorer and Internet Explorer load"
-    platforms = ("windows",)
-
-    def collect(self, target: Target, ctx: Context) -> Iterable[Artifact]:
-        return with_facts(target, ctx, self._entries(target, ctx))
 
     def _entries(self, target: Target, ctx: Context) -> Iterator[Artifact]:
         reg = open_registry(target)
