@@ -300,9 +300,13 @@ class WindowsOrigins:
             dll_origin = self.of_program(str(art.get("service_dll")), mechanism)
             if dll_origin[0] != SYSTEM:
                 return dll_origin
-        found = self.of_program(exe, mechanism)
+        return self._from_driver_package(art, mechanism, exe, self.of_program(exe, mechanism))
+
+    def _from_driver_package(self, art: Artifact, mechanism: str, exe: str,
+                             found: tuple[str, str]) -> tuple[str, str]:
+        """A service in Windows' folders installed from another maker's driver package (Owners), or a
+        print monitor in System32 from another maker's printer driver; else `found` as it is."""
         if art.kind == "service" and found[0] == SYSTEM:
-            # In Windows' folders, but installed from another maker's driver package (Owners).
             package = self.service_packages.get(str(art.get("name") or "").lower())
             if package:
                 return INSTALLED, package

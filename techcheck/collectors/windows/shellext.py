@@ -123,34 +123,49 @@ def _default_clsid(key: RegKey, ctx: Context) -> str:
 
 def handlers(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     """Every place under one SOFTWARE root that names a shell extension class."""
+    yield from _overlays(reg, software, ctx)
+    yield from _file_type_handlers(reg, software, ctx)
+    yield from _listed(reg, software, ctx)
+    bho = open_noted(reg, f"{software}\\{BHO}", ctx)
+    for sub in subkeys_noted(bho, ctx) if bho else []:
+        if is_clsid(sub.name):
+            yield Handler(sub, "Browser Helper Object", sub.name, sub.name, "whenever Internet Explorer starts")
+
+
+def _overlays(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     overlays = open_noted(reg, f"{software}\\{OVERLAYS}", ctx)
     for sub in subkeys_noted(overlays, ctx) if overlays else []:
         clsid = _default_clsid(sub, ctx)
         if clsid:
             yield Handler(sub, "icon overlay", sub.name, clsid, "whenever File Explorer shows files")
+
+
+def _file_type_handlers(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     for file_type in FILE_TYPES:
         shellex = open_noted(reg, f"{software}\\Classes\\{file_type}\\ShellEx", ctx)
-        for kind, trigger in HANDLERS.items() if shellex else []:
-            assert shellex is not None
+        if shellex is None:
+            continue
+        for kind, trigger in HANDLERS.items():
             group = shellex.subkey(kind)
             for sub in subkeys_noted(group, ctx) if group else []:
                 clsid = _default_clsid(sub, ctx)
                 if clsid:
                     yield Handler(sub, f"{kind} for {file_type}", sub.name, clsid, trigger)
+
+
+def _listed(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
+    """Keys whose values list classes: name = CLSID, or CLSID = name."""
     for path, kind, trigger, name_is_clsid in (
             (DELAY_LOAD, "ShellServiceObjectDelayLoad", "whenever File Explorer starts (at sign-in)", False),
             (TASK_SCHEDULER, "SharedTaskScheduler", "whenever File Explorer starts (at sign-in)", True),
             (APPROVED, "approved shell extension", "when File Explorer needs it", True)):
         key = open_noted(reg, f"{software}\\{path}", ctx)
-        values = values_noted(key, ctx)[:MAX_VALUES] if key else []
-        for v in values:
+        if key is None:
+            continue
+        for v in values_noted(key, ctx)[:MAX_VALUES]:
             clsid, name = (v.name, v.text().strip() or v.name) if name_is_clsid else (v.text().strip(), v.name)
-            if key is not None and is_clsid(clsid):
+            if is_clsid(clsid):
                 yield Handler(key, kind, name, clsid, trigger)
-    bho = open_noted(reg, f"{software}\\{BHO}", ctx)
-    for sub in subkeys_noted(bho, ctx) if bho else []:
-        if is_clsid(sub.name):
-            yield Handler(sub, "Browser Helper Object", sub.name, sub.name, "whenever Internet Explorer starts")
 
 
 def blocked(reg: Registry, roots: list[str], ctx: Context) -> set[str]:
