@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from techcheck.cli import cli
 from techcheck.collectors.windows.autostart import parse_lnk
 from techcheck.collectors.windows.registry import command_args, command_exe, expand_vars
 from techcheck.collectors.windows.remote_logs import (
@@ -17,7 +21,8 @@ from techcheck.collectors.windows.remote_logs import (
 )
 from techcheck.collectors.windows.tasks import parse_task_xml
 from techcheck.target.winreg_live import windows_path_to_target
-from tests.conftest import realdata
+from techcheck.textlines import text_lines
+from tests.conftest import realdata, write
 from tests.winsupport import shell_link
 
 
@@ -113,25 +118,58 @@ def test_broken_shortcut_is_a_value_error(data: bytes) -> None:
 
 def test_teamviewer_incoming_lines() -> None:
     text = ("987654321\tMaria\t15-01-2024 09:00:01\t15-01-2024 09:30:00\tana\tRemoteControl\t{A-B}\r\n"
-            "garbage line\r\n111\tx\tnot a date\tx\r\n")
-    sessions = parse_teamviewer_incoming(text)
-    assert [(s.time, s.detail) for s in sessions] == [
+            "garbage line\r\n\r\n111\tx\tnot a date\tx\r\n")
+    log = parse_teamviewer_incoming(text)
+    assert [(s.time, s.detail) for s in log.sessions] == [
         ("2024-01-15T09:00:01",
          "from TeamViewer ID 987654321 (Maria) until 2024-01-15T09:30:00, signed-in user ana, RemoteControl")]
+    assert log.broken_lines == [2, 4]  # the blank line 3 is no record, and no problem
 
 
 def test_anydesk_connection_trace_and_trace_lines() -> None:
-    trace = "Incoming     2014-11-26, 03:46 User                  user1@ad 654321\nIncoming 2014-13-40, 99:99 X y\n"
-    assert [(s.time, s.detail) for s in parse_anydesk_connection_trace(trace)] == [
+    trace = ("Incoming     2014-11-26, 03:46 User                  user1@ad 654321\n"
+             "Outgoing     2014-11-27, 10:00 User                  user2@ad 111111\n"
+             "Incoming 2014-13-40, 99:99 X y\nsomething else\n")
+    log = parse_anydesk_connection_trace(trace)
+    assert [(s.time, s.detail) for s in log.sessions] == [
         ("2014-11-26T03:46:00", "from AnyDesk user1@ad 654321, accepted by: User")]
-    log = ("   info 2023-05-18 00:19:49.222       gsvc   4416   5204   33   anynet.relay_conn - "
-           "Logged in from 203.0.113.9:50001 on relay 1a2b3c4d.\n"
-           "   info 2023-05-18 00:19:50.001       gsvc   4416   5204   33   other - nothing here\n")
-    assert [s.time for s in parse_anydesk_trace(log)] == ["2023-05-18T00:19:49"]
+    assert log.broken_lines == [3, 4]  # an outgoing connection is not broken, only not looked for
+    trace_log = ("   info 2023-05-18 00:19:49.222       gsvc   4416   5204   33   anynet.relay_conn - "
+                 "Logged in from 203.0.113.9:50001 on relay 1a2b3c4d.\n"
+                 "   info 2023-05-18 00:19:50.001       gsvc   4416   5204   33   other - nothing here\n"
+                 "   info 2023-99-18 00:19:51.001       gsvc   4416   5204   33   Accepting from 198.51.100.7\n")
+    parsed = parse_anydesk_trace(trace_log)
+    assert [s.time for s in parsed.sessions] == ["2023-05-18T00:19:49"]
+    assert parsed.broken_lines == [3]  # other lines of the busy log are not records
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400))
 def test_log_parsers_never_crash(text: str) -> None:
     for parser in (parse_teamviewer_incoming, parse_anydesk_connection_trace, parse_anydesk_trace):
-        assert isinstance(parser(text), list)
+        log = parser(text)
+        assert len(log.sessions) + len(log.broken_lines) <= len(list(text_lines(text)))
+
+
+def test_broken_lines_of_a_connection_log_are_a_note_in_both_languages(tmp_path: Path) -> None:
+    """A log cut or changed by hand keeps its good records, and the report says how many lines were
+    left out and where the first is: never a silent skip."""
+    win = tmp_path / "win"
+    (win / "Windows/System32/config").mkdir(parents=True)
+    (win / "Users/ana").mkdir(parents=True)
+    write(win, "Program Files/TeamViewer/Connections_incoming.txt",
+          "123456789\tJohn\t02-03-2024 21:14:05\t02-03-2024 21:44:10\tana\tRemoteControl\t{8E5F}\r\n"
+          "123456789\tJohn\t0X-03-2024 2\r\n"
+          "cut here\r\n")
+    res = CliRunner().invoke(cli, ["scan", "--root", str(win), "--format", "json", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    check = next(c for c in report["checks"] if c["name"] == "windows.remote_session_logs")
+    notes = [n for n in check["notes"] if n.get("id") == "note.log_lines_broken"]
+    assert [(n["params"]["n"], n["params"]["line"], n["params"]["product"]) for n in notes] == [(2, 2, "TeamViewer")]
+    assert ("2 lines of this TeamViewer record are not in the form TeamViewer writes (the first is line 2)"
+            in notes[0]["message"])
+    assert "TeamViewer ID 123456789 (John)" in json.dumps(report["findings"]), "the good record is still reported"
+    es = CliRunner().invoke(cli, ["scan", "--root", str(win), "--lang", "es"])
+    flat = " ".join(es.stdout.split())
+    assert "2 líneas de este registro de TeamViewer no tienen la forma en que TeamViewer las escribe" in flat

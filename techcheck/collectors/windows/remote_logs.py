@@ -33,6 +33,15 @@ class Session:
     end: dt.datetime | None = None  # when the log says the session ended
 
 
+@dataclass(frozen=True)
+class SessionLog:
+    """The sessions a connection log records, and the numbers of its lines that should be a record
+    but are not in the form the program writes (cut, changed by hand, or written to confuse)."""
+
+    sessions: list[Session]
+    broken_lines: list[int]
+
+
 def _parse(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
     for fmt in formats:
         try:
@@ -50,15 +59,16 @@ def _iso(text: str, formats: tuple[str, ...]) -> str | None:
 TEAMVIEWER_FORMATS = ("%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S")
 
 
-def parse_teamviewer_incoming(text: str) -> list[Session]:
+def parse_teamviewer_incoming(text: str) -> SessionLog:
     """Connections_incoming.txt: tab-separated ID, name, start, end, local user, type, connection id."""
-    sessions = []
-    for line in text_lines(text):
-        cols = [c.strip() for c in line.split("\t")]
-        if len(cols) < 4:
+    sessions, broken = [], []
+    for number, line in enumerate(text_lines(text), 1):
+        if not line.strip():
             continue
-        start = _parse(cols[2], TEAMVIEWER_FORMATS)
+        cols = [c.strip() for c in line.split("\t")]
+        start = _parse(cols[2], TEAMVIEWER_FORMATS) if len(cols) >= 4 else None
         if start is None:
+            broken.append(number)
             continue
         ended = _parse(cols[3], TEAMVIEWER_FORMATS)
         end = ended.isoformat(timespec="seconds") if ended else cols[3]
@@ -67,48 +77,52 @@ def parse_teamviewer_incoming(text: str) -> list[Session]:
         kind = f", {cols[5]}" if len(cols) > 5 and cols[5] else ""
         sessions.append(Session(start.isoformat(timespec="seconds"), f"from {who} until {end}{local}{kind}",
                                 start, ended))
-    return sessions
+    return SessionLog(sessions, broken)
 
 
 _ANYDESK_LINE = re.compile(r"^\s*Incoming\s+(\d{4}-\d{2}-\d{2}),\s*(\d{2}:\d{2})\s+(\S+)\s*(.*)$", re.IGNORECASE)
 
 
-def parse_anydesk_connection_trace(text: str) -> list[Session]:
-    """connection_trace.txt: 'Incoming  2014-11-26, 03:46  User  alias@ad 654321' per connection."""
-    sessions = []
-    for line in text_lines(text):
-        m = _ANYDESK_LINE.match(line)
-        if not m:
+def parse_anydesk_connection_trace(text: str) -> SessionLog:
+    """connection_trace.txt: 'Incoming  2014-11-26, 03:46  User  alias@ad 654321' per connection
+    (connections made from this computer, 'Outgoing', are not what this check looks for)."""
+    sessions, broken = [], []
+    for number, line in enumerate(text_lines(text), 1):
+        if not line.strip() or line.lstrip().lower().startswith("outgoing"):
             continue
-        when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",))
-        if when is None:
+        m = _ANYDESK_LINE.match(line)
+        when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M",)) if m else None
+        if m is None or when is None:
+            broken.append(number)
             continue
         method, who = m.group(3), " ".join(blank_fields(m.group(4)))
         sessions.append(Session(when.isoformat(timespec="seconds"),
                                 f"from AnyDesk {who or 'unknown'}, accepted by: {method}", when))
-    return sessions
+    return SessionLog(sessions, broken)
 
 
 _ANYDESK_TRACE = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})")
 _TRACE_EVENTS = ("incoming session request", "accepting from", "logged in from")
 
 
-def parse_anydesk_trace(text: str) -> list[Session]:
-    """ad.trace / ad_svc.trace: keep the lines that record an incoming session being set up."""
-    sessions = []
-    for line in text_lines(text):
+def parse_anydesk_trace(text: str) -> SessionLog:
+    """ad.trace / ad_svc.trace: keep the lines that record an incoming session being set up (the
+    other lines of this busy log are not records; one of those without its time is broken)."""
+    sessions, broken = [], []
+    for number, line in enumerate(text_lines(text), 1):
         low = line.lower()
-        if not any(e in low for e in _TRACE_EVENTS):
+        event = next((e for e in _TRACE_EVENTS if e in low), None)
+        if event is None:
             continue
         m = _ANYDESK_TRACE.search(line)
         when = _parse(f"{m.group(1)} {m.group(2)}", ("%Y-%m-%d %H:%M:%S",)) if m else None
         if when is None:
+            broken.append(number)
             continue
-        event = next(e for e in _TRACE_EVENTS if e in low)
         tail = line[low.index(event):].strip()
         sessions.append(Session(when.isoformat(timespec="seconds"),
                                 f"AnyDesk log: {' '.join(blank_fields(tail))[:200]}", when))
-    return sessions
+    return SessionLog(sessions, broken)
 
 
 PARSERS = {
@@ -144,8 +158,12 @@ class WindowsRemoteSessionLogs(Collector):
                 continue
             name = posixpath.basename(path).lower()
             product, parser = PARSERS[name]
-            sessions = parser(text)
+            log = parser(text)
+            sessions = log.sessions
             shown = target.display_path(path)
+            if log.broken_lines:  # said, never skipped in silence: a changed log is a clue too
+                ctx.note(shown, Message.of("note.log_lines_broken", n=len(log.broken_lines), product=product,
+                                           line=log.broken_lines[0]))
             if len(sessions) > MAX_SESSIONS_PER_FILE:
                 ctx.note(shown, Message.of("note.sessions_capped", n=len(sessions), max=MAX_SESSIONS_PER_FILE))
                 sessions = sessions[-MAX_SESSIONS_PER_FILE:]
