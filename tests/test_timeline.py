@@ -12,6 +12,7 @@ import ast
 import datetime as dt
 import json
 import re
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -400,7 +401,12 @@ def test_diff_shows_times_in_the_scanned_computers_zone(windows: Path, tmp_path:
     res = CliRunner().invoke(cli, ["diff", str(before), str(after)])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
-    assert re.search(r"Before: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d{4}-\d\d-\d\d \d\d:\d\d Eastern Standard Time\)", text)
+    # The report's own finish time, in UTC and in the copy's zone; the local date is shown only when it
+    # differs from the UTC date (a scan between 00:00 and 05:00 UTC is still "yesterday" in New York).
+    finished = dt.datetime.fromisoformat(json.loads(before.read_text(encoding="utf-8"))["finished"])
+    utc, local = finished.astimezone(dt.timezone.utc), finished.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    clock = local.strftime("%H:%M") if local.date() == utc.date() else local.strftime("%Y-%m-%d %H:%M")
+    assert f"Before: {utc:%Y-%m-%d %H:%M} UTC ({clock} Eastern Standard Time)" in text, text[:400]
     assert ("Someone connected to this computer from far away [windows.remote.incoming-session-record] First seen on "
             "this computer: 4 March 2026, 22:30 (UTC-05:00) — connected") in text
 
