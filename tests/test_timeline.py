@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
-import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
