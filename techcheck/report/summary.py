@@ -2,7 +2,7 @@
 each finding's title, how to save the report, how to read the rest, and where to get support.
 
 It fits one screen (rows x the terminal's width): the list of titles is cut with a count when the
-screen is full. The full text report follows it (through a pager: see cli.page).
+screen is full. The full text report follows it (through a pager: see cli_output.page).
 """
 
 from __future__ import annotations
