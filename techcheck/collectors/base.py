@@ -20,7 +20,7 @@ from techcheck.artifacts import Artifact
 from techcheck.collectors.common.parsing import JsonError, load_json
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, as_message
-from techcheck.target.base import ReadProblem, Target
+from techcheck.target.base import DirEntry, ReadProblem, Target
 from techcheck.timeutil import Precision, Time, TimeKind, filetime_to_datetime, implausible, iso_utc, time_fact
 
 Status = Literal["ok", "partial", "skipped", "failed"]
@@ -174,15 +174,18 @@ def parse_noted(target: Target, ctx: Context, path: str, parse: Callable[[bytes]
         return None
 
 
+def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
+    """Entries of a folder; a note (and no entries) when it cannot be listed."""
+    try:
+        return target.list_dir(folder)
+    except TargetError as exc:
+        ctx.note(target.display_path(folder), Message.of("note.could_not_list", detail=exc.msg))
+        return []
+
+
 def list_dir_noted(target: Target, ctx: Context, path: str) -> list[str]:
     """Paths of entries in a folder that exists; a note when it exists but cannot be listed."""
-    if not target.is_dir(path):
-        return []
-    try:
-        return [e.path for e in target.list_dir(path)]
-    except TargetError as exc:
-        ctx.note(target.display_path(path), Message.of("note.could_not_list", detail=exc.msg))
-        return []
+    return [e.path for e in entries_noted(target, ctx, path)] if target.is_dir(path) else []
 
 
 def exists_noted(target: Target, ctx: Context, path: str) -> bool:

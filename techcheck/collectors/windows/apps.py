@@ -10,11 +10,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, Skip
+from techcheck.collectors.base import Collector, Context, Skip, entries_noted
 from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import (
-    entries_noted,
     open_noted,
     open_registry,
     subkeys_noted,

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, Skip
-from techcheck.errors import NotAvailable, TargetError
+from techcheck.errors import NotAvailable
 from techcheck.i18n import Message, err_detail
-from techcheck.target.base import DirEntry, Target
+from techcheck.target.base import Target
 from techcheck.target.registry import Registry, RegistryError, RegKey, RegValue
 
 
@@ -73,15 +73,6 @@ def value_list(value: RegValue | None) -> list[str]:
     items = value.data if isinstance(value.data, list) else [value.text()]
     # Windows writes an empty list as the two characters "" (Lsa Security Packages).
     return [s.strip() for s in items if isinstance(s, str) and s.strip() not in ("", '""')]
-
-
-def entries_noted(target: Target, ctx: Context, folder: str) -> list[DirEntry]:
-    """Entries of a folder; a note (and no entries) when it cannot be listed."""
-    try:
-        return target.list_dir(folder)
-    except TargetError as exc:
-        ctx.note(target.display_path(folder), Message.of("note.could_not_list", detail=err_detail(exc)))
-        return []
 
 
 def open_noted(reg: Registry, path: str, ctx: Context) -> RegKey | None:

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Context
+from techcheck.collectors.base import Context, entries_noted
 from techcheck.collectors.common.parsing import user_homes
-from techcheck.collectors.windows.registry import command_exe, entries_noted
+from techcheck.collectors.windows.registry import command_exe
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail

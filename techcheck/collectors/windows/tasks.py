@@ -13,10 +13,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Context, filetime_noted, time_noted
+from techcheck.collectors.base import Context, entries_noted, filetime_noted, time_noted
 from techcheck.collectors.windows.registry import (
     command_exe,
-    entries_noted,
     open_noted,
     sid_users,
     subkeys_noted,
