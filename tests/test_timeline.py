@@ -140,13 +140,13 @@ def test_first_seen_in_the_findings(windows_report: dict[str, Any], windows: Pat
 def test_plain_words_and_caution_in_english_and_spanish(windows: Path) -> None:
     en = text_scan(windows)
     assert "3 March 2026 — AnyDesk was installed" in en
-    assert ("4 March 2026, 22:30 (UTC-05:00) — someone connected to this computer from elsewhere (as logged in "
+    assert ("4 March 2026, 22:30 (UTC-05:00) — a connection to this computer from elsewhere (as logged in "
             "AnyDesk\\connection_trace.txt)") in en
     assert "Times are in the scanned computer's own time zone, Eastern Standard Time" in en
     assert "They are clues, not proof" in en and "is not the time a program was installed" in en
     es = text_scan(windows, "--lang", "es")
     assert "3 de marzo de 2026 — se instaló AnyDesk" in es
-    assert ("4 de marzo de 2026, 22:30 (UTC-05:00) — alguien se conectó a esta computadora desde otro lugar "
+    assert ("4 de marzo de 2026, 22:30 (UTC-05:00) — una conexión a esta computadora desde otro lugar "
             "(según el registro AnyDesk\\connection_trace.txt)") in es
     assert "25 de agosto de 2011, 17:51 (UTC-04:00) — última vez que se cambió la entrada de inicio «helper»" in es
     assert "Son pistas, no pruebas" in es and "no es la fecha en que se instaló un programa" in es
@@ -162,7 +162,7 @@ def test_html_has_the_timeline_and_first_seen(windows: Path, tmp_path: Path) -> 
     page = out.read_text(encoding="utf-8")
     section = page.split('<section id="timeline">')[1].split("</section>")[0]
     assert '<time datetime="2026-03-04T22:30:00-05:00">4 de marzo de 2026, 22:30 (UTC-05:00)</time>' in section
-    assert section.index("se instaló AnyDesk") < section.index("alguien se conectó")
+    assert section.index("se instaló AnyDesk") < section.index("una conexión a esta computadora")
     assert "Visto por primera vez en esta computadora" in page
 
 
@@ -432,3 +432,25 @@ def test_summary_screen_and_zone_name(windows: Path) -> None:
     assert "- [on or after 1 March 2026] AnyDesk (remote access) is set up here" in screen
     assert report["timeline_info"]["zone_label"] == "Eastern Standard Time (America/New_York)"
     assert "own time zone, Eastern Standard Time (America/New_York), with" in text_scan(windows)
+
+
+def test_a_setting_reads_with_its_findings_title(windows_report: dict[str, Any], windows: Path) -> None:
+    """A setting's name is an id (remote_desktop): its timeline line reads with its finding's title, in the
+    report's language. The times are the real SYSTEM hive's own key last writes (Terminal Server, Remote
+    Assistance)."""
+    settings = {(e["time"], e["artifact"]["name"], e["text"]) for e in windows_report["timeline"]
+                if e["artifact"]["kind"] == "setting"}
+    assert settings == {
+        ("2009-07-14T04:37:09+00:00", "remote_assistance", "Remote Assistance is allowed (its setting: last changed)"),
+        ("2012-04-04T11:47:51+00:00", "remote_desktop", "Remote Desktop is turned on (its setting: last changed)")}
+    assert key_last_write(windows / "Windows/System32/config/SYSTEM",
+                          r"ControlSet001\Control\Terminal Server") == "2012-04-04T11:47:51+00:00"
+    es = text_scan(windows, "--lang", "es")
+    assert ("4 de abril de 2012, 07:47 (UTC-04:00) — El Escritorio remoto está activado (su ajuste: último "
+            "cambio)") in es
+    timeline = es.split("Cuándo pasó cada cosa")[1].split("Lo que arranca solo")[0]
+    assert "remote_desktop" not in timeline and "remote_assistance" not in timeline
+    from techcheck.report.timeline import event_text
+
+    bare = make("setting", Location(), name="remote_desktop", enabled=True)
+    assert event_text(bare, "changed", "es") == "última vez que se cambió el ajuste «remote desktop»"

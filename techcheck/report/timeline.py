@@ -27,8 +27,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from babel.dates import format_date
-
 from techcheck.artifacts import Artifact
 from techcheck.engine import Finding
 from techcheck.report.inventory import artifact_key
@@ -40,8 +38,17 @@ from techcheck.report.schema import (
     TimelineEntry,
     TimelineInfo,
 )
+from techcheck.report.timewords import (
+    artifact_name,
+    date_text,
+    event_text,
+    local_datetime,
+    local_iso,
+    utc_iso,
+    when_text,
+)
 from techcheck.target.identity import ComputerIdentity
-from techcheck.texts import kind_label, t, time_source_label, value_label
+from techcheck.texts import t, time_source_label
 from techcheck.timeutil import EARLIEST_PLAUSIBLE, FUTURE_SLACK, Time, TimeKind
 from techcheck.timeutil import implausible as implausible_time
 
@@ -63,8 +70,6 @@ FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, str]] = {
     ("web_visit", "time"): ("last_used", "browser history"),
 }
 NO_ZONE = " (no time zone in the log: read as the computer's local time)"
-NAME_FIELDS = ("name", "display_name", "app", "site", "domain", "extension_id", "package", "bundle_id", "exe_name",
-               "path", "subject", "identifier", "user")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -83,12 +88,15 @@ class Problem:
 def artifact_times(art: Artifact, zone: dt.tzinfo | None) -> tuple[list[Time], list[Problem]]:
     """Every time an artifact carries (its `times` and typed time fields), duplicates dropped;
     values that are not times are returned as problems."""
-    times: list[Time] = [tm for tm in (art.get("times") or []) if isinstance(tm, Time)]
+    collected = [tm for tm in (art.get("times") or []) if isinstance(tm, Time)]
+    times = list(collected)
     problems: list[Problem] = []
     for (kind, name), (time_kind, source) in FIELD_TIMES.items():
         value = art.get(name) if art.kind == kind else None
         if not isinstance(value, str) or not value:
             continue
+        if any(tm.kind == time_kind for tm in collected):
+            continue  # the collector's own typed time of this kind says more (its source, its zone)
         parsed = field_time(value, time_kind, source, zone)
         if parsed is None:
             problems.append(Problem(value, time_kind, source, "bad"))
@@ -145,84 +153,6 @@ def sort_key(tm: Time, zone: dt.tzinfo | None) -> dt.datetime:
 def good_times(art: Artifact, finished: dt.datetime, zone: dt.tzinfo | None) -> list[Time]:
     """The plausible times of an artifact (for --since on start-up entries)."""
     return [tm for tm in artifact_times(art, zone)[0] if implausible(tm, finished, zone) is None]
-
-
-# --- how a time reads ---------------------------------------------------------------------------
-
-def offset_text(local: dt.datetime) -> str:
-    """UTC+01:00, UTC-05:00, UTC+05:30; UTC for no offset."""
-    offset = local.utcoffset() or dt.timedelta(0)
-    if not offset:
-        return "UTC"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def date_text(day: dt.date, lang: str) -> str:
-    """3 March 2026 / 3 de marzo de 2026."""
-    try:
-        return str(format_date(day, t("timeline_date_pattern", lang), locale=lang))
-    except (ValueError, LookupError):
-        return day.isoformat()
-
-
-def when_text(tm: Time, zone: dt.tzinfo | None, lang: str) -> str:
-    """A time as people read it, in the computer's zone with the offset: "3 March 2026, 21:14 (UTC+01:00)";
-    a calendar date alone: "3 March 2026"."""
-    if tm.precision == "day":
-        return date_text(tm.when.date(), lang)
-    local = local_datetime(tm.when, zone)
-    return t("timeline_datetime", lang, date=date_text(local.date(), lang), clock=local.strftime("%H:%M"),
-             offset=offset_text(local))
-
-
-def local_datetime(when: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
-    try:
-        return when.astimezone(zone or UTC)
-    except (OverflowError, ValueError):
-        return when
-
-
-def local_iso(tm: Time, zone: dt.tzinfo | None) -> str:
-    if tm.precision == "day":
-        return tm.when.date().isoformat()
-    return local_datetime(tm.when, zone).isoformat(timespec="seconds")
-
-
-def utc_iso(tm: Time) -> str:
-    if tm.precision == "day":
-        return tm.when.date().isoformat()
-    return tm.when.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def artifact_name(art: Artifact) -> str:
-    """What people call the thing: its name (a file: its folder and name)."""
-    for name in (("path", *NAME_FIELDS) if art.kind == "file" else NAME_FIELDS):
-        value = art.get(name)
-        if isinstance(value, str) and value.strip():
-            if name == "path":  # the file and its folder: "AnyDesk\\connection_trace.txt"
-                parts = [p for p in re.split(r"[\\/]", value) if p]
-                return "\\".join(parts[-2:]) if "\\" in value else "/".join(parts[-2:])
-            return value
-    return ""
-
-
-def event_text(art: Artifact, kind: str, lang: str) -> str:
-    """What happened, in plain words: "AnyDesk was installed", "se instaló AnyDesk"."""
-    name = safe_text(artifact_name(art) or kind_label(art.kind, lang), 200)
-    key = f"timeline_what_{art.kind}"
-    if art.kind == "permission":
-        service = str(art.get("service") or "")
-        what = t(key, lang, service=value_label("service", service, lang) or service.replace("_", " "),
-                 name=safe_text(art.get("app") or art.get("site") or name, 200))
-    else:
-        what = t(key if key in _KNOWN_SUBJECTS else "timeline_what_other", lang, name=name)
-    return t(f"timeline_{kind}", lang, what=what)
-
-
-_KNOWN_SUBJECTS = {f"timeline_what_{k}" for k in ("app", "autostart", "service", "permission", "account",
-                                                   "browser_extension", "web_visit", "file")}
 
 
 # --- the timeline -----------------------------------------------------------------------------
@@ -349,7 +279,7 @@ def _entry(f: Finding, tm: Time, art: Artifact, zone: dt.tzinfo | None, lang: st
         "precision": tm.precision,
         "local": local_iso(tm, zone),
         "when": when_text(tm, zone, lang),
-        "text": event_text(art, tm.kind, lang),
+        "text": event_text(art, tm.kind, lang, title),
         "detail": t("timeline_detail", lang, severity=t(f"severity_{f.rule.severity}", lang), title=title,
                     kind=t(f"timeline_kind_{tm.kind}", lang), source=time_source_label(tm.source, lang)),
         "severity": f.rule.severity,
