@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The message catalogs: extract the ids the code uses, update each language, compile, check.
 
-    python scripts/catalogs.py extract      # techcheck/locale/techcheck.pot from the code (Babel)
+    python scripts/catalogs.py extract      # techcheck/locale/techcheck.pot from the code (Babel; no line numbers)
     python scripts/catalogs.py update       # extract, then bring every catalog in line with it
     python scripts/catalogs.py init xx      # a new language: techcheck/locale/xx/LC_MESSAGES/techcheck.po
     python scripts/catalogs.py compile      # every .po -> its .mo (what techcheck reads)
@@ -83,7 +83,9 @@ def write(path: Path, catalog: Catalog) -> None:
     what = "template" if path.suffix == ".pot" else f"language: {path.parent.parent.name}"
     catalog.header_comment = HEADER.format(what=what)
     out = io.BytesIO()
-    write_po(out, catalog, width=0, sort_output=True, ignore_obsolete=True, include_lineno=False)
+    # No source locations (#: file:line): they change with every edit of the code, so every branch that
+    # touched any file would collide on the template. Where an id is used: `check` names it.
+    write_po(out, catalog, width=0, sort_output=True, ignore_obsolete=True, no_location=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(out.getvalue())
 
@@ -189,9 +191,7 @@ def extract() -> Usage:
     for mid in sorted(usage.ids):
         words = usage.english.get(mid, "")
         flags = ["python-brace-format"] if PLACEHOLDER.search(words) else []
-        files = sorted({w for w in usage.ids[mid] if " " not in w})[:5]
-        template.add(mid, "", locations=[(w, 0) for w in files],
-                     auto_comments=[f"en: {words}"], flags=flags)
+        template.add(mid, "", auto_comments=[f"en: {words}"], flags=flags)
     write(TEMPLATE, template)
     return usage
 

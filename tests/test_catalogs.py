@@ -54,6 +54,22 @@ def test_the_check_finds_a_missing_a_stale_and_an_unused_message(tmp_path: Path,
     assert "techcheck.mo is not the compiled form" in found
 
 
+def test_the_template_is_up_to_date_and_has_no_source_locations(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed .pot is what extract writes today, and neither it nor any .po names source lines
+    (#: file:line), which change with every edit and made parallel branches collide on the template."""
+    script = catalogs_script()
+    template = script.TEMPLATE
+    committed = template.read_bytes()
+    monkeypatch.setattr(script, "TEMPLATE", tmp_path / "techcheck.pot")
+    usage = script.extract()
+    assert (tmp_path / "techcheck.pot").read_bytes() == committed
+    assert b'msgid "first_seen"' in committed and len(usage.ids) > 500
+    for path in (template, *(script.po_path(lang) for lang in script.languages())):
+        text_lines = path.read_text(encoding="utf-8").split("\n")
+        assert [line for line in text_lines if line.startswith("#:")] == [], path
+
+
 def test_one_list_of_languages_read_from_the_catalogs() -> None:
     from techcheck import ruleset, texts
     from techcheck.app import texts as app_texts
