@@ -25,12 +25,42 @@ from techcheck.timeutil import Precision, Time, TimeKind, filetime_to_datetime, 
 
 Status = Literal["ok", "partial", "skipped", "failed"]
 
-# Notes that say a place could not be read at all (no permission, too big, the read budget used
-# up): a check with one of them is "partial". Notes about broken content, a list cut short or a
-# masked value are information and leave the check "ok".
-_UNREADABLE = re.compile(
-    r"permission denied|access is denied|operation not permitted|larger than|too big|too large|"
-    r"read budget|cannot read:|could not list|cannot list folder: (?!not found)", re.IGNORECASE)
+# Messages that say a place could not be read at all (no permission, too big, the read budget used
+# up): a note holding one of them, itself or as a parameter, makes its check "partial". Decided by
+# message id, so rewording or translating a message never changes it. Notes about broken content,
+# a list cut short or a masked value are information and leave the check "ok".
+UNREADABLE_IDS = frozenset({
+    "note.accounts_folder_denied", "note.could_not_list", "note.dpkg_log_cut",
+    "target.budget_in_use", "target.cannot_list", "target.cannot_read", "target.fake_permission_denied",
+    "target.os_permission_denied", "target.over_budget", "target.permission_denied", "target.sqlite_too_big",
+    "target.too_large", "target.wal_not_applied_in_place",
+})
+# ... except a folder that is not there: "cannot list folder: not found" is not a place left unread.
+_READABLE_DETAIL = {"target.cannot_list": "target.folder_not_found"}
+# An error's detail written by the operating system or a library (plain text, not a techcheck
+# message: "[WinError 5] Access is denied"): its own words for a refused or too-big read.
+_OS_REFUSED = re.compile(r"permission denied|access is denied|operation not permitted|larger than|too big|too large",
+                         re.IGNORECASE)
+
+
+def unreadable_message(message: Message) -> bool:
+    """Whether a message (or one of its parameters) says a place could not be read at all."""
+    if message.id in UNREADABLE_IDS:
+        detail = message.kwargs.get("detail")
+        readable = _READABLE_DETAIL.get(message.id)
+        if not (readable and isinstance(detail, Message) and detail.id == readable):
+            return True
+    for name, value in message.params:
+        if isinstance(value, Message):
+            if value.id == "verbatim" and name == "detail" and _OS_REFUSED.search(str(value.kwargs.get("text", ""))):
+                return True
+            if unreadable_message(value):
+                return True
+        elif name == "detail" and isinstance(value, str) and _OS_REFUSED.search(value):
+            return True
+    return False
+
+
 T = TypeVar("T")
 
 
@@ -51,7 +81,7 @@ class Note(ReadProblem):
     @property
     def unreadable(self) -> bool:
         """The place itself could not be read (so the check is only partly done)."""
-        return bool(_UNREADABLE.search(self.message))
+        return unreadable_message(self.msg)
 
 
 def located(problem: Message, at_line: str, whole: str) -> Message:
