@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from techcheck.actions import SAVE_REPORT, says_to_save  # noqa: E402
-from techcheck.ruleset import LANGUAGES, Rule, parse_rule_file  # noqa: E402
+from techcheck.ruleset import LANGUAGES, Rule, RuleText, parse_rule_file  # noqa: E402
 
 
 def _rule_nodes(root: yaml.Node) -> list[yaml.MappingNode]:
@@ -63,21 +63,21 @@ def edits_for(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def expected(rules: list[Rule]) -> list[Rule]:
-    """The rules as they should load after the conversion: the same, with the save actions marked."""
-    out = []
-    for rule in rules:
-        texts = {}
-        for lang, t in rule.texts.items():
-            ids = tuple(SAVE_REPORT if says_to_save(a, lang) else t.action_id(i) for i, a in enumerate(t.actions))
-            texts[lang] = replace(t, action_ids=ids)
-        out.append(replace(rule, texts=texts))
+def expected_texts(rule: Rule) -> dict[str, RuleText]:
+    """A rule's texts as they should load after the conversion: the same, with the save actions marked.
+    (A rule's texts are read from its details when first asked for: `Rule.texts`, not a field.)"""
+    out = {}
+    for lang, t in rule.texts.items():
+        ids = tuple(SAVE_REPORT if says_to_save(a, lang) else t.action_id(i) for i, a in enumerate(t.actions))
+        out[lang] = replace(t, action_ids=ids)
     return out
 
 
-def _comparable(rules: list[Rule]) -> list[tuple[object, ...]]:
-    return [(r.id, r.severity, r.category, r.platforms, tuple(sorted(r.texts.items())), r.references, r.tags)
-            for r in rules]
+def _comparable(rule: Rule, texts: dict[str, RuleText] | None = None) -> tuple[object, ...]:
+    """What must stay the same: the rule's id, verdict, platforms, texts (or the texts given), references, tags."""
+    shown = rule.texts if texts is None else texts
+    return (rule.id, rule.severity, rule.category, rule.platforms, tuple(sorted(shown.items())), rule.references,
+            rule.tags)
 
 
 def convert(path: Path) -> str:
@@ -93,7 +93,7 @@ def convert(path: Path) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         new = new[:start] + replacement + new[end:]
     after, problems = parse_rule_file(str(path), new)
-    if problems or _comparable(after) != _comparable(expected(before)):
+    if problems or [_comparable(r) for r in after] != [_comparable(r, expected_texts(r)) for r in before]:
         return "left alone: the converted file would not load as the same rules" + (f" ({problems[0]})" if problems
                                                                                      else "")
     path.write_text(new, encoding="utf-8")
