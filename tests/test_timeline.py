@@ -124,17 +124,71 @@ def test_real_task_files_carry_their_file_times_as_changes_not_installs(windows_
                    for e in windows_report["timeline"])
 
 
-def test_first_seen_in_the_findings(windows_report: dict[str, Any], windows: Path) -> None:
-    anydesk = next(f for f in windows_report["findings"] if f["rule_id"] == "product.remote.anydesk")
-    real = key_last_write(windows / "Users/ana/NTUSER.DAT", r"Software\Microsoft\Windows\CurrentVersion\Uninstall"
-                                                            r"\AnyDesk")
-    # Its earliest time: the programs-list key's last write (hivexsh kept the hive's own time stamp).
-    assert (anydesk["first_seen"]["time"], anydesk["first_seen"]["kind"]) == (real, "changed")
+def test_first_seen_prefers_the_install_to_earlier_change_times(windows_report: dict[str, Any],
+                                                                 windows: Path) -> None:
+    """AnyDesk's finding has three times: its programs-list key's last write (2011: hivexsh kept the real
+    hive's time stamp), its program file's modification time (10 February 2026: a packaged file keeps
+    the vendor's build time) and its install date (3 March 2026). First seen is the install."""
+    findings = {f["rule_id"]: f for f in windows_report["findings"]}
+    uninstall = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\AnyDesk"
+    key_write = key_last_write(windows / "Users/ana/NTUSER.DAT", uninstall)
+    assert key_write == "2011-08-15T14:19:37+00:00"
+    identity = findings["product.remote.anydesk"]["identity"]
+    anydesk = [(e["time"], e["kind"], e["source"]) for e in windows_report["timeline"]
+               if e["finding"]["identity"] == identity]
+    assert sorted(anydesk) == sorted({(key_write, "changed", "registry key last write"),
+                       (FILE_MTIME.isoformat(), "changed", "file modification time"),
+                       ("2026-03-03", "installed", "programs list install date")})
+    first = findings["product.remote.anydesk"]["first_seen"]
+    assert (first["time"], first["kind"], first["source"], first["precision"]) == (
+        "2026-03-03", "installed", "programs list install date", "day")
+    assert first["text"] == "First seen on this computer: 3 March 2026 — installed, from: programs list install date"
+    # A creation (the task's registration date, 2023) comes before a key's earlier last write (2011).
+    hidden = findings["windows.startup.hidden-or-downloaded-code"]["first_seen"]
+    assert (hidden["time"], hidden["kind"]) == ("2023-10-18T03:07:23+00:00", "created")
+    # Settings have only their keys' last writes: those are shown, as changes.
+    rdp = findings["windows.remote.rdp-enabled"]["first_seen"]
+    assert rdp["text"] == ("First seen on this computer: 4 April 2012, 07:47 (UTC-04:00) — last changed, from: "
+                           "registry key last write")
     text = text_scan(windows)
     assert ("First seen on this computer: 4 March 2026, 22:30 (UTC-05:00) — connected, from: connection "
             "log: session start (local time, Eastern Standard Time)") in text
+    assert "First seen on this computer: 3 March 2026 — installed, from: programs list install date" in text
     undated = [f for f in windows_report["findings"] if "first_seen" not in f]
     assert {f["title"] for f in undated} == set(windows_report["timeline_info"]["undated"])
+
+
+def test_a_file_change_alone_is_called_what_it_is(windows_report: dict[str, Any], windows: Path) -> None:
+    """The OneDrive task of unknown origin has only its task file's modification time: first seen says
+    that no install or creation time is known and what a file's change time is."""
+    finding = next(f for f in windows_report["findings"] if f["rule_id"] == "windows.startup.unknown-origin")
+    assert [e["fields"]["name"] for e in finding["evidence"]] == [
+        "\\OneDrive Reporting Task-S-1-5-21-2212929841-2730996645-2649195864-1000"]
+    first = finding["first_seen"]
+    assert (first["time"], first["kind"], first["source"]) == (FILE_MTIME.isoformat(), "changed",
+                                                              "file modification time")
+    assert first["text"] == ("First seen on this computer: not known. Its file was last changed on 10 February "
+                             "2026, 04:00 (UTC-05:00) (from: file modification time); copying or installing a file "
+                             "sets this time too, so it may be from before the file came here.")
+    es = text_scan(windows, "--lang", "es")
+    assert ("Visto por primera vez en esta computadora: no se sabe. Su archivo se cambió por última vez el 10 de "
+            "febrero de 2026, 04:00 (UTC-05:00) (según: fecha de modificación del archivo); copiar o instalar un "
+            "archivo también pone esta fecha, así que puede ser de antes de que el archivo llegara aquí.") in es
+
+
+def test_first_time_ranks_kinds_before_dates() -> None:
+    from techcheck.collectors.common.filetimes import MODIFIED
+    from techcheck.report.timeline import first_time
+
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    build = Time(dt.datetime(2023, 1, 5, tzinfo=UTC), "changed", MODIFIED)
+    key = Time(dt.datetime(2024, 6, 1, tzinfo=UTC), "changed", "registry key last write")
+    used = Time(dt.datetime(2026, 3, 4, tzinfo=UTC), "last_used", "last use of the permission")
+    installed = Time(dt.datetime(2026, 3, 3, tzinfo=UTC), "installed", "install date", precision="day")
+    assert first_time([build, key, used, installed], zone) is installed
+    assert first_time([build, key], zone) is key
+    assert first_time([build, Time(dt.datetime(2024, 1, 1, tzinfo=UTC), "changed", "home folder modification time")],
+                      zone) is build
 
 
 def test_plain_words_and_caution_in_english_and_spanish(windows: Path) -> None:

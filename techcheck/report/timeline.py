@@ -70,6 +70,7 @@ FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, str]] = {
     ("web_visit", "time"): ("last_used", "browser history"),
 }
 NO_ZONE = " (no time zone in the log: read as the computer's local time)"
+FILE_CHANGE = "modification time"  # how the sources of a file's modification time end (filetimes.py)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -227,7 +228,7 @@ def build_timeline(findings: Sequence[Finding], identity: ComputerIdentity, fini
             if since_at is not None:
                 entry["after_since"] = on_or_after(tm, since_at, zone)
             rows.append((sort_key(tm, zone), index, entry))
-        out.first_seen[index] = _first_seen(min(good, key=lambda g: sort_key(g[0], zone))[0], zone, lang)
+        out.first_seen[index] = _first_seen(first_time([tm for tm, _ in good], zone), zone, lang)
         if since_at is not None:
             out.marked[index] = any(on_or_after(tm, since_at, zone) for tm, _ in good)
     rows.sort(key=lambda r: (r[0], r[1], r[2]["kind"], r[2]["artifact"]["identity"]))
@@ -287,12 +288,28 @@ def _entry(f: Finding, tm: Time, art: Artifact, zone: dt.tzinfo | None, lang: st
     }
 
 
+def is_file_change(tm: Time) -> bool:
+    """A file's modification time (collectors/common/filetimes.py: "file modification time", "home
+    folder modification time"): copying, unpacking or a vendor's build sets it too."""
+    return tm.kind == "changed" and tm.source.endswith(FILE_CHANGE)
+
+
+def first_time(times: Sequence[Time], zone: dt.tzinfo | None) -> Time:
+    """A finding's first known time: its earliest install, creation, connection or use; failing
+    those, its earliest other change (a registry key's last write); a file's modification time only
+    when it has nothing else (a packaged file keeps the vendor's build time, from before it came here)."""
+    def rank(tm: Time) -> tuple[int, dt.datetime]:
+        return (2 if is_file_change(tm) else 1 if tm.kind == "changed" else 0), sort_key(tm, zone)
+    return min(times, key=rank)
+
+
 def _first_seen(first: Time, zone: dt.tzinfo | None, lang: str) -> FirstSeen:
+    key = "first_seen_file_changed" if is_file_change(first) else "first_seen"
     return {
         "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind, "source": first.source,
         "precision": first.precision,
-        "text": t("first_seen", lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}",
-                  lang), source=time_source_label(first.source, lang)),
+        "text": t(key, lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}", lang),
+                  source=time_source_label(first.source, lang)),
     }
 
 
