@@ -30,7 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?: UTC|Z|[+-]\d\d:\d\d)?")
 TIME_KEYS = ("started", "finished", "digest")
-LOCAL_TIME = re.compile(r"<time> \(\d\d:\d\d(?: [^)]*)?\)")  # the local time beside a UTC time
+# The local time beside a UTC time: "(15:05 Europe/Madrid)", or with its date when that differs (the
+# time was replaced already): "(<time> Europe/Madrid)"; which one depends on the hour of the run.
+LOCAL_TIME = re.compile(r"<time> \((?:\d\d:\d\d|<time>)(?: [^)]*)?\)")
 # The evidence record an HTML report carries (base64 of the JSON, which is compared on its own).
 RECORD = re.compile(r'(id="techcheck-record">)"[A-Za-z0-9+/=]+"')
 # Times as people read them (the timeline, "first seen"): "2 December 2026, 02:46", "2 de diciembre de 2026, 02:46".

@@ -167,9 +167,9 @@ def test_broken_lines_of_a_connection_log_are_a_note_in_both_languages(tmp_path:
     check = next(c for c in report["checks"] if c["name"] == "windows.remote_session_logs")
     notes = [n for n in check["notes"] if n.get("id") == "note.log_lines_broken"]
     assert [(n["params"]["n"], n["params"]["line"], n["params"]["product"]) for n in notes] == [(2, 2, "TeamViewer")]
-    assert ("2 lines of this TeamViewer record are not in the form TeamViewer writes (the first is line 2)"
+    assert ("lines of this TeamViewer record that are not in the form TeamViewer writes: 2 (the first is line 2)"
             in notes[0]["message"])
     assert "TeamViewer ID 123456789 (John)" in json.dumps(report["findings"]), "the good record is still reported"
     es = CliRunner().invoke(cli, ["scan", "--root", str(win), "--lang", "es"])
     flat = " ".join(es.stdout.split())
-    assert "2 líneas de este registro de TeamViewer no tienen la forma en que TeamViewer las escribe" in flat
+    assert "líneas de este registro de TeamViewer que no tienen la forma en que TeamViewer las escribe: 2" in flat
