@@ -177,6 +177,15 @@ def read_text_noted(target: Target, ctx: Context, path: str, limit: int | None =
         return None
 
 
+def read_bytes_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> bytes | None:
+    """Bytes of a file, or None with a note saying why it could not be read."""
+    try:
+        return target.read_bytes(path, limit)
+    except TargetError as exc:
+        ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=exc.msg))
+        return None
+
+
 def read_json_noted(target: Target, ctx: Context, path: str, limit: int | None = None) -> Any | None:
     """Parsed JSON of a file, or None with a note when it cannot be read or is not valid JSON."""
     text = read_text_noted(target, ctx, path, limit)

@@ -119,50 +119,37 @@ def code_tags(text: str, kind: str) -> set[str]:
     return tags
 
 
+def _earned(**hits: object) -> set[str]:
+    """The tags whose test found something: _earned(download_exec=match, encoded_code=None) -> {"download_exec"}."""
+    return {tag for tag, hit in hits.items() if hit}
+
+
 def _python_tags(text: str) -> set[str]:
     """Python that runs code it builds (exec, eval ...): downloaded or decoded first?"""
-    tags: set[str] = set()
-    if _PY_DOWNLOADER.search(text):
-        tags.add("download_exec")
-    if _PY_DECODER.search(text):
-        tags.add("encoded_code")
-    return tags
+    return _earned(download_exec=_PY_DOWNLOADER.search(text), encoded_code=_PY_DECODER.search(text))
 
 
 def _perl_tags(text: str) -> set[str]:
     """Perl that evaluates code: decoded or fetched first?"""
-    tags: set[str] = set()
-    if _PERL_DECODER.search(text):
-        tags.add("encoded_code")
-    if re.search(r"LWP|HTTP::Tiny|IO::Socket", text):
-        tags.add("download_exec")
-    return tags
+    return _earned(encoded_code=_PERL_DECODER.search(text), download_exec=re.search(r"LWP|HTTP::Tiny|IO::Socket", text))
 
 
 def _windows_script_tags(text: str, kind: str) -> set[str]:
     """PowerShell, batch and Windows Script Host code: downloads, decoding, hidden windows."""
-    tags: set[str] = set()
-    if (_PS_DOWNLOADER.search(text) and _PS_EXEC.search(text)) or _LOLBIN_DOWNLOAD.search(text):
-        tags.add("download_exec")
-    if _PS_DECODER.search(text) and kind in ("powershell", "bat", "cmd"):
-        tags.add("encoded_code")
-    if (_PS_HIDDEN.search(text) and re.search(r"powershell|pwsh|Start-Process", text, re.IGNORECASE)) \
-            or _HEADLESS.search(text):
-        tags.add("hidden_window")
-    return tags
+    return _earned(
+        download_exec=(_PS_DOWNLOADER.search(text) and _PS_EXEC.search(text)) or _LOLBIN_DOWNLOAD.search(text),
+        encoded_code=_PS_DECODER.search(text) and kind in ("powershell", "bat", "cmd"),
+        hidden_window=(_PS_HIDDEN.search(text) and re.search(r"powershell|pwsh|Start-Process", text, re.IGNORECASE))
+        or _HEADLESS.search(text))
 
 
 def _vbs_js_tags(text: str) -> set[str]:
     """VBScript and JScript: hidden windows, decoded code that runs, downloads that run or are saved."""
-    tags: set[str] = set()
-    if _VBS_HIDDEN.search(text):
-        tags.add("hidden_window")
-    if (_JS_DECODER.search(text) or _VBS_DECODER.search(text)) and _CODE_EXEC.search(text):
-        tags.add("encoded_code")
-    if re.search(r"XMLHTTP|WinHttp|ServerXMLHTTP", text, re.IGNORECASE) and (
-            _CODE_EXEC.search(text) or re.search(r"\.Run\b|ShellExecute|SaveToFile", text, re.IGNORECASE)):
-        tags.add("download_exec")
-    return tags
+    return _earned(
+        hidden_window=_VBS_HIDDEN.search(text),
+        encoded_code=(_JS_DECODER.search(text) or _VBS_DECODER.search(text)) and _CODE_EXEC.search(text),
+        download_exec=re.search(r"XMLHTTP|WinHttp|ServerXMLHTTP", text, re.IGNORECASE) and (
+            _CODE_EXEC.search(text) or re.search(r"\.Run\b|ShellExecute|SaveToFile", text, re.IGNORECASE)))
 
 
 def decoded_literals(text: str, depth: int) -> set[str]:

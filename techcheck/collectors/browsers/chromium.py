@@ -25,7 +25,9 @@ from techcheck.collectors.browsers.profiles import (
     extension_artifact,
     history_artifacts,
     permission_artifacts,
+    site_permission,
 )
+from techcheck.collectors.common.parsing import as_dict
 from techcheck.target.base import Target
 from techcheck.timeutil import unix_time, webkit_time
 
@@ -50,7 +52,6 @@ SITE_PERMISSIONS: dict[str, str] = {
     "media_stream_mic": "microphone",
     "notifications": "notifications",
 }
-_SETTING_STATUS = {1: "allow", 2: "block", 3: "ask"}
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,6 @@ class ChromiumExtension:
     manifest: Mapping[str, Any] = field(default_factory=dict, compare=False)
     path: str = ""  # the "path" entry: relative to the Extensions folder, or absolute
 
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _get(data: Mapping[str, Any], dotted: str) -> Any:
@@ -128,20 +126,20 @@ def parse_extensions(prefs: Mapping[str, Any],
     """Extensions listed in Preferences and Secure Preferences (extensions.settings), merged by id."""
     merged: dict[str, dict[str, Any]] = {}
     for source in (prefs, secure_prefs or {}):
-        for ext_id, entry in _dict(_get(source, "extensions.settings")).items():
+        for ext_id, entry in as_dict(_get(source, "extensions.settings")).items():
             if isinstance(entry, dict):
                 merged.setdefault(str(ext_id), {}).update(entry)
     found = []
     for ext_id in sorted(merged):
         entry = merged[ext_id]
-        manifest = _dict(entry.get("manifest"))
+        manifest = as_dict(entry.get("manifest"))
         found.append(ChromiumExtension(
             extension_id=ext_id,
             name=str(manifest.get("name") or ""),
             version=str(manifest.get("version") or ""),
             enabled=is_enabled(entry),
             install_source=install_source(entry),
-            permissions=manifest_permissions(manifest, _dict(entry.get("active_permissions"))),
+            permissions=manifest_permissions(manifest, as_dict(entry.get("active_permissions"))),
             manifest=manifest,
             path=str(entry.get("path") or ""),
         ))
@@ -150,19 +148,16 @@ def parse_extensions(prefs: Mapping[str, Any],
 
 def parse_site_permissions(prefs: Mapping[str, Any]) -> list[SitePermission]:
     """Sites given (or refused) location, camera, microphone or notifications in this profile."""
-    exceptions = _dict(_get(prefs, "profile.content_settings.exceptions"))
+    exceptions = as_dict(_get(prefs, "profile.content_settings.exceptions"))
     found = []
     for setting_name, service in SITE_PERMISSIONS.items():
-        for pattern, value in sorted(_dict(exceptions.get(setting_name)).items()):
+        for pattern, value in sorted(as_dict(exceptions.get(setting_name)).items()):
             site = str(pattern).split(",", 1)[0].strip()
             # Entries without a "setting" only record a last use; they grant nothing.
             if not site or not isinstance(value, dict) or not isinstance(value.get("setting"), int):
                 continue
             setting = value["setting"]
-            found.append(SitePermission(
-                service=service, site=site, status=_SETTING_STATUS.get(setting, str(setting)),
-                allowed=setting == 1, last_used=_content_setting_time(value),
-            ))
+            found.append(site_permission(service, site, setting, _content_setting_time(value)))
     return found
 
 
@@ -232,9 +227,9 @@ class ChromiumBrowsers(ProfileCollector):
     def _profile(self, target: Target, ctx: Context, profile: BrowserProfile) -> Iterator[Artifact]:
         prefs_path = posixpath.join(profile.path, "Preferences")
         secure_path = posixpath.join(profile.path, "Secure Preferences")
-        prefs = _dict(read_json_noted(target, ctx, prefs_path)) if target.exists(prefs_path) else {}
-        secure = _dict(read_json_noted(target, ctx, secure_path)) if target.exists(secure_path) else {}
-        in_secure = set(_dict(_get(secure, "extensions.settings")))
+        prefs = as_dict(read_json_noted(target, ctx, prefs_path)) if target.exists(prefs_path) else {}
+        secure = as_dict(read_json_noted(target, ctx, secure_path)) if target.exists(secure_path) else {}
+        in_secure = set(as_dict(_get(secure, "extensions.settings")))
         for ext in parse_extensions(prefs, secure):
             name, version, permissions = ext.name, ext.version, ext.permissions
             if not name or name.startswith("__MSG_") or not ext.manifest:
@@ -256,12 +251,12 @@ class ChromiumBrowsers(ProfileCollector):
         manifest = dict(ext.manifest)
         manifest_path = posixpath.join(folder, "manifest.json")
         if folder and target.exists(manifest_path):
-            manifest = _dict(read_json_noted(target, ctx, manifest_path)) or manifest
+            manifest = as_dict(read_json_noted(target, ctx, manifest_path)) or manifest
         name = str(manifest.get("name") or ext.name)
         if name.startswith("__MSG_") and folder:
             locale = str(manifest.get("default_locale") or "en")
             messages_path = posixpath.join(folder, "_locales", locale, "messages.json")
             if target.exists(messages_path):
-                name = localized(name, _dict(read_json_noted(target, ctx, messages_path)))
+                name = localized(name, as_dict(read_json_noted(target, ctx, messages_path)))
         permissions = manifest_permissions(manifest) if manifest else ext.permissions
         return name, str(manifest.get("version") or ext.version), tuple(dict.fromkeys(ext.permissions + permissions))

@@ -26,8 +26,9 @@ from techcheck.collectors.browsers.profiles import (
     history_artifacts,
     permission_artifacts,
     query_sqlite_noted,
+    site_permission,
 )
-from techcheck.collectors.common.parsing import JsonError, load_json
+from techcheck.collectors.common.parsing import JsonError, as_dict, load_json
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 from techcheck.timeutil import unix_time
@@ -40,7 +41,6 @@ SITE_PERMISSIONS: dict[str, str] = {
     "desktop-notification": "notifications",
     "screen": "screen_recording",
 }
-_PERMISSION_STATUS = {1: "allow", 2: "block", 3: "ask"}
 
 # extensions.json "location" -> where the add-on came from.
 _ADDON_LOCATIONS = {
@@ -71,9 +71,6 @@ class FirefoxAddon:
     signed_state: int | None
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
 
 def addon_source(addon: Mapping[str, Any]) -> str:
     source = _ADDON_LOCATIONS.get(str(addon.get("location") or ""), "unknown")
@@ -92,8 +89,8 @@ def parse_extensions_json(data: Mapping[str, Any]) -> list[FirefoxAddon]:
     for addon in addons if isinstance(addons, list) else []:
         if not isinstance(addon, dict) or not addon.get("id") or addon.get("type") in _PASSIVE_TYPES:
             continue
-        locale = _dict(addon.get("defaultLocale"))
-        perms = _dict(addon.get("userPermissions"))
+        locale = as_dict(addon.get("defaultLocale"))
+        perms = as_dict(addon.get("userPermissions"))
         lists = [perms.get("permissions"), perms.get("origins")]
         names = [p for items in lists if isinstance(items, list) for p in items if isinstance(p, str)]
         signed = addon.get("signedState")
@@ -159,9 +156,7 @@ def read_permissions(conn: sqlite3.Connection) -> list[SitePermission]:
             "SELECT origin, type, permission, modificationTime FROM moz_perms ORDER BY origin, type"):
         service = SITE_PERMISSIONS.get(str(kind))
         if service and origin:
-            found.append(SitePermission(
-                service=service, site=str(origin), status=_PERMISSION_STATUS.get(permission, str(permission)),
-                allowed=permission == 1, last_used=unix_time(modified, 1000)))
+            found.append(site_permission(service, str(origin), permission, unix_time(modified, 1000)))
     return found
 
 
@@ -194,7 +189,7 @@ class FirefoxBrowser(ProfileCollector):
         ext_path = posixpath.join(profile.path, "extensions.json")
         if target.exists(ext_path):
             data = read_json_noted(target, ctx, ext_path)
-            for addon in parse_extensions_json(data if isinstance(data, dict) else {}):
+            for addon in parse_extensions_json(as_dict(data)):
                 yield extension_artifact(target, ext_path, profile, extension_id=addon.extension_id, name=addon.name,
                                          version=addon.version, enabled=addon.enabled,
                                          install_source=addon.install_source, permissions=addon.permissions)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, read_json_noted
+from techcheck.collectors.base import Collector, Context, read_bytes_noted, read_json_noted
 from techcheck.collectors.common.parsing import JsonError, load_json, plist_or_none
 from techcheck.collectors.windows.registry import subkeys_noted, values_noted
-from techcheck.errors import NotAvailable, TargetError
+from techcheck.errors import NotAvailable
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import RegistryError, RegKey
@@ -192,11 +192,10 @@ class BrowserPolicies(Collector):
         for path, user in candidates:
             if not target.exists(path):
                 continue
-            try:
-                data = plist_or_none(target.read_bytes(path, limit=4 * 1024 * 1024))
-            except TargetError as exc:
-                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
+            raw = read_bytes_noted(target, ctx, path, 4 * 1024 * 1024)
+            if raw is None:
                 continue
+            data = plist_or_none(raw)
             if data is None:
                 ctx.note(target.display_path(path), Message.of("note.not_plist"))
             elif isinstance(data, dict):

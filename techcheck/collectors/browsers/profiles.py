@@ -14,7 +14,7 @@ import sqlite3
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
@@ -199,6 +199,17 @@ class SitePermission:
     status: str
     allowed: bool
     last_used: str | None
+
+
+# The numbers both browser families store for a site permission (Chromium's content settings,
+# Firefox's moz_perms): 1 allow, 2 block, 3 ask.
+PERMISSION_STATUS = {1: "allow", 2: "block", 3: "ask"}
+
+
+def site_permission(service: str, site: str, setting: Any, last_used: str | None) -> SitePermission:
+    """A site permission from the browser's stored number (an unknown number is kept as it is)."""
+    return SitePermission(service=service, site=site, status=PERMISSION_STATUS.get(setting, str(setting)),
+                          allowed=setting == 1, last_used=last_used)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,11 @@ def _passwd_homes(target: Target) -> dict[str, UserHome]:
     return homes
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """A decoded JSON (or property list) object, or {} when the value is anything else."""
+    return value if isinstance(value, dict) else {}
+
+
 class JsonError(ValueError):
     """Text that is not valid JSON (or is nested too deeply to decode)."""
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted, unix_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_bytes_noted, unix_noted
 from techcheck.collectors.common.parsing import plist_or_none
-from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.timeutil import iso_utc
 
@@ -135,23 +134,18 @@ class MacAccounts(Collector):
         admins: set[str] = set()
         admin_path = posixpath.join(DSLOCAL, "groups", "admin.plist")
         if target.exists(admin_path):
-            try:
-                admins = parse_admin_members(target.read_bytes(admin_path, limit=4 * 1024 * 1024))
-            except TargetError as exc:
-                ctx.note(target.display_path(admin_path), Message.of("note.could_not_read", detail=err_detail(exc)))
+            data = read_bytes_noted(target, ctx, admin_path, 4 * 1024 * 1024)
+            admins = parse_admin_members(data) if data is not None else admins
         hidden_names: frozenset[str] = frozenset()
         if target.exists(LOGINWINDOW):
-            try:
-                hidden_names = parse_hidden_users(target.read_bytes(LOGINWINDOW, limit=4 * 1024 * 1024))
-            except TargetError as exc:
-                ctx.note(target.display_path(LOGINWINDOW), Message.of("note.could_not_read", detail=err_detail(exc)))
+            data = read_bytes_noted(target, ctx, LOGINWINDOW, 4 * 1024 * 1024)
+            hidden_names = parse_hidden_users(data) if data is not None else hidden_names
         now = time.time()
         for path in user_files:
-            try:
-                user = parse_user_plist(target.read_bytes(path, limit=4 * 1024 * 1024))
-            except TargetError as exc:
-                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
+            data = read_bytes_noted(target, ctx, path, 4 * 1024 * 1024)
+            if data is None:
                 continue
+            user = parse_user_plist(data)
             if user is None:
                 ctx.note(target.display_path(path), Message.of("note.account_record_unreadable"))
                 continue

@@ -20,11 +20,10 @@ from typing import Any
 from asn1crypto import cms, x509
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context, list_dir_noted
+from techcheck.collectors.base import Collector, Context, list_dir_noted, read_bytes_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str, user_of_home
 from techcheck.collectors.macos.tcc import pppc_service_name
-from techcheck.errors import TargetError
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
@@ -259,10 +258,8 @@ class MacProfiles(Collector):
         for path in self._files(target, ctx):
             if not target.exists(path):
                 continue
-            try:
-                data = target.read_bytes(path, 8 * 1024 * 1024)
-            except TargetError as exc:
-                ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
+            data = read_bytes_noted(target, ctx, path, 8 * 1024 * 1024)
+            if data is None:
                 continue
             user = user_of_home(path)
             installed = path.lower().startswith(PROFILE_STORE.lower() + "/")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Collector, Context
+from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.launchd import SYSTEM_OVERRIDES, parse_disabled_overrides
 from techcheck.collectors.macos.plists import PlistError, plist_bool, plist_str, read_plist_noted
@@ -130,10 +130,8 @@ class MacSharing(Collector):
             if not target.exists(trigger):
                 continue
             where = trigger
-            try:
-                enabled = target.read_text(trigger, 4096).strip().lower() == "enabled"
-            except TargetError as exc:
-                ctx.note(target.display_path(trigger), Message.of("note.could_not_read", detail=err_detail(exc)))
+            text = read_text_noted(target, ctx, trigger, 4096)
+            enabled = text is not None and text.strip().lower() == "enabled"
             break
         if target.exists(ARD_PREFS):
             prefs = read_plist_noted(target, ctx, ARD_PREFS)

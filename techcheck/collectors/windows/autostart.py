@@ -19,6 +19,7 @@ from techcheck.collectors.windows.registry import (
     open_noted,
     open_registry,
     subkeys_noted,
+    value_names_noted,
     value_noted,
     values_noted,
 )
@@ -56,12 +57,8 @@ def startup_disabled(reg: Registry, software: str, ctx: Context, which: str = "R
     wow = "\\wow6432node"
     if software.lower().endswith(wow):
         software, which = software[: -len(wow)], which + "32"
-    key = open_noted(reg, f"{software}\\{STARTUP_APPROVED}\\{which}", ctx)
-    off: set[str] = set()
-    for v in values_noted(key, ctx) if key else []:
-        if isinstance(v.data, bytes) and v.data and v.data[0] & 1:
-            off.add(v.name.lower())
-    return off
+    return value_names_noted(reg, f"{software}\\{STARTUP_APPROVED}\\{which}", ctx,
+                             lambda v: isinstance(v.data, bytes) and v.data and v.data[0] & 1)
 
 
 class WindowsRegistryAutostart(StartCollector):

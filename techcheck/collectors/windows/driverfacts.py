@@ -9,10 +9,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from techcheck.collectors.base import Context
+from techcheck.collectors.base import Context, read_bytes_noted
 from techcheck.collectors.windows.registry import open_noted, subkeys_noted, value_list, values_noted
 from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
 from techcheck.target.registry import MACHINE_SYSTEM, Registry, RegKey
 
@@ -77,11 +76,10 @@ def driver_files(target: Target, ctx: Context) -> dict[str, str]:
     except TargetError:
         return found
     for path in infs:
-        try:
-            text = decode_text(target.read_bytes(path, 2 * 1024 * 1024))
-        except TargetError as exc:
-            ctx.note(target.display_path(path), Message.of("note.could_not_read", detail=err_detail(exc)))
+        data = read_bytes_noted(target, ctx, path, 2 * 1024 * 1024)
+        if data is None:
             continue
+        text = decode_text(data)
         label = f"{inf_provider(text) or 'unknown provider'} driver package ({ntpath.basename(path)})"
         for name in _FILE_NAMES.findall(text):
             found.setdefault(name.lower(), label)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ntpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from techcheck.artifacts import Artifact
 from techcheck.collectors.base import Collector, Context, Skip
@@ -81,6 +81,12 @@ def open_noted(reg: Registry, path: str, ctx: Context) -> RegKey | None:
     except RegistryError as exc:
         ctx.note(path, err_detail(exc))
         return None
+
+
+def value_names_noted(reg: Registry, path: str, ctx: Context, keep: Callable[[RegValue], object]) -> set[str]:
+    """Lower-case names of the values of one key that pass `keep` (none when the key is missing)."""
+    key = open_noted(reg, path, ctx)
+    return {v.name.lower() for v in values_noted(key, ctx) if keep(v)} if key else set()
 
 
 # --- commands and paths -----------------------------------------------------------------------

@@ -18,12 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techcheck.artifacts import Artifact, Location, make
-from techcheck.collectors.base import Context, entries_noted
+from techcheck.collectors.base import Context, entries_noted, read_bytes_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import command_exe
 from techcheck.collectors.windows.startfacts import StartCollector
-from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target, decode_text
 from techcheck.textlines import text_lines
 
@@ -99,11 +97,10 @@ class WindowsPolicyScripts(StartCollector):
                 if not target.exists(path):
                     continue
                 shown = target.display_path(path)
-                try:
-                    scripts = parse_scripts_ini(decode_text(target.read_bytes(path, INI_LIMIT)))
-                except TargetError as exc:
-                    ctx.note(shown, Message.of("note.could_not_read", detail=err_detail(exc)))
+                data = read_bytes_noted(target, ctx, path, INI_LIMIT)
+                if data is None:
                     continue
+                scripts = parse_scripts_ini(decode_text(data))
                 for script in scripts:
                     exe = script_path(folder, script, target)
                     command = f'"{exe}"' if " " in exe else exe

@@ -42,6 +42,7 @@ from techcheck.collectors.windows.registry import (
     open_noted,
     open_registry,
     subkeys_noted,
+    value_names_noted,
     value_noted,
     values_noted,
 )
@@ -171,8 +172,7 @@ def _listed(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
 def blocked(reg: Registry, roots: list[str], ctx: Context) -> set[str]:
     found: set[str] = set()
     for software in roots:
-        key = open_noted(reg, f"{software}\\{BLOCKED}", ctx)
-        found.update(v.name.lower() for v in (values_noted(key, ctx) if key else []) if is_clsid(v.name))
+        found.update(value_names_noted(reg, f"{software}\\{BLOCKED}", ctx, lambda v: is_clsid(v.name)))
     return found
 
 
