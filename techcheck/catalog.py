@@ -21,13 +21,8 @@ from dataclasses import dataclass, field
 
 from techcheck.ruleset import Rule
 
-GROUPS = {
-    "remote_access_tools": "remote-access tools",
-    "monitoring_products": "monitoring, keylogger and stalkerware products",
-    "rat_families": "remote-access trojan families",
-    "builtin_sharing": "built-in remote access and sharing checks",
-    "location_account_sharing": "location and account sharing checks",
-}
+# The product groups; each one's label is the message rules_group_<key> (`rules list --summary`).
+GROUPS = ("remote_access_tools", "monitoring_products", "rat_families", "builtin_sharing", "location_account_sharing")
 
 
 def product_key(rule: Rule) -> str:

@@ -31,8 +31,10 @@ def load_all_rules(extra: Sequence[str], include_shipped: bool = True) -> RuleSe
     return load_rules(rule_paths(shipped_rules_dir(), extra))
 
 
-def rule_error_exit(exc: RuleError) -> None:
-    click.echo(f"techcheck: {len(exc.problems)} problem(s) in the rule files:", err=True)
+def rule_error_exit(exc: RuleError, lang: str) -> None:
+    """The problems of bad rule files, then exit 2. The heading is in `lang`; each problem (file, line,
+    field, suggestion) stays in English: it is for the rule's author, like the rule format itself."""
+    click.echo(f"techcheck: {t('rules_problems', lang, n=len(exc.problems))}", err=True)
     for p in exc.problems:
         click.echo(f"  {p}", err=True)
     sys.exit(EXIT_USAGE)

