@@ -8,6 +8,7 @@ import sys
 import click
 
 from techcheck.cli_common import EXIT_USAGE, load_all_rules, rules_or_exit
+from techcheck.i18n import Words
 from techcheck.ruleset import RuleSet, load_rules, sample_problems, shipped_rules_dir
 from techcheck.texts import LANGUAGES, detect_language, t
 
@@ -29,6 +30,11 @@ def _problems_exit(problems: list[str]) -> None:
         click.echo(line, err=True)
     if problems:
         sys.exit(EXIT_USAGE)
+
+
+def _words(reason: str, lang: str) -> str:
+    """An importer's reason in `lang` (its fixed words are messages); any other text as it is."""
+    return reason.text(lang) if isinstance(reason, Words) else reason
 
 
 @click.group()
@@ -122,10 +128,10 @@ def rules_import(fmt: str, output: str | None, install: bool, replace: bool, inp
         sys.exit(EXIT_USAGE)
     click.echo(t("rules_import_wrote", lang, n=summary.rules, folder=summary.output))
     for reason, count in summary.skipped.items():
-        click.echo("  " + t("rules_import_left_out", lang, count=count, reason=reason))
+        click.echo("  " + t("rules_import_left_out", lang, count=count, reason=_words(reason, lang)))
     click.echo(t("rules_import_indicators", lang, used=summary.indicators_used, unusable=summary.unusable_count))
     for reason, count in summary.unusable.items():
-        click.echo("  " + t("rules_import_not_usable", lang, count=count, reason=reason))
+        click.echo("  " + t("rules_import_not_usable", lang, count=count, reason=_words(reason, lang)))
     if install:
         from techcheck.rulepack import compile_folder
 

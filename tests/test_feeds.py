@@ -151,6 +151,33 @@ def test_import_then_scan_finds_planted_hosts_entry(tmp_path: Path, fmt: str, na
     assert hits[0]["severity"] == ("review" if fmt == "lolrmm" else "alert")
 
 
+@pytest.mark.parametrize("fmt, name, content", [
+    ("assoechap-yaml", "ioc.yaml", IOC_YAML),
+    ("assoechap-stix", "stalkerware.stix2", json.dumps(stix_bundle())),
+    ("lolrmm", "demodesk.yaml", LOLRMM_YAML),
+])
+def test_import_summary_speaks_the_chosen_language(tmp_path: Path, fmt: str, name: str, content: str) -> None:
+    """The importer's reasons (what was left out and why) are messages: English words in the summary,
+    shown in the language of `rules import --lang`."""
+    from techcheck.i18n import Words
+
+    feed = write(tmp_path, name, content)
+    summary = import_feed(fmt, [feed], tmp_path / "first")
+    reasons = [*summary.unusable, *summary.skipped]
+    assert reasons and all(isinstance(r, Words) for r in reasons)
+    outputs = {}
+    for lang in ("en", "es"):
+        res = CliRunner().invoke(cli, ["rules", "import", "--format", fmt, str(feed), "--output",
+                                       str(tmp_path / lang), "--lang", lang])
+        assert res.exit_code == 0, res.output
+        outputs[lang] = res.output
+    for r in reasons:
+        assert str(r) in outputs["en"] and str(r) not in outputs["es"], r
+        assert r.text("es") in outputs["es"]
+    assert "not usable on a computer" in outputs["en"] and "que no sirven en una computadora" in outputs["es"]
+    assert "Wrote" not in outputs["es"] and "Use them with" not in outputs["es"]
+
+
 def test_blocked_names_in_hosts_file_are_not_findings(tmp_path: Path) -> None:
     """People add stalkerware block lists to their hosts file: 0.0.0.0 entries protect, they do not spy."""
     out = tmp_path / "rules"

@@ -35,13 +35,14 @@ from techcheck.feeds.model import (
     clean_domain,
     load_feed_yaml,
     read_feed_text,
+    reason,
     slugify,
 )
 from techcheck.yamlsource import LoadedYaml
 
 FEED_URL = "https://github.com/AssoEchap/stalkerware-indicators"
 _LIST_KEYS = ("names", "packages", "certificates", "websites", "distribution")
-PHONE_ONLY_APPS = "apps with nothing a computer can show (phone app ids and certificates only)"
+PHONE_ONLY_APPS = reason("rules_import_reason_phone_only")
 _PHONE_ONLY = ("packages", "certificates")  # Android app ids and app signing certificates
 
 
@@ -96,14 +97,15 @@ def _ioc_entry(item: Any, i: int, file: str, loaded: LoadedYaml) -> list[FeedPro
                           template="alert" if severity == "alert" else "watchware")
     _name_conditions(item, name, lists["names"], product)
     for key in _PHONE_ONLY:
-        product.unusable[f"Android {key}"] += len(lists[key])
-    product.unusable["iOS app ids"] += len(_str_list(item.get("ios_bundles"), file, None, entry, "ios_bundles"))
+        product.unusable[reason(f"rules_import_reason_android_{key}")] += len(lists[key])
+    ios_apps = _str_list(item.get("ios_bundles"), file, None, entry, "ios_bundles")
+    product.unusable[reason("rules_import_reason_ios_app_ids")] += len(ios_apps)
     sites = [h for h in (_domain_or_note(raw, c2_ips, product) for raw in [*lists["websites"], *lists["distribution"]])
              if h]
     c2_hosts = [h for h in (_domain_or_note(raw, c2_ips, product) for raw in c2_domains) if h]
     _download_conditions(sorted(set(sites)), sorted(set(c2_hosts)), product)
     ips = sorted({ip for ip in c2_ips if _looks_like_ip(ip)})
-    product.unusable["unreadable addresses"] += len(set(c2_ips)) - len(ips)
+    product.unusable[reason("rules_import_reason_unreadable_addresses")] += len(set(c2_ips)) - len(ips)
     if ips:
         product.conditions.append(Cond("connection", (Test("remote_address", "equals", tuple(ips)),)))
         product.used["server addresses"] += len(ips)
@@ -123,7 +125,7 @@ def _name_conditions(item: dict[str, Any], name: str, names: list[str], product:
     systems = sorted({str(v).strip().lower() for v in (raw if isinstance(raw, list) else [raw])}
                      & {"windows", "macos", "linux"})
     if not systems:
-        product.unusable["app names of phone apps (the feed names no computer system)"] += len(brand_names)
+        product.unusable[reason("rules_import_reason_phone_app_names")] += len(brand_names)
         return
     product.platforms = tuple(systems)
     product.conditions.append(Cond("app", (Test("name", "equals", tuple(brand_names)),)))
@@ -138,7 +140,7 @@ def _domain_or_note(raw: str, ips: list[str], product: FeedProduct) -> str | Non
     if _looks_like_ip(raw):
         ips.append(raw)
     else:
-        product.unusable["unreadable web addresses"] += 1
+        product.unusable[reason("rules_import_reason_unreadable_web_addresses")] += 1
     return None
 
 
@@ -265,7 +267,7 @@ def _stix_conditions(product: FeedProduct, values: dict[str, set[str]], products
 def _stix_indicator(pattern: str, product: FeedProduct, values: dict[str, set[str]]) -> None:
     parsed = parse_stix_pattern(pattern)
     if parsed is None:
-        product.unusable["patterns techcheck cannot read"] += 1
+        product.unusable[reason("rules_import_reason_unreadable_patterns")] += 1
         return
     obj, prop, value = parsed
     if obj == "domain-name" and prop == "value" and clean_domain(value):
@@ -279,10 +281,10 @@ def _stix_indicator(pattern: str, product: FeedProduct, values: dict[str, set[st
     elif obj == "url" and prop == "value":
         bucket, label = "url", "web addresses"
     elif obj == "app":
-        product.unusable["Android app ids"] += 1
+        product.unusable[reason("rules_import_reason_android_app_ids")] += 1
         return
     else:
-        product.unusable[f"{obj}:{prop} patterns"] += 1
+        product.unusable[reason("rules_import_reason_stix_patterns", what=f"{obj}:{prop}")] += 1
         return
     if value not in values.setdefault(bucket, set()):
         values[bucket].add(value)

@@ -41,6 +41,7 @@ from techcheck.feeds.model import (
     clean_domain,
     domain_conditions,
     load_feed_yaml,
+    reason,
     slugify,
 )
 
@@ -59,9 +60,9 @@ _PROGRAM_KINDS = ("process", "service", "autostart", "program_file")
 _OS_NAMES = {"windows": "windows", "mac": "macos", "macos": "macos", "linux": "linux"}
 ROLES_FILE = Path(__file__).with_name("lolrmm_roles.yaml")
 LEFT_OUT_ROLES = {
-    "viewer": "viewers (they only look at other computers; not a way into this one)",
-    "client": "SSH, file-transfer and storage clients (not a way into this computer)",
-    "other": "not remote access into this computer (for example a screen reader)",
+    "viewer": reason("rules_import_reason_role_viewer"),
+    "client": reason("rules_import_reason_role_client"),
+    "other": reason("rules_import_reason_role_other"),
 }
 # role -> (severity, category, texts) for the tools that become rules
 _KEPT_ROLES = {
@@ -70,7 +71,7 @@ _KEPT_ROLES = {
     "monitoring": ("review", "monitoring", "review"),
     "rat": ("alert", "rat", "rat"),
 }
-NO_INDICATOR = "tools with no indicator a computer can show"
+NO_INDICATOR = reason("rules_import_reason_no_indicator")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class _Facts:
 
     def add(self, fact: PathFact, product: FeedProduct) -> None:
         if fact.file_name and any(fnmatchcase(fact.file_name, v) for v in self.viewers):
-            product.unusable["viewer programs (they only look at other computers)"] += 1
+            product.unusable[reason("rules_import_reason_viewer_programs")] += 1
         elif fact.problem:
             product.unusable[fact.problem] += 1
         elif fact.folder:
@@ -176,7 +177,7 @@ def _tool(data: dict[str, Any], viewers: frozenset[str] = frozenset()) -> FeedPr
         facts.systems.update(_systems_of(raw))
     _program_conditions(facts, product)
     _registry_conditions(artifacts, product)
-    product.unusable["log and data files"] += len(_as_list(artifacts.get("Disk")))
+    product.unusable[reason("rules_import_reason_log_files")] += len(_as_list(artifacts.get("Disk")))
     domains, ports = _network(artifacts.get("Network"), product)
     usable_ports = sorted(p for p in ports if p not in _GENERIC_PORTS)
     if usable_ports and facts.names:
@@ -185,7 +186,7 @@ def _tool(data: dict[str, Any], viewers: frozenset[str] = frozenset()) -> FeedPr
                                                     Test("exe_name", "equals", tuple(sorted(facts.names))))))
         product.used["listening ports (with the program name)"] += len(usable_ports)
     else:
-        product.unusable["ports without a program name"] += len(usable_ports)
+        product.unusable[reason("rules_import_reason_ports")] += len(usable_ports)
     product.conditions.extend(domain_conditions(sorted(domains), visit_type="download"))
     product.used["web addresses"] += len(domains)
     product.platforms = tuple(sorted(facts.systems)) or ("any",)
@@ -242,7 +243,7 @@ def _registry_conditions(artifacts: dict[str, Any], product: FeedProduct) -> Non
         elif (m := _UNINSTALL_KEY.search(key)) and not _PLACEHOLDER.search(m.group(1)):
             packages.add(m.group(1).strip())
         elif key:
-            product.unusable["registry keys"] += 1
+            product.unusable[reason("rules_import_reason_registry_keys")] += 1
     if services:
         product.conditions.append(Cond("service", (Test("name", "equals", tuple(sorted(services))),)))
         product.used["service names"] += len(services)
@@ -262,7 +263,7 @@ def _network(items: Any, product: FeedProduct) -> tuple[set[str], set[int]]:
             if host and host not in _SHARED_DOMAINS:
                 domains.add(host)
             else:
-                product.unusable["web addresses too general or unreadable"] += 1
+                product.unusable[reason("rules_import_reason_web_addresses")] += 1
         for raw in _texts(item.get("Ports")) + _texts(item.get("Port")):
             if raw.isdigit() and 0 < int(raw) < 65536:
                 ports.add(int(raw))

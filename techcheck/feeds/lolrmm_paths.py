@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PureWindowsPath
 
-from techcheck.feeds.model import GENERIC_PROGRAM_NAMES, PROGRAM_SUFFIXES
+from techcheck.feeds.model import GENERIC_PROGRAM_NAMES, PROGRAM_SUFFIXES, reason
 
 # Windows environment variables as the folders collectors report (any user for per-user ones).
 _ENV = {
@@ -97,13 +97,13 @@ def name_fact(raw: str) -> PathFact:
     """A bare program name from a feed (`anydesk.exe`, `sunlogin*.exe`)."""
     name = PureWindowsPath(raw.strip().strip("'\"")).name.lower()
     if not name or not re.search(r"[a-z0-9]", name):
-        return PathFact(problem="program names that are only wildcards")
+        return PathFact(problem=reason("rules_import_reason_wildcard_names"))
     if not is_program_name(name):
-        return PathFact(problem="file names that are not programs (.dll, .log, .xml ...)")
+        return PathFact(problem=reason("rules_import_reason_not_programs"))
     if name in GENERIC_PROGRAM_NAMES:
-        return PathFact(problem="generic program names without a folder")
+        return PathFact(problem=reason("rules_import_reason_generic_names"))
     if any(c in name for c in "*?[") and len(re.sub(r"\.[a-z0-9]+$", "", re.sub(r"[*?\[\]]", "", name))) < 4:
-        return PathFact(problem="program name patterns too broad")
+        return PathFact(problem=reason("rules_import_reason_broad_names"))
     return PathFact(file_name=name)
 
 
@@ -114,13 +114,13 @@ def translate(raw: str) -> PathFact:
         p = p.rsplit("/", 1)[0]
     parts = [x for x in p.split("/") if x and x != "**"]
     if not parts:
-        return PathFact(problem="install paths too broad")
+        return PathFact(problem=reason("rules_import_reason_broad_paths"))
     last = parts[-1]
     low = last.lower()
     if low.endswith(_DATA_SUFFIXES):  # a data file: its folder may still name the product
         if _distinctive(parts[:-1]):
             return PathFact(folder=p.rsplit("/", 1)[0])
-        return PathFact(problem="file names that are not programs (.dll, .log, .xml ...)")
+        return PathFact(problem=reason("rules_import_reason_not_programs"))
     is_file = low.endswith(PROGRAM_SUFFIXES) and not low.endswith(".app")
     if is_file:
         named = name_fact(last)
@@ -128,9 +128,9 @@ def translate(raw: str) -> PathFact:
         if folders_named:
             return PathFact(file_name=last.lower(), file_path=p)
         if named.problem:
-            return PathFact(problem="generic program names without a folder" if "generic" in named.problem
+            return PathFact(problem=reason("rules_import_reason_generic_names") if "generic" in named.problem
                             else named.problem)
         return named  # the path says nothing more than the name: keep the exact name
     if not _distinctive(parts):
-        return PathFact(problem="install paths too broad")
+        return PathFact(problem=reason("rules_import_reason_broad_paths"))
     return PathFact(folder=p)

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from techcheck.errors import TechcheckError
+from techcheck.i18n import Message, Param, Words
 from techcheck.yamlsource import LoadedYaml, YamlProblem, load_yaml
+
+
+def reason(mid: str, **params: Param) -> Words:
+    """Why feed entries or indicators were left out (`rules import` counts them by reason): the
+    English words, which the summary keys on, carrying the message shown in the chosen language."""
+    return Words(Message.of(mid, **params))
 
 # Addresses used by hosts-file block lists. A hosts entry that points a spying service's name at one
 # of these blocks it: that protects the user and must not be reported as a sign of spying.
