@@ -62,6 +62,7 @@ def run_check(collector: type[Collector], target: Target,
         result.status, result.reason = "skipped", str(collector.live_only_reason)
         result.reason_msg = collector.live_only_reason
         return result, artifacts
+    target.take_refused()  # what earlier work met is not this check's
     try:
         # Appended one by one: what a collector yielded before it failed is kept and matched.
         for artifact in collector().collect(target, ctx):
@@ -71,6 +72,7 @@ def run_check(collector: type[Collector], target: Target,
         result.reason_msg = err_detail(exc)
     except Exception as exc:  # noqa: BLE001 - one broken collector must never stop the scan
         result.status, result.reason = "failed", f"{type(exc).__name__}: {exc}"
+    note_refused_folders(target, ctx)
     result.notes = ctx.finish()
     unreadable = [n for n in ctx.notes if n.unreadable]
     if result.status == "ok" and unreadable:
@@ -79,6 +81,15 @@ def run_check(collector: type[Collector], target: Target,
     result.artifact_count = len(artifacts)
     result.seconds = round(time.monotonic() - start, 3)
     return result, artifacts
+
+
+def note_refused_folders(target: Target, ctx: Context) -> None:
+    """A note for each folder this check looked into but could not open (unless it noted it itself)."""
+    noted = {n.path for n in ctx.notes}
+    for folder, why in target.take_refused().items():
+        shown = target.display_path(folder)
+        if shown not in noted:
+            ctx.note(shown, Message.of("note.could_not_list", detail=why))
 
 
 def run_scan(target: Target, ruleset: RuleSet, progress: ProgressHook | None = None) -> ScanResult:

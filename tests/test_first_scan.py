@@ -329,7 +329,7 @@ def test_summary_first_then_the_full_report_through_the_pager(tmp_path: Path) ->
     assert max(len(line) for line in lines) <= 100 and any(len(line) > 80 for line in lines)  # the terminal's width
     # The progress line was cleared before the summary.
     before = text[:text.index("techcheck: the short version")]
-    assert "\x1b[2K" in before[before.rindex("[") - 10:] if "[" in before else True
+    assert "\x1b[2K" in before, before[-300:]  # the progress line was there, and was cleared
 
 
 def test_real_less_shows_the_summary_and_q_closes_it_leaving_support_on_screen(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_text_section_says_what_it_is_and_how_to_tell() -> None:
     assert out.index("What starts by itself") < out.index("Every check and its result")
     assert "cups.service — an installed package or app: cups" in flat
     assert "[downloads code and runs it, code written into the command]" in flat
-    assert SCRIPT not in out or "<script>" in out  # text output shows names as text
+    assert SCRIPT in out and "&lt;" not in out  # text output shows names as text, not as HTML
     assert all(len(line) <= 80 for line in out.splitlines())
 
 

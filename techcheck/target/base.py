@@ -104,6 +104,11 @@ class Target(ABC):
     root: str | None
     read_limit: int = field(default=DEFAULT_READ_LIMIT, kw_only=True)
     budget: ReadBudget = field(default_factory=ReadBudget, kw_only=True)  # held at once, whole scan
+    # Folders that could not be opened while looking for files (glob, exists): the scan gives each
+    # check a note for those it met, so a refused folder is never a silent "nothing there".
+    _refused: dict[str, Message] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _folder_refusal: dict[str, Message | None] = field(default_factory=dict, init=False, repr=False,
+                                                       compare=False)
 
     # --- files -----------------------------------------------------------------------------
     @abstractmethod
@@ -145,7 +150,40 @@ class Target(ABC):
         return decode_text(self.read_bytes(path, limit))
 
     def exists(self, path: str) -> bool:
-        return self.stat(path) is not None
+        if self.stat(path) is not None:
+            return True
+        self._refused_above(path)
+        return False
+
+    def take_refused(self) -> dict[str, Message]:
+        """The folders refused since the last call (path -> why), for the check that met them."""
+        refused, self._refused = self._refused, {}
+        return refused
+
+    def _refuse(self, folder: str, why: Message) -> None:
+        self._refused.setdefault(folder, why)
+
+    def _refused_above(self, path: str) -> None:
+        """A missing path: when the nearest folder above it that exists cannot be opened, the path may
+        be there all the same; that folder is recorded as refused (each folder is tried once)."""
+        parent = posixpath.dirname(path)
+        while parent not in ("/", ""):
+            if parent in self._folder_refusal or self.stat(parent) is not None:
+                break
+            parent = posixpath.dirname(parent)
+        else:
+            return
+        if parent not in self._folder_refusal:
+            why: Message | None = None
+            if self.is_dir(parent):
+                try:
+                    self.list_dir(parent)
+                except TargetError as exc:
+                    why = exc.msg
+            self._folder_refusal[parent] = why
+        refusal = self._folder_refusal[parent]
+        if refusal is not None:
+            self._refuse(parent, refusal)
 
     def is_file(self, path: str) -> bool:
         st = self.stat_follow(path)
@@ -169,8 +207,8 @@ class Target(ABC):
         """Expand a POSIX-style pattern one path component at a time (no '**').
 
         Matching is case-insensitive on Windows and macOS targets, as those systems do.
-        Unreadable directories are passed over; collectors report what they could not read
-        through the files they then fail to find.
+        A directory that cannot be listed is passed over and recorded as refused (take_refused):
+        the check that asked gets a note.
         """
         parts = [p for p in pattern.split("/") if p]
         found = ["/"]
@@ -186,7 +224,8 @@ class Target(ABC):
                     continue
                 try:
                     entries = self.list_dir(base)
-                except TargetError:
+                except TargetError as exc:
+                    self._refuse(base, exc.msg)
                     continue
                 pat = part.lower() if fold else part
                 for entry in entries:

@@ -315,8 +315,10 @@ def open_hive_registry(target: Any) -> HiveRegistry:
             continue
         reg.add_hive_file(name, path)
     try:
-        users = target.list_dir("/Users")
-    except TargetError:
+        users = target.list_dir("/Users") if target.exists("/Users") else []
+    except TargetError as exc:  # people's settings (their NTUSER.DAT) cannot be found: say so
+        reg.problems.append(ReadProblem(target.display_path("/Users"),
+                                        Message.of("note.could_not_list", detail=exc.msg)))
         users = []
     for entry in users:
         if not entry.is_dir or entry.is_symlink:
