@@ -161,9 +161,9 @@ def used_ids() -> Usage:
         use(f"check.{c.name}", f"the collector {c.__module__}.{c.__name__}")
         english[f"check.{c.name}"] = c.title
     for kind, spec in KINDS.items():
-        use(f"kind.{kind}", "techcheck/artifacts.py KINDS")
+        use(f"kind.{kind}", "techcheck/kinds.py KINDS")
         for name in spec.fields:
-            use(f"field.{name}", f"a field of {kind} (techcheck/artifacts.py)")
+            use(f"field.{name}", f"a field of {kind} (techcheck/kinds.py)")
     for name in ("path", "registry_key", "pid"):
         use(f"field.{name}", "an evidence location (techcheck/artifacts.py Location)")
     for category in CATEGORIES:
@@ -180,7 +180,7 @@ def in_catalog(lang: str, mid: str) -> bool:
 
 
 def _english_of(message: Message) -> str:
-    comments = [c[4:] if c.startswith("en: ") else c for c in message.auto_comments]
+    comments = [c[3:] if c.startswith("en:") else c for c in message.auto_comments]
     return " ".join(" ".join(comments).split())
 
 
@@ -218,24 +218,41 @@ def update(langs: list[str] | None = None) -> None:
             if before is None:
                 catalog.add(mid, "", auto_comments=entry.auto_comments, flags=entry.flags)
                 continue
-            if _english_of(before) != _english_of(entry):
+            if _english_of(before) and _english_of(before) != _english_of(entry):  # not when it had no English yet
                 before.flags.add("fuzzy")
             before.auto_comments = list(entry.auto_comments)
             before.locations = []
         write(path, catalog)
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
 def init(lang: str) -> None:
+    """A new language's catalog, every message empty. The code names a folder and is what `--lang` takes:
+    an ISO 639 code (`pt`, `pt_BR`). Babel gives dates their month names by it; a code Babel does not know
+    (a language the Unicode CLDR lacks, or `qaa`-`qtz`, reserved for local use) gets English dates."""
+    from babel.core import Locale, UnknownLocaleError
+
+    if not LANGUAGE_CODE.fullmatch(lang):
+        raise SystemExit(f"{lang!r} is not a language code: two or three small letters (ISO 639), "
+                         "then _ and a country in capitals if needed (pt, pt_BR)")
     if po_path(lang).exists():
         raise SystemExit(f"{po_path(lang)} exists already")
+    try:
+        locale: Locale | None = Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        locale = None
+        print(f"warning: Babel does not know the language code {lang!r}: dates in its reports will read as in "
+              "English (3 March 2026). If the language has an ISO 639 code Babel knows, use that one.",
+              file=sys.stderr)
     usage = extract()
-    catalog = Catalog(locale=lang.split("_")[0], domain="techcheck", project="techcheck", version="0.1", fuzzy=False)
-    catalog.locale_identifier  # noqa: B018 (validates the code)
+    catalog = Catalog(locale=locale, domain="techcheck", project="techcheck", version="0.1", fuzzy=False)
     for entry in read(TEMPLATE):
         if entry.id and in_catalog(lang, str(entry.id)):
             catalog.add(entry.id, "", auto_comments=entry.auto_comments, flags=entry.flags)
     write(po_path(lang), catalog)
-    print(f"wrote {po_path(lang).relative_to(ROOT)} ({len(usage.ids)} messages to translate)")
+    print(f"wrote {shown(po_path(lang))} ({len(usage.ids)} messages to translate)")
 
 
 def compile_all() -> None:
@@ -256,7 +273,8 @@ def problems() -> list[str]:
                 continue
             entry = have.get(mid)
             if entry is None or not entry.string:
-                out.append(f"{lang}: {mid}: no translation (used at {usage.ids[mid][0]})")
+                todo = f"write its English in {shown(po_path(lang))}" if lang == SOURCE else "no translation"
+                out.append(f"{lang}: {mid}: {todo} (used at {usage.ids[mid][0]})")
                 continue
             if entry.fuzzy:
                 out.append(f"{lang}: {mid}: marked fuzzy (translated from older English)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,30 @@ def test_the_check_finds_a_missing_a_stale_and_an_unused_message(tmp_path: Path,
     assert "techcheck.mo is not the compiled form" in found
 
 
+def test_update_marks_fuzzy_only_what_was_translated_from_other_english(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message whose English was still empty when it was translated (the first `update` of a new id)
+    is not "translated from older English" once the English is written; one from other words is."""
+    script = catalogs_script()
+    locale = tmp_path / "locale"
+    shutil.copytree(script.LOCALE, locale)
+    monkeypatch.setattr(script, "LOCALE", locale)
+    monkeypatch.setattr(script, "TEMPLATE", locale / "techcheck.pot")
+    es = script.read(script.po_path("es"))
+    es["saved"].auto_comments = ["en: "]  # translated before the English was written
+    es["limits"].auto_comments = ["en: older English words"]
+    script.write(script.po_path("es"), es)
+    script.update(["es"])
+    es = script.read(script.po_path("es"))
+    assert not es["saved"].fuzzy and es["limits"].fuzzy
+    en = script.read(script.po_path("en"))
+    en["saved"].string = ""
+    script.write(script.po_path("en"), en)
+    found = script.problems()
+    assert any(p.startswith(f"en: saved: write its English in {locale / 'en/LC_MESSAGES/techcheck.po'} (used at ")
+               for p in found), found
+
+
 def test_the_template_is_up_to_date_and_has_no_source_locations(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The committed .pot is what extract writes today, and neither it nor any .po names source lines
@@ -93,26 +118,26 @@ def test_messages_with_parameters_and_nested_messages() -> None:
         text("no.such.message", "es")
 
 
-def made_up_language(tmp_path: Path) -> Path:
-    """A locale folder with English, Spanish and "xx": every English message marked ⟦xx⟧."""
+MADE_UP = "qaa"  # ISO 639 keeps qaa-qtz for local use: no real catalog, and Babel does not know it
+MARK = f"⟦{MADE_UP}⟧ "
+
+
+def made_up_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the locale folder with a new language made by the translator's own steps
+    (`catalogs.py init`, fill in every message, `compile`): each message is its English marked ⟦qaa⟧."""
     script = catalogs_script()
     locale = tmp_path / "locale"
-    for lang in LANGUAGES:
-        dest = locale / lang / "LC_MESSAGES"
-        dest.mkdir(parents=True)
-        shutil.copyfile(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "techcheck.mo", dest / "techcheck.mo")
-    catalog = script.read(script.po_path("en"))
-    catalog.locale = None
+    shutil.copytree(script.LOCALE, locale)
+    monkeypatch.setattr(script, "LOCALE", locale)
+    monkeypatch.setattr(script, "TEMPLATE", locale / "techcheck.pot")
+    script.init(MADE_UP)
+    usage = script.used_ids()
+    catalog = script.read(script.po_path(MADE_UP))
     for message in catalog:
         if message.id:
-            message.string = f"⟦xx⟧ {message.string}"
-    from techcheck.collectors.base import all_collectors
-
-    for c in all_collectors():
-        catalog.add(f"check.{c.name}", f"⟦xx⟧ {c.title}")
-    out = locale / "xx" / "LC_MESSAGES" / "techcheck.mo"
-    out.parent.mkdir(parents=True)
-    out.write_bytes(script.compiled(catalog))
+            message.string = MARK + usage.english[str(message.id)]
+    script.write(script.po_path(MADE_UP), catalog)
+    script.compile_all()
     return locale
 
 
@@ -123,34 +148,44 @@ def run_with_locale(locale: Path, *args: str, env: dict[str, str] | None = None)
                           cwd=REPO, env=env, timeout=300)
 
 
-def test_a_third_language_needs_only_its_catalog(tmp_path: Path) -> None:
-    """No code: the CLI offers the new language, the report uses its words (check titles and notes
-    included), and rules without its texts are shown in English with a warning that says so."""
+def test_a_third_language_needs_only_its_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No code: the catalog check passes, the CLI offers the new language, the report uses its words
+    (check titles, notes, the timeline) with English dates (Babel does not know the code), and rules
+    without its texts are shown in English with a warning that says so."""
     import os
 
-    locale = made_up_language(tmp_path)
+    locale = made_up_language(tmp_path, monkeypatch)
+    assert catalogs_script().problems() == []  # what tests/test_catalogs.py asks of a landed language
     root = linux_image(tmp_path / "img")
     write(root, "etc/ld.so.preload", "/usr/lib/x86_64-linux-gnu/libsneaky.so\n")
     write(root, "etc/xdg/autostart/broken.desktop", "not a desktop file\n")
+    key = write(root, "home/ana/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ana@phone\n")
+    os.utime(key, (1_772_568_000, 1_772_568_000))  # changed 3 March 2026, 20:00 UTC: the finding has a time
     helped = run_with_locale(locale, "scan", "--help")
-    assert "xx" in helped.stdout, helped.stdout + helped.stderr
+    assert MADE_UP in helped.stdout, helped.stdout + helped.stderr
     out = tmp_path / "r.json"
-    done = run_with_locale(locale, "scan", "--root", str(root), "--lang", "xx", "--format", "json",
+    done = run_with_locale(locale, "scan", "--root", str(root), "--lang", MADE_UP, "--format", "json",
                            "--output", str(out))
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
-    assert report["language"] == "xx"
-    assert report["safety_note"]["title"].startswith("⟦xx⟧ ")
-    assert all(c["title"].startswith("⟦xx⟧ ") for c in report["checks"])
+    assert report["language"] == MADE_UP
+    assert report["safety_note"]["title"].startswith(MARK)
+    assert all(c["title"].startswith(MARK) for c in report["checks"])
     finding = next(f for f in report["findings"] if f["rule_id"] == "linux.preload.ld-so-preload")
-    assert finding["severity_label"].startswith("⟦xx⟧ ")
-    assert not finding["title"].startswith("⟦xx⟧")  # the rule has no xx texts: its English ones
-    assert any(w.startswith("⟦xx⟧ ") and "English" in w for w in report["warnings"])
-    # The language comes from the locale too.
-    env = {**os.environ, "LANG": "xx_YY.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    assert finding["severity_label"].startswith(MARK)
+    assert not finding["title"].startswith(MARK)  # the rule has no qaa texts: its English ones
+    assert any(w.startswith(MARK) and "English" in w for w in report["warnings"])
+    english_date = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October"
+                              r"|November|December) \d{4}\b")
+    assert report["timeline"], [f["rule_id"] for f in report["findings"]]  # findings with times (file changes)
+    assert all(e["text"].startswith(MARK) and english_date.search(e["when"]) for e in report["timeline"])
+    assert "3 March 2026" in report["timeline"][0]["when"]
+    # The language comes from the locale too; the text report writes the dates out.
+    env = {**os.environ, "LANG": "qaa_YY.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
     shown = run_with_locale(locale, "scan", "--root", str(root), "--format", "text", env=env)
     assert shown.returncode == 0, shown.stderr
-    assert "⟦xx⟧ " in shown.stdout and "⟦xx⟧ " in shown.stderr  # the report, and the safety note before it
+    assert MARK in shown.stdout and MARK in shown.stderr  # the report, and the safety note before it
+    assert english_date.search(shown.stdout)
     # Rules in English and Spanish are not shown with the warning.
     plain = run_with_locale(locale, "scan", "--root", str(root), "--lang", "es", "--format", "json")
     assert json.loads(plain.stdout)["warnings"] == []

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from techcheck.artifacts import Artifact
@@ -30,11 +32,24 @@ def offset_text(local: dt.datetime) -> str:
 
 
 def date_text(day: dt.date, lang: str) -> str:
-    """3 March 2026 / 3 de marzo de 2026."""
+    """3 March 2026 / 3 de marzo de 2026. A language whose code Babel does not know (a new catalog for a
+    language the Unicode CLDR lacks, or a made-up code) gets the English pattern and month names."""
+    if not babel_knows(lang):
+        lang = "en"
     try:
         return str(format_date(day, t("timeline_date_pattern", lang), locale=lang))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return day.isoformat()
+
+
+@cache
+def babel_knows(lang: str) -> bool:
+    """Whether Babel has month names and date forms for this language code."""
+    try:
+        Locale.parse(lang)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
 
 
 def when_text(tm: Time, zone: dt.tzinfo | None, lang: str) -> str:
