@@ -2,7 +2,10 @@
 from real hives and tasks, macOS from real files) is scanned in Spanish with the real CLI, and the
 words a person reads are searched for fixed English words. What the scanned system itself says
 (names, paths, commands, descriptions, rule ids) is taken out first: only techcheck's own words
-are checked. Setting values and details are techcheck's words too ("set to start: ssh.service")."""
+are checked. Setting values and details are techcheck's words too ("set to start: ssh.service"), and so
+are a start-up entry's trigger and description ("every program start"; a description the scanned
+system wrote, such as a unit's Description=, is checked too, so the copies' own descriptions have no
+common English words)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ ENGLISH = {
     "there", "been", "has", "have", "will", "your", "you", "when", "what", "done", "checked", "skipped",
     "enabled", "disabled", "installed", "switch", "recorded", "turned", "listed", "missing",
 }
-TECHCHECK_WORDS = {("setting", "value"), ("setting", "detail")}  # fields techcheck writes in words
+# Fields techcheck writes in words (i18n.Words).
+TECHCHECK_WORDS = {("setting", "value"), ("setting", "detail"), ("autostart", "trigger"), ("autostart", "description")}
 
 
 def linux_with_settings(root: Path) -> Path:
@@ -39,6 +43,8 @@ def linux_with_settings(root: Path) -> Path:
     (root / "etc/systemd/system/multi-user.target.wants").mkdir(parents=True, exist_ok=True)
     (root / "etc/systemd/system/multi-user.target.wants/ssh.service").symlink_to("/lib/systemd/system/ssh.service")
     write(root, "etc/xrdp/xrdp.ini", "[Globals]\nport=3389\n")
+    write(root, "etc/ld.so.preload", "/usr/local/lib/libprocesshider.so\n")  # a finding whose trigger is our words
+    write(root, "home/ana/.bashrc", "nohup /tmp/.x/agent &\n")  # and one whose description is
     return root
 
 
@@ -143,3 +149,16 @@ def test_spanish_speaks_to_anyone() -> None:
     for gendered in ("está segura", "está seguro", "No está sola", "está sola ni solo", "preocupada",
                      "asustada", "sola o solo"):
         assert gendered not in joined, gendered
+
+
+def test_start_up_words_are_in_spanish(spanish: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    """A start-up entry's trigger and description in a finding: techcheck's words, in Spanish on the page, in
+    English in the JSON (rules match them) with their messages beside them."""
+    page, report = spanish["linux"]
+    text = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", page)).split())
+    assert "cada vez que se inicia un programa" in text and "every program start" not in text
+    assert "inicia un programa que sigue funcionando en segundo plano" in text
+    items = [e for f in report["findings"] for e in f["evidence"] if e["kind"] == "autostart"]
+    preload = next(e for e in items if e["fields"].get("mechanism") == "ld_preload")
+    assert preload["fields"]["trigger"] == "every program start"
+    assert preload["words"]["trigger"] == [{"id": "fact.trigger_every_program_start", "params": {}}]

@@ -17,7 +17,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, locate
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
-from techcheck.i18n import Message
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import blank_fields, text_lines
 
@@ -27,6 +27,10 @@ USER_SPOOLS = ("/var/spool/cron/crontabs", "/var/spool/cron")
 PERIODIC = ("hourly", "daily", "weekly", "monthly")
 SPECIALS = {"@reboot": "boot", "@yearly": "yearly", "@annually": "yearly", "@monthly": "monthly",
             "@weekly": "weekly", "@daily": "daily", "@midnight": "daily", "@hourly": "hourly"}
+# When a job runs, in words (the trigger field): each special schedule and each cron.<period> folder.
+PERIOD_WORDS = {"boot": N_("fact.trigger_boot"), "yearly": N_("fact.trigger_yearly"),
+                "monthly": N_("fact.trigger_monthly"), "weekly": N_("fact.trigger_weekly"),
+                "daily": N_("fact.trigger_daily"), "hourly": N_("fact.trigger_hourly")}
 _ENV = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _ATOM = r"(?:\*|\d+|[A-Za-z]{3})"  # a number, '*', or a month/day name such as 'jan' or 'mon'
 _FIELD = re.compile(rf"^{_ATOM}(?:[-~/,]{_ATOM})*$")
@@ -153,11 +157,18 @@ def at_jobs(target: Target, ctx: Context) -> Iterable[Artifact]:
             command = at_commands(text)
             yield make("autostart", Location(path=path), mechanism="at", name=name, command=command or None,
                        exe=command_exe(command) or None, user="", scope="system", enabled=True,
-                       trigger="once, at a set time", run_as=owner, **entry_facts(target, ctx, command, path))
+                       trigger=Words(Message.of("fact.trigger_once_at_a_set_time")), run_as=owner,
+                       **entry_facts(target, ctx, command, path))
 
 
-def trigger_of(schedule: str) -> str:
-    return SPECIALS.get(schedule, f"schedule {schedule}")
+def trigger_of(schedule: str) -> Words:
+    """When a cron line runs, in words: "boot", "daily" ..., or "schedule */5 * * * *"."""
+    special = SPECIALS.get(schedule)
+    return period_words(special) if special else Words(Message.of("fact.trigger_schedule", schedule=schedule))
+
+
+def period_words(period: str) -> Words:
+    return Words(Message.of(PERIOD_WORDS[period]))
 
 
 class LinuxCron(Collector):
@@ -183,7 +194,8 @@ class LinuxCron(Collector):
             for job in ana.jobs:
                 yield make("autostart", Location(path=ANACRONTAB), mechanism="cron", name=f"anacrontab:{job.line}",
                            exe=command_exe(job.command) or None, command=job.command, user="", scope="system",
-                           run_as="root", enabled=True, trigger=f"anacron, {job.schedule}",
+                           run_as="root", enabled=True,
+                           trigger=Words(Message.of("fact.trigger_anacron", schedule=job.schedule)),
                            **entry_facts(target, ctx, job.command, ANACRONTAB))
         for period in PERIODIC:
             folder = f"/etc/cron.{period}"
@@ -193,7 +205,7 @@ class LinuxCron(Collector):
                     continue
                 yield make("autostart", Location(path=path), mechanism="cron", name=name, exe=path,
                            command=path, user="", scope="system", run_as="root",
-                           enabled=bool(_RUN_PARTS_NAME.match(name)), trigger=period,
+                           enabled=bool(_RUN_PARTS_NAME.match(name)), trigger=period_words(period),
                            **file_facts(target, ctx, path))
         yield from at_jobs(target, ctx)
 

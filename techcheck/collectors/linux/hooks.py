@@ -13,6 +13,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import blank_fields, text_lines
 
@@ -50,7 +51,8 @@ class LinuxSysvInit(Collector):
             levels = started.get(name, [])
             yield make("autostart", Location(path=path), mechanism="sysv_init", name=name, exe=path, command=path,
                        user="", scope="system", run_as="root", enabled=bool(levels),
-                       trigger=f"boot (run levels {', '.join(levels)})" if levels else "no start link",
+                       trigger=Words(Message.of("fact.trigger_boot_run_levels", levels=", ".join(levels)) if levels
+                                     else Message.of("fact.trigger_no_start_link")),
                        **file_facts(target, ctx, path))
 
 
@@ -58,24 +60,25 @@ class LinuxSysvInit(Collector):
 # (folder, mechanism, when it runs). Sources: update-motd(5); NetworkManager-dispatcher(8);
 # Xsession(5) and xinit(1); gdm's PostLogin/PreSession/Init scripts (GNOME admin guide).
 SCRIPT_FOLDERS = (
-    ("/etc/update-motd.d", "motd", "each sign-in (message of the day)"),
-    ("/etc/NetworkManager/dispatcher.d", "nm_dispatcher", "network changes"),
-    ("/etc/NetworkManager/dispatcher.d/pre-up.d", "nm_dispatcher", "before a network connects"),
-    ("/etc/NetworkManager/dispatcher.d/pre-down.d", "nm_dispatcher", "before a network disconnects"),
-    ("/etc/NetworkManager/dispatcher.d/no-wait.d", "nm_dispatcher", "network changes"),
-    ("/usr/lib/NetworkManager/dispatcher.d", "nm_dispatcher", "network changes"),
-    ("/etc/X11/Xsession.d", "session_script", "desktop sign-in (Xsession)"),
-    ("/etc/X11/xinit/xinitrc.d", "session_script", "desktop start (xinit)"),
-    ("/etc/gdm3/PostLogin", "session_script", "desktop sign-in (GDM)"),
-    ("/etc/gdm3/PreSession", "session_script", "desktop sign-in (GDM)"),
-    ("/etc/gdm3/PostSession", "session_script", "desktop sign-out (GDM)"),
-    ("/etc/gdm3/Init", "session_script", "login screen start (GDM)"),
-    ("/etc/gdm/PostLogin", "session_script", "desktop sign-in (GDM)"),
-    ("/etc/gdm/PreSession", "session_script", "desktop sign-in (GDM)"),
-    ("/etc/gdm/Init", "session_script", "login screen start (GDM)"),
-    ("/etc/xdg/plasma-workspace/env", "session_script", "KDE sign-in"),
+    ("/etc/update-motd.d", "motd", N_("fact.trigger_motd")),
+    ("/etc/NetworkManager/dispatcher.d", "nm_dispatcher", N_("fact.trigger_network_changes")),
+    ("/etc/NetworkManager/dispatcher.d/pre-up.d", "nm_dispatcher", N_("fact.trigger_network_connects")),
+    ("/etc/NetworkManager/dispatcher.d/pre-down.d", "nm_dispatcher", N_("fact.trigger_network_disconnects")),
+    ("/etc/NetworkManager/dispatcher.d/no-wait.d", "nm_dispatcher", N_("fact.trigger_network_changes")),
+    ("/usr/lib/NetworkManager/dispatcher.d", "nm_dispatcher", N_("fact.trigger_network_changes")),
+    ("/etc/X11/Xsession.d", "session_script", N_("fact.trigger_xsession")),
+    ("/etc/X11/xinit/xinitrc.d", "session_script", N_("fact.trigger_xinit")),
+    ("/etc/gdm3/PostLogin", "session_script", N_("fact.trigger_gdm_sign_in")),
+    ("/etc/gdm3/PreSession", "session_script", N_("fact.trigger_gdm_sign_in")),
+    ("/etc/gdm3/PostSession", "session_script", N_("fact.trigger_gdm_sign_out")),
+    ("/etc/gdm3/Init", "session_script", N_("fact.trigger_gdm_login_screen")),
+    ("/etc/gdm/PostLogin", "session_script", N_("fact.trigger_gdm_sign_in")),
+    ("/etc/gdm/PreSession", "session_script", N_("fact.trigger_gdm_sign_in")),
+    ("/etc/gdm/Init", "session_script", N_("fact.trigger_gdm_login_screen")),
+    ("/etc/xdg/plasma-workspace/env", "session_script", N_("fact.trigger_kde_sign_in")),
 )
-SESSION_FILES = (("/etc/X11/Xsession", "desktop sign-in (Xsession)"), ("/etc/X11/xinit/xinitrc", "desktop start"))
+SESSION_FILES = (("/etc/X11/Xsession", N_("fact.trigger_xsession")),
+                 ("/etc/X11/xinit/xinitrc", N_("fact.trigger_desktop_start")))
 LIGHTDM_CONFS = ("/etc/lightdm/lightdm.conf", "/etc/lightdm/lightdm.conf.d")
 _LIGHTDM_KEYS = ("session-setup-script", "session-cleanup-script", "display-setup-script",
                  "greeter-setup-script", "session-wrapper")
@@ -97,12 +100,13 @@ class LinuxScriptFolders(Collector):
                 runs = mechanism == "session_script" or bool(st and st.mode & 0o111)
                 yield make("autostart", Location(path=path), mechanism=mechanism, name=name, exe=path,
                            command=path, user="", scope="system", enabled=runs,
-                           trigger=trigger if runs else "not executable", **file_facts(target, ctx, path))
+                           trigger=Words(Message.of(trigger if runs else "fact.trigger_not_executable")),
+                           **file_facts(target, ctx, path))
         for path, trigger in SESSION_FILES:
             if target.is_file(path):
                 yield make("autostart", Location(path=path), mechanism="session_script",
                            name=posixpath.basename(path), exe=path, command=path, user="", scope="system",
-                           enabled=True, trigger=trigger, **file_facts(target, ctx, path))
+                           enabled=True, trigger=Words(Message.of(trigger)), **file_facts(target, ctx, path))
         yield from self._lightdm(target, ctx)
 
     @staticmethod
@@ -118,7 +122,8 @@ class LinuxScriptFolders(Collector):
                     yield make("autostart", Location(path=path), mechanism="session_script",
                                name=f"{posixpath.basename(path)}:{lineno} {key.strip()}", command=command,
                                exe=command_exe(command) or None, user="", scope="system", enabled=True,
-                               trigger="desktop sign-in (LightDM)", **entry_facts(target, ctx, command, path))
+                               trigger=Words(Message.of("fact.trigger_lightdm")),
+                               **entry_facts(target, ctx, command, path))
 
 
 # --- udev ----------------------------------------------------------------------------------------
@@ -164,7 +169,7 @@ class LinuxUdev(Collector):
                                         if target.exists(posixpath.join(d, program))), program)
                     yield make("autostart", Location(path=path), mechanism="udev_rule", name=f"{name}:{lineno}",
                                command=command, exe=program or None, user="", scope="system", run_as="root",
-                               enabled=True, trigger="a device is plugged in or changes",
+                               enabled=True, trigger=Words(Message.of("fact.trigger_device_changes")),
                                **entry_facts(target, ctx, command, path, program=program))
 
 
@@ -227,12 +232,13 @@ class LinuxPam(Collector):
                     command = pam_exec_command(args)
                     yield make("autostart", Location(path=path), mechanism="pam_exec", name=name, command=command,
                                exe=command_exe(command) or None, user="", scope="system", run_as="root",
-                               enabled=True, trigger="sign-in (PAM)", description=module,
+                               enabled=True, trigger=Words(Message.of("fact.trigger_pam_sign_in")), description=module,
                                **entry_facts(target, ctx, command, path))
                 elif module.startswith("/") and not module.startswith(PAM_MODULE_DIRS):
                     yield make("autostart", Location(path=path), mechanism="pam_module", name=name, command=module,
                                exe=module, user="", scope="system", run_as="root", enabled=True,
-                               trigger="sign-in (PAM)", **entry_facts(target, ctx, "", path, program=module))
+                               trigger=Words(Message.of("fact.trigger_pam_sign_in")),
+                               **entry_facts(target, ctx, "", path, program=module))
 
 
 # --- kernel modules --------------------------------------------------------------------------------
@@ -279,7 +285,8 @@ class LinuxKernelModules(Collector):
             for lineno, module in module_names(read_text_noted(target, ctx, path, TEXT_LIMIT) or ""):
                 yield make("autostart", Location(path=path), mechanism="kernel_module",
                            name=f"{module.split()[0]}", command=module, user="", scope="system", run_as="root",
-                           enabled=True, trigger="boot", description=f"{posixpath.basename(path)}:{lineno}",
+                           enabled=True, trigger=Words(Message.of("fact.trigger_boot")),
+                           description=f"{posixpath.basename(path)}:{lineno}",
                            **entry_facts(target, ctx, "", path))
         for folder in MODPROBE_DIRS:
             for path in list_dir_noted(target, ctx, folder):
@@ -289,5 +296,5 @@ class LinuxKernelModules(Collector):
                     yield make("autostart", Location(path=path), mechanism="modprobe_install",
                                name=f"{posixpath.basename(path)}:{lineno} {module}", command=command,
                                exe=command_exe(command) or None, user="", scope="system", run_as="root",
-                               enabled=True, trigger=f"when the {module} module is loaded",
+                               enabled=True, trigger=Words(Message.of("fact.trigger_module_loaded", module=module)),
                                **entry_facts(target, ctx, command, path))

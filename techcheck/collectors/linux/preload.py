@@ -9,6 +9,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.linux.startfacts import file_facts
 from techcheck.errors import TargetError
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import blank_fields, text_lines
 
@@ -59,7 +60,7 @@ class LinuxPreload(Collector):
         for lib, pids in sorted(running_preloads(target).items()):
             yield make("autostart", Location(path=f"/proc/{pids[0]}/environ"), mechanism="ld_preload", name=lib,
                        exe=lib, command=lib, scope="system", enabled=True,
-                       trigger=f"running programs started with it (process ids {', '.join(pids[:10])})",
+                       trigger=Words(Message.of("fact.trigger_running_with_preload", pids=", ".join(pids[:10]))),
                        **file_facts(target, ctx, lib))
         if not target.exists(PRELOAD_FILE):
             return
@@ -68,5 +69,6 @@ class LinuxPreload(Collector):
             return
         for lib in parse_preload(text):
             yield make("autostart", Location(path=PRELOAD_FILE), mechanism="ld_preload", name=lib,
-                       exe=lib, command=lib, scope="system", enabled=True, trigger="every program start",
+                       exe=lib, command=lib, scope="system", enabled=True,
+                       trigger=Words(Message.of("fact.trigger_every_program_start")),
                        **file_facts(target, ctx, lib))

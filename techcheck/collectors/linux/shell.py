@@ -19,6 +19,7 @@ from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe, expand_home, split_words
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
 from techcheck.facts.behaviour import analyse_command
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -41,9 +42,9 @@ USER_ENV = (".pam_environment",)
 USER_ENV_DROP_INS = (".config/environment.d",)
 # What a line must contain to be worth analysing as a command (cheap test first).
 _WORTH_ANALYSING = re.compile(r"curl|wget|fetch|aria2c|base64|xxd|openssl|exec|eval|://|/|iex", re.IGNORECASE)
-ALARMING = {"download_exec": "runs code downloaded from the internet", "encoded_code": "runs coded (hidden) code",
-            "hidden_window": "hides a window", "script_from_web": "runs a script from the web",
-            "system_name_elsewhere": "runs a program named like a system one from another folder"}
+ALARMING = {"download_exec": N_("fact.reason_download_exec"), "encoded_code": N_("fact.reason_encoded_code"),
+            "hidden_window": N_("fact.reason_hidden_window"), "script_from_web": N_("fact.reason_script_from_web"),
+            "system_name_elsewhere": N_("fact.reason_system_name_elsewhere")}
 SHELL_LIMIT = 2 * 1024 * 1024
 
 _BACKGROUND = re.compile(r"(?<![&>|])&\s*(?:#.*)?$|(?:^|[\s;&|(])(?:nohup|setsid|disown|daemonize)(?:\s|$)")
@@ -60,7 +61,7 @@ class ShellFinding:
     line: int
     text: str
     exe: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]  # what is unusual about the line (the description, in words)
     preload: tuple[str, ...] = ()
 
 
@@ -78,18 +79,18 @@ def unusual_lines(text: str, home: str = "", x_session: bool = False) -> list[Sh
         preload = _LD_PRELOAD.search(line)
         libs = tuple(w for w in split_words(preload.group(1).replace(":", " ")) if w) if preload else ()
         exe = expand_home(command_exe(line), home)
-        reasons = []
+        reasons: list[Message] = []
         if exe and not x_session and _BACKGROUND.search(line):
-            reasons.append("starts a program that keeps running in the background")
+            reasons.append(Message.of("fact.reason_background"))
         if _TEMP.match(exe):
-            reasons.append("runs a program from a temporary folder")
+            reasons.append(Message.of("fact.reason_temp_folder"))
         if _HIDDEN.search(exe):
-            reasons.append("runs a program from a hidden folder")
+            reasons.append(Message.of("fact.reason_hidden_folder"))
         if _INPUT_WATCH.search(line):
-            reasons.append("watches the keyboard")
+            reasons.append(Message.of("fact.reason_watches_keyboard"))
         if _WORTH_ANALYSING.search(line):
             tags = analyse_command(line, "linux").tags
-            reasons += [ALARMING[t] for t in tags if t in ALARMING]
+            reasons += [Message.of(ALARMING[t]) for t in tags if t in ALARMING]
         if reasons or libs:
             found.append(ShellFinding(lineno, line[:1000], exe, tuple(reasons), libs))
     return found
@@ -138,28 +139,31 @@ class LinuxShellStartup(Collector):
                 continue
             if path == "/etc/environment":
                 for lib in environment_preload(text):
-                    yield self._preload(target, ctx, path, lib, user, "every program started after sign-in")
+                    yield self._preload(target, ctx, path, lib, user,
+                                        Words(Message.of("fact.trigger_every_program_after_sign_in")))
                 continue
             yield from self._file(target, ctx, path, text, user, home)
         for path, user in env_files:
             text = read_text_noted(target, ctx, path, SHELL_LIMIT) if target.is_file(path) else None
             for lib in environment_preload(text or "", pam_style=True):
-                yield self._preload(target, ctx, path, lib, user, "programs started after sign-in")
+                yield self._preload(target, ctx, path, lib, user,
+                                    Words(Message.of("fact.trigger_programs_after_sign_in")))
 
     def _file(self, target: Target, ctx: Context, path: str, text: str, user: str, home: str) -> Iterator[Artifact]:
         scope = "user" if user else "system"
         for f in unusual_lines(text, home, x_session=posixpath.basename(path) in X_SESSION_FILES):
             for lib in f.preload:
-                yield self._preload(target, ctx, path, lib, user, "programs started from this shell")
+                yield self._preload(target, ctx, path, lib, user,
+                                    Words(Message.of("fact.trigger_programs_from_this_shell")))
             if f.reasons:
                 yield make("autostart", Location(path=path), mechanism="shell_startup",
                            name=f"{posixpath.basename(path)}:{f.line}", exe=f.exe or None, command=f.text,
                            user=user, scope=scope, enabled=True, run_as=user or None,
-                           trigger="terminal or sign-in", description="; ".join(f.reasons),
+                           trigger=Words(Message.of("fact.trigger_terminal_or_sign_in")), description=Words(*f.reasons),
                            **entry_facts(target, ctx, f.text, path, personal=bool(user), home=home))
 
     @staticmethod
-    def _preload(target: Target, ctx: Context, path: str, lib: str, user: str, trigger: str) -> Artifact:
+    def _preload(target: Target, ctx: Context, path: str, lib: str, user: str, trigger: Words) -> Artifact:
         return make("autostart", Location(path=path), mechanism="ld_preload", name=lib, exe=lib, command=lib,
                     user=user, scope="user" if user else "system", enabled=True, trigger=trigger,
                     **file_facts(target, ctx, lib))

@@ -195,10 +195,11 @@ def sshd_command_artifacts(target: Target, ctx: Context) -> Iterable[Artifact]:
                 if not extra:
                     continue
                 value = " ".join(extra)
-                command, trigger = "", "SSH sign-in: more files of keys that may sign in"
+                command, trigger = "", Words(Message.of("fact.trigger_ssh_more_key_files"))
             else:
-                command, trigger = value, "every SSH sign-in" if key.lower() == "forcecommand" else (
-                    "every SSH sign-in, to look up keys")
+                forced = key.lower() == "forcecommand"
+                command, trigger = value, Words(Message.of("fact.trigger_every_ssh_sign_in") if forced
+                                                else Message.of("fact.trigger_ssh_key_lookup"))
             yield make("autostart", Location(path=path), mechanism="sshd_command", name=f"{key} ({lineno})",
                        command=value, exe=command_exe(command) or None, user="", scope="system", enabled=True,
                        trigger=trigger, **entry_facts(target, ctx, command, path))
@@ -252,5 +253,6 @@ class LinuxAuthorizedKeys(Collector):
                         yield make("autostart", Location(path=path), mechanism="ssh_forced_command",
                                    name=f"{posixpath.basename(path)}:{key.line}", command=command,
                                    exe=command_exe(command) or None, user=home.user, scope="user", enabled=True,
-                                   run_as=home.user, trigger=f"SSH sign-in with the key {key.fingerprint}",
+                                   run_as=home.user,
+                                   trigger=Words(Message.of("fact.trigger_ssh_key", fingerprint=key.fingerprint)),
                                    **entry_facts(target, ctx, command, path, personal=True, home=home.home))

@@ -17,7 +17,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, locate
 from techcheck.collectors.common.parsing import UserHome, user_homes
 from techcheck.collectors.linux.commandline import command_exe
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -231,9 +231,10 @@ def unit_artifacts(target: Target, ctx: Context, state: UnitState, scope: str,
                 "autostart", Location(path=path), mechanism="systemd", name=unit_name,
                 exe=command_exe(command) or None, command=command or None,
                 user=owner.user if owner else "", scope=scope, enabled=enabled, run_as=run_as,
-                trigger="masked" if unit_name in state.masked else (
+                trigger=Words(Message.of("fact.trigger_masked")) if unit_name in state.masked else (
                     ", ".join(how)
-                    or ("wanted by " + " ".join(unit.wanted_by) if unit.wanted_by else None)),
+                    or (Words(Message.of("fact.trigger_wanted_by", units=" ".join(unit.wanted_by)))
+                        if unit.wanted_by else None)),
                 description=expand_specifiers(unit.description, unit_name) or None, **facts,
             )
         yield from unit_preloads(target, ctx, unit, name, path, owner)
@@ -250,7 +251,8 @@ def unit_preloads(target: Target, ctx: Context, unit: UnitFile, name: str, path:
             for lib in libs.replace(":", " ").split():
                 yield make("autostart", Location(path=path), mechanism="ld_preload", name=lib, exe=lib, command=lib,
                            user=owner.user if owner else "", scope="user" if owner else "system", enabled=True,
-                           trigger=f"programs of {name}", **file_facts(target, ctx, lib))
+                           trigger=Words(Message.of("fact.trigger_programs_of", unit=name)),
+                           **file_facts(target, ctx, lib))
 
 
 RC_LOCAL = "/etc/rc.local"
@@ -279,7 +281,9 @@ def rc_local_artifacts(target: Target, ctx: Context) -> Iterator[Artifact]:
         for lineno, line in rc_local_commands(text or ""):
             yield make("autostart", Location(path=rc_file), mechanism="rc_local", name=f"{stem}:{lineno}",
                        exe=command_exe(line) or None, command=line[:1000], user="", scope="system", run_as="root",
-                       enabled=executable, trigger=f"boot ({rc_file})" if executable else "not executable",
+                       enabled=executable,
+                       trigger=Words(Message.of("fact.trigger_boot_from", file=rc_file) if executable
+                                     else Message.of("fact.trigger_not_executable")),
                        **entry_facts(target, ctx, line, rc_file))
 
 
@@ -304,7 +308,7 @@ def generator_artifacts(target: Target, ctx: Context) -> Iterator[Artifact]:
                 seen.add(name)
                 yield make("autostart", Location(path=path), mechanism="systemd_generator", name=name, exe=path,
                            command=path, user="", scope=scope, run_as="root" if scope == "system" else None,
-                           enabled=True, trigger="boot, before services start",
+                           enabled=True, trigger=Words(Message.of("fact.trigger_boot_before_services")),
                            **file_facts(target, ctx, path))
 
 

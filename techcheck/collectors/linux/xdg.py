@@ -16,7 +16,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, read_t
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.commandline import command_exe, expand_home
 from techcheck.collectors.linux.startfacts import entry_facts, file_facts
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -77,6 +77,17 @@ def parse_desktop(text: str) -> DesktopEntry:
     return entry
 
 
+def desktop_sign_in(only: str, not_in: str) -> Message:
+    """When an autostart entry runs, in words: at desktop sign-in, only in some desktops or not in some."""
+    if only and not_in:
+        return Message.of("fact.trigger_desktop_sign_in_only_not_in", only=only, not_in=not_in)
+    if only:
+        return Message.of("fact.trigger_desktop_sign_in_only", desktops=only)
+    if not_in:
+        return Message.of("fact.trigger_desktop_sign_in_not_in", desktops=not_in)
+    return Message.of("fact.trigger_desktop_sign_in")
+
+
 class LinuxXdgAutostart(Collector):
     name = "linux.xdg_autostart"
     title = "Programs that start when someone signs in to the desktop (XDG autostart)"
@@ -100,7 +111,8 @@ class LinuxXdgAutostart(Collector):
                         continue
                     yield make("autostart", Location(path=path), mechanism="xdg_autostart",
                                name=posixpath.basename(path), exe=path, command=path, user=h.user, scope="user",
-                               enabled=True, run_as=h.user, trigger="KDE sign-in script",
+                               enabled=True, run_as=h.user,
+                               trigger=Words(Message.of("fact.trigger_kde_sign_in_script")),
                                **file_facts(target, ctx, path, personal=True))
 
     def _desktop_file(self, target: Target, ctx: Context, path: str, scope: str, user: str,
@@ -119,8 +131,7 @@ class LinuxXdgAutostart(Collector):
         exe = expand_home(command_exe(command), home)
         only = entry.desktops("OnlyShowIn")
         not_in = entry.desktops("NotShowIn")
-        trigger = "desktop sign-in" + (f" (only in {', '.join(only)})" if only else "") + (
-            f" (not in {', '.join(not_in)})" if not_in else "")
+        trigger = Words(desktop_sign_in(", ".join(only), ", ".join(not_in)))
         yield make("autostart", Location(path=path), mechanism="xdg_autostart",
                    name=posixpath.basename(path), exe=exe or None, command=command, user=user,
                    scope=scope, enabled=entry.enabled, hidden=entry.hidden, trigger=trigger,

@@ -18,6 +18,7 @@ from techcheck.collectors.base import Collector, Context, read_text_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.linux.shell import SHELL_LIMIT, unusual_lines
 from techcheck.collectors.macos.origin import MacOrigins, behaviour_of, entry_facts, origins_for
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -29,7 +30,7 @@ SYSTEM_FILES = tuple(f"/private/etc/{n}" for n in ("zshenv", "zprofile", "zshrc"
 DANGEROUS_TAGS = ("download_exec", "encoded_code", "script_from_web")
 
 
-def shell_findings(text: str, home: str) -> list[tuple[int, str, str, tuple[str, ...]]]:
+def shell_findings(text: str, home: str) -> list[tuple[int, str, str, tuple[Message, ...]]]:
     """(line number, line, program, reasons) for each unusual line."""
     found = {f.line: (f.line, f.text, f.exe, f.reasons) for f in unusual_lines(text, home) if f.reasons}
     for lineno, raw in enumerate(text_lines(text), 1):
@@ -38,7 +39,7 @@ def shell_findings(text: str, home: str) -> list[tuple[int, str, str, tuple[str,
             continue
         tags = [t for t in behaviour_of(line).tags if t in DANGEROUS_TAGS]
         if tags:
-            found[lineno] = (lineno, line[:1000], "", ("downloads or decodes code and runs it",))
+            found[lineno] = (lineno, line[:1000], "", (Message.of("fact.reason_downloads_or_decodes"),))
     return [found[k] for k in sorted(found)]
 
 
@@ -65,5 +66,6 @@ class MacShellStartup(Collector):
             yield make("autostart", Location(path=path), mechanism="shell_startup",
                        name=f"{posixpath.basename(path)}:{lineno}", exe=exe or None, command=line,
                        user=user or None, scope="user" if user else "system", enabled=True,
-                       run_as=user or None, trigger="terminal or sign-in", description="; ".join(reasons),
+                       run_as=user or None, trigger=Words(Message.of("fact.trigger_terminal_or_sign_in")),
+                       description=Words(*reasons),
                        file=path, personal=bool(user), **entry_facts(target, origins, line, exe=exe, definition=path))
