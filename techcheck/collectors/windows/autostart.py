@@ -25,7 +25,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import NotAvailable, TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import N_, Message, Words, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, USERS_PREFIX, Registry, RegKey
 
@@ -91,8 +91,9 @@ class WindowsRegistryAutostart(StartCollector):
                 yield make("autostart", Location(registry_key=k.path), mechanism="run_key",
                            name=v.name or "(default)", exe=command_exe(command, user), command=command,
                            user=user, scope=scope, enabled=v.name.lower() not in disabled,
-                           trigger="next sign-in (once)" if run.startswith("RunOnce") else "sign-in",
-                           description=f"{run} value")
+                           trigger=Words(Message.of("fact.trigger_next_sign_in_once") if run.startswith("RunOnce")
+                                         else Message.of("fact.trigger_sign_in")),
+                           description=Words(Message.of("fact.desc_run_value", key=run)))
 
     def _active_setup(self, reg: Registry, software: str, ctx: Context) -> Iterator[Artifact]:
         key = open_noted(reg, f"{software}\\{ACTIVE_SETUP}", ctx)
@@ -106,7 +107,7 @@ class WindowsRegistryAutostart(StartCollector):
             yield make("autostart", Location(registry_key=sub.path), mechanism="active_setup", name=sub.name,
                        exe=command_exe(command), command=command, scope="system",
                        enabled=installed is None or installed.number() != 0,
-                       trigger="first sign-in of each person",
+                       trigger=Words(Message.of("fact.trigger_first_sign_in_each")),
                        description="Active Setup StubPath" + (f": {label.text()}" if label and label.text() else ""))
 
 
@@ -120,22 +121,23 @@ class ValuePlace:
     key: str  # below the root named by `root`
     value: str
     root: str  # "software" (each SOFTWARE root), "user" (each user's hive root), "system" (HKLM\SYSTEM)
-    trigger: str
+    trigger: str  # message ids: when it runs and what it is, in words
     description: str
 
 
 VALUE_PLACES = (
     ValuePlace("cmd_autorun", "Microsoft\\Command Processor", "AutoRun", "software",
-               "whenever the command prompt (cmd.exe) opens", "Command Processor AutoRun"),
-    ValuePlace("logon_script", "Environment", "UserInitMprLogonScript", "user", "sign-in",
-               "UserInitMprLogonScript: a sign-in script for this person"),
-    ValuePlace("screensaver", "Control Panel\\Desktop", "SCRNSAVE.EXE", "user", "when the screen saver starts",
-               "screen saver program"),
+               N_("fact.trigger_cmd_opens"), N_("fact.desc_cmd_autorun")),
+    ValuePlace("logon_script", "Environment", "UserInitMprLogonScript", "user", N_("fact.trigger_sign_in"),
+               N_("fact.desc_logon_script")),
+    ValuePlace("screensaver", "Control Panel\\Desktop", "SCRNSAVE.EXE", "user", N_("fact.trigger_screen_saver"),
+               N_("fact.desc_screen_saver")),
     ValuePlace("ts_initial_program", "CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
-               "InitialProgram", "system", "remote desktop sign-in",
-               "Terminal Server InitialProgram: what a remote desktop session starts"),
+               "InitialProgram", "system", N_("fact.trigger_remote_desktop_sign_in"),
+               N_("fact.desc_ts_initial_program")),
     ValuePlace("ts_initial_program", "Policies\\Microsoft\\Windows NT\\Terminal Services", "InitialProgram",
-               "software", "remote desktop sign-in", "Terminal Services policy InitialProgram"),
+               "software", N_("fact.trigger_remote_desktop_sign_in"),
+               N_("fact.desc_ts_policy_initial_program")),
 )
 
 
@@ -161,7 +163,8 @@ def value_places(reg: Registry, ctx: Context) -> Iterator[Artifact]:
                 enabled = active is None or active.text().strip() != "0"
             yield make("autostart", Location(registry_key=key.path), mechanism=place.mechanism, name=place.value,
                        exe=command_exe(command, user), command=command, user=user, scope=scope, enabled=enabled,
-                       trigger=place.trigger, description=place.description)
+                       trigger=Words(Message.of(place.trigger)),
+                       description=Words(Message.of(place.description)))
 
 
 # --- Startup folders --------------------------------------------------------------------------
@@ -223,4 +226,5 @@ class WindowsStartupFolders(StartCollector):
                 yield make("autostart", Location(path=shown), mechanism="startup_folder", name=name,
                            exe=exe or None, command=command or shown, user=user, scope=scope,
                            enabled=name.lower() not in disabled,
-                           trigger="sign-in", description="file in a Startup folder")
+                           trigger=Words(Message.of("fact.trigger_sign_in")),
+                           description=Words(Message.of("fact.desc_startup_folder_file")))

@@ -22,7 +22,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import Message, Words, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 
@@ -93,10 +93,10 @@ class WindowsComOverrides(StartCollector):
             if not server:
                 continue
             label, machine_server = class_label(reg, machine_path, ctx)
-            description = f"per-user {kind} replaces the machine's class" + (f" {label!r}" if label else "")
-            if machine_server:
-                description += f" (machine: {machine_server})"
+            description = Words(Message.of("fact.desc_com_override", kind=kind,
+                                           label=f" {label!r}" if label else "",
+                                           machine=f" (machine: {machine_server})" if machine_server else ""))
             yield make("autostart", Location(registry_key=f"{sub.path}\\{kind}"), mechanism="com_override",
                        name=sub.name, exe=command_exe(server, user), command=server, user=user, scope="user",
-                       enabled=True, trigger="whenever a program uses this Windows part",
+                       enabled=True, trigger=Words(Message.of("fact.trigger_windows_part_used")),
                        description=description)

@@ -25,6 +25,7 @@ from techcheck.collectors.windows.registry import (
     values_noted,
 )
 from techcheck.collectors.windows.startfacts import StartCollector
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, MACHINE_SYSTEM, Registry, RegKey
 
@@ -51,15 +52,16 @@ class Hook:
     mechanism: str
     name: str
     command: str
-    trigger: str
-    description: str
+    trigger: Message  # when it runs, in words (i18n.Words in the field)
+    description: Message
     exe: str = ""
     enabled: bool = True
 
     def artifact(self, user: str = "", scope: str = "system") -> Artifact:
         return make("autostart", Location(registry_key=self.key.path), mechanism=self.mechanism, name=self.name,
                     exe=self.exe or command_exe(self.command) or None, command=self.command, user=user,
-                    scope=scope, enabled=self.enabled, trigger=self.trigger, description=self.description)
+                    scope=scope, enabled=self.enabled, trigger=Words(self.trigger),
+                    description=Words(self.description))
 
 
 def library_path(name: str) -> str:
@@ -99,15 +101,16 @@ def winlogon(reg: Registry, software: str, user: str, ctx: Context) -> Iterator[
         command = v.text().strip() if v is not None else ""
         if command:
             first = command.split(",")[0]
-            yield Hook(key, "winlogon", name, command, "sign-in",
-                       f"Winlogon {name}: what Windows starts when someone signs in",
+            yield Hook(key, "winlogon", name, command, Message.of("fact.trigger_sign_in"),
+                       Message.of("fact.desc_winlogon", name=name),
                        exe=command_exe(first, user))
     notify = key.subkey("Notify") if not user else None
     for sub in subkeys_noted(notify, ctx) if notify else []:
         dll = value_noted(sub, "DllName", ctx)
         if dll is not None and dll.text().strip():
-            yield Hook(sub, "winlogon", f"Notify\\{sub.name}", dll.text().strip(), "sign-in, sign-out, lock",
-                       "Winlogon Notify: a library Windows loads at sign-in (Windows XP and older)",
+            yield Hook(sub, "winlogon", f"Notify\\{sub.name}", dll.text().strip(),
+                       Message.of("fact.trigger_sign_in_out_lock"),
+                       Message.of("fact.desc_winlogon_notify"),
                        exe=library_path(dll.text()))
 
 
@@ -116,8 +119,9 @@ def ifeo(reg: Registry, software: str, ctx: Context) -> Iterator[Hook]:
     for sub in subkeys_noted(key, ctx) if key else []:
         debugger = value_noted(sub, "Debugger", ctx)
         if debugger is not None and debugger.text().strip():
-            yield Hook(sub, "ifeo", sub.name, debugger.text().strip(), f"whenever {sub.name} starts",
-                       f"Image File Execution Options Debugger for {sub.name}")
+            yield Hook(sub, "ifeo", sub.name, debugger.text().strip(),
+                       Message.of("fact.trigger_whenever_starts", program=sub.name),
+                       Message.of("fact.desc_ifeo_debugger", program=sub.name))
 
 
 def silent_process_exit(reg: Registry, ctx: Context) -> Iterator[Hook]:
@@ -133,9 +137,11 @@ def silent_process_exit(reg: Registry, ctx: Context) -> Iterator[Hook]:
             if number is None and flag is not None and flag.text().lower().startswith("0x"):
                 number = int(flag.text(), 16) if _is_hex(flag.text()) else None
             enabled = bool(number and number & GLOBAL_FLAG_MONITOR_SILENT_EXIT)
-            yield Hook(sub, "silent_process_exit", sub.name, monitor.text().strip(), f"whenever {sub.name} closes",
-                       f"SilentProcessExit MonitorProcess for {sub.name}" +
-                       ("" if enabled else " (the GlobalFlag switch for it is off)"), enabled=enabled)
+            what = "fact.desc_silent_exit" if enabled else "fact.desc_silent_exit_off"
+            yield Hook(sub, "silent_process_exit", sub.name, monitor.text().strip(),
+                       Message.of("fact.trigger_whenever_closes", program=sub.name),
+                       Message.of(what, program=sub.name),
+                       enabled=enabled)
 
 
 def _is_hex(text: str) -> bool:
@@ -154,8 +160,9 @@ def appinit(reg: Registry, software: str, ctx: Context) -> Iterator[Hook]:
     load = value_noted(key, "LoadAppInit_DLLs", ctx)
     enabled = bool(load.number()) if load is not None else False
     command = dlls.text().strip()
-    yield Hook(key, "appinit", "AppInit_DLLs", command, "every program that shows windows",
-               "AppInit_DLLs: libraries loaded into programs" + ("" if enabled else " (LoadAppInit_DLLs is off)"),
+    what = "fact.desc_appinit" if enabled else "fact.desc_appinit_off"
+    yield Hook(key, "appinit", "AppInit_DLLs", command, Message.of("fact.trigger_programs_with_windows"),
+               Message.of(what),
                exe=command_exe(command.replace(",", " ").split(" ")[0]), enabled=enabled)
 
 
@@ -165,8 +172,9 @@ def appcert(reg: Registry, ctx: Context) -> Iterator[Hook]:
         return
     for v in values_noted(key, ctx):
         if v.text().strip():
-            yield Hook(key, "appcert", v.name or "(default)", v.text().strip(), "every program that starts another",
-                       "AppCertDlls: a library loaded into every program that starts programs",
+            yield Hook(key, "appcert", v.name or "(default)", v.text().strip(),
+                       Message.of("fact.trigger_programs_starting_others"),
+                       Message.of("fact.desc_appcert"),
                        exe=library_path(v.text()))
 
 
@@ -177,8 +185,8 @@ def lsa_packages(reg: Registry, ctx: Context) -> Iterator[Hook]:
             continue
         for list_name in LSA_LISTS:
             for package in value_list(value_noted(key, list_name, ctx)):
-                yield Hook(key, "lsa_package", package, package, "Windows start-up (sign-in security)",
-                           f"LSA {list_name.lower()}: a library the sign-in security process loads",
+                yield Hook(key, "lsa_package", package, package, Message.of("fact.trigger_windows_start_lsa"),
+                           Message.of("fact.desc_lsa_package", list=list_name.lower()),
                            exe=library_path(package))
 
 
@@ -187,8 +195,9 @@ def print_monitors(reg: Registry, ctx: Context) -> Iterator[Hook]:
     for sub in subkeys_noted(key, ctx) if key else []:
         driver = value_noted(sub, "Driver", ctx)
         if driver is not None and driver.text().strip():
-            yield Hook(sub, "print_monitor", sub.name, driver.text().strip(), "Windows start-up (print spooler)",
-                       "print monitor: a library the printing service loads", exe=library_path(driver.text()))
+            yield Hook(sub, "print_monitor", sub.name, driver.text().strip(),
+                       Message.of("fact.trigger_windows_start_spooler"),
+                       Message.of("fact.desc_print_monitor"), exe=library_path(driver.text()))
 
 
 def netsh_helpers(reg: Registry, ctx: Context) -> Iterator[Hook]:
@@ -198,8 +207,9 @@ def netsh_helpers(reg: Registry, ctx: Context) -> Iterator[Hook]:
             continue
         for v in values_noted(key, ctx):
             if v.text().strip():
-                yield Hook(key, "netsh_helper", v.name or "(default)", v.text().strip(), "whenever netsh runs",
-                           "Netsh helper: a library the network settings tool loads", exe=library_path(v.text()))
+                yield Hook(key, "netsh_helper", v.name or "(default)", v.text().strip(),
+                           Message.of("fact.trigger_whenever_netsh"),
+                           Message.of("fact.desc_netsh_helper"), exe=library_path(v.text()))
 
 
 def boot_execute(reg: Registry, ctx: Context) -> Iterator[Hook]:
@@ -212,5 +222,5 @@ def boot_execute(reg: Registry, ctx: Context) -> Iterator[Hook]:
             # "autocheck autochk *": the keyword autocheck, then the program in System32.
             program = words[1] if len(words) > 1 and words[0].lower() == "autocheck" else words[0]
             exe = command_exe(program) if "\\" in program else f"C:\\Windows\\System32\\{program}.exe"
-            yield Hook(key, "boot_execute", list_name, command, "Windows start-up, before sign-in",
-                       f"{list_name}: a program the Session Manager runs before Windows has fully started", exe=exe)
+            yield Hook(key, "boot_execute", list_name, command, Message.of("fact.trigger_windows_start_before_sign_in"),
+                       Message.of("fact.desc_boot_execute", list=list_name), exe=exe)

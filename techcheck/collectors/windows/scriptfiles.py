@@ -22,13 +22,14 @@ from techcheck.collectors.base import Context, entries_noted, read_bytes_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.windows.registry import command_exe
 from techcheck.collectors.windows.startfacts import StartCollector
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target, decode_text
 from techcheck.textlines import text_lines
 
 GROUP_POLICY = "/Windows/System32/GroupPolicy"
 GROUP_POLICY_USERS = "/Windows/System32/GroupPolicyUsers"
-SCRIPT_SECTIONS = {"startup": "Windows start-up", "shutdown": "Windows shut-down", "logon": "sign-in",
-                   "logoff": "sign-out"}
+SCRIPT_SECTIONS = {"startup": N_("fact.trigger_windows_start"), "shutdown": N_("fact.trigger_windows_shut_down"),
+                   "logon": N_("fact.trigger_sign_in"), "logoff": N_("fact.trigger_sign_out")}
 INI_LIMIT = 1024 * 1024
 MAX_SCRIPTS = 200
 _ENTRY = re.compile(r"^(\d{1,4})(cmdline|parameters)$", re.IGNORECASE)
@@ -109,8 +110,10 @@ class WindowsPolicyScripts(StartCollector):
                         command = f"powershell.exe -File {command}"
                     yield make("autostart", Location(path=shown), mechanism="policy_script",
                                name=f"{script.section.capitalize()} {script.number}", exe=exe, command=command,
-                               scope=scope, enabled=True, trigger=SCRIPT_SECTIONS[script.section], file=shown,
-                               description=f"Group Policy {script.section} script ({ini})")
+                               scope=scope, enabled=True, file=shown,
+                               trigger=Words(Message.of(SCRIPT_SECTIONS[script.section])),
+                               description=Words(Message.of("fact.desc_policy_script", section=script.section,
+                                                            file=ini)))
 
 
 def profile_scripts(target: Target) -> Iterator[tuple[str, str]]:
@@ -133,5 +136,6 @@ class WindowsPowerShellProfiles(StartCollector):
             shown = target.display_path(path)
             yield make("autostart", Location(path=shown), mechanism="powershell_profile",
                        name=posixpath.basename(path), exe=shown, command=shown, user=user,
-                       scope="user" if user else "system", enabled=True, trigger="whenever PowerShell opens",
-                       file=shown, description="PowerShell profile: a script PowerShell runs each time it opens")
+                       scope="user" if user else "system", enabled=True,
+                       trigger=Words(Message.of("fact.trigger_powershell_opens")),
+                       file=shown, description=Words(Message.of("fact.desc_powershell_profile")))

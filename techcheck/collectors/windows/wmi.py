@@ -21,10 +21,12 @@ from techcheck.collectors.base import Context
 from techcheck.collectors.windows.registry import command_exe
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import Message, Words, err_detail
 from techcheck.target.base import Target
 
 REPOSITORY = ("/Windows/System32/wbem/Repository/OBJECTS.DATA", "/Windows/System32/wbem/Repository/FS/OBJECTS.DATA")
+# What a consumer is, in words: bound to an event (it runs) or not.
+_CONSUMER_WORDS = {True: "fact.desc_wmi_consumer", False: "fact.desc_wmi_consumer_unbound"}
 READ_LIMIT = 256 * 1024 * 1024  # real repositories are tens of MiB
 WINDOW = 4096  # bytes after a consumer's class name that hold its own strings
 MAX_CONSUMERS = 500
@@ -109,8 +111,9 @@ class WindowsWmiSubscriptions(StartCollector):
             exe = command_exe(command) if c.kind == "command line" else ""
             yield make("autostart", Location(path=shown), mechanism="wmi_subscription",
                        name=c.name or f"(unnamed {c.kind} consumer)", exe=exe or None,
-                       command=command, scope="system", enabled=c.bound, trigger="a WMI event",
+                       command=command, scope="system", enabled=c.bound,
+                       trigger=Words(Message.of("fact.trigger_wmi_event")),
                        run_as="SYSTEM",
-                       description=f"WMI {c.kind} consumer" + (f" ({c.engine})" if c.engine else "") +
-                       ("" if c.bound else ", not bound to an event (it does not run)") +
-                       "; found by searching the repository's bytes, not by parsing it")
+                       description=Words(Message.of(_CONSUMER_WORDS[c.bound], kind=c.kind,
+                                                    engine=f" ({c.engine})" if c.engine else ""),
+                                         Message.of("fact.desc_wmi_found_by_search")))
