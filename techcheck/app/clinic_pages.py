@@ -31,7 +31,7 @@ from techcheck.app.sealing import WrongPassphrase
 from techcheck.app.store import CaseStore, StoreError
 from techcheck.app.texts import at
 from techcheck.report.format import SaveHint
-from techcheck.report.schema import SEVERITIES
+from techcheck.report.schema import SEVERITIES, Report
 from techcheck.texts import t
 
 clinic_pages = Blueprint("clinic", __name__)
@@ -126,7 +126,7 @@ def visit(store: CaseStore, visit_id: int) -> Response:
                         has_previous=number > 1)
 
 
-def _store_answers(store: CaseStore, visit_id: int, report: dict[str, Any]) -> None:
+def _store_answers(store: CaseStore, visit_id: int, report: Report) -> None:
     for key, (answer, note) in answers_from_form(report).items():
         store.set_answer(visit_id, key, answer, note)
 

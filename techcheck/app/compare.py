@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from techcheck.report.inventory import artifact_key
+from techcheck.report.schema import FindingInfo, Report
 
-Finding = Mapping[str, Any]
+Finding = FindingInfo
 
 
 def finding_identity(finding: Finding) -> str:
@@ -44,7 +44,7 @@ def finding_keys(findings: Sequence[Finding]) -> list[str]:
             for identity, f in zip(identities, findings, strict=True)]
 
 
-def keyed(report: Mapping[str, Any]) -> dict[str, Finding]:
+def keyed(report: Report) -> dict[str, Finding]:
     """A report's findings by key."""
     findings = [f for f in report.get("findings") or [] if isinstance(f, Mapping)]
     return dict(zip(finding_keys(findings), findings, strict=True))
@@ -66,7 +66,7 @@ class VisitComparison:
     same: list[tuple[str, Finding]] = field(default_factory=list)  # (key in the newer visit, finding)
 
 
-def compare_findings(old_report: Mapping[str, Any], new_report: Mapping[str, Any]) -> VisitComparison:
+def compare_findings(old_report: Report, new_report: Report) -> VisitComparison:
     old, new = keyed(old_report), keyed(new_report)
     out = VisitComparison()
     for key, finding in new.items():

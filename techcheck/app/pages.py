@@ -84,7 +84,7 @@ def finish_job(job_id: str, job: ScanJob) -> str:
         if existing is not None:
             return result_url(existing)
         loaded = load_report(job.report_json.encode("utf-8"))  # checked, as every report the app reads
-        result = Result(job_id, job.report_json, dict(loaded.report), loaded.raw)
+        result = Result(job_id, job.report_json, loaded.report, loaded.raw)
         case_id = state.job_case.get(job_id)
         if case_id is not None and state.store is not None:
             result.visit_id = save_visit(state, case_id, result)
@@ -110,7 +110,7 @@ def save_visit(state: AppState, case_id: int, result: Result) -> int:
     return visit_id
 
 
-def answers_from_form(report: dict[str, Any]) -> Answers:
+def answers_from_form(report: Report) -> Answers:
     out: Answers = {}
     for key in keyed(report):
         answer = request.form.get(f"answer-{key}", "")
@@ -120,7 +120,7 @@ def answers_from_form(report: dict[str, Any]) -> Answers:
     return out
 
 
-def results_page(report: dict[str, Any], answers: Answers, base: str, message: str, **extra: Any) -> Response:
+def results_page(report: Report, answers: Answers, base: str, message: str, **extra: Any) -> Response:
     lg = lang()
     state = app_state()
     # Each finding with its key (its identity) and its actions as shown: a "save this report" action
@@ -140,7 +140,7 @@ def results_page(report: dict[str, Any], answers: Answers, base: str, message: s
                 max_startup=MAX_STARTUP, max_timeline=MAX_TIMELINE, **extra)
 
 
-def save_page(record: dict[str, Any], report: dict[str, Any], answers: Answers, back: str) -> Response:
+def save_page(record: dict[str, Any], report: Report, answers: Answers, back: str) -> Response:
     """Save the report (HTML) or the evidence bundle (zip) in the folder the form names."""
     folder = request.form.get("folder", "").strip()
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -150,11 +150,11 @@ def save_page(record: dict[str, Any], report: dict[str, Any], answers: Answers, 
     if bundle:
         data = make_bundle(bundle_files(record, report, answers, saved), now())
     else:
-        data = render_html(cast(Report, report), saved, record).encode("utf-8")
+        data = render_html(report, saved, record).encode("utf-8")
     return saved_page(folder, name, data, [report], back)
 
 
-def saved_page(folder: str, name: str, data: bytes, reports: list[dict[str, Any]], back: str) -> Response:
+def saved_page(folder: str, name: str, data: bytes, reports: list[Report], back: str) -> Response:
     """Write a new owner-only file through report/output.py (atomic; never over a file, a link, a FIFO
     or a device, never inside a disk copy the reports are about) and say where, or why not."""
     roots = [str(r.get("target", {}).get("root") or "") for r in reports if r.get("target", {}).get("mode") == "image"]
@@ -168,7 +168,7 @@ def saved_page(folder: str, name: str, data: bytes, reports: list[dict[str, Any]
     return page("saved.html.j2", 200 if ok else 400, note=note, ok=ok, back=back)
 
 
-def identity(report: dict[str, Any]) -> str:
+def identity(report: Report) -> str:
     target = report.get("target", {})
     parts = [os_name(str(target.get("os", ""))), str(target.get("hostname", "") or "")]
     if target.get("mode") == "image":
@@ -176,7 +176,7 @@ def identity(report: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def bundle_files(record: dict[str, Any], report: dict[str, Any], answers: Answers,
+def bundle_files(record: dict[str, Any], report: Report, answers: Answers,
                  saved: SaveHint) -> dict[str, bytes]:
     """The files of an evidence bundle: the record exactly as made (its digest covers it), the
     report page, and the answers by finding key (each finding's identity: app/compare.py)."""
@@ -189,7 +189,7 @@ def bundle_files(record: dict[str, Any], report: dict[str, Any], answers: Answer
                    "findings": listed}
     return {
         "report.json": (json.dumps(record, indent=2, ensure_ascii=True) + "\n").encode("utf-8"),
-        "report.html": render_html(cast(Report, report), saved, record).encode("utf-8"),
+        "report.html": render_html(report, saved, record).encode("utf-8"),
         "answers.json": (json.dumps(answers_doc, indent=2, ensure_ascii=True) + "\n").encode("utf-8"),
     }
 

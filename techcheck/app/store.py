@@ -22,6 +22,7 @@ from typing import Any
 
 from techcheck.app.sealing import CHECK_VALUE, Sealer, WrongPassphrase, derive_key, new_salt
 from techcheck.report.loader import ReportError, load_report
+from techcheck.report.schema import Report
 
 SCHEMA_VERSION = 3
 ANSWERS = ("yes", "no", "unsure", "")
@@ -68,7 +69,7 @@ class Visit:
     case_id: int
     created: str
     identity: str
-    report: dict[str, Any]  # checked and in the current shape (report/loader.load_report)
+    report: Report  # checked and in the current shape (report/loader.load_report)
     record: dict[str, Any]  # exactly as saved: what its digest covers (bundles carry this)
 
 
@@ -255,7 +256,7 @@ class CaseStore:
             loaded = load_report(s.open_text(row[4], "report").encode("utf-8"))
         except ReportError as exc:
             raise StoreError(f"visit {row[0]}: its report cannot be read ({exc})") from exc
-        return Visit(row[0], row[1], s.open_text(row[2], "visit"), identity, dict(loaded.report), loaded.raw)
+        return Visit(row[0], row[1], s.open_text(row[2], "visit"), identity, loaded.report, loaded.raw)
 
     # --- answers ----------------------------------------------------------------------------------
     def set_answer(self, visit_id: int, finding_key: str, answer: str, note: str) -> None:

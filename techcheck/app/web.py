@@ -23,6 +23,7 @@ from techcheck.app.jobs import ScanJob
 from techcheck.app.store import CaseStore, StoreError
 from techcheck.app.texts import at
 from techcheck.report.html import report_environment
+from techcheck.report.schema import Report
 from techcheck.texts import DEFAULT_LANGUAGE, check_title
 
 SECURITY_HEADERS = {
@@ -47,7 +48,7 @@ class Result:
 
     id: str
     report_json: str
-    report: dict[str, Any]  # loaded with load_report: checked, in the current shape
+    report: Report  # loaded with load_report: checked, in the current shape
     record: dict[str, Any]  # exactly as made (what its digest covers)
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # finding key -> (answer, note)
     visit_id: int | None = None
