@@ -16,19 +16,14 @@ loaded (report/loader.upgrade).
 
 from __future__ import annotations
 
-import re
+from techcheck import wordlists
 
 SAVE_REPORT = "save_report"
 ACTION_IDS = (SAVE_REPORT,)
 
-# A sentence that tells the reader to save the report, per language of the rule texts.
-_SAVE_WORDS = {
-    "en": re.compile(r"\bsav(e|ing) (this|the) report\b", re.IGNORECASE),
-    "es": re.compile(r"\bguard(e|ar|a|ando) (este|el) informe\b", re.IGNORECASE),
-}
-
 
 def says_to_save(text: str, lang: str) -> bool:
-    """Whether a rule text tells the reader to save the report (in `lang`; False for other languages)."""
-    pattern = _SAVE_WORDS.get(lang)
-    return bool(pattern and pattern.search(text))
+    """Whether a rule text tells the reader to save the report, by the language's words for it
+    (wordlists.SAVE_REPORT in its catalog; False for a language whose catalog has none)."""
+    pattern = wordlists.pattern(wordlists.SAVE_REPORT, lang)
+    return bool(pattern and pattern.search(wordlists.fold(text)))

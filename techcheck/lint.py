@@ -1,10 +1,10 @@
 """Rule lint: checks beyond the schema that keep rules honest, safe and readable.
 
 The schema check (ruleset.py) says whether a rule can load. The lint says whether it is a good
-rule: samples that pass, sources named, both languages, short titles, safe advice, careful words
-for dual-use software, and no rule that fires on a network port alone. Issues are data, so the
-test suite, the CLI and other tools can all use them.
-"""
+rule: samples that pass, sources named, every language (a missing one other than English is a
+warning: `warning=True`), short titles, safe advice and careful words for dual-use software (read
+with each language's own words, techcheck/wordlists.py), and no rule that fires on a network port
+alone. Issues are data, so the test suite, the CLI and other tools can all use them."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from techcheck import wordlists
 from techcheck.actions import SAVE_REPORT, says_to_save
-from techcheck.i18n import LANGUAGES
+from techcheck.i18n import LANGUAGES, SOURCE_LANGUAGE
 from techcheck.ruleset import Rule
 
 MAX_TITLE_CHARS = {"en": 70, "es": 90}  # Spanish runs about a quarter longer than English
@@ -28,28 +29,6 @@ DUAL_USE_CATEGORIES = ("remote_access", "location")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 _CITATION_MIN_WORDS = 4
 
-# Words that call something spyware: never used for "worth checking" (review) rules.
-_SPYWARE_WORDS = {
-    "en": re.compile(r"\b(spyware|stalkerware)\b", re.IGNORECASE),
-    # "programa espía" is how Spanish says spyware; "una aplicación espía ..." describing threats is fine.
-    "es": re.compile(r"\b(spyware|stalkerware|(programa|software)s? esp[ií]as?)\b", re.IGNORECASE),
-}
-
-# Advice to remove something at once: removing it can warn the abuser and destroy evidence.
-_REMOVE_VERB = {
-    "en": r"(delete|uninstall|remove|erase|wipe)",
-    "es": r"(borr\w*|desinst[aá]l\w*|elim[ií]n\w*|quit\w*)",
-}
-_AT_ONCE = {
-    "en": r"(now|immediately|right away|at once|as soon as possible|asap)",
-    "es": r"(ahora|ya mismo|de inmediato|inmediatamente|enseguida|cuanto antes|lo antes posible)",
-}
-_NEGATION = {
-    "en": re.compile(r"\b(do not|don't|never|before you|wait)\b", re.IGNORECASE),
-    "es": re.compile(r"\b(no|nunca|antes de)\b", re.IGNORECASE),
-}
-
-
 @dataclass(frozen=True)
 class LintIssue:
     """One problem with one rule. `code` is stable so tools can filter on it."""
@@ -59,10 +38,16 @@ class LintIssue:
     line: int | None
     code: str
     message: str
+    warning: bool = False  # worth knowing, but the rule may land: `rules lint` still exits 0
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.rule_id}: [{self.code}] {self.message}"
+        return f"{where}: {self.rule_id}: {'warning ' if self.warning else ''}[{self.code}] {self.message}"
+
+
+def errors(issues: Iterable[LintIssue]) -> list[LintIssue]:
+    """The issues that keep a rule from landing (not the warnings)."""
+    return [i for i in issues if not i.warning]
 
 
 def reading_grade_function() -> Callable[[str], float] | None:
@@ -117,7 +102,8 @@ def lint_rules(rules: Iterable[Rule], grade: Callable[[str], float] | None = Non
 
 
 def lint_rule(rule: Rule, grade: Callable[[str], float] | None = None) -> list[LintIssue]:
-    checks = (_samples, _references, _languages, _titles, _actions, _save_how, _dual_use, _ports, _advice)
+    checks = (_samples, _references, _languages, _word_lists, _titles, _actions, _save_how, _dual_use, _ports,
+              _advice)
     issues = [issue for check in checks for issue in check(rule)]
     if grade is not None and "en" in rule.texts:
         level = grade(english_text(rule))
@@ -127,8 +113,8 @@ def lint_rule(rule: Rule, grade: Callable[[str], float] | None = None) -> list[L
     return issues
 
 
-def _issue(rule: Rule, code: str, message: str) -> LintIssue:
-    return LintIssue(rule.id, rule.source_file, rule.line, code, message)
+def _issue(rule: Rule, code: str, message: str, warning: bool = False) -> LintIssue:
+    return LintIssue(rule.id, rule.source_file, rule.line, code, message, warning)
 
 
 def _samples(rule: Rule) -> Iterable[LintIssue]:
@@ -158,9 +144,24 @@ def _references(rule: Rule) -> Iterable[LintIssue]:
 
 
 def _languages(rule: Rule) -> Iterable[LintIssue]:
+    """English is needed; a rule without another language's texts is shown in English in that language,
+    and the report says so (a warning: a new language can land before every rule is translated)."""
     for lang in LANGUAGES:
         if lang not in rule.texts:
-            yield _issue(rule, "language", f"missing the {lang!r} texts")
+            yield _issue(rule, "language", f"missing the {lang!r} texts" + (
+                "" if lang == SOURCE_LANGUAGE else f" (a {lang} report shows this rule in English)"),
+                warning=lang != SOURCE_LANGUAGE)
+
+
+def _word_lists(rule: Rule) -> Iterable[LintIssue]:
+    """The safety checks read each language's texts with its own words (techcheck/wordlists.py)."""
+    for lang in rule.texts:
+        lacking = wordlists.missing(lang)
+        if lacking:
+            yield _issue(rule, "safety-words",
+                         f"{lang}: no safety word list for this language, so the checks for unsafe advice, "
+                         f"for calling software spyware and for saving the report cannot read its texts: "
+                         f"translate {', '.join(lacking)} in techcheck/locale/{lang}/LC_MESSAGES/techcheck.po")
 
 
 def _titles(rule: Rule) -> Iterable[LintIssue]:
@@ -200,8 +201,8 @@ def _dual_use(rule: Rule) -> Iterable[LintIssue]:
     if rule.severity == "alert":
         return
     for lang, text in rule.texts.items():
-        words = _SPYWARE_WORDS.get(lang)
-        joined = " ".join([text.title, text.what, text.why, *text.actions, text.normal])
+        words = wordlists.pattern(wordlists.SPYWARE, lang)
+        joined = wordlists.fold(" ".join([text.title, text.what, text.why, *text.actions, text.normal]))
         if words and words.search(joined):
             yield _issue(rule, "dual-use-wording",
                          f"{lang}: a {rule.severity} rule must not call the software spyware")
@@ -224,13 +225,15 @@ def _ports(rule: Rule) -> Iterable[LintIssue]:
 
 def _advice(rule: Rule) -> Iterable[LintIssue]:
     for lang, text in rule.texts.items():
-        verb = _REMOVE_VERB.get(lang)
-        if verb is None:
-            continue
-        hurry = re.compile(rf"\b{verb}\b.*\b{_AT_ONCE[lang]}\b|\b{_AT_ONCE[lang]}\b.*\b{verb}\b", re.IGNORECASE)
-        starts_with_remove = re.compile(rf"^\s*(please\s+|por favor,?\s+)?{verb}\b", re.IGNORECASE)
+        verb, at_once = wordlists.words(wordlists.REMOVE, lang), wordlists.words(wordlists.AT_ONCE, lang)
+        wait, please = wordlists.pattern(wordlists.WAIT, lang), wordlists.words(wordlists.PLEASE, lang)
+        if verb is None or at_once is None or wait is None or please is None:
+            continue  # _word_lists reports it
+        hurry = re.compile(rf"\b(?:{verb})\b.*\b(?:{at_once})\b|\b(?:{at_once})\b.*\b(?:{verb})\b")
+        starts_with_remove = re.compile(rf"^\s*(?:(?:{please})[,\s]+)?(?:{verb})\b")
         for action in text.actions:
-            if starts_with_remove.search(action) or (hurry.search(action) and not _NEGATION[lang].search(action)):
+            folded = wordlists.fold(action)
+            if starts_with_remove.search(folded) or (hurry.search(folded) and not wait.search(folded)):
                 yield _issue(rule, "unsafe-advice",
                              f"{lang}: advice to remove it at once: {action!r}. Removing it can warn the "
                              "person behind it and destroy evidence; suggest saving the report and an advocate")

@@ -134,8 +134,9 @@ def made_up_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     usage = script.used_ids()
     catalog = script.read(script.po_path(MADE_UP))
     for message in catalog:
-        if message.id:
-            message.string = MARK + usage.english[str(message.id)]
+        if message.id:  # the safety word lists (techcheck/wordlists.py): this language's words are English ones
+            english = usage.english[str(message.id)]
+            message.string = english if str(message.id).startswith("safety_words.") else MARK + english
     script.write(script.po_path(MADE_UP), catalog)
     script.compile_all()
     return locale
@@ -226,3 +227,48 @@ def test_a_saved_report_shows_its_notes_and_fixed_words_in_another_language(tmp_
     old = load_report(json.dumps(raw).encode()).report
     old["language"] = "es"
     assert "crontab line 1: not a cron line" in " ".join(render_text(old).split())
+
+
+def test_a_third_language_gets_the_safety_lints_from_its_catalog(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule lint reads a new language's texts with the word lists of its catalog (safety_words.*):
+    advice to uninstall at once and "spyware" in a review rule are caught in it as in English and Spanish.
+    A rule without its texts is a warning; texts in it while its catalog has no word lists, an error."""
+    from tests.test_rule_lint import GOOD, GOOD_EN
+
+    locale = made_up_language(tmp_path, monkeypatch)
+    rules = tmp_path / "rules"
+    with_qaa = GOOD.replace("  es:", GOOD_EN.replace("  en:", f"  {MADE_UP}:") + "  es:")
+    qaa_block = with_qaa.index(f"  {MADE_UP}:")
+    for name, rule_text in {
+        "good": with_qaa,
+        "hurry": with_qaa[:qaa_block] + with_qaa[qaa_block:].replace(
+            "Check if you or someone you trust set it up.", "Uninstall it now.", 1),
+        "spy": with_qaa[:qaa_block] + with_qaa[qaa_block:].replace("from family or work.", "It is spyware.", 1),
+        "untranslated": GOOD,
+    }.items():
+        write(rules, f"{name}.yaml", rule_text.replace("test.lint.demo", f"test.lint.{name}"))
+    done = run_with_locale(locale, "rules", "lint", str(rules), "--lang", "en")
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.splitlines()
+    assert [line for line in lines if "good.yaml" in line] == []
+    assert any("hurry.yaml:1" in line and f"[unsafe-advice] {MADE_UP}: " in line for line in lines), lines
+    assert any("spy.yaml:1" in line and f"[dual-use-wording] {MADE_UP}: " in line for line in lines), lines
+    assert [line for line in lines if "untranslated.yaml" in line] == [
+        f"{rules / 'untranslated.yaml'}:1: test.lint.untranslated: warning [language] missing the "
+        f"'{MADE_UP}' texts (a {MADE_UP} report shows this rule in English)"]
+    # The same language with its word lists left empty: its texts cannot pass unread.
+    script = catalogs_script()
+    catalog = script.read(script.po_path(MADE_UP))
+    for message in catalog:
+        if str(message.id).startswith("safety_words."):
+            message.string = ""
+    script.write(script.po_path(MADE_UP), catalog)
+    script.compile_all()
+    assert any(p.startswith(f"{MADE_UP}: safety_words.remove: no translation") for p in script.problems())
+    for name in ("hurry", "spy"):
+        (rules / f"{name}.yaml").unlink()
+    done = run_with_locale(locale, "rules", "lint", str(rules), "--lang", "en")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"test.lint.good: [safety-words] {MADE_UP}: no safety word list for this language" in done.stderr
+    assert "untranslated.yaml:1: test.lint.untranslated: warning [language]" in done.stderr
