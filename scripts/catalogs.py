@@ -3,7 +3,7 @@
 
     python scripts/catalogs.py extract      # techcheck/locale/techcheck.pot from the code (Babel; no line numbers)
     python scripts/catalogs.py update       # extract, then bring every catalog in line with it
-    python scripts/catalogs.py init xx      # a new language: techcheck/locale/xx/LC_MESSAGES/techcheck.po
+    python scripts/catalogs.py init pt      # a new language: techcheck/locale/pt/LC_MESSAGES/techcheck.po
     python scripts/catalogs.py compile      # every .po -> its .mo (what techcheck reads)
     python scripts/catalogs.py check        # what tests/test_catalogs.py checks; exit 1 on a problem
 

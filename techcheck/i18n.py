@@ -22,7 +22,8 @@ artifact fields (``Words(Message)``, English in the field and the JSON); ``verba
 as it is (what ``as_message`` makes of a plain string); ``check.<check name>`` check titles (English: the
 collector's ``title``, so not in the English catalog); ``kind.*``, ``field.*``,
 ``category.*``, ``value.<field>.<value>`` labels; ``app.*`` the app's pages; ``feed.*``
-texts the importers write into generated rules.
+texts the importers write into generated rules; ``safety_words.*`` the words the rule lint reads
+each language's rule texts with (``techcheck/wordlists.py``).
 
 How to add a message:
   1. Use its id in the code (``Message.of("note.new_thing", n=3)``, ``t("new_thing", lang)``).
@@ -32,13 +33,15 @@ How to add a message:
      ``python scripts/catalogs.py compile``. ``tests/test_catalogs.py`` fails while any catalog
      lacks it, has a message no code uses, or was translated from older English.
 
-How to add a language (no code):
-  1. ``python scripts/catalogs.py init xx`` (a new catalog from the template), translate every
-     message, ``python scripts/catalogs.py compile``. The language is offered everywhere
-     (``--lang``, the app, the locale) as soon as its compiled catalog exists: ``LANGUAGES`` is
-     read from ``techcheck/locale/``.
-  2. Add ``xx:`` texts to the rule files. A rule without them is shown in English, and the report
-     says that some finding texts are in English (message ``rule_text_fallback``).
+How to add a language (no code; docs/architecture.md "How to add ..." has every step):
+  1. ``python scripts/catalogs.py init pt`` (a new catalog from the template; it warns when Babel
+     does not know the code: dates then read in English form), translate every message, the
+     ``safety_words.*`` lists included, ``python scripts/catalogs.py compile``. The language is
+     offered everywhere (``--lang``, the app, the locale) as soon as its compiled catalog exists:
+     ``LANGUAGES`` is read from ``techcheck/locale/``.
+  2. ``python scripts/generate_feed_pack.py`` (the generated rules' texts), then ``pt:`` texts in
+     the hand-written rule files. A rule without them is shown in English, and the report says that
+     some finding texts are in English (message ``rule_text_fallback``); ``rules lint`` warns.
 """
 
 from __future__ import annotations

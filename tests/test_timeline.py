@@ -508,3 +508,14 @@ def test_a_setting_reads_with_its_findings_title(windows_report: dict[str, Any],
 
     bare = make("setting", Location(), name="remote_desktop", enabled=True)
     assert event_text(bare, "changed", "es") == "última vez que se cambió el ajuste «remote desktop»"
+
+
+def test_each_timeline_words_message_names_a_kind() -> None:
+    """timeline_what_<kind> gives a kind's timeline events their words, with no code (the catalogs
+    decide); one named after no kind would never be used."""
+    from techcheck.i18n import catalog
+    from techcheck.kinds import KINDS
+
+    named = {mid.removeprefix("timeline_what_") for mid in catalog("en") if mid.startswith("timeline_what_")}
+    assert {"app", "autostart", "service"} <= named
+    assert named - {"other"} <= set(KINDS)

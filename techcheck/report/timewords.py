@@ -12,6 +12,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from techcheck.artifacts import Artifact
+from techcheck.i18n import SOURCE_LANGUAGE, lookup
 from techcheck.report.safe import safe_text
 from techcheck.texts import kind_label, t, value_label
 from techcheck.timeutil import Time
@@ -107,9 +108,7 @@ def event_text(art: Artifact, kind: str, lang: str, title: str = "") -> str:
         what = t(key, lang, service=value_label("service", service, lang) or service.replace("_", " "),
                  name=safe_text(art.get("app") or art.get("site") or name, 200))
     else:
-        what = t(key if key in _KNOWN_SUBJECTS else "timeline_what_other", lang, name=name)
+        # A kind whose words the catalogs have (timeline_what_<kind>: "{name} was installed"), else "“{name}”".
+        what = t(key if lookup(key, SOURCE_LANGUAGE) is not None else "timeline_what_other", lang, name=name)
     return t(f"timeline_{kind}", lang, what=what)
 
-
-_KNOWN_SUBJECTS = {f"timeline_what_{k}" for k in ("app", "autostart", "service", "permission", "account",
-                                                   "browser_extension", "web_visit", "file", "setting")}
