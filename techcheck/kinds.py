@@ -12,12 +12,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from techcheck.i18n import Message
+from techcheck.timeutil import TimeKind
+
 FieldType = Literal["str", "int", "bool", "list", "time", "times"]
+
+
+@dataclass(frozen=True)
+class TimelineTime:
+    """What a typed time field is on the timeline (report/timeline.py): its kind of time, and where
+    it comes from (a time_source.* message) when the collector gave no typed time of that kind."""
+
+    kind: TimeKind
+    source: Message
+
+
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field. A "time" field says what it is on the timeline (`timeline`), or timeline=False
+    when it is not a time of its own there (a permission's last_used_until: the end of the use
+    whose start is already there); leaving it out is an error, so a new kind's time is never
+    silently missing from the timeline."""
+
     type: FieldType
     description: str
     derived: bool = False  # computed from other fields; collectors do not set it
+    timeline: TimelineTime | Literal[False] | None = None
+
+    def __post_init__(self) -> None:
+        if self.type == "time" and self.timeline is None:
+            raise ValueError(f"time field {self.description!r}: say its timeline kind "
+                             "(timeline=TimelineTime(...)) or timeline=False")
+        if self.type != "time" and self.timeline is not None:
+            raise ValueError(f"field {self.description!r}: only a time field has a timeline kind")
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,12 @@ def _f(type_: FieldType, description: str, derived: bool = False) -> FieldSpec:
     return FieldSpec(type_, description, derived)
 
 
+def _time(description: str, kind: TimeKind | None, source: str = "") -> FieldSpec:
+    """A typed time field: on the timeline as `kind` from `source` (a time_source.* id); kind None:
+    not a time of its own on the timeline."""
+    return FieldSpec("time", description, timeline=TimelineTime(kind, Message.of(source)) if kind else False)
+
+
 _USER = _f("str", "the account this belongs to (empty when system-wide)")
 _EXE = _f("str", "full path of the program that runs")
 _EXE_NAME = _f("str", "file name of `exe`, lower-case (derived)", derived=True)
@@ -127,7 +160,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "package": _f("str", "package name (dpkg/rpm) or Uninstall key name"),
         "source": _f("str", "how it was found: dpkg, rpm, uninstall_key, bundle, folder, ..."),
         "hidden": _f("bool", "hides from the Dock / programs list"),
-        "installed": _f("time", "install date (ISO 8601)"),
+        "installed": _time("install date (ISO 8601)", "installed", "time_source.install_date"),
         "user": _USER,
         **_FACTS,
     },
@@ -209,7 +242,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "terminal": _f("str", "terminal or display"),
         "host": _f("str", "where they connected from (empty = at the computer)"),
         "remote": _f("bool", "signed in from another computer"),
-        "started": _f("time", "when the session started (ISO 8601)"),
+        "started": _time("when the session started (ISO 8601)", "connected", "time_source.sign_in_session_start"),
         "times": _TIMES,
     },
         identity=("user", "terminal", "host"),
@@ -238,7 +271,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "gid": _f("str", "main group id (Linux, macOS)"),
         "admin": _f("bool", "is an administrator"),
         "can_login": _f("bool", "can sign in"),
-        "created": _f("time", "when created (ISO 8601)"),
+        "created": _time("when created (ISO 8601)", "created", "time_source.account_created"),
         "recently_created": _f("bool", "created in the 30 days before the scan (when the date is known)"),
         "system_account": _f("bool", "a built-in or service account no person signs in with"),
         "hidden": _f("bool", "kept off the sign-in screen and the Users list (macOS IsHidden, or an id under 500)"),
@@ -257,10 +290,11 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "site": _f("str", "web site, for browser permissions"),
         "allowed": _f("bool", "permission granted"),
         "status": _f("str", "allow, deny, prompt, ..."),
-        "last_used": _f("time", "last used (ISO 8601)"),
-        "last_used_until": _f("time", "when that last use ended (ISO 8601)"),
+        "last_used": _time("last used (ISO 8601)", "last_used", "time_source.permission_used"),
+        "last_used_until": _time("when that last use ended (ISO 8601)", None),
         "source": _f("str", "tcc, consent_store, browser, profile, ..."),
-        "modified": _f("time", "when the permission was last changed (ISO 8601)"),
+        "modified": _time("when the permission was last changed (ISO 8601)", "changed",
+                          "time_source.permission_changed"),
         "app_hidden": _f("bool", "the app holding it hides: from the Dock / programs list, or in a hidden folder"),
         "app_unidentified": _f("bool", "held by a bare program file, not an installed app anyone can name"),
         "user": _USER,
@@ -315,7 +349,9 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "sha256": _f("str", "SHA-256"),
         "description": _f("str", "what the file is"),
         "user": _USER,
-        "time": _f("time", "when, for a dated record inside the file such as a logged session (ISO 8601)"),
+        # a dated record inside the file: a logged session
+        "time": _time("when, for a dated record inside the file such as a logged session (ISO 8601)", "connected",
+                      "time_source.connection_log"),
         "times": _TIMES,
     },
         identity=("path", "sha256"),
@@ -350,7 +386,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "domain": _f("str", "host name of `url`, lower-case (derived)", derived=True),
         "title": _f("str", "page title or downloaded file"),
         "visit_type": _f("str", "history or download"),
-        "time": _f("time", "when (ISO 8601)"),
+        "time": _time("when (ISO 8601)", "last_used", "time_source.browser_history"),
         "user": _USER,
         "times": _TIMES,
     },

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import locale
 import os
-import re
 
 from techcheck import i18n
 from techcheck.i18n import LANGUAGES, SOURCE_LANGUAGE, Words, lookup
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "category_label", "check_title", "detect_language", "field_label",
-           "kind_label", "os_name", "t", "time_source_label", "value_label"]
+           "kind_label", "os_name", "t", "value_label"]
 
 DEFAULT_LANGUAGE = SOURCE_LANGUAGE
 
@@ -77,23 +76,3 @@ def value_label(field: str, value: object, lang: str) -> str | None:
     if not isinstance(value, str):
         return None
     return lookup(f"value.{field}.{value}", lang)
-
-
-_LOCAL_TIME = re.compile(r"(.+) \(local time, ([^()]+)\)", re.DOTALL)
-_UNKNOWN_ZONE = " (local time; the computer's time zone is not known, read as UTC)"  # identity.LocalClock.label
-
-
-def time_source_label(source: str, lang: str) -> str:
-    """Where a time comes from (timeutil.Time.source, written in English by the collectors) in the
-    report language: message `time_source.<source>`; as the collector wrote it when there is none.
-    A source read in the computer's local time ends with the zone (target.identity.LocalClock.label):
-    the part before it is labelled, and the ending is worded in the language too."""
-    label = lookup(f"time_source.{source}", lang)
-    if label:
-        return label
-    if source.endswith(_UNKNOWN_ZONE):
-        return t("time_source_unknown_zone", lang, source=time_source_label(source[:-len(_UNKNOWN_ZONE)], lang))
-    local = _LOCAL_TIME.fullmatch(source)
-    if local:
-        return t("time_source_local", lang, source=time_source_label(local.group(1), lang), zone=local.group(2))
-    return source

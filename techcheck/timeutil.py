@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
+
+from techcheck.i18n import Message
 
 UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 WINDOWS_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)  # FILETIME and Chromium (WebKit) time
@@ -70,6 +72,25 @@ def filetime_to_datetime(value: int | None) -> dt.datetime | None:
         return None
 
 
+class SourceIds(TypedDict, total=False):
+    """A time source's message in the JSON, beside its English text (`source`)."""
+
+    source_id: str  # time_source.* (or time_source_local / _unknown_zone / _no_zone around another)
+    source_params: dict[str, Any]  # when it has parameters: a zone; a wrapped source as {"id", "params"}
+
+
+def source_ids(source: Message) -> SourceIds:
+    """A time source's message for the JSON: its id, and its parameters when it has any."""
+    out: SourceIds = {"source_id": source.id}
+    if source.params:
+        out["source_params"] = source.to_dict()["params"]
+    return out
+
+
+# Where a file's modification time comes from; the one source the timeline ranks last for "first seen".
+FILE_MODIFIED = Message.of("time_source.file_modified")
+FILE_CREATED = Message.of("time_source.file_created")
+
 TimeKind = Literal["installed", "created", "changed", "last_used", "connected"]
 TIME_KINDS: tuple[TimeKind, ...] = ("installed", "created", "changed", "last_used", "connected")
 Precision = Literal["second", "day"]
@@ -81,7 +102,10 @@ class Time:
 
     kind: installed / created / changed / last_used / connected. A file modification time is
     "changed", never "installed": copying or editing a file sets it too.
-    source: in words, e.g. "file modification time", "dpkg log", "registry key last write".
+    source: where it comes from, as a message (`time_source.*`, e.g. FILE_MODIFIED; one read in the
+    computer's local time is wrapped in `time_source_local` with the zone, target.identity.LocalClock).
+    The JSON keeps its English text (`source`) and the message (`source_id`, `source_params`), so a
+    reader's words and the timeline's choices come from the id, never from the English.
     precision: "day" when the system keeps only a calendar date (Windows InstallDate, YYYYMMDD):
     `when` is then midnight UTC of that date and the report shows the date alone, never a clock time
     or a shift into another zone.
@@ -89,10 +113,12 @@ class Time:
 
     when: dt.datetime
     kind: TimeKind
-    source: str
+    source: Message
     precision: Precision = "second"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.source, Message):
+            raise TypeError("Time.source must be a Message (a time_source.* id), not words")
         if self.when.tzinfo is None:
             raise ValueError("Time.when must be time-zone aware (UTC)")
         if self.kind not in TIME_KINDS:
@@ -100,14 +126,21 @@ class Time:
         if self.precision not in ("second", "day"):
             raise ValueError(f"unknown time precision {self.precision!r}")
 
+    @property
+    def is_file_change(self) -> bool:
+        """A file's modification time (collectors/common/filetimes.py): copying, unpacking or a
+        vendor's build sets it too. Decided by the source's id, never by its words."""
+        return self.kind == "changed" and self.source.id == FILE_MODIFIED.id
+
     def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"time": iso_utc(self.when), "kind": self.kind, "source": str(self.source)}
         if self.precision == "day":  # a calendar date, not an instant
-            return {"time": self.when.date().isoformat(), "kind": self.kind, "source": self.source,
-                    "precision": "day"}
-        return {"time": iso_utc(self.when), "kind": self.kind, "source": self.source}
+            out = {"time": self.when.date().isoformat(), "kind": self.kind, "source": str(self.source),
+                   "precision": "day"}
+        return {**out, **source_ids(self.source)}
 
     @classmethod
-    def from_unix(cls, seconds: object, kind: TimeKind, source: str) -> Time | None:
+    def from_unix(cls, seconds: object, kind: TimeKind, source: Message) -> Time | None:
         """From Unix seconds; None for unset or absurd values (a damaged file must not make evidence)."""
         iso = since_epoch(UNIX_EPOCH, seconds, 1, sane_years=None)
         return time_fact(dt.datetime.fromisoformat(iso), kind, source) if iso else None
@@ -133,7 +166,8 @@ def implausible(when: dt.datetime, now: dt.datetime | None = None) -> str | None
     return None
 
 
-def time_fact(when: dt.datetime | None, kind: TimeKind, source: str, precision: Precision = "second") -> Time | None:
+def time_fact(when: dt.datetime | None, kind: TimeKind, source: Message,
+              precision: Precision = "second") -> Time | None:
     """A Time in UTC (a naive `when` is UTC), or None when unset or implausible (see `implausible`)."""
     if when is None:
         return None

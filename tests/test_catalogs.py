@@ -79,6 +79,31 @@ def test_update_marks_fuzzy_only_what_was_translated_from_other_english(tmp_path
                for p in found), found
 
 
+def test_the_check_finds_a_time_source_with_no_words_and_a_stale_one(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Time sources are message ids the check sees like any other: a collector that writes a new
+    source (a made-up "frob" check) with no catalog entry fails it, and so does an entry no code
+    writes any more (none is hidden behind an f-string prefix)."""
+    script = catalogs_script()
+    package = tmp_path / "techcheck"
+    shutil.copytree(script.PACKAGE, package, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    write(package, "collectors/linux/frob.py",
+          'from techcheck.i18n import Message\n\nARMED = Message.of("time_source.frob_armed")\n')
+    locale = tmp_path / "locale"
+    shutil.copytree(script.LOCALE, locale)
+    monkeypatch.setattr(script, "ROOT", tmp_path)
+    monkeypatch.setattr(script, "PACKAGE", package)
+    monkeypatch.setattr(script, "LOCALE", locale)
+    for lang in ("en", "es"):
+        po = script.read(script.po_path(lang))
+        po.add("time_source.gone_log", "a log no collector reads any more")
+        script.write(script.po_path(lang), po)
+    found = "\n".join(script.problems())
+    assert "en: time_source.frob_armed: write its English in" in found
+    assert "es: time_source.frob_armed: no translation" in found
+    assert "es: time_source.gone_log: no code uses this message" in found
+
+
 def test_the_template_is_up_to_date_and_has_no_source_locations(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The committed .pot is what extract writes today, and neither it nor any .po names source lines

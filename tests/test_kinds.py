@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from techcheck.artifacts import make
+from techcheck.artifacts import Location, make
 from techcheck.i18n import lookup as label
 from techcheck.kinds import KINDS, LOCATION_FIELDS, FieldSpec, InventorySpec, KindSpec, field_label_key
 from techcheck.report.format import shown_fields, summary_fields
@@ -75,3 +75,28 @@ def test_a_kind_or_field_from_a_newer_report_shows_its_name() -> None:
     assert artifact_key(item) == "gadget\x1f\x1f\x1fa=2\x1fb=1"
     assert kind_label("gadget", "es") == "gadget" and field_label("new_field", "es") == "new field"
     assert kind_label("app", "es") == "Programa instalado" and field_label("process_name", "en") == "process name"
+
+
+def test_every_time_field_says_what_it_is_on_the_timeline() -> None:
+    """A typed "time" field names its kind of time and source (FieldSpec.timeline), or says it is not
+    a time of its own there; the timeline's FIELD_TIMES is made from the specs. A new kind's time
+    field that says neither is refused when kinds.py is read, so it cannot silently miss the timeline."""
+    from techcheck.i18n import Message
+    from techcheck.kinds import TimelineTime
+    from techcheck.report.timeline import FIELD_TIMES, artifact_times
+
+    with pytest.raises(ValueError, match="timeline"):
+        FieldSpec("time", "when the frob watcher was last armed (ISO 8601)")
+    with pytest.raises(ValueError, match="timeline"):
+        FieldSpec("str", "a name", timeline=TimelineTime("changed", Message.of("time_source.file_modified")))
+    times = {(kind, name): fs for kind, spec in KINDS.items() for name, fs in spec.fields.items() if fs.type == "time"}
+    assert times and all(fs.timeline is not None for fs in times.values())
+    on_timeline = {key for key, fs in times.items() if fs.timeline is not False}
+    assert set(FIELD_TIMES) == on_timeline
+    assert {key for key, fs in times.items() if fs.timeline is False} == {("permission", "last_used_until")}
+    assert FIELD_TIMES[("app", "installed")] == ("installed", Message.of("time_source.install_date"))
+    # A field's time reaches the timeline with the spec's kind and source.
+    app = make("app", Location(), name="AnyDesk", installed="2026-03-03")
+    found, problems = artifact_times(app, None)
+    assert problems == [] and [(t.kind, str(t.source), t.precision) for t in found] == [
+        ("installed", "install date", "day")]

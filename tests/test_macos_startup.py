@@ -359,7 +359,7 @@ def test_bom_with_short_records_is_an_error_not_a_crash() -> None:
 
 def test_times_are_typed_and_say_where_they_come_from(scan: ScanResult) -> None:
     packaged = entry(scan, "launch_daemon", "org.example.backupd")
-    kinds = {(t.kind, t.source) for t in packaged.get("times")}
+    kinds = {(t.kind, str(t.source)) for t in packaged.get("times")}
     assert kinds == {("changed", "file modification time"), ("installed", "installer receipt")}
     installed = next(t for t in packaged.get("times") if t.kind == "installed")
     assert installed.when.isoformat() == "2025-03-01T10:00:00+00:00"  # the receipt's InstallDate, in UTC

@@ -103,15 +103,15 @@ def test_real_tcc_database_times(tmp_path: Path) -> None:
     user = {(a.get("service"), a.get("app")): [t.to_dict() for t in a.get("times")]
             for a in arts if a.get("user") == "ana"}
     assert len(user) == 21
-    source = "TCC last_modified (when the permission was granted or last changed)"
+    source, sid = "TCC last_modified (when the permission was granted or last changed)", "time_source.tcc_modified"
     assert user[("camera", "com.google.Chrome")] == [
-        {"time": "2020-06-10T14:57:33+00:00", "kind": "changed", "source": source}]
+        {"time": "2020-06-10T14:57:33+00:00", "kind": "changed", "source": source, "source_id": sid}]
     assert user[("microphone", "com.google.Chrome")] == [
-        {"time": "2020-06-10T14:57:32+00:00", "kind": "changed", "source": source}]
+        {"time": "2020-06-10T14:57:32+00:00", "kind": "changed", "source": source, "source_id": sid}]
     assert user[("downloads_folder", "com.adobe.illustrator")] == [
-        {"time": "2020-06-16T20:34:20+00:00", "kind": "changed", "source": source}]
+        {"time": "2020-06-16T20:34:20+00:00", "kind": "changed", "source": source, "source_id": sid}]
     assert user[("icloud_drive", "com.apple.weather")] == [
-        {"time": "2020-05-29T12:09:51+00:00", "kind": "changed", "source": source}]
+        {"time": "2020-05-29T12:09:51+00:00", "kind": "changed", "source": source, "source_id": sid}]
     assert all(len(times) == 1 and times[0]["kind"] == "changed" for times in user.values())
 
 

@@ -10,10 +10,10 @@ from techcheck.artifacts import Location, make
 from techcheck.report.html import render_html
 from techcheck.report.model import build_report
 from techcheck.report.text import render_text
-from techcheck.timeutil import Time
+from techcheck.timeutil import FILE_MODIFIED, Time
 from tests.reportdata import SCRIPT, hostile_scan
 
-WHEN = Time(dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone.utc), "changed", "file modification time")
+WHEN = Time(dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone.utc), "changed", FILE_MODIFIED)
 ENTRIES = [
     make("autostart", Location(path="/lib/systemd/system/systemd-journald.service"), mechanism="systemd",
          name="systemd-journald.service", command="/lib/systemd/systemd-journald", origin="system", enabled=True),
@@ -50,7 +50,7 @@ def test_json_lists_everything_but_the_system_grouped_by_place() -> None:
 def test_times_are_typed_in_the_json() -> None:
     text = json.dumps(report())
     assert ('"times": [{"time": "2026-03-01T09:30:00+00:00", "kind": "changed", '
-            '"source": "file modification time"}]') in text
+            '"source": "file modification time", "source_id": "time_source.file_modified"}]') in text
 
 
 def test_text_section_says_what_it_is_and_how_to_tell() -> None:

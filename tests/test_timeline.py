@@ -8,9 +8,9 @@ hidden keyboard-watching app. Every run goes through the real CLI.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,10 @@ from regipy.registry import RegistryHive
 
 from techcheck.artifacts import Location, make
 from techcheck.cli import cli
-from techcheck.i18n import LANGUAGES, catalog
+from techcheck.i18n import LANGUAGES, Message, as_message, catalog
 from techcheck.report.loader import load_report
 from techcheck.report.timeline import field_time, implausible, parse_since
-from techcheck.timeutil import Time
+from techcheck.timeutil import FILE_MODIFIED, Time
 from tests.macos_tree import realdata_mac
 from tests.timeline_copies import (
     AGENT_MTIME,
@@ -177,18 +177,19 @@ def test_a_file_change_alone_is_called_what_it_is(windows_report: dict[str, Any]
 
 
 def test_first_time_ranks_kinds_before_dates() -> None:
-    from techcheck.collectors.common.filetimes import MODIFIED
     from techcheck.report.timeline import first_time
 
     zone = dt.timezone(dt.timedelta(hours=-5))
-    build = Time(dt.datetime(2023, 1, 5, tzinfo=UTC), "changed", MODIFIED)
-    key = Time(dt.datetime(2024, 6, 1, tzinfo=UTC), "changed", "registry key last write")
-    used = Time(dt.datetime(2026, 3, 4, tzinfo=UTC), "last_used", "last use of the permission")
-    installed = Time(dt.datetime(2026, 3, 3, tzinfo=UTC), "installed", "install date", precision="day")
+    build = Time(dt.datetime(2023, 1, 5, tzinfo=UTC), "changed", FILE_MODIFIED)
+    key = Time(dt.datetime(2024, 6, 1, tzinfo=UTC), "changed", Message.of("time_source.key_last_write"))
+    used = Time(dt.datetime(2026, 3, 4, tzinfo=UTC), "last_used", Message.of("time_source.permission_used"))
+    installed = Time(dt.datetime(2026, 3, 3, tzinfo=UTC), "installed", Message.of("time_source.install_date"),
+                     precision="day")
     assert first_time([build, key, used, installed], zone) is installed
     assert first_time([build, key], zone) is key
-    assert first_time([build, Time(dt.datetime(2024, 1, 1, tzinfo=UTC), "changed", "home folder modification time")],
-                      zone) is build
+    # A source whose English happens to end in "modification time" is not a file's modification time.
+    worded = Time(dt.datetime(2024, 1, 1, tzinfo=UTC), "changed", as_message("home folder modification time"))
+    assert first_time([build, worded], zone) is worded
 
 
 def test_plain_words_and_caution_in_english_and_spanish(windows: Path) -> None:
@@ -295,17 +296,20 @@ def test_times_that_cannot_be_right_are_left_out_with_a_note(tmp_path: Path) -> 
 def test_time_values_one_by_one() -> None:
     zone = dt.timezone(dt.timedelta(hours=-5))
     end = dt.datetime(2026, 3, 10, tzinfo=UTC)
-    assert field_time("garbage", "changed", "x", zone) is None
-    day = field_time("2026-03-03", "installed", "install date", zone)
+    x = FILE_MODIFIED
+    assert field_time("garbage", "changed", x, zone) is None
+    day = field_time("2026-03-03", "installed", Message.of("time_source.install_date"), zone)
     assert day is not None and (day.precision, day.when.date().isoformat()) == ("day", "2026-03-03")
-    naive = field_time("2026-03-04T22:30:00", "connected", "connection log", zone)
+    log = Message.of("time_source.connection_log")
+    naive = field_time("2026-03-04T22:30:00", "connected", log, zone)
     assert naive is not None and naive.when.isoformat() == "2026-03-05T03:30:00+00:00"
-    assert naive.source.endswith("read as the computer's local time)")
-    zero_filetime = Time(dt.datetime(1601, 1, 1, tzinfo=UTC), "changed", "registry key last write")
+    assert naive.source == Message.of("time_source_no_zone", source=log)
+    assert str(naive.source) == "connection log (no time zone in the log: read as the computer's local time)"
+    zero_filetime = Time(dt.datetime(1601, 1, 1, tzinfo=UTC), "changed", Message.of("time_source.key_last_write"))
     assert implausible(zero_filetime, end, zone) == "early"
-    assert implausible(Time(end + dt.timedelta(minutes=5), "changed", "x"), end, zone) is None  # clock slack
-    assert implausible(Time(end + dt.timedelta(hours=2), "changed", "x"), end, zone) == "future"
-    assert implausible(Time(dt.datetime(1995, 1, 1, tzinfo=UTC), "changed", "x"), end, zone) is None
+    assert implausible(Time(end + dt.timedelta(minutes=5), "changed", x), end, zone) is None  # clock slack
+    assert implausible(Time(end + dt.timedelta(hours=2), "changed", x), end, zone) == "future"
+    assert implausible(Time(dt.datetime(1995, 1, 1, tzinfo=UTC), "changed", x), end, zone) is None
 
 
 def test_since_marks_findings_and_startup_entries(windows: Path, tmp_path: Path) -> None:
@@ -367,6 +371,39 @@ def test_since_forms() -> None:
     assert parse_since("2026-03-01").resolve(zone).isoformat() == "2026-02-28T23:00:00+00:00"
 
 
+def test_reports_before_source_ids_still_load_and_read_the_same(windows_report: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    """The JSON keeps each time's English `source` as before and adds `source_id` (and
+    `source_params`); a saved report without them loads and shows the same text and HTML."""
+    from techcheck.report.html import render_html
+    from techcheck.report.text import render_text
+
+    entries = windows_report["timeline"]
+    assert entries and all(e["source_id"].startswith("time_source") for e in entries)
+    local = next(e for e in entries if e["source_id"] == "time_source_local")
+    zone = local["source_params"]["zone"]
+    assert zone and local["source"].endswith(f" (local time, {zone})")
+    assert local["source_params"]["source"]["id"].startswith("time_source.")
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("source_id", "source_params", "digest")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    new, old = tmp_path / "new.json", tmp_path / "old.json"
+    new.write_text(json.dumps({k: v for k, v in windows_report.items() if k != "digest"}))
+    old.write_text(json.dumps(strip(windows_report)))
+    with_ids, without = load_report(str(new)).report, load_report(str(old)).report
+    assert "source_id" not in json.dumps(without)
+    assert render_text(without) == render_text(with_ids)
+    def html(report: Any) -> str:  # apart from the embedded copy of the JSON itself
+        return re.sub(r'(id="techcheck-record">)"[A-Za-z0-9+/=]+"', r"\1", render_html(report))
+
+    assert html(without) == html(with_ids)
+
+
 def test_reports_before_the_timeline_still_load(windows_report: dict[str, Any], tmp_path: Path) -> None:
     assert windows_report["schema"] == "techcheck.report/2"
     saved = tmp_path / "new.json"
@@ -390,43 +427,57 @@ def test_reports_before_the_timeline_still_load(windows_report: dict[str, Any], 
         load_report(str(path))
 
 
-def test_every_time_source_a_collector_writes_has_spanish_words() -> None:
-    """A Spanish report reads no English source ("file modification time"): each source given to
-    Time(...), Time.from_unix(...), time_fact(...) or the collectors' time_noted / unix_noted /
-    filetime_noted, written as a literal or as a module constant, has a label (time_source.<source>)
-    in each catalog. (A local-time ending added at run time is worded by time_source_local /
-    time_source_unknown_zone; tests/test_times_files.py holds those.)"""
-    source_arg = {"Time": 2, "from_unix": 2, "time_fact": 2, "time_noted": 4, "unix_noted": 4, "filetime_noted": 4}
-    sources: set[str] = set()
-    base = Path(__file__).resolve().parent.parent / "techcheck"
-    for path in base.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
-                     and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
-                     for t in n.targets if isinstance(t, ast.Name)}
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name not in source_arg:
-                continue
-            given = [node.args[source_arg[name]]] if len(node.args) > source_arg[name] else []
-            given += [kw.value for kw in node.keywords if kw.arg == "source"]
-            for arg in given:
-                if isinstance(arg, ast.Constant):
-                    sources.add(str(arg.value))
-                elif isinstance(arg, ast.Name) and arg.id in constants:
-                    sources.add(constants[arg.id])
-    from techcheck.collectors.common.filetimes import CREATED, MODIFIED
+def test_every_time_source_is_a_message_the_catalog_check_sees() -> None:
+    """A time's source is a message id, never words: a Time made with words is refused, and every
+    time_source.* id is one the catalog check finds in the code (none is built from an f-string
+    prefix, which would hide a missing or stale one); the check's own test of that is in
+    tests/test_catalogs.py."""
+    with pytest.raises(TypeError):
+        Time(dt.datetime(2024, 1, 1, tzinfo=UTC), "changed", "file modification time")  # type: ignore[arg-type]
+    from tests.test_catalogs import catalogs_script
 
-    sources |= {CREATED, MODIFIED}  # chosen at run time (a named file's own words otherwise)
-    from techcheck.report.timeline import FIELD_TIMES, NO_ZONE
-
-    sources |= {s for _, s in FIELD_TIMES.values()} | {"connection log" + NO_ZONE}
-    sources.discard("--since")
-    assert sources and "file modification time" in sources
+    usage = catalogs_script().used_ids()
+    sources = {mid: where for mid, where in usage.ids.items() if mid.startswith("time_source")}
+    assert "time_source.file_modified" in sources and "time_source_local" in sources
+    built = {mid for mid, where in sources.items() if all("f-string" in w for w in where)}
+    assert built == set()
     for lang in LANGUAGES:
-        assert sorted(s for s in sources if f"time_source.{s}" not in catalog(lang)) == [], lang
+        assert sorted(mid for mid in sources if mid not in catalog(lang)) == [], lang
+
+
+def test_reworded_english_does_not_change_first_seen_or_the_spanish(tmp_path: Path) -> None:
+    """The English of a source is only its words: reworded in en.po ("mtime ..."), a file's
+    modification time is still ranked last for "first seen" and read as one, and the Spanish stays."""
+    import shutil
+
+    from techcheck import i18n
+    from techcheck.report.timeline import _first_seen, first_time
+    from tests.test_catalogs import catalogs_script
+
+    script = catalogs_script()
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    po_file = locale / "en" / "LC_MESSAGES" / "techcheck.po"
+    en = script.read(po_file)
+    en["time_source.file_modified"].string = "mtime as the disk keeps it"
+    po_file.with_suffix(".mo").write_bytes(script.compiled(en))
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    build = Time(dt.datetime(2023, 1, 5, tzinfo=UTC), "changed", FILE_MODIFIED)
+    key = Time(dt.datetime(2024, 6, 1, tzinfo=UTC), "changed", Message.of("time_source.key_last_write"))
+    before = {lang: _first_seen(build, zone, lang)["text"] for lang in ("en", "es")}
+    original = i18n.LOCALE_DIR
+    i18n.use_locale_dir(locale)
+    try:
+        assert str(build.source) == "mtime as the disk keeps it"
+        assert build.is_file_change and first_time([build, key], zone) is key
+        after = {lang: _first_seen(build, zone, lang) for lang in ("en", "es")}
+    finally:
+        i18n.use_locale_dir(original)
+    assert after["es"]["text"] == before["es"]
+    assert "fecha de modificación del archivo" in after["es"]["text"]
+    assert after["en"]["text"] == before["en"].replace("file modification time", "mtime as the disk keeps it")
+    assert after["en"]["text"].startswith("First seen on this computer: not known. Its file was last changed")
+    assert after["es"]["source_id"] == "time_source.file_modified"
 
 
 def test_a_timeline_entry_names_things_in_words() -> None:

@@ -24,6 +24,7 @@ from techcheck.collectors.linux.dpkglog import MAX_FILE_BYTES, parse_dpkg_log
 from techcheck.collectors.linux.packages import LinuxPackages
 from techcheck.collectors.linux.ssh import LinuxAuthorizedKeys
 from techcheck.collectors.linux.systemd import LinuxSystemd
+from techcheck.i18n import Message
 from techcheck.target.birthtime import birth_time
 from techcheck.target.image import ImageTarget, open_image
 from techcheck.target.live import open_live
@@ -42,7 +43,7 @@ def stamp(path: Path, when: dt.datetime) -> Path:
 
 
 def kinds(art: Artifact) -> list[tuple[str, str, str]]:
-    return [(t.to_dict()["time"], t.kind, t.source) for t in art.get("times") or []]
+    return [(t.to_dict()["time"], t.kind, str(t.source)) for t in art.get("times") or []]
 
 
 def needs_birth_time(path: Path) -> float:
@@ -76,7 +77,7 @@ def test_live_file_times_created_and_changed(tmp_path: Path) -> None:
     path = stamp(write(tmp_path, "authorized_keys", "ssh-ed25519 AAAA x\n"), T1)
     born = needs_birth_time(path)
     found = file_times(open_live(), Context(), str(path))
-    assert [(t.kind, t.source) for t in found] == [("created", "file creation time (file system)"),
+    assert [(t.kind, str(t.source)) for t in found] == [("created", "file creation time (file system)"),
                                                   ("changed", "file modification time")]
     assert abs(found[0].when.timestamp() - born) < 1e-3 and found[1].when == T1
 
@@ -254,22 +255,30 @@ def test_first_and_last_visits_and_downloads(tmp_path: Path) -> None:
     assert kinds(visit) == [("2024-03-04T08:30:00+00:00", "last_used", "browser history: first visit")]
 
 
-@pytest.mark.parametrize(("source", "spanish"), [
-    ("dpkg log: installed (local time, Europe/Madrid)", "registro de dpkg: instalado (hora local, Europe/Madrid)"),
-    ("connection log: session end (local time, Pacific Standard Time)",
+_M = Message.of
+
+
+@pytest.mark.parametrize(("source", "english", "spanish"), [
+    (_M("time_source_local", source=_M("time_source.dpkg_installed"), zone="Europe/Madrid"),
+     "dpkg log: installed (local time, Europe/Madrid)", "registro de dpkg: instalado (hora local, Europe/Madrid)"),
+    (_M("time_source_local", source=_M("time_source.session_end"), zone="Pacific Standard Time"),
+     "connection log: session end (local time, Pacific Standard Time)",
      "registro de conexiones: fin de la sesión (hora local, Pacific Standard Time)"),
-    ("scheduled task registration date (RegistrationInfo Date) (local time; the computer's time zone is not known, "
+    (_M("time_source_unknown_zone", source=_M("time_source.task_registered")),
+     "scheduled task registration date (RegistrationInfo Date) (local time; the computer's time zone is not known, "
      "read as UTC)", "fecha de registro de la tarea programada (RegistrationInfo Date) (hora local; no se conoce la "
                      "zona horaria de la computadora, se lee como UTC)"),
-    ("browser history: first visit", "historial del navegador: primera visita"),
-    ("browser downloads: download started", "descargas del navegador: comienzo de la descarga"),
-    ("home folder creation time (file system)", "fecha de creación de la carpeta personal (sistema de archivos)"),
+    (_M("time_source.first_visit"), "browser history: first visit", "historial del navegador: primera visita"),
+    (_M("time_source.download_started"), "browser downloads: download started",
+     "descargas del navegador: comienzo de la descarga"),
+    (_M("time_source.home_folder_created"), "home folder creation time (file system)",
+     "fecha de creación de la carpeta personal (sistema de archivos)"),
 ])
-def test_sources_built_at_run_time_read_in_spanish(source: str, spanish: str) -> None:
-    from techcheck.texts import time_source_label
-
-    assert time_source_label(source, "es") == spanish
-    assert time_source_label(source, "en") == source
+def test_sources_built_at_run_time_read_in_spanish(source: Message, english: str, spanish: str) -> None:
+    """A source read in local time is a message around the source's own: both are worded in the
+    language, and the English (the JSON's `source`) is the text it always was."""
+    assert source.text("es") == spanish
+    assert str(source) == english
 
 
 def test_shadow_password_change_day(tmp_path: Path) -> None:
@@ -280,7 +289,8 @@ def test_shadow_password_change_day(tmp_path: Path) -> None:
     arts, ctx = run_collector(LinuxAccounts(), root)
     times = {a.get("name"): [t.to_dict() for t in a.get("times") or []] for a in arts}
     assert times["ana"] == [{"time": "2024-03-01", "kind": "changed", "precision": "day",
-                             "source": "/etc/shadow: password last changed (a date without a time)"}]
+                             "source": "/etc/shadow: password last changed (a date without a time)",
+                             "source_id": "time_source.shadow_password_changed"}]
     assert times["bo"] == []  # 0: "change it at the next sign-in", not a date
     assert times["cy"] == []  # year 4707: left out with a note
     assert any("in the future" in n.message for n in ctx.notes)

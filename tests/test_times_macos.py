@@ -21,7 +21,7 @@ DSLOCAL = "private/var/db/dslocal/nodes/Default"
 
 
 def kinds(art: object) -> list[tuple[str, str, str]]:
-    return [(t.to_dict()["time"], t.kind, t.source) for t in art.get("times") or []]  # type: ignore[attr-defined]
+    return [(t.to_dict()["time"], t.kind, str(t.source)) for t in art.get("times") or []]  # type: ignore[attr-defined]
 
 
 def mac_with_apps(root: Path) -> Path:
@@ -58,7 +58,7 @@ def test_app_install_times_from_receipt_and_install_history(tmp_path: Path) -> N
         ("2025-03-02T08:00:00+00:00", "changed", "file modification time"),
         ("2024-11-05T18:30:00+00:00", "installed", "InstallHistory.plist"),
         ("2025-02-01T09:00:00+00:00", "changed", "InstallHistory.plist: the latest install or update")]
-    assert not any(t.kind == "installed" and t.source == "file modification time"
+    assert not any(t.kind == "installed" and str(t.source) == "file modification time"
                    for a in arts for t in a.get("times") or [])
 
 

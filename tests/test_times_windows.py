@@ -25,7 +25,7 @@ UTC = dt.timezone.utc
 
 
 def times(art: Artifact) -> list[tuple[str, str, str]]:
-    return [(t.to_dict()["time"], t.kind, t.source) for t in art.get("times") or []]
+    return [(t.to_dict()["time"], t.kind, str(t.source)) for t in art.get("times") or []]
 
 
 def one(result: ScanResult, kind: str, **fields: object) -> Artifact:
@@ -57,7 +57,7 @@ def test_settings_and_services_carry_their_key_last_write(real: ScanResult) -> N
     assert times(one(real, "setting", name="remote_desktop")) == [("2012-04-04T11:47:51+00:00", "changed", KEY)]
     assert times(one(real, "setting", name="remote_assistance")) == [("2009-07-14T04:37:09+00:00", "changed", KEY)]
     services = [a for a in real.artifacts if a.kind == "service"]
-    assert services and all(any(t.source == KEY and t.kind == "changed" for t in a.get("times") or [])
+    assert services and all(any(str(t.source) == KEY and t.kind == "changed" for t in a.get("times") or [])
                             for a in services)
     registry_based = [a for a in real.artifacts if a.location.registry_key and "times" in a.fields]
     assert all(t.kind in ("changed", "last_used", "created", "installed") for a in registry_based
@@ -107,7 +107,7 @@ def test_registration_dates_with_offsets_unknown_zones_and_damage() -> None:
     assert found is not None and found.when == dt.datetime(2024, 3, 2, 5, 14, 5, tzinfo=UTC)
     task = parse_task_xml('<Task><RegistrationInfo><Date>2024-03-01T21:14:05</Date></RegistrationInfo></Task>')
     found = registration_time(task, eastern, ctx, "t")
-    assert found is not None and "time zone is not known" in found.source
+    assert found is not None and "time zone is not known" in str(found.source)
     assert ctx.notes == []
     for bad in ("yesterday", "1601-01-01T00:00:00", "2999-01-01T00:00:00"):
         task = parse_task_xml(f'<Task><RegistrationInfo><Date>{bad}</Date></RegistrationInfo></Task>')
@@ -138,7 +138,7 @@ def test_session_times_in_the_computer_zone() -> None:
     session = Session("2024-03-01T21:14:05", "x", dt.datetime(2024, 3, 1, 21, 14, 5),
                       dt.datetime(2024, 3, 1, 21, 44, 10))
     found = session_times(session, madrid, ctx, "p")
-    assert [(t.to_dict()["time"], t.kind, t.source) for t in found] == [
+    assert [(t.to_dict()["time"], t.kind, str(t.source)) for t in found] == [
         ("2024-03-01T20:14:05+00:00", "connected",
          "connection log: session start (local time, Romance Standard Time)"),
         ("2024-03-01T20:44:10+00:00", "connected",
@@ -176,12 +176,12 @@ def test_planted_remote_tool_install_and_connection_times(remote_tool: ScanResul
     app = one(remote_tool, "app", source="uninstall_key", name="TeamViewer")
     installed = [t for t in app.get("times") if t.kind == "installed"]
     assert [t.to_dict()["time"][:10] for t in installed] == ["2024-03-01"]
-    assert [t.source for t in app.get("times") if t.kind == "changed"] == [KEY]
+    assert [str(t.source) for t in app.get("times") if t.kind == "changed"] == [KEY]
     sessions = sorted((t for a in remote_tool.artifacts if a.kind == "file" for t in a.get("times")),
                       key=lambda t: t.when)
     # The log writes local time; this copy's SYSTEM hive says Pacific Standard Time (UTC-8 in March).
     log = "connection log"
-    assert [(t.to_dict()["time"], t.kind, t.source) for t in sessions] == [
+    assert [(t.to_dict()["time"], t.kind, str(t.source)) for t in sessions] == [
         ("2024-03-03T05:14:05+00:00", "connected", f"{log}: session start (local time, Pacific Standard Time)"),
         ("2024-03-03T05:44:10+00:00", "connected", f"{log}: session end (local time, Pacific Standard Time)"),
         ("2024-03-03T17:00:00+00:00", "connected", f"{log}: session start (local time, Pacific Standard Time)")]

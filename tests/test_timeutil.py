@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from techcheck.collectors.base import LEFT_OUT_NOTED, Context, filetime_noted, time_noted, unix_noted
-from techcheck.timeutil import Time, implausible, parse_iso, time_fact, unix_time, webkit_time
+from techcheck.i18n import Message
+from techcheck.timeutil import FILE_MODIFIED, Time, implausible, parse_iso, time_fact, unix_time, webkit_time
 
+X = FILE_MODIFIED
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -20,15 +22,16 @@ def test_implausible_times() -> None:
 
 
 def test_time_fact_and_converters_share_the_rule() -> None:
-    assert time_fact(None, "changed", "x") is None
-    assert time_fact(dt.datetime(1980, 1, 1), "changed", "x") is None
-    assert time_fact(dt.datetime(2999, 1, 1), "changed", "x") is None
-    fact = time_fact(dt.datetime(2024, 3, 1, 22, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))), "created", "x")
-    assert fact == Time(dt.datetime(2024, 3, 1, 21, 14, 5, tzinfo=UTC), "created", "x")
-    assert fact.to_dict() == {"time": "2024-03-01T21:14:05+00:00", "kind": "created", "source": "x"}
-    assert Time.from_unix(0, "changed", "x") is None
-    assert Time.from_unix(631152000, "changed", "x") is None  # 1990
-    assert Time.from_unix(4102444800, "changed", "x") is None  # 2100
+    assert time_fact(None, "changed", X) is None
+    assert time_fact(dt.datetime(1980, 1, 1), "changed", X) is None
+    assert time_fact(dt.datetime(2999, 1, 1), "changed", X) is None
+    fact = time_fact(dt.datetime(2024, 3, 1, 22, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))), "created", X)
+    assert fact == Time(dt.datetime(2024, 3, 1, 21, 14, 5, tzinfo=UTC), "created", X)
+    assert fact.to_dict() == {"time": "2024-03-01T21:14:05+00:00", "kind": "created",
+                              "source": "file modification time", "source_id": "time_source.file_modified"}
+    assert Time.from_unix(0, "changed", X) is None
+    assert Time.from_unix(631152000, "changed", X) is None  # 1990
+    assert Time.from_unix(4102444800, "changed", X) is None  # 2100
     assert unix_time(631152000) is None and unix_time(1700000000) == "2023-11-14T22:13:20+00:00"
     assert webkit_time(0) is None
 
@@ -41,17 +44,18 @@ def test_parse_iso() -> None:
 
 def test_left_out_times_are_noted_then_counted() -> None:
     ctx = Context()
-    assert filetime_noted(ctx, "k", 0, "changed", "registry key last write") is None
-    assert unix_noted(ctx, "f", 1e30, "changed", "file time") is None
-    assert unix_noted(ctx, "f", "soon", "changed", "file time") is None
+    assert filetime_noted(ctx, "k", 0, "changed", Message.of("time_source.key_last_write")) is None
+    assert unix_noted(ctx, "f", 1e30, "changed", X) is None
+    assert unix_noted(ctx, "f", "soon", "changed", X) is None
+    log = Message.of("time_source.connection_log")
     for _ in range(LEFT_OUT_NOTED + 3):
-        assert time_noted(ctx, "p", dt.datetime(1601, 1, 1), "last_used", "log") is None
+        assert time_noted(ctx, "p", dt.datetime(1601, 1, 1), "last_used", log) is None
     notes = ctx.finish()
     messages = [n.message for n in notes]
     assert messages[0] == ("a time was left out (registry key last write: 0, zero FILETIME); "
                            "it is not shown as a fact")
-    assert sum("(log:" in m for m in messages) == LEFT_OUT_NOTED
-    assert messages[-1] == ("3 more times from log were left out (before 1995, in the future or zero); "
+    assert sum("(connection log:" in m for m in messages) == LEFT_OUT_NOTED
+    assert messages[-1] == ("3 more times from connection log were left out (before 1995, in the future or zero); "
                             "they are not shown as facts")
-    ok = unix_noted(ctx, "f", 1700000000, "changed", "file time")
+    ok = unix_noted(ctx, "f", 1700000000, "changed", X)
     assert ok is not None and ok.when == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)

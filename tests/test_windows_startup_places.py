@@ -359,11 +359,11 @@ def test_each_place_is_judged_at_the_issue_severity(places: ScanResult) -> None:
 
 def test_entries_carry_typed_times(places: ScanResult) -> None:
     upd = entries(places, "run_key")["upd"]
-    assert [(t.kind, t.source) for t in upd.fields["times"]] == [("changed", "registry key last write")]
+    assert [(t.kind, str(t.source)) for t in upd.fields["times"]] == [("changed", "registry key last write")]
     # hivexsh keeps a key's own last-write time: this is the real RunOnce key's, from the Default hive.
     assert upd.fields["times"][0].when.isoformat(timespec="seconds") == "2022-10-31T07:23:59+00:00"
     sync = entries(places, "scheduled_task")[r"\SyncHelper"]
-    assert [(t.kind, t.source) for t in sync.fields["times"]] == [("changed", "file modification time")]
+    assert [(t.kind, str(t.source)) for t in sync.fields["times"]] == [("changed", "file modification time")]
 
 
 def test_programs_list_entries_carry_their_install_date(tmp_path: Path) -> None:
@@ -375,7 +375,8 @@ def test_programs_list_entries_carry_their_install_date(tmp_path: Path) -> None:
     result = run_scan(open_image(str(root)), RULES)
     zoom = next(a for a in result.artifacts if a.kind == "app" and a.fields.get("name") == "Zoom")
     installed = [t for t in zoom.fields["times"] if t.kind == "installed"]
-    assert [(t.when.date().isoformat(), t.source) for t in installed] == [("2024-03-01", "programs list install date")]
+    assert [(t.when.date().isoformat(), str(t.source)) for t in installed] == [
+        ("2024-03-01", "programs list install date")]
 
 
 def test_garbage_in_the_new_places_gives_notes_not_crashes(tmp_path: Path) -> None:

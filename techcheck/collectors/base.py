@@ -103,12 +103,12 @@ class Context:
     hash_wanted: HashWanted | None = None
 
     # Times left out as implausible, per source: the first few are noted one by one, the rest counted.
-    left_out: dict[str, int] = field(default_factory=dict)
+    left_out: dict[Message, int] = field(default_factory=dict)
 
     def note(self, path: str, message: Message | str) -> None:
         self.notes.append(Note(path, message))
 
-    def time_left_out(self, path: str, source: str, value: str, reason: str) -> None:
+    def time_left_out(self, path: str, source: Message, value: str, reason: str) -> None:
         """reason: "early" (before 1995), "future", "zero" (a zero FILETIME) or "bad" (not a time)."""
         """A time that is not evidence (before 1995, in the future, zero): noted, never a fact."""
         count = self.left_out.get(source, 0) + 1
@@ -119,7 +119,7 @@ class Context:
 
     def finish(self) -> list[Note]:
         """The notes, with a count of the left-out times that were not noted one by one."""
-        for source, count in sorted(self.left_out.items()):
+        for source, count in sorted(self.left_out.items(), key=lambda item: str(item[0])):
             if count > LEFT_OUT_NOTED:
                 self.note("", Message.of("note.times_left_out_more", count=count - LEFT_OUT_NOTED, source=source))
         self.left_out.clear()
@@ -247,7 +247,7 @@ def exists_noted(target: Target, ctx: Context, path: str) -> bool:
     return False
 
 
-def time_noted(ctx: Context, where: str, when: dt.datetime | None, kind: TimeKind, source: str,
+def time_noted(ctx: Context, where: str, when: dt.datetime | None, kind: TimeKind, source: Message,
                precision: Precision = "second") -> Time | None:
     """A Time (a naive `when` is UTC), or None; an implausible one is left out with a note (timeutil.implausible)."""
     if when is None:
@@ -260,7 +260,7 @@ def time_noted(ctx: Context, where: str, when: dt.datetime | None, kind: TimeKin
     return fact
 
 
-def unix_noted(ctx: Context, where: str, seconds: object, kind: TimeKind, source: str) -> Time | None:
+def unix_noted(ctx: Context, where: str, seconds: object, kind: TimeKind, source: Message) -> Time | None:
     """A Time from Unix seconds; 0, nonsense and implausible values are left out with a note."""
     if seconds is None:
         return None
@@ -272,7 +272,7 @@ def unix_noted(ctx: Context, where: str, seconds: object, kind: TimeKind, source
     return time_noted(ctx, where, when, kind, source)
 
 
-def filetime_noted(ctx: Context, where: str, value: int | None, kind: TimeKind, source: str) -> Time | None:
+def filetime_noted(ctx: Context, where: str, value: int | None, kind: TimeKind, source: Message) -> Time | None:
     """A Time from a Windows FILETIME; a zero one (unset) or an implausible one is left out with a note."""
     if value is None:
         return None

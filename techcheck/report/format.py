@@ -176,9 +176,17 @@ def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_li
     if isinstance(value, bool):
         return t("yes", lang) if value else t("no", lang)
     if isinstance(value, (list, tuple)):
-        joined = ", ".join(safe_text(v, 200) for v in value)
+        joined = ", ".join(safe_text(_without_ids(v), 200) for v in value)
         return safe_text(joined, list_limit) if list_limit else joined
     return safe_text(value, limit)
+
+
+def _without_ids(item: Any) -> Any:
+    """A list item as shown: a time ({time, kind, source}) without the message of its source, which
+    the JSON keeps for programs (timeutil.SourceIds)."""
+    if isinstance(item, dict) and "source_id" in item:
+        return {k: v for k, v in item.items() if k not in ("source_id", "source_params")}
+    return item
 
 
 def present_fields(fields: Mapping[str, Any]) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
+from techcheck.timeutil import SourceIds
+
 SCHEMA = "techcheck.report/2"  # 2: the timeline, first-seen times, --since marks (1 still loads)
 SEVERITIES: tuple[Literal["alert", "review", "info"], ...] = ("alert", "review", "info")
 Severity = Literal["alert", "review", "info"]
@@ -101,8 +103,9 @@ class _FindingBase(TypedDict):
     evidence: list[EvidenceItem]
 
 
-class FirstSeen(TypedDict):
-    """A finding's earliest known time (report/timeline.py)."""
+class FirstSeen(SourceIds):
+    """A finding's earliest known time (report/timeline.py). Since schema 1 (still): source_id and
+    source_params (timeutil.SourceIds); a report written before them has `source` alone."""
 
     time: str  # ISO 8601 UTC; a calendar date alone (2026-03-03) when precision is "day"
     local: str  # the same in the scanned computer's zone, with its offset
@@ -251,7 +254,7 @@ class TimelineArtifact(TypedDict):
     name: str
 
 
-class _TimelineEntryBase(TypedDict):
+class _TimelineEntryBase(SourceIds):
     time: str  # ISO 8601 UTC; a calendar date alone when precision is "day"
     kind: str  # installed | created | changed | last_used | connected
     finding: TimelineFinding
@@ -270,7 +273,7 @@ class TimelineEntry(_TimelineEntryBase, total=False):
     after_since: bool  # --since: on or after that moment
 
 
-class LeftOutTime(TypedDict):
+class LeftOutTime(SourceIds):
     """A time not put on the timeline: before 1995, later than the scan, or not a time."""
 
     finding: TimelineFinding

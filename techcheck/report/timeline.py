@@ -6,10 +6,11 @@ artifact, source}, plus its local time in the scanned computer's zone and the se
 ("3 March 2026, 21:14 (UTC+01:00) — AnyDesk was installed").
 
 Where times come from: each artifact's `times` field (timeutil.Time: installed / created / changed /
-last_used / connected, with its source), and the typed time fields some kinds carry (FIELD_TIMES:
-an app's install date, a permission's last use ...). A time before 1995, later than the scan, or
-not readable is left out with a note: a damaged or planted value must never read as a fact. A zero
-FILETIME never becomes a time at all (timeutil.filetime_to_datetime), and 1601 is before 1995.
+last_used / connected, with its source), and the typed time fields some kinds carry (FIELD_TIMES,
+from kinds.FieldSpec.timeline: an app's install date, a permission's last use ...). A time before
+1995, later than the scan, or not readable is left out with a note: a damaged or planted value must
+never read as a fact. A zero FILETIME never becomes a time at all (timeutil.filetime_to_datetime),
+and 1601 is before 1995.
 
 Times without a zone (a connection log that writes the computer's clock as it is) are read as the
 scanned computer's local time, and their source says so. Dates without a clock (Windows InstallDate)
@@ -29,6 +30,8 @@ from dataclasses import dataclass, field
 
 from techcheck.artifacts import Artifact
 from techcheck.engine import Finding
+from techcheck.i18n import Message, as_message
+from techcheck.kinds import KINDS, TimelineTime
 from techcheck.report.inventory import artifact_key
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import (
@@ -48,8 +51,8 @@ from techcheck.report.timewords import (
     when_text,
 )
 from techcheck.target.identity import ComputerIdentity
-from techcheck.texts import t, time_source_label
-from techcheck.timeutil import EARLIEST_PLAUSIBLE, FUTURE_SLACK, Time, TimeKind
+from techcheck.texts import t
+from techcheck.timeutil import EARLIEST_PLAUSIBLE, FUTURE_SLACK, Time, TimeKind, source_ids
 from techcheck.timeutil import implausible as implausible_time
 
 UTC = dt.timezone.utc
@@ -59,18 +62,11 @@ EARLIEST = EARLIEST_PLAUSIBLE  # the one rule (timeutil.implausible), applied ag
 CLOCK_SLACK = FUTURE_SLACK
 MAX_ENTRIES = 5_000  # the JSON keeps them all up to this; a finding rarely has more than a few
 
-# Typed time fields, as times: (kind, field) -> (kind of time, where it comes from). Data, not verdicts.
-FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, str]] = {
-    ("app", "installed"): ("installed", "install date"),
-    ("session", "started"): ("connected", "sign-in session start"),
-    ("account", "created"): ("created", "account creation time"),
-    ("permission", "last_used"): ("last_used", "last use of the permission"),
-    ("permission", "modified"): ("changed", "last change of the permission"),
-    ("file", "time"): ("connected", "connection log"),  # a dated record inside the file: a logged session
-    ("web_visit", "time"): ("last_used", "browser history"),
-}
-NO_ZONE = " (no time zone in the log: read as the computer's local time)"
-FILE_CHANGE = "modification time"  # how the sources of a file's modification time end (filetimes.py)
+# Typed time fields, as times: (kind, field) -> (kind of time, where it comes from). Data, not
+# verdicts: each time field says it in techcheck/kinds.py (FieldSpec.timeline).
+FIELD_TIMES: dict[tuple[str, str], tuple[TimeKind, Message]] = {
+    (kind, name): (fs.timeline.kind, fs.timeline.source)
+    for kind, spec in KINDS.items() for name, fs in spec.fields.items() if isinstance(fs.timeline, TimelineTime)}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -82,7 +78,7 @@ class Problem:
 
     value: str
     kind: str
-    source: str
+    source: Message
     reason: str
 
 
@@ -114,7 +110,7 @@ def _same(a: Time, b: Time) -> bool:
     return abs(a.when - b.when) < dt.timedelta(seconds=1)
 
 
-def field_time(value: str, kind: TimeKind, source: str, zone: dt.tzinfo | None) -> Time | None:
+def field_time(value: str, kind: TimeKind, source: Message, zone: dt.tzinfo | None) -> Time | None:
     """A time field's ISO 8601 text as a Time: a bare date is a calendar date; a time without a
     zone is the computer's local time (and its source says so); None when it is not a time."""
     text = value.strip()
@@ -125,7 +121,7 @@ def field_time(value: str, kind: TimeKind, source: str, zone: dt.tzinfo | None) 
         when = dt.datetime.fromisoformat(text)
         if when.tzinfo is None:
             when = when.replace(tzinfo=zone or UTC)
-            source += NO_ZONE
+            source = Message.of("time_source_no_zone", source=source)
         return Time(when.astimezone(UTC), kind, source)
     except (ValueError, OverflowError):
         return None
@@ -263,7 +259,8 @@ def _plausible_times(f: Finding, zone: dt.tzinfo | None, end: dt.datetime, lang:
                 problems.append(Problem(utc_iso(tm), tm.kind, tm.source, reason))
         for p in problems:
             left_out.append({"finding": {"identity": key, "rule_ids": f.rule_ids}, "artifact": artifact_key(
-                art.to_dict()), "value": p.value, "kind": p.kind, "source": p.source, "reason": p.reason,
+                art.to_dict()), "value": p.value, "kind": p.kind, "source": str(p.source), **source_ids(p.source),
+                "reason": p.reason,
                 "text": t("timeline_left_out_item", lang, title=title, value=safe_text(p.value, 60),
                           reason=t(f"timeline_reason_{p.reason}", lang))})
     return good
@@ -271,27 +268,29 @@ def _plausible_times(f: Finding, zone: dt.tzinfo | None, end: dt.datetime, lang:
 
 def _entry(f: Finding, tm: Time, art: Artifact, zone: dt.tzinfo | None, lang: str) -> TimelineEntry:
     title = f.rule.text(lang).title
-    return {
+    entry: TimelineEntry = {
         "time": utc_iso(tm), "kind": tm.kind,
         "finding": {"identity": finding_identity(f), "rule_ids": list(f.rule_ids)},
         "artifact": {"kind": art.kind, "identity": artifact_key(art.to_dict()),
                      "name": safe_text(artifact_name(art), 300)},
-        "source": tm.source,
+        "source": str(tm.source), "source_id": tm.source.id,
         "precision": tm.precision,
         "local": local_iso(tm, zone),
         "when": when_text(tm, zone, lang),
         "text": event_text(art, tm.kind, lang, title),
         "detail": t("timeline_detail", lang, severity=t(f"severity_{f.rule.severity}", lang), title=title,
-                    kind=t(f"timeline_kind_{tm.kind}", lang), source=time_source_label(tm.source, lang)),
+                    kind=t(f"timeline_kind_{tm.kind}", lang), source=tm.source.text(lang)),
         "severity": f.rule.severity,
         "title": title,
     }
+    if tm.source.params:
+        entry["source_params"] = source_ids(tm.source)["source_params"]
+    return entry
 
 
 def is_file_change(tm: Time) -> bool:
-    """A file's modification time (collectors/common/filetimes.py: "file modification time", "home
-    folder modification time"): copying, unpacking or a vendor's build sets it too."""
-    return tm.kind == "changed" and tm.source.endswith(FILE_CHANGE)
+    """A file's modification time (Time.is_file_change: by the source's id, never its words)."""
+    return tm.is_file_change
 
 
 def first_time(times: Sequence[Time], zone: dt.tzinfo | None) -> Time:
@@ -306,10 +305,10 @@ def first_time(times: Sequence[Time], zone: dt.tzinfo | None) -> Time:
 def _first_seen(first: Time, zone: dt.tzinfo | None, lang: str) -> FirstSeen:
     key = "first_seen_file_changed" if is_file_change(first) else "first_seen"
     return {
-        "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind, "source": first.source,
-        "precision": first.precision,
+        "time": utc_iso(first), "local": local_iso(first, zone), "kind": first.kind,
+        "source": str(first.source), **source_ids(first.source), "precision": first.precision,
         "text": t(key, lang, when=when_text(first, zone, lang), kind=t(f"timeline_kind_{first.kind}", lang),
-                  source=time_source_label(first.source, lang)),
+                  source=first.source.text(lang)),
     }
 
 
@@ -324,7 +323,7 @@ def since_info(since: Since, identity: ComputerIdentity, lang: str, marked_findi
                undated_findings: int, marked_startup: int, undated_startup: int) -> SinceInfo:
     """The line at the top of a --since report: what is marked, and what cannot be judged."""
     at = since.resolve(identity.zone)
-    moment = Time(at, "changed", "--since")
+    moment = Time(at, "changed", as_message("--since"))
     shown = (date_text(local_datetime(at, identity.zone).date(), lang) if since.date_only and not since.when.tzinfo
              else when_text(moment, identity.zone, lang))
     mark = t("since_mark", lang, date=shown)

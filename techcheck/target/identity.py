@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from techcheck.errors import NotAvailable, TargetError
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 
 SYSTEM = "HKLM\\SYSTEM\\CurrentControlSet"
@@ -184,11 +185,11 @@ class LocalClock:
         except (OverflowError, ValueError):
             return None
 
-    def label(self, source: str) -> str:
+    def label(self, source: Message) -> Message:
         """The source of a local-time value, saying which zone it was read in."""
         if self.zone is None:
-            return f"{source} (local time; the computer's time zone is not known, read as UTC)"
-        return f"{source} (local time, {self.name})"
+            return Message.of("time_source_unknown_zone", source=source)
+        return Message.of("time_source_local", source=source, zone=self.name)
 
 
 _CLOCKS: dict[int, tuple[weakref.ref[Target], LocalClock]] = {}

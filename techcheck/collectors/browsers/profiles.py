@@ -221,9 +221,9 @@ class Visit:
     first: str | None = None  # the first visit the history still holds (ISO 8601 UTC)
 
 
-FIRST_VISIT = "browser history: first visit"
-LAST_VISIT = "browser history: last visit"
-DOWNLOAD_STARTED = "browser downloads: download started"
+FIRST_VISIT = Message.of("time_source.first_visit")
+LAST_VISIT = Message.of("time_source.last_visit")
+DOWNLOAD_STARTED = Message.of("time_source.download_started")
 
 
 def visit_times(visit: Visit) -> list[Time]:

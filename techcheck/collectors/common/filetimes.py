@@ -9,17 +9,16 @@ installer also sets; never an install time.
 from __future__ import annotations
 
 from techcheck.collectors.base import Context, unix_noted
+from techcheck.i18n import Message
 from techcheck.target.base import Target
-from techcheck.timeutil import Time
-
-CREATED = "file creation time (file system)"
-MODIFIED = "file modification time"
+from techcheck.timeutil import FILE_CREATED, FILE_MODIFIED, Time
 
 
-def file_times(target: Target, ctx: Context, path: str, what: str = "", changes: bool = True) -> list[Time]:
+def file_times(target: Target, ctx: Context, path: str, created_source: Message = FILE_CREATED,
+               changes: bool = True) -> list[Time]:
     """The file's creation time ("created") and modification time ("changed"), those that are known
-    and plausible. A link is described by itself, not by what it points to. `what` names the file
-    when it is not the artifact's own ("home folder": "home folder creation time (file system)");
+    and plausible. A link is described by itself, not by what it points to. `created_source` names
+    the file when it is not the artifact's own (`created_source`: time_source.home_folder_created);
     changes=False leaves out the modification time (a home folder's changes with every file saved
     in it, and say nothing about the account)."""
     st = target.stat(path) if path.startswith("/") else None
@@ -27,11 +26,9 @@ def file_times(target: Target, ctx: Context, path: str, what: str = "", changes:
         return []
     shown = target.display_path(path)
     born = target.birth_time(path)
-    created_source = f"{what} creation time (file system)" if what else CREATED
-    changed_source = f"{what} modification time" if what else MODIFIED
     created = unix_noted(ctx, shown, born, "created", created_source) if born else None
     # A modification time of 0 is "not kept" (test and in-memory targets), not a 1970 fact.
-    changed = unix_noted(ctx, shown, st.mtime, "changed", changed_source) if changes and st.mtime > 0 else None
+    changed = unix_noted(ctx, shown, st.mtime, "changed", FILE_MODIFIED) if changes and st.mtime > 0 else None
     found = [created] if created else []
     if changed is not None and not (created and abs((changed.when - created.when).total_seconds()) < 1):
         found.append(changed)

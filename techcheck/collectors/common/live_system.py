@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, unix_noted
+from techcheck.i18n import Message
 from techcheck.target.base import ProcessInfo, Target
 from techcheck.timeutil import iso_utc
 
@@ -69,6 +70,6 @@ class Sessions(LiveSystem):
             # A display like ":0" or an empty host means someone at the computer itself.
             remote = bool(s.host) and not s.host.startswith(":") and s.host not in ("localhost",)
             began = unix_noted(ctx, s.terminal or s.user, s.started, "connected",
-                               "signed-in session start (the system's list of sessions)") if s.started else None
+                               Message.of("time_source.signed_in_session_start")) if s.started else None
             yield make("session", Location(), user=s.user, terminal=s.terminal, host=s.host,
                        remote=remote, started=started, times=[began] if began else None)

@@ -17,6 +17,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, read_text_noted, time_noted
 from techcheck.collectors.common.filetimes import file_times
 from techcheck.collectors.common.parsing import PasswdEntry, parse_passwd
+from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -32,7 +33,8 @@ def parse_shadow(text: str) -> dict[str, str]:
     return {p[0]: p[1] for p in (line.split(":") for line in text_lines(text)) if len(p) >= 2 and p[0]}
 
 
-PASSWORD_CHANGED = "/etc/shadow: password last changed (a date without a time)"
+PASSWORD_CHANGED = Message.of("time_source.shadow_password_changed")
+HOME_FOLDER_CREATED = Message.of("time_source.home_folder_created")
 
 
 def shadow_changed_days(text: str) -> dict[str, int]:
@@ -149,7 +151,7 @@ class LinuxAccounts(Collector):
             if shadow is not None and password is None:
                 password = "*"  # no shadow line: no password to sign in with
             system = is_system_account(entry)
-            home_times = (file_times(target, ctx, entry.home, "home folder", changes=False)
+            home_times = (file_times(target, ctx, entry.home, HOME_FOLDER_CREATED, changes=False)
                           if not system and entry.home else [])
             day = changed_days.get(entry.name) if not system else None
             password_set = time_noted(ctx, SHADOW, _day(day), "changed", PASSWORD_CHANGED, "day") if day else None

@@ -26,8 +26,8 @@ LOG_DIR = "/var/log"
 MAX_FILES = 30
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_LINES = 2_000_000
-INSTALLED = "dpkg log: installed"
-UPGRADED = "dpkg log: upgraded (the latest upgrade)"
+INSTALLED = Message.of("time_source.dpkg_installed")
+UPGRADED = Message.of("time_source.dpkg_upgraded")
 _ACTION = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (install|upgrade|remove|purge) (\S+) ")
 _NAME = re.compile(r"^dpkg\.log(?:\.(\d{1,3}))?(\.gz)?$")
 
@@ -115,7 +115,7 @@ def read_dpkg_logs(target: Target, ctx: Context, clock: LocalClock) -> dict[str,
             ctx.note(shown, Message.of("note.dpkg_log_bad_dates", count=found.broken - before))
     times: dict[str, list[Time]] = {}
     where = target.display_path(LOG_DIR + "/dpkg.log")
-    tables: tuple[tuple[TimeKind, dict[str, dt.datetime], str], ...] = (
+    tables: tuple[tuple[TimeKind, dict[str, dt.datetime], Message], ...] = (
         ("installed", found.installed, INSTALLED), ("changed", found.upgraded, UPGRADED))
     for kind, table, source in tables:
         for package, local in table.items():

@@ -20,8 +20,8 @@ from techcheck.target.base import Target
 from techcheck.timeutil import iso_utc
 
 # accountPolicyData in the account's record (/private/var/db/dslocal/nodes/Default/users/<name>.plist)
-CREATED = "account record creationTime (accountPolicyData)"
-PASSWORD_SET = "account record passwordLastSetTime (accountPolicyData): password last set"
+CREATED = Message.of("time_source.account_record_created")
+PASSWORD_SET = Message.of("time_source.account_record_password_set")
 DSLOCAL = "/private/var/db/dslocal/nodes/Default"
 LOGINWINDOW = "/Library/Preferences/com.apple.loginwindow.plist"
 RECENT_DAYS = 30

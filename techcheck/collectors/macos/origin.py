@@ -45,8 +45,9 @@ from techcheck.i18n import Message
 from techcheck.target.base import Target
 from techcheck.timeutil import Time, time_fact
 
-RECEIPT = "installer receipt"
-HISTORY = "InstallHistory.plist"
+RECEIPT = Message.of("time_source.installer_receipt")
+HISTORY = Message.of("time_source.install_history")
+HISTORY_LATEST = Message.of("time_source.install_history_latest")
 
 SEALED_PREFIXES = ("/system/", "/usr/", "/bin/", "/sbin/", "/library/apple/")
 NOT_SEALED = ("/usr/local/",)
@@ -333,7 +334,7 @@ def bundle_times(target: Target, origins: MacOrigins, bundle: str, name: str, bu
     if dates:
         times.append(Time(dates[0], "installed", HISTORY))
     if len(dates) > 1 and dates[-1] != dates[0]:
-        times.append(Time(dates[-1], "changed", HISTORY + ": the latest install or update"))
+        times.append(Time(dates[-1], "changed", HISTORY_LATEST))
     return times
 
 

@@ -59,7 +59,7 @@ SERVICE_NAMES: dict[str, str] = {
 _AUTH_STATUS = {0: "deny", 1: "unknown", 2: "allow", 3: "limited"}
 # last_modified is written when the answer is given or changed. TCC keeps no time of use in the
 # `access` table (last_reminded, from macOS 13, is when macOS last reminded the user of a grant).
-TCC_MODIFIED = "TCC last_modified (when the permission was granted or last changed)"
+TCC_MODIFIED = Message.of("time_source.tcc_modified")
 
 
 def service_name(raw: str) -> str:

@@ -18,6 +18,8 @@ from techcheck.errors import NotAvailable
 from techcheck.i18n import Message, err_detail
 from techcheck.target.base import Target
 
+USER_FOLDER_CREATED = Message.of("time_source.user_folder_created")
+
 
 class WindowsAccounts(Collector):
     name = "windows.accounts"
@@ -45,7 +47,7 @@ class WindowsAccounts(Collector):
             yield make("account", Location(path=target.display_path(home.home)), account_type="os_user",
                        name=home.user, user=home.user, system_account=False,
                        uid=sids.get(home.user.casefold()),
-                       times=file_times(target, ctx, home.home, "user folder", changes=False) or None)
+                       times=file_times(target, ctx, home.home, USER_FOLDER_CREATED, changes=False) or None)
         for user, sid in sorted(sids.items()):
             if user not in seen:  # in the ProfileList, but its folder is missing from this copy
                 yield make("account", Location(registry_key=f"{PROFILE_LIST}\\{sid}"), account_type="os_user",

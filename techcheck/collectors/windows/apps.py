@@ -49,9 +49,10 @@ def uninstall_entries(reg: Registry, ctx: Context) -> Iterator[Artifact]:
             hidden = values.get("systemcomponent", "") == "1"
             date = install_date(values.get("installdate", ""))
             times = [Time(dt.datetime.fromisoformat(date).replace(tzinfo=dt.timezone.utc), "installed",
-                          "programs list install date", precision="day")] if date else []
+                          Message.of("time_source.programs_list_install_date"), precision="day")] if date else []
             if sub.last_write is not None:
-                times.append(Time(sub.last_write.astimezone(dt.timezone.utc), "changed", "registry key last write"))
+                times.append(Time(sub.last_write.astimezone(dt.timezone.utc), "changed",
+                                  Message.of("time_source.key_last_write")))
             yield make("app", Location(registry_key=sub.path), name=name,
                        version=values.get("displayversion") or None, publisher=values.get("publisher") or None,
                        install_path=values.get("installlocation") or None, package=sub.name,

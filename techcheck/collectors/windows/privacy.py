@@ -36,11 +36,11 @@ def decode_nonpackaged(name: str) -> str:
 # ConsentStore writes these FILETIMEs each time an app starts and stops using the camera, microphone
 # or location (https://www.kaspersky.com/blog/windows-camera-microphone-access-history/ ; Windows
 # Settings > Privacy "Recent activity" reads them). A Stop of 0 means the use had not ended.
-USE_STARTED = "ConsentStore LastUsedTimeStart (the last use began)"
-USE_ENDED = "ConsentStore LastUsedTimeStop (the last use ended)"
+USE_STARTED = Message.of("time_source.consent_use_started")
+USE_ENDED = Message.of("time_source.consent_use_ended")
 
 
-def _time(key: RegKey, name: str, source: str, ctx: Context) -> Time | None:
+def _time(key: RegKey, name: str, source: Message, ctx: Context) -> Time | None:
     v = value_noted(key, name, ctx)
     number = v.number() if v is not None else None
     if number is None:

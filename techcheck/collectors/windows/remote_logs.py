@@ -174,8 +174,8 @@ class WindowsRemoteSessionLogs(Collector):
                            times=session_times(s, clock, ctx, shown) or None)
 
 
-SESSION_START = "connection log: session start"
-SESSION_END = "connection log: session end"
+SESSION_START = Message.of("time_source.session_start")
+SESSION_END = Message.of("time_source.session_end")
 
 
 def session_times(session: Session, clock: LocalClock, ctx: Context, where: str) -> list[Time]:

@@ -16,6 +16,7 @@ from techcheck.collectors.windows.origin import windows_origins
 from techcheck.collectors.windows.signer import PE_SUFFIXES, READ_LIMIT, signer_name
 from techcheck.errors import NotAvailable, TargetError
 from techcheck.facts.behaviour import Behaviour, analyse_script, program_missing
+from techcheck.i18n import Message
 from techcheck.kinds import KINDS
 from techcheck.target.base import Target, decode_text
 from techcheck.target.registry import Registry, RegistryError, RegKey
@@ -72,7 +73,7 @@ class KeyTimes:
             return None
 
 
-KEY_LAST_WRITE = "registry key last write"
+KEY_LAST_WRITE = Message.of("time_source.key_last_write")
 
 
 def key_time(keys: KeyTimes, ctx: Context, key_path: str) -> Time | None:

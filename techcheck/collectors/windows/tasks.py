@@ -163,7 +163,7 @@ class WindowsScheduledTasks(StartCollector):
             yield from task_cache_only(reg, seen, ctx, cached)
 
 
-REGISTERED = "scheduled task registration date (RegistrationInfo Date)"
+REGISTERED = Message.of("time_source.task_registered")
 
 
 def registration_time(task: ScheduledTask, clock: LocalClock, ctx: Context, where: str) -> Time | None:
@@ -288,8 +288,8 @@ def parse_task_actions(data: bytes) -> list[TaskAction]:
 
 # DynamicInfo (a value of each Tasks\{id} key): a 4-byte version, then the FILETIMEs of the task's
 # last registration and of its last run (plaso, parsers/winreg_plugins/task_scheduler.py).
-LAST_REGISTERED = "task registry DynamicInfo: last registered"
-LAST_RUN = "task registry DynamicInfo: last run"
+LAST_REGISTERED = Message.of("time_source.task_last_registered")
+LAST_RUN = Message.of("time_source.task_last_run")
 
 
 def dynamic_info_times(data: bytes, where: str, ctx: Context) -> list[Time]:
