@@ -64,7 +64,12 @@ class KindSpec:
     same thing when kind, location and these fields agree (versions, flags and dates are state).
     summary: the fields that best describe it, in the order the report shows them.
     inventory: set when the report's inventory lists every artifact of this kind.
-    starts_by_itself: listed in the report's "What starts by itself" section.
+    starts_by_itself: listed in the report's "What starts by itself" section; `startup_fields` are
+    the fields its entry there shows (report/startup.py).
+    names: the fields that name it in the timeline ("AnyDesk was installed"), the first with a value
+    wins; a "path" is shown as its folder and file (report/timewords.artifact_name).
+    timeline_words: its timeline sentences name it with the message `timeline_what_<kind>`; without
+    it, with `timeline_what_other` (tests/test_kinds.py checks each such message is there).
     Its label is the message `label_key` (texts.kind_label); each field's is `field_label_key(name)`.
     """
 
@@ -75,15 +80,21 @@ class KindSpec:
     summary: tuple[str, ...]
     inventory: InventorySpec | None = None
     starts_by_itself: bool = False
+    names: tuple[str, ...] = ()
+    timeline_words: bool = False
+    startup_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for what, names in (("identity", self.identity), ("summary", self.summary),
+        for what, names in (("identity", self.identity), ("summary", self.summary), ("names", self.names),
+                            ("startup_fields", self.startup_fields),
                             ("inventory", self.inventory.fields if self.inventory else ())):
             unknown = [n for n in names if n not in self.fields]
             if unknown:
                 raise ValueError(f"kind {self.name!r}: {what} names fields it does not have: {unknown}")
         if not self.identity or not self.summary:
             raise ValueError(f"kind {self.name!r}: identity and summary fields are required")
+        if self.starts_by_itself != bool(self.startup_fields):
+            raise ValueError(f"kind {self.name!r}: a kind that starts by itself names its startup_fields (and only it)")
 
     @property
     def label_key(self) -> str:
@@ -150,6 +161,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         **_FACTS,
     },
         identity=("exe", "name", "cmdline", "user"),
+        names=("name", "exe_name", "user"),
         summary=("name", "exe", "cmdline", "user", "pid")),
     KindSpec("app", "installed software: a package, a programs-list entry, an app bundle or program folder", {
         "name": _f("str", "name as shown to people"),
@@ -165,6 +177,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         **_FACTS,
     },
         identity=("name", "package", "bundle_id", "install_path", "source", "user"),
+        names=("name", "package", "bundle_id", "user"), timeline_words=True,
         summary=("name", "package", "bundle_id", "version", "install_path", "installed", "user"),
         inventory=InventorySpec(3, max_items=20_000, fields=(  # thousands of apps: fewer fields each
             "name", "version", "package", "bundle_id", "source", "install_path", "hidden", "user"))),
@@ -181,6 +194,9 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         **_FACTS,
     },
         identity=("name", "command", "service_dll", "user"),
+        names=("name", "display_name", "exe_name", "user"), timeline_words=True,
+        startup_fields=("name", "command", "exe", "user", "enabled", "origin", "origin_name", "interpreter", "runs",
+                        "behaviour", "personal"),
         summary=("name", "display_name", "command", "start_type", "user"),
         inventory=InventorySpec(2),
         starts_by_itself=True),
@@ -210,6 +226,9 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         **_FACTS,
     },
         identity=("mechanism", "name", "command", "user", "scope"),
+        names=("name", "exe_name", "user"), timeline_words=True,
+        startup_fields=("name", "command", "exe", "user", "run_as", "enabled", "trigger", "origin", "origin_name",
+                        "interpreter", "runs", "behaviour", "personal"),
         summary=("mechanism", "name", "command", "user", "enabled"),
         inventory=InventorySpec(1),
         starts_by_itself=True),
@@ -223,6 +242,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "exposed": _f("bool", "reachable from other computers (not only this one)"),
     },
         identity=("protocol", "address", "port", "exe"),
+        names=("exe_name",),
         summary=("process_name", "protocol", "address", "port", "exe")),
     KindSpec("connection", "an open network connection to another computer (live scans only)", {
         "protocol": _f("str", "tcp or tcp6"),
@@ -236,6 +256,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "exe": _EXE, "exe_name": _EXE_NAME,
     },
         identity=("protocol", "remote_address", "remote_port", "exe"),
+        names=("exe_name",),
         summary=("process_name", "remote_address", "remote_port", "state")),
     KindSpec("session", "someone signed in to this computer right now (live scans only)", {
         "user": _USER,
@@ -246,6 +267,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("user", "terminal", "host"),
+        names=("user",),
         summary=("user", "terminal", "host", "started")),
     KindSpec("browser_extension", "an add-on installed in a web browser", {
         "browser": _f("str", "chrome, edge, brave, chromium, firefox"),
@@ -261,6 +283,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("browser", "profile", "extension_id", "user"),
+        names=("name", "extension_id", "user"), timeline_words=True,
         summary=("name", "extension_id", "browser", "profile", "user", "install_source"),
         inventory=InventorySpec(6)),
     KindSpec("account", "an account: a computer login, or a cloud/browser account signed in", {
@@ -281,6 +304,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("account_type", "name", "email", "uid", "browser", "profile", "user"),
+        names=("name", "user"), timeline_words=True,
         summary=("account_type", "name", "email", "admin", "browser", "profile", "user"),
         inventory=InventorySpec(4)),
     KindSpec("permission", "an app or site allowed to use the camera, microphone, location, screen, keyboard ...", {
@@ -301,6 +325,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("service", "app", "site", "source", "user"),
+        names=("app", "site", "user"), timeline_words=True,
         summary=("service", "app", "site", "status", "last_used", "user"),
         inventory=InventorySpec(5)),
     KindSpec("setting", "a system setting: remote desktop, SSH, screen sharing, location, proxy, DNS ...", {
@@ -313,6 +338,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("name", "user"),
+        names=("name", "user"), timeline_words=True,
         summary=("name", "enabled", "value", "detail", "user"),
         inventory=InventorySpec(7)),
     KindSpec("certificate", "a trusted root certificate added to the system", {
@@ -325,6 +351,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("sha256", "sha1", "subject", "store", "user"),
+        names=("subject", "user"),
         summary=("subject", "issuer", "sha256", "store"),
         inventory=InventorySpec(10)),
     KindSpec("profile", "a device-management or configuration profile", {
@@ -340,6 +367,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("identifier", "user"),
+        names=("name", "identifier", "user"),
         summary=("name", "identifier", "organization", "payload_types", "signed"),
         inventory=InventorySpec(9)),
     KindSpec("file", "a file known to be left by monitoring or remote-access software", {
@@ -355,6 +383,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("path", "sha256"),
+        names=("path", "name", "user"), timeline_words=True,
         summary=("path", "description", "size", "sha256")),
     KindSpec("program_file", "a program file on disk (.exe, .msi, .dmg, .pkg, .app, ELF, AppImage) in a program "
                              "folder or where downloaded programs are run from", {
@@ -367,6 +396,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("exe", "exe_name", "file_type", "place", "sha256", "size", "user"),
+        names=("exe_name", "user"),
         summary=("exe", "file_type", "place", "size", "sha256", "user")),
     KindSpec("ssh_key", "a key that lets someone sign in to this computer over SSH", {
         "user": _USER,
@@ -377,6 +407,7 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("user", "fingerprint", "key_type", "options"),
+        names=("user",),
         summary=("user", "key_type", "comment", "fingerprint", "options"),
         inventory=InventorySpec(8)),
     KindSpec("web_visit", "a web page visited or a file downloaded in a browser", {
@@ -391,11 +422,13 @@ KINDS: dict[str, KindSpec] = {k.name: k for k in [
         "times": _TIMES,
     },
         identity=("url", "visit_type", "time", "user"),
+        names=("domain", "user"), timeline_words=True,
         summary=("url", "title", "visit_type", "time", "browser", "user")),
     KindSpec("hosts_entry", "a line in the hosts file that sends a name to a fixed address", {
         "hostname": _f("str", "host name, lower-case"),
         "address": _f("str", "address it points to"),
     },
         identity=("hostname", "address"),
+        names=(),
         summary=("hostname", "address")),
 ]}

@@ -100,3 +100,35 @@ def test_every_time_field_says_what_it_is_on_the_timeline() -> None:
     found, problems = artifact_times(app, None)
     assert problems == [] and [(t.kind, str(t.source), t.precision) for t in found] == [
         ("installed", "install date", "day")]
+
+
+def test_timeline_names_and_start_up_fields_come_from_the_specs() -> None:
+    """Which fields name a thing on the timeline, whether its sentences have their own words
+    (timeline_what_<kind>) and what a "What starts by itself" entry shows are facts of the kind's
+    spec: each kind with timeline_words has its message in every language, and every such message
+    belongs to a kind that says so (no kind falls back to "timeline_what_other" without saying it)."""
+    from techcheck.i18n import catalog
+    from techcheck.report.startup import startup_entry
+    from techcheck.report.timewords import artifact_name, event_text
+
+    worded = {k for k, spec in KINDS.items() if spec.timeline_words}
+    for lang in LANGUAGES:
+        messages = {m[len("timeline_what_"):] for m in catalog(lang) if m.startswith("timeline_what_")}
+        assert messages - {"other"} == worded, lang
+    with pytest.raises(ValueError, match="names fields it does not have"):
+        KindSpec("frob_watcher", "a made-up kind", {"name": FieldSpec("str", "its name")}, identity=("name",),
+                 summary=("name",), names=("label",))
+    with pytest.raises(ValueError, match="startup_fields"):
+        KindSpec("frob_watcher", "a made-up kind", {"name": FieldSpec("str", "its name")}, identity=("name",),
+                 summary=("name",), starts_by_itself=True)
+    assert all(spec.startup_fields for spec in KINDS.values() if spec.starts_by_itself)
+    where = "C:\\ProgramData\\AnyDesk\\connection_trace.txt"
+    log = make("file", Location(path=where), path=where, name="connection_trace.txt")
+    assert artifact_name(log) == "AnyDesk\\connection_trace.txt"  # a file: its path first
+    perm = make("permission", Location(), service="camera", app="com.example.cam", user="ana")
+    assert artifact_name(perm) == "com.example.cam"
+    assert event_text(make("hosts_entry", Location(), hostname="bank.example", address="10.0.0.5"),
+                      "changed", "en") == "“Hosts file line” was last changed"  # timeline_what_other
+    entry = startup_entry(make("service", Location(registry_key="HKLM\\...\\Services\\Spy"), name="Spy",
+                               command="C:\\spy.exe", start_type="auto", user=""), "en")
+    assert [k for k in entry if k in KINDS["service"].fields] == ["name", "command", "origin"]  # not start_type

@@ -20,8 +20,6 @@ STARTUP_KINDS = frozenset(k.name for k in KINDS.values() if k.starts_by_itself)
 MAX_ENTRIES = 5_000
 # Most doubtful first, so the entries to look at are at the top of each place.
 ORIGIN_ORDER = {"unknown": 0, "changed": 1, "": 2, "installed": 3, "system": 4}
-ENTRY_FIELDS = ("name", "command", "exe", "user", "run_as", "enabled", "trigger", "origin", "origin_name",
-                "interpreter", "runs", "behaviour", "personal")
 
 
 def place_of(art: Artifact) -> str:
@@ -36,7 +34,7 @@ def shown_entries(artifacts: Iterable[Artifact]) -> list[Artifact]:
 
 def startup_entry(art: Artifact, lang: str) -> dict[str, Any]:
     shown = art.to_dict()["fields"]  # as evidence: likely secrets masked (techcheck/masking.py)
-    entry = {k: shown.get(k) for k in ENTRY_FIELDS if shown.get(k) not in (None, "", [])}
+    entry = {k: shown.get(k) for k in KINDS[art.kind].startup_fields if shown.get(k) not in (None, "", [])}
     origin = str(art.get("origin") or "")
     entry["origin"] = origin
     entry["origin_label"] = origin_label(origin, str(art.get("origin_name") or ""), lang)

@@ -12,14 +12,12 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from techcheck.artifacts import Artifact
-from techcheck.i18n import SOURCE_LANGUAGE, lookup
+from techcheck.kinds import KINDS
 from techcheck.report.safe import safe_text
 from techcheck.texts import kind_label, t, value_label
 from techcheck.timeutil import Time
 
 UTC = dt.timezone.utc
-NAME_FIELDS = ("name", "display_name", "app", "site", "domain", "extension_id", "package", "bundle_id", "exe_name",
-               "path", "subject", "identifier", "user")
 
 
 def offset_text(local: dt.datetime) -> str:
@@ -83,8 +81,9 @@ def utc_iso(tm: Time) -> str:
 
 
 def artifact_name(art: Artifact) -> str:
-    """What people call the thing: its name (a file: its folder and name)."""
-    for name in (("path", *NAME_FIELDS) if art.kind == "file" else NAME_FIELDS):
+    """What people call the thing: the first of its kind's `names` with a value (a path: its folder
+    and name)."""
+    for name in KINDS[art.kind].names:
         value = art.get(name)
         if isinstance(value, str) and value.strip():
             if name == "path":  # the file and its folder: "AnyDesk\\connection_trace.txt"
@@ -108,7 +107,6 @@ def event_text(art: Artifact, kind: str, lang: str, title: str = "") -> str:
         what = t(key, lang, service=value_label("service", service, lang) or service.replace("_", " "),
                  name=safe_text(art.get("app") or art.get("site") or name, 200))
     else:
-        # A kind whose words the catalogs have (timeline_what_<kind>: "{name} was installed"), else "“{name}”".
-        what = t(key if lookup(key, SOURCE_LANGUAGE) is not None else "timeline_what_other", lang, name=name)
+        what = t(key if KINDS[art.kind].timeline_words else "timeline_what_other", lang, name=name)
     return t(f"timeline_{kind}", lang, what=what)
 
