@@ -10,6 +10,7 @@ import click
 
 from techcheck.cli_common import EXIT_ALTERED, EXIT_UNREADABLE, EXIT_USAGE, read_key, rule_titles
 from techcheck.cli_output import checked_output, output_format, refuse_overwrite, save_report
+from techcheck.i18n import Message
 from techcheck.texts import LANGUAGES, detect_language, t
 
 if TYPE_CHECKING:
@@ -27,11 +28,11 @@ def read_report_file(path: str, lang: str) -> LoadedReport:
         if looks_like_html(data):  # an HTML report: its embedded evidence record
             record = read_html_report(data).record
             if record is None:
-                raise ReportError("an HTML page without a techcheck evidence record")
+                raise ReportError(Message.of("report_error.html_without_record"))
             data = record
         return load_report(data)
     except ReportError as exc:
-        click.echo(t("report_unreadable", lang, path=path, reason=exc), err=True)
+        click.echo(t("report_unreadable", lang, path=path, reason=exc.msg), err=True)
         sys.exit(EXIT_UNREADABLE)
 
 
@@ -58,7 +59,7 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
     try:
         raw = read_limited(report)
     except ReportError as exc:
-        click.echo(t("report_unreadable", lang, path=report, reason=exc), err=True)
+        click.echo(t("report_unreadable", lang, path=report, reason=exc.msg), err=True)
         sys.exit(EXIT_UNREADABLE)
     if looks_like_html(raw):
         result = verify_html_report(raw, key)
@@ -78,7 +79,7 @@ def verify(report: str, key_file: str | None, lang: str | None) -> None:
         click.echo(t("verify_needs_key", lang), err=True)
         sys.exit(EXIT_USAGE)
     else:
-        click.echo(t("verify_unreadable", lang, detail=result.detail), err=True)
+        click.echo(t("verify_unreadable", lang, detail=result.detail or ""), err=True)
         sys.exit(EXIT_UNREADABLE)
 
 

@@ -17,7 +17,8 @@ A collector's note keeps its English text in the JSON report (``message``), with
 ``params`` beside it, so a saved report can be shown in any language later.
 
 Id families: plain ids (``safety_title``) for report texts; ``note.*`` notes and skip reasons;
-``target.*`` why a file could not be read (``TargetError(Message)``); ``fact.*`` fixed words in
+``target.*`` why a file could not be read (``TargetError(Message)``); ``report_error.*`` (and
+``report_type.*``) why a saved report cannot be read or verified (``ReportError``, ``Verification.detail``); ``fact.*`` fixed words in
 artifact fields (``Words(Message)``, English in the field and the JSON); ``verbatim`` a text shown
 as it is (what ``as_message`` makes of a plain string); ``check.<check name>`` check titles (English: the
 collector's ``title``, so not in the English catalog); ``kind.*``, ``field.*``,

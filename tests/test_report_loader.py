@@ -120,3 +120,43 @@ def test_a_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
     fifo = tmp_path / "report.json"
     os.mkfifo(fifo)
     assert "not a regular file" in one_line_refusal(["verify", str(fifo)])
+
+
+def test_verify_and_diff_say_why_in_the_chosen_language(tmp_path: Path) -> None:
+    """The reason a report cannot be read is a message (ReportError.msg, Verification.detail): in Spanish
+    verify and diff say it in Spanish; the English stays what it was."""
+    data = json.loads(render_json(build_report(hostile_scan(), "es")))
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(data), encoding="utf-8")
+    del data["digest"]
+    nodigest = tmp_path / "nodigest.json"
+    nodigest.write_text(json.dumps(data), encoding="utf-8")
+    del data["checks"]
+    nochecks = tmp_path / "nochecks.json"
+    nochecks.write_text(json.dumps(data), encoding="utf-8")
+    broken = json.loads(good.read_text(encoding="utf-8"))
+    broken["summary"]["alert"] = "many"
+    badtype = tmp_path / "badtype.json"
+    badtype.write_text(json.dumps(broken), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<!doctype html><title>techcheck</title><p>no record here</p>", encoding="utf-8")
+
+    english = one_line_refusal(["verify", str(nodigest), "--lang", "en"])
+    assert "the report has no digest" in english
+    spanish = one_line_refusal(["verify", str(nodigest), "--lang", "es"])
+    assert "el informe no tiene huella (digest)" in spanish and "the report has no digest" not in spanish
+    assert "report: checks is missing" in one_line_refusal(["verify", str(nochecks), "--lang", "en"])
+    spanish = one_line_refusal(["verify", str(nochecks), "--lang", "es"])
+    assert "report: falta checks" in spanish and "is missing" not in spanish
+    spanish = one_line_refusal(["diff", str(good), str(nochecks), "--lang", "es"])
+    assert "report: falta checks" in spanish and "is missing" not in spanish
+    spanish = one_line_refusal(["diff", str(badtype), str(good), "--lang", "es"])
+    assert "no es un número entero" in spanish and "whole number" not in spanish, spanish
+    spanish = one_line_refusal(["diff", str(page), str(good), "--lang", "es"])
+    assert "una página HTML sin registro de evidencia de techcheck" in spanish, spanish
+    spanish = one_line_refusal(["verify", str(tmp_path / "missing.json"), "--lang", "es"])
+    assert spanish.strip()  # the system's own reason (an OS error) is shown as it is
+    with pytest.raises(ReportError) as caught:
+        load_report(nochecks.read_bytes())
+    assert str(caught.value) == "report: checks is missing"
+    assert caught.value.msg.text("es") == "report: falta checks"

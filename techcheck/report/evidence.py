@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
 
+from techcheck.i18n import Message
 from techcheck.report.loader import LoadedReport, ReportError, load_report
 from techcheck.report.schema import Digest, Report, RulesFingerprint
 
@@ -85,7 +86,7 @@ VerifyStatus = Literal["intact", "altered", "unreadable", "needs_key", "not_keye
 class Verification:
     status: VerifyStatus
     algorithm: str = ""
-    detail: str = ""
+    detail: Message | None = None  # why it is unreadable or altered, in any language
 
 
 def verify_report(source: LoadedReport | bytes, key: bytes | None = None) -> Verification:
@@ -93,16 +94,17 @@ def verify_report(source: LoadedReport | bytes, key: bytes | None = None) -> Ver
     try:
         loaded = source if isinstance(source, LoadedReport) else load_report(source)
     except ReportError as exc:
-        return Verification("unreadable", detail=str(exc))
+        return Verification("unreadable", detail=exc.msg)
     report = loaded.raw  # the digest covers the report exactly as saved
     digest = report.get(DIGEST_FIELD)
     if not isinstance(digest, dict) or not isinstance(digest.get("value"), str):
-        return Verification("unreadable", detail="the report has no digest")
+        return Verification("unreadable", detail=Message.of("report_error.no_digest"))
     algorithm = str(digest.get("algorithm", ""))
     if algorithm == "hmac-sha256" and not key:
         return Verification("needs_key", algorithm)
     if algorithm not in ("sha256", "hmac-sha256"):
-        return Verification("unreadable", algorithm, f"unknown digest algorithm {algorithm!r}")
+        return Verification("unreadable", algorithm,
+                            Message.of("report_error.unknown_digest", algorithm=repr(algorithm)))
     if key and algorithm != "hmac-sha256":
         # Whoever checks with a key expects a keyed seal; a plain digest anyone could have remade.
         return Verification("not_keyed", algorithm)
@@ -202,11 +204,12 @@ def verify_html_report(data: bytes, key: bytes | None = None) -> Verification:
     """An HTML report: its embedded record against its digest, and the page's findings against it."""
     page = read_html_report(data)
     if page.records_found != 1 or page.record is None:
-        detail = "the page has no evidence record" if not page.records_found else "the page has more than one record"
+        detail = Message.of("report_error.page_without_record") if not page.records_found else (
+            Message.of("report_error.page_with_records"))
         return Verification("unreadable", detail=detail)
     result = verify_report(page.record, key)
     if result.status != "intact":
         return result
     if not shown_findings_match(page, json.loads(page.record)):
-        return Verification("altered", result.algorithm, "the findings shown on the page are not the record's")
+        return Verification("altered", result.algorithm, Message.of("report_error.page_findings_differ"))
     return result

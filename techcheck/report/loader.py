@@ -20,6 +20,7 @@ from typing import Any, Literal, cast, get_args, get_origin
 
 from techcheck.actions import SAVE_REPORT, says_to_save
 from techcheck.errors import TechcheckError
+from techcheck.i18n import Message, as_message
 from techcheck.report.format import revive_words
 from techcheck.report.schema import EvidenceRecord, Report
 
@@ -32,7 +33,12 @@ READABLE_VERSIONS = ("1", "2")
 
 
 class ReportError(TechcheckError):
-    """A file is not a readable techcheck report; the message says why in one line."""
+    """A file is not a readable techcheck report. `msg` says why in one line, as a message
+    (`report_error.*`, shown in any language); str() is its English text."""
+
+    def __init__(self, message: Message | str) -> None:
+        self.msg = as_message(message)
+        super().__init__(str(self.msg))
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,12 @@ def read_limited(source: str | os.PathLike[str], limit: int = MAX_REPORT_BYTES) 
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise ReportError("not a regular file")
+            raise ReportError(Message.of("report_error.not_a_file"))
         if st.st_size > limit:
-            raise ReportError(f"too large ({st.st_size} bytes; a report is at most {limit} bytes)")
+            raise ReportError(Message.of("report_error.too_large_size", size=st.st_size, limit=limit))
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise ReportError(f"too large (over {limit} bytes)")
+        raise ReportError(Message.of("report_error.too_large", limit=limit))
     return data
 
 
@@ -66,13 +72,13 @@ def load_report(source: str | os.PathLike[str] | bytes, limit: int = MAX_REPORT_
     """Read and check a saved JSON report (a path, or its bytes). Raises ReportError saying why not."""
     data = source if isinstance(source, bytes) else read_limited(source, limit)
     if len(data) > limit:
-        raise ReportError(f"too large (over {limit} bytes)")
+        raise ReportError(Message.of("report_error.too_large", limit=limit))
     raw = parse_json(data)
     schema = raw.get("schema")
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
-        raise ReportError("not a techcheck report (no techcheck schema)")
+        raise ReportError(Message.of("report_error.no_schema"))
     if schema[len(SCHEMA_PREFIX):] not in READABLE_VERSIONS:
-        raise ReportError(f"schema {schema!r} is not one this version of techcheck reads")
+        raise ReportError(Message.of("report_error.unknown_schema", schema=repr(schema)))
     report = upgrade(raw)
     check_type(report, Report, "report")
     return LoadedReport(data, raw, revive_words(cast(Report, report)))
@@ -82,13 +88,13 @@ def parse_json(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(f"not valid JSON: {exc}") from exc
+        raise ReportError(Message.of("report_error.not_json", detail=str(exc))) from exc
     except RecursionError as exc:
-        raise ReportError(f"nested too deeply (a report nests at most {MAX_NESTING} levels)") from exc
+        raise ReportError(Message.of("report_error.too_deep", limit=MAX_NESTING)) from exc
     if nesting(value) > MAX_NESTING:
-        raise ReportError(f"nested too deeply (a report nests at most {MAX_NESTING} levels)")
+        raise ReportError(Message.of("report_error.too_deep", limit=MAX_NESTING))
     if not isinstance(value, dict):
-        raise ReportError("not a techcheck report (no techcheck schema)")
+        raise ReportError(Message.of("report_error.no_schema"))
     return value
 
 
@@ -153,12 +159,12 @@ def check_type(value: Any, expected: Any, where: str) -> None:
         _check_typeddict(value, expected, where)
     elif expected is int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ReportError(f"{where}: not a whole number")
+            raise ReportError(Message.of("report_error.not_type", where=where, type=_type_name(int)))
     elif expected is type(None):
         if value is not None:
-            raise ReportError(f"{where}: not null")
+            raise ReportError(Message.of("report_error.not_type", where=where, type=_type_name(type(None))))
     elif not isinstance(value, expected):
-        raise ReportError(f"{where}: not {_type_name(expected)}")
+        raise ReportError(Message.of("report_error.not_type", where=where, type=_type_name(expected)))
 
 
 def _check_generic(value: Any, expected: Any, origin: Any, where: str) -> None:
@@ -166,29 +172,30 @@ def _check_generic(value: Any, expected: Any, origin: Any, where: str) -> None:
     args = get_args(expected)
     if origin is Literal:
         if value not in args:
-            raise ReportError(f"{where}: {_shown(value)} is not one of {', '.join(map(str, args))}")
+            raise ReportError(Message.of("report_error.not_one_of", where=where, value=_shown(value),
+                                         values=", ".join(map(str, args))))
     elif origin in (typing.Union, types.UnionType):
         if not any(_fits(value, option, where) for option in args):
-            raise ReportError(f"{where}: not {_type_name(expected)}")
+            raise ReportError(Message.of("report_error.not_type", where=where, type=_type_name(expected)))
     elif origin is list:
         if not isinstance(value, list):
-            raise ReportError(f"{where}: not a list")
+            raise ReportError(Message.of("report_error.not_type", where=where, type=Message.of("report_type.list")))
         for i, item in enumerate(value):
             check_type(item, args[0], f"{where}[{i}]")
     else:  # dict[str, ...]: the only other generic the schema uses
         if not isinstance(value, dict):
-            raise ReportError(f"{where}: not an object")
+            raise ReportError(Message.of("report_error.not_type", where=where, type=Message.of("report_type.object")))
         for key, item in value.items():
             check_type(item, args[1], f"{where}.{key}")
 
 
 def _check_typeddict(value: Any, expected: Any, where: str) -> None:
     if not isinstance(value, dict):
-        raise ReportError(f"{where}: not an object")
+        raise ReportError(Message.of("report_error.not_type", where=where, type=Message.of("report_type.object")))
     hints = typing.get_type_hints(expected)
     for key in sorted(expected.__required_keys__):
         if key not in value:
-            raise ReportError(f"{where}: {key} is missing")
+            raise ReportError(Message.of("report_error.missing", where=where, key=key))
     for key, hint in hints.items():
         if key in value:
             check_type(value[key], hint, f"{where}.{key}")
@@ -202,11 +209,21 @@ def _fits(value: Any, expected: Any, where: str) -> bool:
     return True
 
 
-def _type_name(expected: Any) -> str:
-    names = {str: "text", int: "a whole number", bool: "true or false", type(None): "null"}
+_TYPE_NAMES = {str: "report_type.text", int: "report_type.whole_number", bool: "report_type.true_or_false",
+               type(None): "report_type.null"}
+
+
+def _type_name(expected: Any) -> Message:
+    """What a value should have been, in words ("text or null"); a schema's own type by its name."""
     if get_origin(expected) in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in get_args(expected))
-    return names.get(expected, getattr(expected, "__name__", str(expected)))
+        first, *rest = get_args(expected)
+        name = _type_name(first)
+        for option in rest:
+            name = Message.of("report_type.or", first=name, second=_type_name(option))
+        return name
+    if expected in _TYPE_NAMES:
+        return Message.of(_TYPE_NAMES[expected])
+    return as_message(getattr(expected, "__name__", str(expected)))
 
 
 def _shown(value: Any) -> str:
