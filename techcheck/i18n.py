@@ -18,13 +18,14 @@ A collector's note keeps its English text in the JSON report (``message``), with
 
 Id families: plain ids (``safety_title``) for report texts; ``note.*`` notes and skip reasons;
 ``target.*`` why a file could not be read (``TargetError(Message)``); ``report_error.*`` (and
-``report_type.*``) why a saved report cannot be read or verified (``ReportError``, ``Verification.detail``); ``fact.*`` fixed words in
-artifact fields (``Words(Message)``, English in the field and the JSON); ``verbatim`` a text shown
-as it is (what ``as_message`` makes of a plain string); ``check.<check name>`` check titles (English: the
-collector's ``title``, so not in the English catalog); ``kind.*``, ``field.*``,
-``category.*``, ``value.<field>.<value>`` labels; ``app.*`` the app's pages; ``feed.*``
-texts the importers write into generated rules; ``safety_words.*`` the words the rule lint reads
-each language's rule texts with (``techcheck/wordlists.py``).
+``report_type.*``) why a saved report cannot be read or verified (``ReportError``,
+``Verification.detail``); ``fact.*`` fixed words in artifact fields (``Words(Message)``, English
+in the field and the JSON); ``verbatim`` a text shown as it is (what ``as_message`` makes of a
+plain string); ``check.<check name>`` check titles (English: the collector's ``title``, so not in
+the English catalog); ``kind.*``, ``field.*``, ``category.*``, ``value.<field>.<value>`` labels;
+``app.*`` the app's pages; ``feed.*`` texts the importers write into generated rules;
+``safety_words.*`` the words the rule lint reads each language's rule texts with
+(``techcheck/wordlists.py``).
 
 How to add a message:
   1. Use its id in the code (``Message.of("note.new_thing", n=3)``, ``t("new_thing", lang)``).
