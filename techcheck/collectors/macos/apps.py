@@ -19,7 +19,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
 from techcheck.errors import TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import Message, Words, err_detail
 from techcheck.target.base import Target
 
 
@@ -146,7 +146,8 @@ class MacApps(Collector):
                            name=bundle.info.name or posixpath.basename(bundle.path), exe=lib,
                            command=f"DYLD_INSERT_LIBRARIES={lib} {app_exe}", user=bundle.user or None,
                            scope="user" if bundle.user else "system", enabled=True,
-                           trigger="each time the app opens", file=f"{bundle.path}/Contents/Info.plist",
+                           trigger=Words(Message.of("fact.trigger_app_opens")),
+                           file=f"{bundle.path}/Contents/Info.plist",
                            **entry_facts(target, origins, exe=lib, definition=f"{bundle.path}/Contents/Info.plist"))
         for path in list_dir_noted(target, ctx, "/Library/PrivilegedHelperTools"):
             if target.is_file(path):

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, located, read_text_noted
 from techcheck.collectors.linux.commandline import command_exe
-from techcheck.collectors.linux.cron import CRON_LIMIT, at_job_files, parse_crontab, trigger_of
+from techcheck.collectors.linux.cron import CRON_LIMIT, at_job_files, parse_crontab, period_words, trigger_of
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -89,7 +90,7 @@ class MacCron(Collector):
                 continue
             yield make("autostart", Location(path=path), mechanism="at", name=name,
                        exe=command_exe(command) or None, command=command, scope="system", enabled=True,
-                       trigger="once, at a set time", run_as=owner, file=path,
+                       trigger=Words(Message.of("fact.trigger_once_at_a_set_time")), run_as=owner, file=path,
                        **entry_facts(target, origins, command, definition=path))
 
     def _periodic(self, target: Target, ctx: Context, origins: MacOrigins) -> Iterable[Artifact]:
@@ -100,5 +101,6 @@ class MacCron(Collector):
             if posixpath.basename(path).startswith(".") or not target.is_file(path):
                 continue
             yield make("autostart", Location(path=path), mechanism="periodic", name=posixpath.basename(path),
-                       exe=path, command=path, scope="system", enabled=True, trigger=period, run_as="root",
+                       exe=path, command=path, scope="system", enabled=True, trigger=period_words(period),
+                       run_as="root",
                        file=path, **entry_facts(target, origins, exe=path))

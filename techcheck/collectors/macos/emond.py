@@ -22,7 +22,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 EMOND_DIR = "/private/etc/emond.d"
@@ -91,9 +91,10 @@ class MacEmond(Collector):
 
     @staticmethod
     def _artifact(target: Target, origins: Any, path: str, cmd: EmondCommand, active: bool) -> Artifact:
-        note = "" if active else "emond starts only when /private/var/db/emondClients holds a file; it holds none"
+        note = None if active else Words(Message.of("fact.desc_emond_inactive"))
         return make("autostart", Location(path=path), mechanism="emond_rule",
                     name=cmd.rule or posixpath.basename(path), exe=cmd.argv[0], command=shlex.join(cmd.argv),
-                    scope="system", enabled=cmd.enabled, trigger=", ".join(cmd.events) or "event",
-                    run_as=cmd.user, description=note or None, file=path,
+                    scope="system", enabled=cmd.enabled,
+                    trigger=", ".join(cmd.events) or Words(Message.of("fact.trigger_event")),
+                    run_as=cmd.user, description=note, file=path,
                     **entry_facts(target, origins, argv=cmd.argv, definition=path))

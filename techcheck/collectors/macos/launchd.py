@@ -17,7 +17,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 OVERRIDES_DIR = "/private/var/db/com.apple.xpc.launchd"
@@ -48,16 +48,17 @@ class LaunchJob:
         return " ".join(self.argv)
 
     @property
-    def trigger(self) -> str:
+    def trigger(self) -> Words:
+        """When the job runs, in words (the trigger field)."""
         if self.run_at_load and self.keep_alive:
-            return "load, kept running"
+            return Words(Message.of("fact.trigger_load_kept_running"))
         if self.run_at_load:
-            return "load"
+            return Words(Message.of("fact.trigger_load"))
         if self.keep_alive:
-            return "kept running"
+            return Words(Message.of("fact.trigger_kept_running"))
         if self.interval:
-            return "schedule"
-        return "on demand"
+            return Words(Message.of("fact.trigger_launchd_schedule"))
+        return Words(Message.of("fact.trigger_on_demand"))
 
 
 def parse_launch_job(data: bytes) -> LaunchJob:
@@ -181,7 +182,9 @@ def inserted_library_artifacts(target: Target, origins: MacOrigins, job: LaunchJ
         yield make("autostart", Location(path=path), mechanism="dyld_insert",
                    name=job.label or posixpath.basename(path), exe=lib,
                    command=f"DYLD_INSERT_LIBRARIES={lib} {job.command}".strip(), user=folder.user or None,
-                   scope=folder.scope, enabled=True, trigger=f"each time {job.program or 'the job'} starts",
+                   scope=folder.scope, enabled=True,
+                   trigger=Words(Message.of("fact.trigger_each_time_starts", program=job.program) if job.program
+                                 else Message.of("fact.trigger_each_time_job_starts")),
                    file=path, **entry_facts(target, origins, exe=lib, definition=path))
 
 

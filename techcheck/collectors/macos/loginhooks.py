@@ -19,11 +19,12 @@ from techcheck.collectors.base import Collector, Context, parse_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
-from techcheck.i18n import Message
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 
 LOGINWINDOW = "Library/Preferences/com.apple.loginwindow.plist"
-HOOKS = {"LoginHook": ("login_hook", "sign-in"), "LogoutHook": ("logout_hook", "sign-out")}
+HOOKS = {"LoginHook": ("login_hook", N_("fact.trigger_sign_in")),
+         "LogoutHook": ("logout_hook", N_("fact.trigger_sign_out"))}
 
 
 def parse_hooks(data: bytes) -> dict[str, str]:
@@ -52,5 +53,5 @@ class MacLoginHooks(Collector):
                 yield make("autostart", Location(path=path), mechanism=mechanism, name=key,
                            exe=command.split()[0], command=command, user=user or None,
                            scope="user" if user and user != "root" else "system", enabled=True,
-                           trigger=trigger, run_as="root", file=path,
+                           trigger=Words(Message.of(trigger)), run_as="root", file=path,
                            **entry_facts(target, origins, command, definition=path))

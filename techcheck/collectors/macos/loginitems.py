@@ -30,7 +30,7 @@ from techcheck.collectors.macos.keyedarchive import ArchiveError, unarchive
 from techcheck.collectors.macos.launchd import parse_launch_job
 from techcheck.collectors.macos.origin import MacOrigins, entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_bool, plist_str
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 
 __all__ = ["ArchiveError", "BtmItem", "LoginItem", "MacLoginItems", "alias_fields", "alias_path",
@@ -261,7 +261,7 @@ class MacLoginItems(Collector):
         for item in parse_noted(target, ctx, path, parse_legacy_loginitems, Message.of("note.what.login_items")) or []:
             yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                        exe=item.path or None, command=item.path or None, user=user, scope="user",
-                       enabled=True, hidden=item.hidden, trigger="logon", file=path,
+                       enabled=True, hidden=item.hidden, trigger=Words(Message.of("fact.trigger_logon")), file=path,
                        **self._facts(target, item.path))
 
     def _sfl2(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
@@ -273,7 +273,8 @@ class MacLoginItems(Collector):
             for item in parse_noted(target, ctx, path, parser, what, (PlistError, ArchiveError)) or []:
                 yield make("autostart", Location(path=path), mechanism="login_item", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
-                           enabled=True, trigger="logon", file=path, **self._facts(target, item.path))
+                           enabled=True, trigger=Words(Message.of("fact.trigger_logon")), file=path,
+                           **self._facts(target, item.path))
 
     def _reopen(self, target: Target, ctx: Context, home: str, user: str) -> Iterable[Artifact]:
         for path in target.glob(f"{home}/{REOPEN_GLOB}"):
@@ -281,7 +282,7 @@ class MacLoginItems(Collector):
                                     (PlistError,)) or []:
                 yield make("autostart", Location(path=path), mechanism="reopen_at_login", name=item.name,
                            exe=item.path or None, command=item.path or None, user=user, scope="user",
-                           enabled=True, hidden=item.hidden, trigger="logon", file=path,
+                           enabled=True, hidden=item.hidden, trigger=Words(Message.of("fact.trigger_logon")), file=path,
                            **self._facts(target, item.path))
 
     def _btm(self, target: Target, ctx: Context) -> Iterable[Artifact]:
@@ -299,5 +300,5 @@ class MacLoginItems(Collector):
                        name=item.name or item.identifier, exe=exe or None, command=exe or item.url or None,
                        scope="system" if system else "user",
                        enabled=item.enabled, hidden=item.hidden,
-                       trigger="logon" if item.mechanism == "login_item" else None,
+                       trigger=Words(Message.of("fact.trigger_logon")) if item.mechanism == "login_item" else None,
                        description=detail or None, file=path, **self._facts(target, self._program(target, ctx, exe)))

@@ -25,6 +25,7 @@ from techcheck.collectors.base import Collector, Context, list_dir_noted
 from techcheck.collectors.common.parsing import user_homes
 from techcheck.collectors.macos.apps import read_bundle
 from techcheck.collectors.macos.origin import entry_facts, origins_for
+from techcheck.i18n import N_, Message, Words
 from techcheck.target.base import Target
 
 
@@ -34,15 +35,17 @@ class PluginPlace:
     folder: str  # under / or under each home
     suffix: str
     per_user: bool
-    trigger: str
+    trigger: str  # message id: when it runs, in words
 
 
 PLACES = (
-    PluginPlace("authorization_plugin", "Library/Security/SecurityAgentPlugins", ".bundle", False, "sign-in"),
-    PluginPlace("directory_services_plugin", "Library/DirectoryServices/PlugIns", ".dsplug", False, "boot"),
-    PluginPlace("screensaver", "Library/Screen Savers", ".saver", True, "screen saver starts"),
-    PluginPlace("spotlight_importer", "Library/Spotlight", ".mdimporter", True, "files are indexed"),
-    PluginPlace("quicklook_plugin", "Library/QuickLook", ".qlgenerator", True, "files are previewed"),
+    PluginPlace("authorization_plugin", "Library/Security/SecurityAgentPlugins", ".bundle", False,
+                N_("fact.trigger_sign_in")),
+    PluginPlace("directory_services_plugin", "Library/DirectoryServices/PlugIns", ".dsplug", False,
+                N_("fact.trigger_boot")),
+    PluginPlace("screensaver", "Library/Screen Savers", ".saver", True, N_("fact.trigger_mac_screen_saver")),
+    PluginPlace("spotlight_importer", "Library/Spotlight", ".mdimporter", True, N_("fact.trigger_files_indexed")),
+    PluginPlace("quicklook_plugin", "Library/QuickLook", ".qlgenerator", True, N_("fact.trigger_files_previewed")),
 )
 
 
@@ -72,5 +75,6 @@ class MacPlugins(Collector):
                 facts = entry_facts(target, origins, exe=exe, own_bundle=bundle)
                 yield make("autostart", Location(path=bundle), mechanism=place.mechanism, name=name,
                            exe=exe, command=exe, user=user or None, scope="user" if user else "system",
-                           enabled=True, trigger=place.trigger, description=info.bundle_id if info else None,
+                           enabled=True, trigger=Words(Message.of(place.trigger)),
+                           description=info.bundle_id if info else None,
                            file=f"{bundle}/Contents/Info.plist" if info else None, **facts)

@@ -22,7 +22,7 @@ from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, list_dir_noted, parse_noted, read_text_noted
 from techcheck.collectors.macos.origin import entry_facts, origins_for
 from techcheck.collectors.macos.plists import PlistError, load_plist, plist_str
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.textlines import text_lines
 
@@ -65,7 +65,7 @@ class MacStartupItems(Collector):
                 script = f"{item}/{posixpath.basename(item)}"
                 yield make("autostart", Location(path=item), mechanism="startup_item",
                            name=posixpath.basename(item), exe=script, command=script, scope=scope,
-                           enabled=target.exists(script), trigger="boot", run_as="root",
+                           enabled=target.exists(script), trigger=Words(Message.of("fact.trigger_boot")), run_as="root",
                            description=description or None, file=params if target.exists(params) else None,
                            **entry_facts(target, origins, exe=script))
         if target.is_file(LAUNCHD_CONF):
@@ -75,6 +75,6 @@ class MacStartupItems(Collector):
                 at = command.find(" /")
                 yield make("autostart", Location(path=LAUNCHD_CONF), mechanism="launchd_conf",
                            name=f"launchd.conf:{line}", command=command, scope="system", enabled=True,
-                           trigger="boot (OS X 10.9 and older)", run_as="root", file=LAUNCHD_CONF,
+                           trigger=Words(Message.of("fact.trigger_boot_old_macos")), run_as="root", file=LAUNCHD_CONF,
                            **entry_facts(target, origins, command[at + 1:] if at >= 0 else command,
                                         definition=LAUNCHD_CONF))
