@@ -57,7 +57,7 @@ class LaunchJob:
         if self.keep_alive:
             return Words(Message.of("fact.trigger_kept_running"))
         if self.interval:
-            return Words(Message.of("fact.trigger_launchd_schedule"))
+            return Words(Message.of("fact.trigger_on_a_schedule"))
         return Words(Message.of("fact.trigger_on_demand"))
 
 

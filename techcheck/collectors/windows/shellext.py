@@ -48,7 +48,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import TargetError
-from techcheck.i18n import err_detail
+from techcheck.i18n import N_, Message, Words, err_detail
 from techcheck.target.base import Target
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
 
@@ -60,11 +60,11 @@ APPROVED = CV + "\\Shell Extensions\\Approved"
 BLOCKED = CV + "\\Shell Extensions\\Blocked"
 BHO = CV + "\\Explorer\\Browser Helper Objects"
 FILE_TYPES = ("*", "AllFileSystemObjects", "Directory", "Directory\\Background", "Drive", "Folder")
-HANDLERS = {"ContextMenuHandlers": "when someone right-clicks a file or folder",
-            "PropertySheetHandlers": "when someone opens the properties of a file",
-            "DragDropHandlers": "when someone drags files with the right mouse button",
-            "CopyHookHandlers": "whenever a folder is copied, moved or deleted",
-            "ColumnHandlers": "whenever a folder's details are shown"}
+HANDLERS = {"ContextMenuHandlers": N_("fact.trigger_right_click"),
+            "PropertySheetHandlers": N_("fact.trigger_properties_opened"),
+            "DragDropHandlers": N_("fact.trigger_right_drag"),
+            "CopyHookHandlers": N_("fact.trigger_folder_copied"),
+            "ColumnHandlers": N_("fact.trigger_folder_details")}
 MAX_VALUES = 5000  # per list key (Approved holds a few hundred on an ordinary Windows)
 
 
@@ -76,7 +76,7 @@ class Handler:
     kind: str
     name: str
     clsid: str
-    trigger: str
+    trigger: str  # message id: when it runs, in words
 
 
 def is_clsid(text: str) -> bool:
@@ -130,7 +130,7 @@ def handlers(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     bho = open_noted(reg, f"{software}\\{BHO}", ctx)
     for sub in subkeys_noted(bho, ctx) if bho else []:
         if is_clsid(sub.name):
-            yield Handler(sub, "Browser Helper Object", sub.name, sub.name, "whenever Internet Explorer starts")
+            yield Handler(sub, "Browser Helper Object", sub.name, sub.name, N_("fact.trigger_ie_starts"))
 
 
 def _overlays(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
@@ -138,7 +138,7 @@ def _overlays(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     for sub in subkeys_noted(overlays, ctx) if overlays else []:
         clsid = _default_clsid(sub, ctx)
         if clsid:
-            yield Handler(sub, "icon overlay", sub.name, clsid, "whenever File Explorer shows files")
+            yield Handler(sub, "icon overlay", sub.name, clsid, N_("fact.trigger_explorer_shows_files"))
 
 
 def _file_type_handlers(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
@@ -157,9 +157,9 @@ def _file_type_handlers(reg: Registry, software: str, ctx: Context) -> Iterator[
 def _listed(reg: Registry, software: str, ctx: Context) -> Iterator[Handler]:
     """Keys whose values list classes: name = CLSID, or CLSID = name."""
     for path, kind, trigger, name_is_clsid in (
-            (DELAY_LOAD, "ShellServiceObjectDelayLoad", "whenever File Explorer starts (at sign-in)", False),
-            (TASK_SCHEDULER, "SharedTaskScheduler", "whenever File Explorer starts (at sign-in)", True),
-            (APPROVED, "approved shell extension", "when File Explorer needs it", True)):
+            (DELAY_LOAD, "ShellServiceObjectDelayLoad", N_("fact.trigger_explorer_starts"), False),
+            (TASK_SCHEDULER, "SharedTaskScheduler", N_("fact.trigger_explorer_starts"), True),
+            (APPROVED, "approved shell extension", N_("fact.trigger_explorer_needs_it"), True)):
         key = open_noted(reg, f"{software}\\{path}", ctx)
         if key is None:
             continue
@@ -208,5 +208,5 @@ class WindowsShellExtensions(StartCollector):
             description = f"{h.kind}: class {h.clsid}" + (f" ({label})" if label else "")
             yield make("autostart", Location(registry_key=h.key.path), mechanism="shell_extension",
                        name=h.name.strip() or h.clsid, exe=command_exe(library, user) or None, command=library,
-                       user=user, scope=scope, enabled=h.clsid.lower() not in off, trigger=h.trigger,
+                       user=user, scope=scope, enabled=h.clsid.lower() not in off, trigger=Words(Message.of(h.trigger)),
                        description=description)

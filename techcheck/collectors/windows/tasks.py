@@ -23,7 +23,7 @@ from techcheck.collectors.windows.registry import (
 )
 from techcheck.collectors.windows.startfacts import StartCollector
 from techcheck.errors import NotAvailable, TargetError
-from techcheck.i18n import Message, err_detail
+from techcheck.i18n import N_, Message, Words, as_message, err_detail
 from techcheck.target.base import DirEntry, Target, decode_text
 from techcheck.target.identity import LocalClock, local_clock
 from techcheck.target.registry import MACHINE_SOFTWARE, Registry, RegKey
@@ -36,6 +36,27 @@ TRIGGER_NAMES = {
     "eventtrigger": "event", "idletrigger": "idle", "registrationtrigger": "registration",
     "sessionstatechangetrigger": "session change",
 }
+# Each trigger name in words (the trigger field); a trigger this table lacks is shown as its XML name.
+TRIGGER_WORDS = {"logon": N_("fact.trigger_logon"), "boot": N_("fact.trigger_boot"), "time": N_("fact.trigger_time"),
+                 "schedule": N_("fact.trigger_on_a_schedule"), "event": N_("fact.trigger_event"),
+                 "idle": N_("fact.trigger_idle"), "registration": N_("fact.trigger_registration"),
+                 "session change": N_("fact.trigger_session_change")}
+
+
+def author_words(author: str) -> Words | None:
+    """The description of a task that has none: who made it."""
+    return Words(Message.of("fact.desc_task_author", author=author)) if author else None
+
+
+def trigger_words(names: list[str]) -> Words | str:
+    """A task's triggers in words, joined with ", " ("logon, schedule"); "" when it has none."""
+    parts = [Message.of(TRIGGER_WORDS[n]) if n in TRIGGER_WORDS else as_message(n) for n in names]
+    if not parts:
+        return ""
+    joined = parts[-1]
+    for part in reversed(parts[:-1]):
+        joined = Message.of("fact.list_more", first=part, rest=joined)
+    return Words(joined)
 
 
 @dataclass
@@ -207,9 +228,8 @@ def file_task(target: Target, entry: DirEntry, users: dict[str, str], ctx: Conte
         command, exe = action_command(action, expand_for)
         yield make("autostart", Location(path=shown), mechanism="scheduled_task", name=name,
                    exe=exe, command=command, user=user, scope="user" if user else "system",
-                   enabled=task.enabled, hidden=task.hidden, trigger=", ".join(task.triggers),
-                   run_as=run_as, description=task.description or (f"author: {task.author}"
-                                                                    if task.author else None),
+                   enabled=task.enabled, hidden=task.hidden, trigger=trigger_words(task.triggers),
+                   run_as=run_as, description=task.description or author_words(task.author),
                    author=task.author or None, times=times or None)
 
 
