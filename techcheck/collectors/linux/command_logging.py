@@ -55,7 +55,7 @@ class LinuxCommandLogging(Collector):
             text = read_text_noted(target, ctx, path, 1024 * 1024)
             for options in pam_tty_audit(text or ""):
                 yield make("setting", Location(path=path), name="command_logging", value="pam_tty_audit",
-                           enabled=True, detail=options or "pam_tty_audit without options")
+                           enabled=True, detail=options or Words(Message.of("fact.pam_tty_audit_no_options")))
         if target.exists(SNOOPY_INI):
             yield make("setting", Location(path=SNOOPY_INI), name="command_logging", value="snoopy",
                        detail=Words(Message.of("fact.snoopy_settings")))
