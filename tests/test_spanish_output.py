@@ -29,7 +29,7 @@ ENGLISH = {
     "the", "and", "could", "not", "set", "start", "port", "is", "are", "was", "with", "without", "from",
     "this", "that", "found", "read", "folder", "file", "unknown", "only", "may", "cannot", "which",
     "there", "been", "has", "have", "will", "your", "you", "when", "what", "done", "checked", "skipped",
-    "enabled", "disabled", "installed", "switch", "recorded", "turned", "listed", "missing",
+    "enabled", "disabled", "installed", "switch", "recorded", "turned", "listed", "missing", "on", "off",
 }
 # Fields techcheck writes in words (i18n.Words).
 TECHCHECK_WORDS = {("setting", "value"), ("setting", "detail"), ("autostart", "trigger"), ("autostart", "description")}
@@ -170,3 +170,13 @@ def test_start_up_words_are_in_spanish(spanish: dict[str, tuple[str, dict[str, A
     preload = next(e for e in items if e["fields"].get("mechanism") == "ld_preload")
     assert preload["fields"]["trigger"] == "every program start"
     assert preload["words"]["trigger"] == [{"id": "fact.trigger_every_program_start", "params": {}}]
+
+
+def test_setting_values_on_off_and_nla_read_in_spanish() -> None:
+    """A setting's value "on"/"off" (macOS sharing, Find My) and "nla"/"no_nla" (Windows remote desktop)
+    are techcheck's words: labelled in Spanish (value.value.*), unchanged in English and in the JSON."""
+    from techcheck.report.format import field_value
+
+    assert [field_value(v, "es", "value") for v in ("on", "off")] == ["activado", "desactivado"]
+    assert field_value("no_nla", "es", "value").startswith("sin NLA")
+    assert [field_value(v, "en", "value") for v in ("on", "off", "nla", "no_nla")] == ["on", "off", "nla", "no_nla"]
