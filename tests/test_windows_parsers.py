@@ -120,7 +120,7 @@ def test_teamviewer_incoming_lines() -> None:
     text = ("987654321\tMaria\t15-01-2024 09:00:01\t15-01-2024 09:30:00\tana\tRemoteControl\t{A-B}\r\n"
             "garbage line\r\n\r\n111\tx\tnot a date\tx\r\n")
     log = parse_teamviewer_incoming(text)
-    assert [(s.time, s.detail) for s in log.sessions] == [
+    assert [(s.time, str(s.detail)) for s in log.sessions] == [
         ("2024-01-15T09:00:01",
          "from TeamViewer ID 987654321 (Maria) until 2024-01-15T09:30:00, signed-in user ana, RemoteControl")]
     assert log.broken_lines == [2, 4]  # the blank line 3 is no record, and no problem
@@ -131,7 +131,7 @@ def test_anydesk_connection_trace_and_trace_lines() -> None:
              "Outgoing     2014-11-27, 10:00 User                  user2@ad 111111\n"
              "Incoming 2014-13-40, 99:99 X y\nsomething else\n")
     log = parse_anydesk_connection_trace(trace)
-    assert [(s.time, s.detail) for s in log.sessions] == [
+    assert [(s.time, str(s.detail)) for s in log.sessions] == [
         ("2014-11-26T03:46:00", "from AnyDesk user1@ad 654321, accepted by: User")]
     assert log.broken_lines == [3, 4]  # an outgoing connection is not broken, only not looked for
     trace_log = ("   info 2023-05-18 00:19:49.222       gsvc   4416   5204   33   anynet.relay_conn - "

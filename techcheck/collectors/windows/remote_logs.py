@@ -15,20 +15,19 @@ from dataclasses import dataclass
 from techcheck.artifacts import Artifact, Location, make
 from techcheck.collectors.base import Collector, Context, read_text_noted, time_noted
 from techcheck.collectors.common.parsing import user_homes
-from techcheck.i18n import Message
+from techcheck.i18n import Message, Words
 from techcheck.target.base import Target
 from techcheck.target.identity import LocalClock, local_clock
 from techcheck.textlines import blank_fields, text_lines
 from techcheck.timeutil import Time
 
 MAX_SESSIONS_PER_FILE = 500
-SESSION_PREFIX = "Incoming remote session"
 
 
 @dataclass(frozen=True)
 class Session:
     time: str  # ISO 8601 (local time of the computer; the logs do not say the zone)
-    detail: str
+    detail: Message  # who connected and how, in words (str(): the English)
     start: dt.datetime | None = None  # the same clock time, as read (naive: local)
     end: dt.datetime | None = None  # when the log says the session ended
 
@@ -72,10 +71,10 @@ def parse_teamviewer_incoming(text: str) -> SessionLog:
             continue
         ended = _parse(cols[3], TEAMVIEWER_FORMATS)
         end = ended.isoformat(timespec="seconds") if ended else cols[3]
-        who = f"TeamViewer ID {cols[0]}" + (f" ({cols[1]})" if cols[1] else "")
-        local = f", signed-in user {cols[4]}" if len(cols) > 4 and cols[4] else ""
-        kind = f", {cols[5]}" if len(cols) > 5 and cols[5] else ""
-        sessions.append(Session(start.isoformat(timespec="seconds"), f"from {who} until {end}{local}{kind}",
+        local = Message.of("fact.session_signed_in_user", user=cols[4]) if len(cols) > 4 and cols[4] else ""
+        detail = Message.of("fact.session_teamviewer", partner=cols[0], name=f" ({cols[1]})" if cols[1] else "",
+                            end=end, user=local, kind=f", {cols[5]}" if len(cols) > 5 and cols[5] else "")
+        sessions.append(Session(start.isoformat(timespec="seconds"), detail,
                                 start, ended))
     return SessionLog(sessions, broken)
 
@@ -97,7 +96,8 @@ def parse_anydesk_connection_trace(text: str) -> SessionLog:
             continue
         method, who = m.group(3), " ".join(blank_fields(m.group(4)))
         sessions.append(Session(when.isoformat(timespec="seconds"),
-                                f"from AnyDesk {who or 'unknown'}, accepted by: {method}", when))
+                                Message.of("fact.session_anydesk", who=who or Message.of("fact.session_unknown"),
+                                           method=method), when))
     return SessionLog(sessions, broken)
 
 
@@ -121,7 +121,7 @@ def parse_anydesk_trace(text: str) -> SessionLog:
             continue
         tail = line[low.index(event):].strip()
         sessions.append(Session(when.isoformat(timespec="seconds"),
-                                f"AnyDesk log: {' '.join(blank_fields(tail))[:200]}", when))
+                                Message.of("fact.session_anydesk_log", text=" ".join(blank_fields(tail))[:200]), when))
     return SessionLog(sessions, broken)
 
 
@@ -170,7 +170,8 @@ class WindowsRemoteSessionLogs(Collector):
             clock = local_clock(target)
             for s in sessions:
                 yield make("file", Location(path=shown), path=shown, name=name, time=s.time, user=user,
-                           description=f"{SESSION_PREFIX} ({product}) on {s.time}: {s.detail}",
+                           description=Words(Message.of("fact.desc_remote_session", product=product, time=s.time,
+                                                         detail=s.detail)),
                            times=session_times(s, clock, ctx, shown) or None)
 
 
