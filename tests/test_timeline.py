@@ -570,3 +570,18 @@ def test_each_timeline_words_message_names_a_kind() -> None:
     named = {mid.removeprefix("timeline_what_") for mid in catalog("en") if mid.startswith("timeline_what_")}
     assert {"app", "autostart", "service"} <= named
     assert named - {"other"} <= set(KINDS)
+
+
+def test_evidence_times_read_as_words_in_each_language(windows: Path) -> None:
+    """The times kept on an evidence item (its `times` field) read as words in the HTML report, in the
+    report's language, not as the JSON's raw {'time': ..., 'kind': ...} records."""
+    pages = {}
+    for lang in ("en", "es"):
+        res = CliRunner().invoke(cli, ["scan", "--root", str(windows), "--format", "html", "--yes", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        pages[lang] = res.stdout
+        assert "&#39;kind&#39;" not in res.stdout and "{&#39;time&#39;" not in res.stdout
+    # The planted AnyDesk's programs-list install day, and its program file's modification time.
+    assert "installed 2026-03-03 00:00 UTC (programs list install date)" in pages["en"]
+    assert "last changed 2026-02-10 09:00 UTC (file modification time)" in pages["en"]
+    assert "último cambio: 2026-02-10 09:00 UTC (fecha de modificación del archivo)" in pages["es"]

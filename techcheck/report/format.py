@@ -20,6 +20,7 @@ from techcheck.report.permissions import can_label
 from techcheck.report.safe import safe_text
 from techcheck.report.schema import CheckInfo, EvidenceItem, NoteInfo, Report, RulePackInfo, StartupSection
 from techcheck.texts import field_label, kind_label, t, value_label
+from techcheck.timeutil import TIME_KINDS
 
 WIDTH = 80  # terminal columns when the terminal's width is not known (a pipe, a file)
 MIN_WIDTH = 40
@@ -176,17 +177,24 @@ def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_li
     if isinstance(value, bool):
         return t("yes", lang) if value else t("no", lang)
     if isinstance(value, (list, tuple)):
-        joined = ", ".join(safe_text(_without_ids(v), 200) for v in value)
+        sep = "; " if any(_is_time(v) for v in value) else ", "
+        joined = sep.join(safe_text(_time_words(v, lang) if _is_time(v) else v, 200) for v in value)
         return safe_text(joined, list_limit) if list_limit else joined
     return safe_text(value, limit)
 
 
-def _without_ids(item: Any) -> Any:
-    """A list item as shown: a time ({time, kind, source}) without the message of its source, which
-    the JSON keeps for programs (timeutil.SourceIds)."""
-    if isinstance(item, dict) and "source_id" in item:
-        return {k: v for k, v in item.items() if k not in ("source_id", "source_params")}
-    return item
+def _is_time(item: Any) -> bool:
+    """A time the system keeps about an artifact, as the JSON holds it (timeutil.Time.to_dict)."""
+    return isinstance(item, Mapping) and isinstance(item.get("time"), str) and item.get("kind") in TIME_KINDS
+
+
+def _time_words(item: Mapping[str, Any], lang: str) -> str:
+    """A time in the reader's words: "last changed 2026-03-03 21:14 UTC (file modification time)";
+    its source from its message when the report has one, else the English the report keeps."""
+    message = Message.from_dict({"id": item.get("source_id"), "params": item.get("source_params") or {}})
+    source = message.text(lang) if message is not None and item.get("source_id") else str(item.get("source", ""))
+    return t("evidence_time", lang, kind=t(f"timeline_kind_{item['kind']}", lang),
+             when=readable_time(item["time"]), source=safe_text(source, 200))
 
 
 def present_fields(fields: Mapping[str, Any]) -> list[str]:
