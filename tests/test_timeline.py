@@ -585,3 +585,6 @@ def test_evidence_times_read_as_words_in_each_language(windows: Path) -> None:
     assert "installed 2026-03-03 00:00 UTC (programs list install date)" in pages["en"]
     assert "last changed 2026-02-10 09:00 UTC (file modification time)" in pages["en"]
     assert "último cambio: 2026-02-10 09:00 UTC (fecha de modificación del archivo)" in pages["es"]
+    # What an entry does reads as words too (its behaviour tags, labelled as in "What starts by itself").
+    assert "qué hace</td><td class=\"mono\">programa en una carpeta temporal" in pages["es"]
+    assert "program in a temporary folder" in pages["en"] and ">temp_folder<" not in pages["en"]

@@ -178,7 +178,8 @@ def field_value(value: Any, lang: str, name: str = "", limit: int = 300, list_li
         return t("yes", lang) if value else t("no", lang)
     if isinstance(value, (list, tuple)):
         sep = "; " if any(_is_time(v) for v in value) else ", "
-        joined = sep.join(safe_text(_time_words(v, lang) if _is_time(v) else v, 200) for v in value)
+        joined = sep.join(safe_text(_time_words(v, lang) if _is_time(v) else value_label(name, v, lang) or v, 200)
+                          for v in value)
         return safe_text(joined, list_limit) if list_limit else joined
     return safe_text(value, limit)
 

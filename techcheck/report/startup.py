@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from techcheck.artifacts import Artifact
-from techcheck.i18n import lookup
 from techcheck.kinds import KINDS
 from techcheck.report.schema import StartupSection
 from techcheck.texts import t, value_label
@@ -50,7 +49,7 @@ def origin_label(origin: str, name: str, lang: str) -> str:
 
 
 def behaviour_label(tag: str, lang: str) -> str:
-    return lookup(f"behaviour_{tag}", lang) or tag.replace("_", " ")
+    return value_label("behaviour", tag, lang) or tag.replace("_", " ")
 
 
 def build_startup(artifacts: Iterable[Artifact], lang: str, marks: Mapping[int, bool | None] | None = None,
